@@ -1,0 +1,50 @@
+# Groundwork: `make run` serves the demo clinic, `make test` runs the whole suite.
+# Needs only Python >= 3.11 and make (npm, when present, installs the front-end libraries).
+
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: install run test lint format bench clean
+
+var/tools/bin/uv:
+	@echo "uv not found: installing it into var/tools (a private virtual environment)"
+	python3 -m venv var/tools
+	var/tools/bin/pip install --quiet uv
+
+install: $(if $(findstring var/tools,$(UV)),var/tools/bin/uv)
+	$(UV) sync --frozen --quiet
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: pages work, but without htmx, Pico CSS and charts."; \
+	fi
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "Groundwork is starting on http://127.0.0.1:$(PORT)/  (sign in at /login/)"
+	@echo "Demo logins, password groundwork-demo:"
+	@echo "  admin@demo.clinic (clinic admin)    clinician@demo.clinic, clinician2@demo.clinic (clinicians)"
+	@echo "  frontdesk@demo.clinic (front desk)  patient@demo.clinic (patient)"
+	@echo "  admin@other.clinic, clinician@other.clinic (Other Clinic)"
+	@echo ""
+	$(UV) run --frozen honcho -f Procfile.dev start -p $(PORT)
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format:
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+test: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/broker var/static var/*.sqlite3* var/celerybeat-schedule*

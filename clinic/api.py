@@ -1,0 +1,128 @@
+"""REST API of the clinic app: token sign-in, patients, the patient's own profile.
+
+Also the shared API plumbing every app uses: JSON-only errors and role permissions.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import services
+from .access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
+from .models import Patient
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError from services turned into a 400."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    return drf_exception_handler(exc, context)
+
+
+def role_permission(*roles: str) -> type[permissions.BasePermission]:
+    """A DRF permission class that admits only the given roles (and only signed-in users)."""
+    allowed = frozenset(roles)
+
+    class HasRole(permissions.BasePermission):
+        message = "Your role does not give access to this resource."
+
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated) and (
+                role_of(request.user) in allowed
+            )
+
+    HasRole.__name__ = "HasRole_" + "_".join(sorted(allowed))
+    return HasRole
+
+
+IsStaff = role_permission(*STAFF_ROLES)
+IsPatient = role_permission(PATIENT)
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username": e-mail, "password"} → {"token"}."""
+
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "intake_notes",
+            "created_at",
+        ]
+        read_only_fields = ["id", "intake_notes", "created_at"]
+
+    def validate_date_of_birth(self, value):
+        from django.utils import timezone
+
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Patients of the staff member's clinic. `?search=` matches name or e-mail."""
+
+    serializer_class = PatientSerializer
+    permission_classes = [IsStaff]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from .selectors import patient_list
+
+        return patient_list(
+            user=self.request.user, search=self.request.query_params.get("search", "")
+        )
+
+    def perform_create(self, serializer):
+        clinic = membership_of(self.request.user).clinic
+        serializer.instance = services.patient_create(clinic=clinic, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.patient_update(
+            patient=serializer.instance, **serializer.validated_data
+        )
+
+
+class MeView(APIView):
+    """The signed-in patient's own profile."""
+
+    permission_classes = [IsPatient]
+
+    @extend_schema(responses=PatientSerializer)
+    def get(self, request):
+        patient = scope(Patient.objects.all(), request.user).get(pk=patient_of(request.user).pk)
+        return Response(PatientSerializer(patient).data)

@@ -1,0 +1,57 @@
+"""Forms of the clinic app: sign-in, patients, clinic settings."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Clinic, Patient
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": (
+            "That e-mail and password do not match an account. Check both and try again."
+        ),
+        "inactive": "This account is disabled. Contact your clinic.",
+    }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone"]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
+    def clean_date_of_birth(self):
+        from django.utils import timezone
+
+        dob = self.cleaned_data["date_of_birth"]
+        if dob > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return dob
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email:
+            taken = Patient.objects.filter(clinic=self.clinic, email__iexact=email)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise forms.ValidationError("Another patient of this clinic has this e-mail.")
+        return email
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = ["name", "time_zone", "address", "phone", "email"]

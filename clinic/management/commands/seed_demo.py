@@ -1,0 +1,17 @@
+"""`manage.py seed_demo`: create the demo clinic and "Other Clinic"; safe to run twice."""
+
+from django.core.management.base import BaseCommand
+
+from clinic.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo clinic of interface.md (idempotent)."
+
+    def handle(self, *args, **options):
+        clinics = seed_demo()
+        demo = clinics["demo"]
+        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {demo.clinic.name}"))
+        self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
+        for user in [*demo.staff.values(), demo.demo_patient.user]:
+            self.stdout.write(f"  {user.email}")

@@ -1,0 +1,36 @@
+"""Read-side queries of the clinic domain (patients, today's appointments)."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+
+from .access import scope
+from .booking.models import ACTIVE_STATUSES, Appointment
+from .models import Clinic, Patient
+
+
+def patient_list(*, user, search: str = "") -> QuerySet[Patient]:
+    patients = scope(Patient.objects.all(), user)
+    for word in search.split():
+        patients = patients.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    return patients
+
+
+def local_day_bounds(clinic: Clinic, day: date) -> tuple[datetime, datetime]:
+    """The UTC-aware start and end of a calendar day in the clinic's time zone."""
+    tz = clinic.tz
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def appointments_on_day(*, clinic: Clinic, day: date, clinician=None) -> QuerySet[Appointment]:
+    start, end = local_day_bounds(clinic, day)
+    appointments = Appointment.objects.filter(
+        clinic=clinic, start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES
+    ).select_related("patient", "clinician", "appointment_type")
+    if clinician is not None:
+        appointments = appointments.filter(clinician=clinician)
+    return appointments.order_by("start")

@@ -1,0 +1,1 @@
+"""Settings split by purpose: base, dev (make run), test (pytest) and production (docker)."""

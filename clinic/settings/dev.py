@@ -1,0 +1,7 @@
+"""Settings for `make run`: a laptop, SQLite, the filesystem broker, mail to the console."""
+
+from .base import *
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -1,0 +1,15 @@
+"""Settings for the test suite: fast hashing, mail kept in memory, tasks tested explicitly."""
+
+from .base import *
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"public": "1000/minute", "auth": "1000/minute"},
+}
+
+if not REDIS_URL:
+    # Keep the suite's queue apart from a `make run` worker's.
+    vars().update(filesystem_broker(VAR_DIR / "test-broker"))

@@ -1,0 +1,134 @@
+"""Browser views of the clinic app: sign-in, role-aware home, patients, clinic settings."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .access import (
+    CLINICAL_ROLES,
+    PATIENT,
+    STAFF_ROLES,
+    clinic_of,
+    membership_of,
+    patient_of,
+    role_of,
+    role_required,
+    scope,
+)
+from .forms import ClinicSettingsForm, LoginForm, PatientForm
+from .models import Patient, Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "clinic/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def healthz(request):
+    """Liveness for load balancers: the database answers; the last scheduler heartbeat."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "heartbeat": cache.get("groundwork:heartbeat")})
+
+
+@login_required
+def home(request):
+    role = role_of(request.user)
+    if role is None:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "clinic/no_role.html", status=403)
+    clinic = clinic_of(request.user)
+    today = timezone.localdate(timezone=clinic.tz)
+    context = {"today": today}
+    if role == PATIENT:
+        patient = patient_of(request.user)
+        context["patient"] = patient
+        context["upcoming"] = (
+            scope(patient.appointments.all(), request.user)
+            .filter(start__gte=timezone.now(), status="booked")
+            .select_related("clinician", "appointment_type")[:5]
+        )
+        return render(request, "clinic/home_patient.html", context)
+    if role == Role.CLINICIAN:
+        context["appointments"] = selectors.appointments_on_day(
+            clinic=clinic, day=today, clinician=request.user
+        )
+        context["recent_patients"] = selectors.patient_list(user=request.user).order_by(
+            "-updated_at"
+        )[:8]
+        return render(request, "clinic/home_clinician.html", context)
+    if role == Role.FRONT_DESK:
+        context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)
+        return render(request, "clinic/home_frontdesk.html", context)
+    context["staff"] = clinic.staff.select_related("user").order_by("role", "user__full_name")
+    context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)
+    return render(request, "clinic/home_admin.html", context)
+
+
+@role_required(*STAFF_ROLES)
+def patient_list(request):
+    search = request.GET.get("q", "").strip()[:100]
+    patients = selectors.patient_list(user=request.user, search=search)
+    page = Paginator(patients, 25).get_page(request.GET.get("page"))
+    template = "clinic/_patient_rows.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "clinic/patient_list.html", {"page": page, "search": search})
+
+
+@role_required(*STAFF_ROLES)
+def patient_detail(request, pk: int):
+    patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    can_see_clinical = role_of(request.user) in CLINICAL_ROLES
+    appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
+        "-start"
+    )[:10]
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {"patient": patient, "can_see_clinical": can_see_clinical, "appointments": appointments},
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    clinic = membership_of(request.user).clinic
+    form = PatientForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        patient = services.patient_create(clinic=clinic, **form.cleaned_data)
+        messages.success(request, f"{patient.full_name} was added.")
+        return redirect("patient_detail", pk=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form, "creating": True})
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, pk: int):
+    patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
+    if request.method == "POST" and form.is_valid():
+        services.patient_update(patient=patient, **form.cleaned_data)
+        messages.success(request, "Patient details saved.")
+        return redirect("patient_detail", pk=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+
+
+@role_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request):
+    clinic = membership_of(request.user).clinic
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinic_settings")
+    return render(request, "clinic/clinic_settings.html", {"form": form, "clinic": clinic})

@@ -1,0 +1,61 @@
+"""Shared fixtures: two clinics with every role, and the service markers' skip rules.
+
+Tests marked `postgres`, `redis` or `browser` need that service. With CI=true they always
+run (a missing service is then a failure, not a skip); elsewhere they skip when it is absent.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests import factories as f
+
+
+def _service_missing(marker: str) -> str | None:
+    if marker == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        return None if "postgresql" in engine else "needs PostgreSQL (set DATABASE_URL)"
+    if marker == "redis":
+        return None if settings.REDIS_URL else "needs Redis (set REDIS_URL)"
+    if marker == "browser":
+        from shutil import which
+
+        if which("chromium") is None:
+            return "needs Debian's chromium"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "needs playwright"
+    return None
+
+
+def pytest_runtest_setup(item):
+    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _service_missing(marker)
+        if reason is None:
+            continue
+        if in_ci:
+            pytest.fail(f"CI=true, but this test {reason}.", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def world(db):
+    """Two clinics, each with staff of every role and patients; names in `tests/factories.py`."""
+    return f.World.build()
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
