@@ -1,0 +1,161 @@
+"""PURE: the one table of clinical thresholds (clinical.md 8.1), with per-clinic overrides.
+
+Every rule in `assessments.findings`, `programs.prescribe` and `programs.progress` reads its
+numbers from a `Thresholds` mapping built here, never from a literal. A clinic admin may
+override any key; unknown keys and values of the wrong type are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+# Heel-raise norms (Hébert-Losier 2017, clinical.md 2.2): mean reps by age band and sex.
+SLHR_NORMS: dict[tuple[int, int], dict[str, int]] = {
+    (20, 29): {"male": 37, "female": 30},
+    (30, 39): {"male": 32, "female": 27},
+    (40, 49): {"male": 28, "female": 24},
+    (50, 59): {"male": 23, "female": 21},
+    (60, 69): {"male": 19, "female": 19},
+    (70, 79): {"male": 14, "female": 16},
+    (80, 150): {"male": 10, "female": 13},
+}
+
+DEFAULTS: dict[str, float] = {
+    # Weight-bearing lunge test (knee-to-wall)
+    "wblt.restricted_cm": 10.0,
+    "wblt.marked_cm": 8.0,
+    "wblt.asym_cm": 2.0,
+    "wblt.real_change_cm": 2.0,
+    "wblt.restricted_deg": 36.0,
+    "wblt.marked_deg": 29.0,
+    "wblt.asym_deg": 5.0,
+    "wblt.real_change_deg": 5.0,
+    # Single-leg heel raise
+    "slhr.deficit_margin": 6,
+    "slhr.floor_under60": 20,
+    "slhr.floor_age": 60,
+    "slhr.lsi_min": 90.0,
+    "slhr.pain_tendon": 3,
+    "slhr.real_change_reps": 6,
+    # Single-leg balance (seconds)
+    "bal.eo_min_under60": 30.0,
+    "bal.eo_min_60_69": 20.0,
+    "bal.ec_min_18_39": 7.0,
+    "bal.ec_min_40_49": 6.0,
+    "bal.ec_min_50_59": 4.0,
+    "bal.ec_min_60_69": 2.0,
+    "bal.asym_eo_s": 10.0,
+    "bal.asym_ec_ratio": 50.0,
+    # Y-balance
+    "ybt.ant_asym_cm": 4.0,
+    "ybt.composite_min": 94.0,
+    # Foot posture
+    "fpi.pronated": 6,
+    "fpi.supinated": -1,
+    "fpi.review_pronated": 10,
+    "fpi.review_supinated": -5,
+    "nd.high": 10.0,
+    "nd.low": 5.0,
+    # Hallux extension (degrees)
+    "hallux.restricted": 65.0,
+    "hallux.review": 40.0,
+    # Gait
+    "gait.cadence_low": 160,
+    # Pain ceilings during a drill (0-10) and the "green" zone that allows progression
+    "pain.ceiling.tendon": 5,
+    "pain.ceiling.general": 3,
+    "pain.ceiling.bone_or_acute": 2,
+    "pain.green.tendon": 3,
+    "pain.green.general": 2,
+    "pain.green.impact": 1,
+    "pain.stop_during": 8,
+    "pain.stop_next_morning": 7,
+    # Soreness, progression and regression
+    "soreness.max_hours": 48,
+    "soreness.progress_max_hours": 24,
+    "progress.min_days_load": 7,
+    "progress.min_sessions_other": 3,
+    "progress.min_sessions_load": 2,
+    "progress.load_step_tendon_pct": 5.0,
+    "progress.load_step_general_pct": 10.0,
+    "progress.rep_step": 2,
+    "progress.max_difficulty": 6,
+    "regress.volume_cut_pct": 30.0,
+    "review.no_progress_weeks": 3,
+    "review.adherence_min_pct": 50.0,
+    "load.run_spike_pct": 30.0,
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "wblt.restricted_cm": "Knee-to-wall below this (cm) is restricted dorsiflexion",
+    "wblt.marked_cm": "Knee-to-wall below this (cm) is a marked restriction",
+    "wblt.asym_cm": "Left/right knee-to-wall difference from this (cm) is an asymmetry",
+    "wblt.real_change_cm": "Smallest knee-to-wall change (cm) called real between screens",
+    "slhr.deficit_margin": "Heel-raise reps below the age/sex norm minus this are a deficit",
+    "slhr.floor_under60": "Heel-raise reps below this are a deficit under the floor age",
+    "slhr.lsi_min": "Heel-raise limb symmetry index (%) below this is an asymmetry",
+    "bal.eo_min_under60": "Eyes-open single-leg balance (s) below this under 60 years",
+    "ybt.ant_asym_cm": "Y-balance anterior reach difference (cm) above this is an asymmetry",
+    "fpi.pronated": "FPI-6 total from this is pronated",
+    "fpi.supinated": "FPI-6 total at or below this is supinated",
+    "hallux.restricted": "Hallux extension (deg) below this is limited",
+    "gait.cadence_low": "Cadence (steps/min) below this is low",
+}
+
+Thresholds = Mapping[str, float]
+
+
+class ThresholdError(ValueError):
+    """An override names an unknown key or carries a value that is not a number."""
+
+
+def validate_overrides(overrides: Mapping[str, object]) -> dict[str, float]:
+    clean: dict[str, float] = {}
+    for key, value in overrides.items():
+        if key not in DEFAULTS:
+            raise ThresholdError(f"Unknown threshold {key!r}.")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ThresholdError(f"Threshold {key!r} must be a number, not {value!r}.")
+        clean[key] = value
+    return clean
+
+
+def build(overrides: Mapping[str, object] | None = None) -> Thresholds:
+    """The defaults with a clinic's overrides applied, as a read-only mapping."""
+    merged = dict(DEFAULTS)
+    merged.update(validate_overrides(overrides or {}))
+    return MappingProxyType(merged)
+
+
+DEFAULT_THRESHOLDS: Thresholds = build()
+
+
+def slhr_norm(age: int, sex: str) -> int | None:
+    """Mean single-leg heel-raise reps for an age and sex; None below 20 years.
+
+    "other" uses the lower of the two sexes' norms, the conservative choice.
+    """
+    for (low, high), by_sex in SLHR_NORMS.items():
+        if low <= age <= high:
+            if sex in by_sex:
+                return by_sex[sex]
+            return min(by_sex.values())
+    return None
+
+
+def balance_eyes_open_min(age: int, t: Thresholds) -> float | None:
+    if age < 60:
+        return t["bal.eo_min_under60"]
+    if age < 70:
+        return t["bal.eo_min_60_69"]
+    return None
+
+
+def balance_eyes_closed_min(age: int, t: Thresholds) -> float | None:
+    for high, key in ((39, "bal.ec_min_18_39"), (49, "bal.ec_min_40_49"), (59, "bal.ec_min_50_59")):
+        if 18 <= age <= high:
+            return t[key]
+    if 60 <= age <= 69:
+        return t["bal.ec_min_60_69"]
+    return None
