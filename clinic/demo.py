@@ -121,13 +121,14 @@ def _next_weekdays(start: date, count: int) -> list[date]:
 
 def _sample_appointments(clinic: Clinic, clinicians: list[User], patients: list[Patient]) -> None:
     """A few appointments over the next working days so the calendars are not empty."""
-    if Appointment.objects.filter(clinic=clinic, start__gte=timezone.now()).exists():
+    today = timezone.localdate(timezone=clinic.tz)
+    day_start = datetime.combine(today, time.min, tzinfo=clinic.tz)
+    if Appointment.objects.filter(clinic=clinic, start__gte=day_start).exists():
         return
     types = {t.slug: t for t in clinic.appointment_types.all()}
-    today = timezone.localdate(timezone=clinic.tz)
     slots = [(9, "running-performance-consult"), (11, "follow-up"), (14, "movement-assessment")]
     index = 0
-    for day in _next_weekdays(today + timedelta(days=1), 3):
+    for day in _next_weekdays(today, 3):
         for clinician in clinicians:
             for hour, slug in slots:
                 kind = types[slug]

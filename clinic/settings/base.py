@@ -122,7 +122,7 @@ REDIS_URL = env("REDIS_URL", default="")
 
 def filesystem_broker(folder: Path) -> dict:
     """Celery settings for kombu's filesystem transport, with results kept as files."""
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "CELERY_BROKER_URL": "filesystem://",
@@ -130,6 +130,7 @@ def filesystem_broker(folder: Path) -> dict:
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         },
         "CELERY_RESULT_BACKEND": f"file://{folder / 'results'}",

@@ -11,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         clinics = seed_demo()
         demo = clinics["demo"]
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {demo.clinic.name}"))
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         for user in [*demo.staff.values(), demo.demo_patient.user]:
