@@ -1,0 +1,116 @@
+"""Forms of the clinic set-up pages."""
+
+from django import forms
+
+from .booking.models import AppointmentType, Weekday
+from .models import Role, User
+
+
+class StaffAddForm(forms.Form):
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(choices=Role.choices)
+    title = forms.CharField(max_length=80, required=False, help_text="e.g. PT, DPT")
+
+
+class StaffEditForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    title = forms.CharField(max_length=80, required=False)
+    is_active = forms.BooleanField(required=False, label="Active (can sign in)")
+
+
+class AppointmentTypeForm(forms.ModelForm):
+    clinicians = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = AppointmentType
+        fields = [
+            "name",
+            "slug",
+            "duration_minutes",
+            "buffer_minutes",
+            "is_public",
+            "color",
+            "is_active",
+        ]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+        labels = {"duration_minutes": "Duration (min)", "buffer_minutes": "Buffer after (min)"}
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["clinicians"].queryset = User.objects.filter(
+            membership__clinic=clinic, membership__role=Role.CLINICIAN, membership__is_active=True
+        ).order_by("full_name")
+        if self.instance.pk:
+            self.fields["clinicians"].initial = list(self.instance.clinicians.all())
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 5 <= minutes <= 480:
+            raise forms.ValidationError("Use a duration between 5 and 480 minutes.")
+        return minutes
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        taken = AppointmentType.objects.filter(clinic=self.clinic, slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another appointment type of this clinic uses this slug.")
+        return slug
+
+
+class WeekHoursForm(forms.Form):
+    """One row per weekday: works that day, from, to (clinic local time)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in Weekday:
+            self.fields[f"works_{day.value}"] = forms.BooleanField(
+                required=False,
+                label=day.label,
+                widget=forms.CheckboxInput(attrs={"aria-label": f"Works on {day.label}"}),
+            )
+            for key, word in (("start", "from"), ("end", "to")):
+                self.fields[f"{key}_{day.value}"] = forms.TimeField(
+                    required=False,
+                    label=f"{day.label} {word}",
+                    widget=forms.TimeInput(
+                        format="%H:%M", attrs={"type": "time", "aria-label": f"{day.label} {word}"}
+                    ),
+                )
+
+    def rows(self):
+        return [
+            (day, self[f"works_{day.value}"], self[f"start_{day.value}"], self[f"end_{day.value}"])
+            for day in Weekday
+        ]
+
+    def clean(self):
+        data = super().clean()
+        week = {}
+        for day in Weekday:
+            if not data.get(f"works_{day.value}"):
+                week[day.value] = None
+                continue
+            start, end = data.get(f"start_{day.value}"), data.get(f"end_{day.value}")
+            if start is None or end is None:
+                self.add_error(f"start_{day.value}", f"Give {day.label}'s start and end times.")
+            elif start >= end:
+                self.add_error(f"end_{day.value}", f"{day.label}: the end must be after the start.")
+            else:
+                week[day.value] = (start, end)
+        data["week"] = week
+        return data
+
+    @classmethod
+    def initial_for(cls, hours) -> dict:
+        initial = {}
+        for row in hours:
+            initial[f"works_{row.weekday}"] = True
+            initial[f"start_{row.weekday}"] = row.start_time
+            initial[f"end_{row.weekday}"] = row.end_time
+        return initial
