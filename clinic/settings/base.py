@@ -202,5 +202,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# Patients' password-free sign-in links stay valid this long (and work once).
+MAGIC_LINK_MAX_AGE_MINUTES = env.int("MAGIC_LINK_MAX_AGE_MINUTES", default=60 * 24)
+
 # Where links in e-mails point (no request at hand in Celery tasks).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
+SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")

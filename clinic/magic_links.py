@@ -1,0 +1,91 @@
+"""Password-free sign-in for patients: signed, single-use, expiring links sent by e-mail.
+
+The token signs the user's id and a fingerprint of their last sign-in time and password hash.
+Signing in changes `last_login`, so a used link stops matching: single use without storing
+anything. The signature's timestamp gives the expiry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Patient, StaffMembership, User
+
+SALT = "groundwork.magic-link"
+
+
+class MagicLinkError(Exception):
+    """The link is malformed, expired, already used, or not a patient's."""
+
+
+def _fingerprint(user: User) -> str:
+    material = f"{user.pk}|{user.password}|{user.last_login and user.last_login.isoformat()}"
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+def make_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=SALT, compress=True)
+
+
+def user_for_token(token: str) -> User:
+    """The patient user a token signs in, or MagicLinkError saying why not."""
+    max_age = settings.MAGIC_LINK_MAX_AGE_MINUTES * 60
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise MagicLinkError("This sign-in link has expired. Ask for a new one below.") from error
+    except signing.BadSignature as error:
+        raise MagicLinkError("This sign-in link is not valid. Ask for a new one below.") from error
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or _fingerprint(user) != data.get("f"):
+        raise MagicLinkError("This sign-in link has already been used. Ask for a new one below.")
+    # Staff accounts sign in with a password (and, in production, a second factor) only.
+    if StaffMembership.objects.filter(user=user).exists() or not hasattr(user, "patient_profile"):
+        raise MagicLinkError("This link can only sign in a patient. Staff sign in with a password.")
+    return user
+
+
+def patient_login_user(patient: Patient) -> User:
+    """The patient's sign-in account, created (without a password) on first invitation."""
+    if patient.user_id:
+        return patient.user
+    if not patient.email:
+        raise ValueError("The patient needs an e-mail address before they can be invited.")
+    user = User.objects.filter(email__iexact=patient.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=patient.email, password=None, full_name=patient.full_name
+        )
+    elif hasattr(user, "membership"):
+        raise ValueError("This e-mail belongs to a staff account; use another for the patient.")
+    elif Patient.objects.filter(user=user).exclude(pk=patient.pk).exists():
+        raise ValueError("This e-mail already signs in another patient record.")
+    patient.user = user
+    patient.save(update_fields=["user", "updated_at"])
+    return user
+
+
+def send_magic_link(patient: Patient, *, base_url: str | None = None) -> None:
+    user = patient_login_user(patient)
+    link = (base_url or settings.SITE_URL).rstrip("/") + reverse(
+        "magic_link", args=[make_token(user)]
+    )
+    context = {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "link": link,
+        "minutes": settings.MAGIC_LINK_MAX_AGE_MINUTES,
+    }
+    send_mail(
+        render_to_string("clinic/email/magic_link_subject.txt", context).strip(),
+        render_to_string("clinic/email/magic_link.txt", context),
+        None,
+        [patient.email or user.email],
+        html_message=render_to_string("clinic/email/magic_link.html", context),
+    )

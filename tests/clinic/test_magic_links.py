@@ -1,0 +1,115 @@
+"""Patients sign in with a one-time e-mailed link; it expires, works once, and only for them."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from clinic.magic_links import MagicLinkError, make_token, user_for_token
+
+pytestmark = pytest.mark.django_db
+
+
+def link_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/login/link/\S+/)", message.body).group(1)
+
+
+def test_staff_invite_a_patient_who_then_signs_in_with_the_link(client, world):
+    patient = world.home.patient_a
+    patient.user = None
+    patient.save()
+    client.force_login(world.home.frontdesk)
+    response = client.post(reverse("patient_invite", args=[patient.pk]))
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.user is not None and not patient.user.has_usable_password()
+    path = link_path(mail.outbox[-1])
+    assert mail.outbox[-1].to == [patient.email]
+
+    client.logout()
+    confirm = client.get(path)
+    assert confirm.status_code == 200
+    assert "Welcome back, Ada" in confirm.content.decode()
+    response = client.post(path)
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    assert int(client.session["_auth_user_id"]) == patient.user_id
+
+
+def test_opening_the_link_does_not_use_it_up_but_signing_in_does(client, world):
+    user = world.home.patient_a.user
+    path = reverse("magic_link", args=[make_token(user)])
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 302
+    client.logout()
+    response = client.post(path)
+    assert response.status_code == 400
+    assert "already been used" in response.content.decode()
+
+
+def test_an_expired_link_is_refused(client, world, settings):
+    token = make_token(world.home.patient_a.user)
+    settings.MAGIC_LINK_MAX_AGE_MINUTES = -1
+    response = client.post(reverse("magic_link", args=[token]))
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+
+
+def test_a_tampered_link_cannot_sign_in_another_patient(client, world):
+    token = make_token(world.home.patient_a.user)
+    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    response = client.post(reverse("magic_link", args=[forged]))
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_cannot_sign_in_through_a_patient_link(world):
+    with pytest.raises(MagicLinkError, match="only sign in a patient"):
+        user_for_token(make_token(world.home.clinician))
+
+
+def test_asking_for_a_link_answers_the_same_for_known_and_unknown_addresses(client, world):
+    known = client.post(reverse("magic_link_request"), {"email": world.home.patient_b.email})
+    unknown = client.post(reverse("magic_link_request"), {"email": "nobody@nowhere.test"})
+    assert known.status_code == unknown.status_code == 200
+    assert "If" in known.content.decode() and "If" in unknown.content.decode()
+    assert [m.to for m in mail.outbox] == [[world.home.patient_b.email]]
+
+
+def test_asking_for_links_is_rate_limited(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(5):
+        client.post(reverse("magic_link_request"), {"email": world.home.patient_b.email})
+    response = client.post(reverse("magic_link_request"), {"email": world.home.patient_b.email})
+    assert "Too many requests" in response.content.decode()
+    assert len(mail.outbox) == 5
+    cache.clear()
+
+
+def test_a_malformed_e_mail_gets_a_clear_message(client, world):
+    response = client.post(reverse("magic_link_request"), {"email": "not an address"})
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_a_patient_without_an_e_mail_cannot_be_invited(client, world):
+    patient = world.home.patient_a
+    patient.email, patient.user = "", None
+    patient.save()
+    client.force_login(world.home.clinician)
+    response = client.post(reverse("patient_invite", args=[patient.pk]), follow=True)
+    assert "needs an e-mail address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_staff_cannot_invite_another_clinics_patient_and_patients_cannot_invite(client, world):
+    client.force_login(world.home.clinician)
+    assert (
+        client.post(reverse("patient_invite", args=[world.other.patient_a.pk])).status_code == 404
+    )
+    client.force_login(world.home.patient_a.user)
+    assert client.post(reverse("patient_invite", args=[world.home.patient_b.pk])).status_code == 403
+    assert mail.outbox == []
