@@ -60,6 +60,15 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
+        from axes.handlers.proxy import AxesProxyHandler
+
+        from .views import LOCKED_OUT_MESSAGE
+
+        # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
+        # middleware, so the API answers the lockout itself.
+        credentials = {"username": str(request.data.get("username", ""))}
+        if not AxesProxyHandler.is_allowed(request._request, credentials=credentials):
+            return Response({"detail": LOCKED_OUT_MESSAGE}, status=429)
         return super().post(request, *args, **kwargs)
 
 

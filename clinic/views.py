@@ -33,6 +33,19 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+LOCKED_OUT_MESSAGE = (
+    "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
+)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers once an account or address is locked out."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": LOCKED_OUT_MESSAGE}, status=429)
+    context = {"form": LoginForm(request), "lockout_message": LOCKED_OUT_MESSAGE}
+    return render(request, "clinic/login.html", context, status=429)
+
+
 def healthz(request):
     """Liveness for load balancers: the database answers; the last scheduler heartbeat."""
     with connection.cursor() as cursor:

@@ -1,0 +1,50 @@
+"""Request middleware: staff session limits and no caching of signed-in pages."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from .access import membership_of
+
+SESSION_STARTED = "gw_started"
+SESSION_SEEN = "gw_seen"
+
+
+class StaffSessionLimitsMiddleware:
+    """Sign staff out after STAFF_IDLE_MINUTES without a request, and after
+    STAFF_SESSION_MAX_HOURS in any case. Patients keep the normal cookie age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and membership_of(user) is not None:
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            idle_limit = settings.STAFF_IDLE_MINUTES * 60
+            absolute_limit = settings.STAFF_SESSION_MAX_HOURS * 3600
+            if now - seen > idle_limit or now - started > absolute_limit:
+                logout(request)
+                messages.info(request, "You were signed out after a period without activity.")
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in user may hold patient data: browsers and proxies keep none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
