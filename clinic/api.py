@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import services
 from .access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .models import Patient
+from .two_factor_views import token_second_factor_error
 
 
 def exception_handler(exc, context):
@@ -69,7 +71,14 @@ class TokenView(ObtainAuthToken):
         credentials = {"username": str(request.data.get("username", ""))}
         if not AxesProxyHandler.is_allowed(request._request, credentials=credentials):
             return Response({"detail": LOCKED_OUT_MESSAGE}, status=429)
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        problem = token_second_factor_error(user, request.data.get("otp"))
+        if problem:
+            return Response({"otp": [problem]}, status=400)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class PatientSerializer(serializers.ModelSerializer):

@@ -5,13 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import magic_link_views, views
+from . import magic_link_views, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    path("2fa/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("2fa/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("login/link/", magic_link_views.magic_link_request, name="magic_link_request"),
     path("login/link/<str:token>/", magic_link_views.magic_link, name="magic_link"),
     path("patients/<int:pk>/invite/", magic_link_views.patient_invite, name="patient_invite"),

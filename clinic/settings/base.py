@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "clinic.booking",
     "clinic.notifications",
@@ -45,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.two_factor_views.StaffTwoFactorMiddleware",
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
@@ -209,6 +214,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)
 STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
 LOGIN_URL_PATH = "/login/"
+# Staff need an authenticator app (TOTP) on every page. On by default; the development
+# settings of `make run` turn it off so the demo logins work with a password alone.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Groundwork"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -13,3 +13,6 @@ REST_FRAMEWORK = {
 if not REDIS_URL:
     # Keep the suite's queue apart from a `make run` worker's.
     vars().update(filesystem_broker(VAR_DIR / "test-broker"))
+# Tests of two-factor turn it on themselves.
+STAFF_TWO_FACTOR_REQUIRED = False
+AXES_VERBOSE = False

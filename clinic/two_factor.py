@@ -1,0 +1,57 @@
+"""Staff two-factor authentication: an authenticator app (TOTP) plus one-time recovery codes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .access import membership_of
+
+RECOVERY_CODES = 10
+
+
+def required_for(user) -> bool:
+    """Staff must use a second factor when the setting is on; patients never."""
+    return bool(settings.STAFF_TWO_FACTOR_REQUIRED) and membership_of(user) is not None
+
+
+def has_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The authenticator being set up: one unconfirmed device per user, reused on reload."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_device(user, code: str) -> list[str] | None:
+    """Confirm the pending authenticator with a code from it; returns fresh recovery codes."""
+    device = pending_device(user)
+    if not device.verify_token(code.strip()):
+        return None
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save()
+    return regenerate_recovery_codes(user)
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user) -> list[str]:
+    static, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    static.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    return codes
+
+
+def verify(user, code: str):
+    """The device (authenticator or a recovery code, used up) that accepts `code`, or None."""
+    code = (code or "").strip().replace(" ", "")
+    if not code:
+        return None
+    return match_token(user, code)

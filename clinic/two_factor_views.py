@@ -1,0 +1,105 @@
+"""Pages to set up and enter the staff second factor, and the middleware that requires it."""
+
+from urllib.parse import quote
+
+import segno
+from django import forms
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+
+from . import two_factor
+from .access import STAFF_ROLES, role_required
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("home")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("home")
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    device = two_factor.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_device(request.user, form.cleaned_data["code"])
+        if codes is not None:
+            device.refresh_from_db()
+            otp_login(request, device)
+            return render(request, "clinic/two_factor_codes.html", {"codes": codes})
+        form.add_error("code", "That code did not match. Check the time on your phone and retry.")
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+    context = {"form": form, "qr": qr, "secret": device.bin_key.hex(), "url": device.config_url}
+    return render(request, "clinic/two_factor_setup.html", context)
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    if not two_factor.has_device(request.user):
+        return redirect(f"{reverse('two_factor_setup')}?next={quote(_next_url(request))}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.verify(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error(
+            "code", "That code is not valid. Use a new code from your app or a recovery code."
+        )
+    return render(
+        request, "clinic/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+class StaffTwoFactorMiddleware:
+    """Every staff page and session API call needs a verified second factor when required."""
+
+    OPEN_PREFIXES = ("/static/", "/login/", "/logout/", "/2fa/", "/healthz/", "/password/reset/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and two_factor.required_for(user)
+            and not user.is_verified()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Enter your two-factor code first."}, status=403)
+            target = "two_factor_verify" if two_factor.has_device(user) else "two_factor_setup"
+            return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
+def token_second_factor_error(user, code) -> str | None:
+    """For the token API: why a staff member's sign-in lacks its second factor, if it does."""
+    if not two_factor.required_for(user):
+        return None
+    if not two_factor.has_device(user):
+        return "Set up two-factor sign-in in the browser before using the API."
+    if two_factor.verify(user, str(code or "")) is None:
+        return "A valid two-factor code is required in the 'otp' field."
+    return None
+
+
+__all__ = ["setup", "verify", "StaffTwoFactorMiddleware", "token_second_factor_error", "settings"]
