@@ -36,6 +36,7 @@ DEFAULTS: dict[str, float] = {
     "slhr.floor_under60": 20,
     "slhr.floor_age": 60,
     "slhr.lsi_min": 90.0,
+    "slhr.lsi_marked": 75.0,
     "slhr.pain_tendon": 3,
     "slhr.real_change_reps": 6,
     # Single-leg balance (seconds)
@@ -82,9 +83,37 @@ DEFAULTS: dict[str, float] = {
     "progress.rep_step": 2,
     "progress.max_difficulty": 6,
     "regress.volume_cut_pct": 30.0,
+    # Numbers the progression engine (programs.progress, clinical.md 8.3/8.5) needs that the
+    # table of 8.1 states only in prose; [D] where the text gives no number.
+    "baseline.sessions": 3,  # baseline = mean pain over the programme's first 3 sessions
+    "progress.completion_pct": 100.0,  # T-UP: every prescribed set and rep done
+    "progress.hold_step_s": 15,  # 8.3: "+10-15 s" per time step (30 -> 45 -> 60 s)
+    "progress.max_load_pct": 20.0,  # [D] added load on one rung before the next rung
+    "regress.completion_min_pct": 80.0,  # T-DOWN-4 below this, T-HOLD from this to 99%
+    "regress.difficulty_high": 9,  # T-DOWN-4 from this; T-HOLD above progress.max_difficulty
+    "regress.consecutive_sessions": 2,  # T-DOWN-4: in this many sessions in a row
+    "regress.next_morning_rise": 2,  # T-DOWN-2: next-morning pain >= baseline + this
+    "regress.weekly_pain_rise": 1,  # T-DOWN-5: weekly mean pain rise, two weeks in a row
+    "regress.no_progress_days": 7,  # after any T-DOWN, no progression for this many days
+    "stop.regressions": 2,  # T-STOP: the same drill regressed this many times ...
+    "stop.regression_window_days": 14,  # ... within this many days
     "review.no_progress_weeks": 3,
     "review.adherence_min_pct": 50.0,
     "load.run_spike_pct": 30.0,
+    # Smallest change between two screens called "real" (beyond measurement error). Where
+    # clinical.md gives no MDC the value is our design choice [D] and clinic-adjustable.
+    "bal.real_change_eo_s": 5.0,
+    "bal.real_change_ec_s": 3.0,
+    "ybt.real_change_cm": 4.0,
+    "nd.real_change_mm": 3.0,
+    "fpi.real_change": 2,
+    "hallux.real_change_deg": 5.0,
+    "gait.real_change_spm": 5,
+    "nprs.real_change": 2,
+    "lefs.real_change": 9,
+    "faam_adl.real_change": 8,
+    "faam_sport.real_change": 9,
+    "visa_a.real_change": 7,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -95,12 +124,28 @@ DESCRIPTIONS: dict[str, str] = {
     "slhr.deficit_margin": "Heel-raise reps below the age/sex norm minus this are a deficit",
     "slhr.floor_under60": "Heel-raise reps below this are a deficit under the floor age",
     "slhr.lsi_min": "Heel-raise limb symmetry index (%) below this is an asymmetry",
+    "slhr.lsi_marked": "Heel-raise limb symmetry index (%) below this is a marked asymmetry",
     "bal.eo_min_under60": "Eyes-open single-leg balance (s) below this under 60 years",
     "ybt.ant_asym_cm": "Y-balance anterior reach difference (cm) above this is an asymmetry",
     "fpi.pronated": "FPI-6 total from this is pronated",
     "fpi.supinated": "FPI-6 total at or below this is supinated",
     "hallux.restricted": "Hallux extension (deg) below this is limited",
     "gait.cadence_low": "Cadence (steps/min) below this is low",
+    "slhr.pain_tendon": "Heel-raise test pain (0-10) from this suggests tendon irritability",
+    "bal.eo_min_60_69": "Eyes-open single-leg balance (s) below this at 60-69 years",
+    "bal.ec_min_18_39": "Eyes-closed single-leg balance (s) below this at 18-39 years",
+    "bal.ec_min_40_49": "Eyes-closed single-leg balance (s) below this at 40-49 years",
+    "bal.ec_min_50_59": "Eyes-closed single-leg balance (s) below this at 50-59 years",
+    "bal.ec_min_60_69": "Eyes-closed single-leg balance (s) below this at 60-69 years",
+    "bal.asym_eo_s": "Eyes-open balance difference (s) from this is an asymmetry",
+    "bal.asym_ec_ratio": "Eyes-closed weaker side below this % of the better is an asymmetry",
+    "fpi.review_pronated": "FPI-6 total from this needs clinician review (highly pronated)",
+    "fpi.review_supinated": "FPI-6 total at or below this needs review (highly supinated)",
+    "nd.high": "Navicular drop above this (mm) suggests a pronated foot",
+    "nd.low": "Navicular drop below this (mm) suggests a rigid/supinated foot",
+    "hallux.review": "Hallux extension (deg) below this needs clinician review",
+    "ybt.real_change_cm": "Smallest Y-balance reach change (cm) called real between screens",
+    "slhr.real_change_reps": "Smallest heel-raise change (reps) called real between screens",
 }
 
 Thresholds = Mapping[str, float]

@@ -208,6 +208,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets reused by many fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PassFailEnum": "assessments.schema.PASS_FAIL",
+        "FootStrikeEnum": "assessments.schema.FOOT_STRIKES",
+        "InjurySideEnum": "assessments.schema.INJURY_SIDES",
+        "ProgramSideEnum": "programs.models.Side",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

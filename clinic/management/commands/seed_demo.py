@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from assessments.demo import seed_screens
 from clinic.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         clinics = seed_demo()
+        seed_screens(clinics)
         demo = clinics["demo"]
         if options["verbosity"] == 0:
             return

@@ -1,0 +1,161 @@
+"""Browser forms of assessments: the screen-entry form (flat model columns) and thresholds."""
+
+from __future__ import annotations
+
+from django import forms
+
+from . import schema, thresholds
+
+INJURY_ROWS = 3
+YES_NO = [("", "—"), ("true", "Yes"), ("false", "No")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _number_field(spec, label: str) -> forms.Field:
+    attrs = {"inputmode": "decimal" if spec.kind == "decimal" else "numeric", "autocomplete": "off"}
+    if spec.kind == "passfail":
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—"), ("pass", "Pass"), ("fail", "Fail")]
+        )
+    # Plain text inputs: whatever the clinician typed comes back unchanged on an error, and
+    # the service, not the browser, decides what is valid (one set of messages).
+    attrs["size"] = 6
+    return forms.CharField(label=label, required=False, widget=forms.TextInput(attrs=attrs))
+
+
+def _yes_no(label: str) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=YES_NO,
+        coerce=lambda v: v == "true",
+        empty_value=None,
+    )
+
+
+class ScreenForm(forms.Form):
+    """Every screen value as one flat field named like its model column."""
+
+    performed_on = forms.CharField(label="Screen date", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["pain_nprs"] = _number_field(schema.PAIN_NPRS, "Pain today (0–10)")
+        for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
+            for side in schema.SIDES:
+                fields[f"{measure.key}_{side}"] = _number_field(measure, f"{measure.label}, {side}")
+        # The date defaults to today, so typing starts at the first measurement.
+        fields[f"{schema.MEASURES[0].key}_left"].widget.attrs["autofocus"] = True
+        for scalar in (schema.CADENCE, schema.GAIT_SPEED):
+            fields[scalar.key] = _number_field(scalar, scalar.label)
+        for side in schema.SIDES:
+            fields[f"foot_strike_{side}"] = forms.ChoiceField(
+                label=f"Foot strike, {side}",
+                required=False,
+                choices=[("", "—"), *[(v, v.capitalize()) for v in schema.FOOT_STRIKES]],
+            )
+        fields["overstride"] = _yes_no("Overstride")
+        fields["heel_lift"] = forms.ChoiceField(
+            label="Heel lift",
+            required=False,
+            choices=[("", "—"), *[(v, v.capitalize()) for v in schema.HEEL_LIFTS]],
+        )
+        for key, label in schema.GAIT_SIDE_FLAG_LABELS.items():
+            for side in schema.SIDES:
+                fields[f"{key}_{side}"] = _yes_no(f"{label}, {side}")
+        fields["signs"] = forms.MultipleChoiceField(
+            label="Observed signs",
+            required=False,
+            choices=list(schema.SIGN_LABELS.items()),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for i in range(INJURY_ROWS):
+            fields[f"injury_{i}_condition"] = forms.ChoiceField(
+                label=f"Injury {i + 1}, condition",
+                required=False,
+                choices=[("", "—"), *schema.CONDITION_LABELS.items()],
+            )
+            fields[f"injury_{i}_side"] = forms.ChoiceField(
+                label=f"Injury {i + 1}, side",
+                required=False,
+                choices=[(v, v.capitalize()) for v in schema.INJURY_SIDES],
+            )
+            fields[f"injury_{i}_status"] = forms.ChoiceField(
+                label=f"Injury {i + 1}, status",
+                required=False,
+                choices=[(v, v.capitalize()) for v in schema.INJURY_STATUSES],
+            )
+        for prom in schema.PROMS:
+            fields[prom.key] = _number_field(prom, f"{prom.label} ({prom.unit})")
+            fields[prom.date_key] = forms.CharField(
+                label=f"{prom.label} date", required=False, widget=DateInput()
+            )
+        fields["notes"] = forms.CharField(
+            label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        )
+
+    def service_fields(self) -> dict:
+        """The cleaned values as the services expect them (columns; injuries as a list)."""
+        data = dict(self.cleaned_data)
+        history = []
+        for i in range(INJURY_ROWS):
+            condition = data.pop(f"injury_{i}_condition", "")
+            side = data.pop(f"injury_{i}_side", "")
+            status = data.pop(f"injury_{i}_status", "")
+            if condition:
+                history.append({"condition": condition, "side": side, "status": status})
+        data["injury_history"] = history
+        return data
+
+    @staticmethod
+    def initial_from(screen) -> dict:
+        initial: dict = {"performed_on": screen.performed_on.isoformat()}
+        for name in ScreenForm().fields:
+            if name.startswith("injury_") or name == "performed_on":
+                continue
+            value = getattr(screen, name, None)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif value is not None and not isinstance(value, list | str):
+                value = f"{value}"
+            initial[name] = value
+        for i, item in enumerate(screen.injury_history[:INJURY_ROWS]):
+            for part in ("condition", "side", "status"):
+                initial[f"injury_{i}_{part}"] = item[part]
+        return initial
+
+
+class ThresholdsForm(forms.Form):
+    """One number per threshold key; blank means "use the default"."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, default in thresholds.DEFAULTS.items():
+            self.fields[key] = forms.FloatField(
+                label=key,
+                required=False,
+                help_text=thresholds.DESCRIPTIONS.get(key, ""),
+                widget=forms.NumberInput(attrs={"step": "any", "placeholder": f"{default:g}"}),
+            )
+            if key in current:
+                self.initial[key] = current[key]
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, value in list(cleaned.items()):
+            # Counts (reps, days, sessions) stay whole numbers, as the engines expect.
+            if value is not None and isinstance(thresholds.DEFAULTS[key], int):
+                if value != int(value):
+                    self.add_error(key, "This threshold is a whole number.")
+                else:
+                    cleaned[key] = int(value)
+        return cleaned
+
+    def overrides(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v is not None}

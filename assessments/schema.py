@@ -1,0 +1,254 @@
+"""PURE: what a screen records — every field's unit, valid range (clinical.md 7) and enum values.
+
+No Django imports. The model, the services' validation, the API, the entry form and the
+change-over-time comparison all read this one table, so a range or unit lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SIDES = ("left", "right")
+
+CONDITIONS = (
+    "achilles_midportion",
+    "achilles_insertional",
+    "plantar_heel_pain",
+    "shin_splints",
+    "ankle_sprain_acute",
+    "ankle_sprain_recurrent",
+    "bone_stress_injury",
+    "other",
+)
+CONDITION_LABELS = {
+    "achilles_midportion": "Achilles tendinopathy (mid-portion)",
+    "achilles_insertional": "Achilles tendinopathy (insertional)",
+    "plantar_heel_pain": "Plantar heel pain",
+    "shin_splints": "Shin splints / MTSS",
+    "ankle_sprain_acute": "Ankle sprain (acute)",
+    "ankle_sprain_recurrent": "Ankle sprain (recurrent)",
+    "bone_stress_injury": "Bone stress injury",
+    "other": "Other",
+}
+INJURY_SIDES = ("left", "right", "both")
+INJURY_STATUSES = ("current", "past")
+
+SIGNS = (
+    "heel_lift_in_squat",
+    "poor_single_leg_balance",
+    "stiff_short_stride",
+    "arch_collapse",
+    "toe_clawing",
+    "frequent_ankle_rolls",
+    "weak_push_off",
+)
+SIGN_LABELS = {
+    "heel_lift_in_squat": "Heels lift early in squat or lunge",
+    "poor_single_leg_balance": "Difficulty balancing on one leg",
+    "stiff_short_stride": "Stiff or short stride",
+    "arch_collapse": "Arch collapses during the run",
+    "toe_clawing": "Toe gripping or clawing",
+    "frequent_ankle_rolls": "Frequent ankle rolls / unstable on uneven ground",
+    "weak_push_off": "Weak push-off",
+}
+
+FOOT_STRIKES = ("heel", "mid", "fore")
+HEEL_LIFTS = ("early", "normal", "late")
+PASS_FAIL = ("pass", "fail")
+GAIT_SIDE_FLAGS = ("arch_collapse", "pelvic_drop", "knee_valgus")
+GAIT_SIDE_FLAG_LABELS = {
+    "arch_collapse": "Arch collapse",
+    "pelvic_drop": "Contralateral pelvic drop",
+    "knee_valgus": "Knee valgus",
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One per-side measurement of the screen."""
+
+    key: str  # API name and model column prefix: <key>_left / <key>_right
+    label: str
+    unit: str  # shown next to the input and in the API docs; "" for pass/fail
+    kind: str  # "decimal", "int" or "passfail"
+    low: float | None = None
+    high: float | None = None
+    hint: str = ""  # the typical/normal range shown to the clinician
+    # Threshold key holding the smallest change called real (measurement error); None: no rule.
+    real_change_key: str | None = None
+    higher_is_better: bool | None = True
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "knee_to_wall_cm",
+        "Knee-to-wall (weight-bearing lunge)",
+        "cm",
+        "decimal",
+        0,
+        25,
+        "normal ≥ 10 cm; sides within 2 cm",
+        "wblt.real_change_cm",
+    ),
+    Measure(
+        "heel_raise_reps",
+        "Single-leg heel raise",
+        "reps",
+        "int",
+        0,
+        100,
+        "age/sex norm; ≥ 20 under 60 y; LSI ≥ 90%",
+        "slhr.real_change_reps",
+    ),
+    Measure(
+        "balance_eyes_open_s",
+        "Single-leg balance, eyes open",
+        "s",
+        "decimal",
+        0,
+        120,
+        "≥ 30 s under 60 y",
+        "bal.real_change_eo_s",
+    ),
+    Measure(
+        "balance_eyes_closed_s",
+        "Single-leg balance, eyes closed",
+        "s",
+        "decimal",
+        0,
+        120,
+        "≥ 7 s at 18–39 y (falls with age)",
+        "bal.real_change_ec_s",
+    ),
+    Measure(
+        "y_balance_anterior_cm",
+        "Y-balance anterior reach",
+        "cm",
+        "decimal",
+        0,
+        150,
+        "sides within 4 cm",
+        "ybt.real_change_cm",
+    ),
+    Measure(
+        "navicular_drop_mm",
+        "Navicular drop",
+        "mm",
+        "decimal",
+        0,
+        25,
+        "5–10 mm",
+        "nd.real_change_mm",
+        None,
+    ),
+    Measure(
+        "foot_posture_index",
+        "Foot Posture Index (FPI-6 total)",
+        "points",
+        "int",
+        -12,
+        12,
+        "0 to +5",
+        "fpi.real_change",
+        None,
+    ),
+    Measure(
+        "hallux_extension_deg",
+        "Hallux extension (1st MTP)",
+        "°",
+        "int",
+        0,
+        110,
+        "≥ 65°",
+        "hallux.real_change_deg",
+    ),
+    Measure("short_foot", "Short foot (5 s hold)", "", "passfail", hint="pass"),
+    Measure("toe_yoga", "Toe yoga (both directions)", "", "passfail", hint="pass"),
+)
+MEASURES_BY_KEY = {m.key: m for m in MEASURES}
+HEEL_RAISE_PAIN = Measure(
+    "heel_raise_pain", "Pain during heel raise", "NPRS 0–10", "int", 0, 10, "< 3", None, False
+)
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A single (not per-side) numeric field: pain, cadence, PROM totals."""
+
+    key: str
+    label: str
+    unit: str
+    kind: str
+    low: float
+    high: float
+    hint: str = ""
+    real_change_key: str | None = None
+    higher_is_better: bool | None = True
+    date_key: str | None = None  # the date the PROM was completed
+
+
+PAIN_NPRS = Scalar(
+    "pain_nprs", "Pain today", "NPRS 0–10", "int", 0, 10, "", "nprs.real_change", False
+)
+CADENCE = Scalar(
+    "cadence_spm",
+    "Cadence (easy pace)",
+    "steps/min",
+    "int",
+    120,
+    230,
+    "≥ 160",
+    "gait.real_change_spm",
+)
+GAIT_SPEED = Scalar("speed_kmh", "Treadmill speed", "km/h", "decimal", 0, 40, "", None, None)
+PROMS: tuple[Scalar, ...] = (
+    Scalar(
+        "lefs", "LEFS", "0–80", "int", 0, 80, "healthy ≈ 77", "lefs.real_change", True, "lefs_on"
+    ),
+    Scalar(
+        "faam_adl_pct",
+        "FAAM ADL",
+        "%",
+        "decimal",
+        0,
+        100,
+        "",
+        "faam_adl.real_change",
+        True,
+        "faam_adl_on",
+    ),
+    Scalar(
+        "faam_sport_pct",
+        "FAAM Sport",
+        "%",
+        "decimal",
+        0,
+        100,
+        "",
+        "faam_sport.real_change",
+        True,
+        "faam_sport_on",
+    ),
+    Scalar(
+        "visa_a",
+        "VISA-A",
+        "0–100",
+        "int",
+        0,
+        100,
+        "healthy > 96",
+        "visa_a.real_change",
+        True,
+        "visa_a_on",
+    ),
+)
+SCALARS: tuple[Scalar, ...] = (PAIN_NPRS, CADENCE, GAIT_SPEED, *PROMS)
+SCALARS_BY_KEY = {s.key: s for s in SCALARS}
+
+
+def range_text(low: float | None, high: float | None, unit: str) -> str:
+    def fmt(x: float | None) -> str:
+        return f"{x:g}" if x is not None else ""
+
+    suffix = f" {unit}" if unit and not unit[0].isupper() and "–" not in unit else ""
+    return f"{fmt(low)}–{fmt(high)}{suffix}"

@@ -1,0 +1,181 @@
+"""Read-side queries of assessments: screens, findings, change since the last screen, charts.
+
+Every query is scoped through clinic.access, and none grows with a patient's number of screens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from clinic.access import CLINICAL_ROLES, PATIENT, scope
+from clinic.models import Clinic, Patient
+
+from . import findings, schema
+from .findings import Change, Finding, InjuryHistory, ScreenInput
+from .models import ClinicThresholds, Screen, ScreenChange
+from .thresholds import Thresholds, build
+
+READ_ROLES = (*CLINICAL_ROLES, PATIENT)
+
+
+def clinic_thresholds(clinic: Clinic | int) -> Thresholds:
+    """The default table with the clinic's overrides applied (one query)."""
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    row = ClinicThresholds.objects.filter(clinic_id=clinic_id).values_list("overrides").first()
+    return build(row[0] if row else None)
+
+
+def screens_visible_to(user) -> QuerySet[Screen]:
+    """Screens the user may read: clinicians/admins their clinic's, a patient their own."""
+    return scope(Screen.objects.all(), user, roles=READ_ROLES).select_related(
+        "patient", "created_by", "updated_by"
+    )
+
+
+def screen_list(
+    *,
+    user,
+    patient: int | None = None,
+    performed_on: dt.date | None = None,
+    performed_from: dt.date | None = None,
+    performed_to: dt.date | None = None,
+) -> QuerySet[Screen]:
+    screens = screens_visible_to(user)
+    if patient is not None:
+        screens = screens.filter(patient_id=patient)
+    if performed_on is not None:
+        screens = screens.filter(performed_on=performed_on)
+    if performed_from is not None:
+        screens = screens.filter(performed_on__gte=performed_from)
+    if performed_to is not None:
+        screens = screens.filter(performed_on__lte=performed_to)
+    return screens.order_by("-performed_on", "-id")
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def screen_input(screen: Screen) -> ScreenInput:
+    """The plain-data view of a screen that the pure rules read."""
+    measurements: dict[str, dict[str, object]] = {}
+    for measure in schema.MEASURES:
+        measurements[measure.key] = {}
+        for side in schema.SIDES:
+            value = screen.side_value(measure.key, side)
+            if measure.kind == "passfail":
+                measurements[measure.key][side] = value or None
+            else:
+                measurements[measure.key][side] = _number(value)
+    gait: dict[str, object] = {
+        "cadence_spm": screen.cadence_spm,
+        "speed_kmh": _number(screen.speed_kmh),
+        "foot_strike": {s: screen.side_value("foot_strike", s) or None for s in schema.SIDES},
+        "overstride": screen.overstride,
+        "heel_lift": screen.heel_lift or None,
+    }
+    for key in schema.GAIT_SIDE_FLAGS:
+        gait[key] = {side: screen.side_value(key, side) for side in schema.SIDES}
+    return ScreenInput(
+        age=screen.patient.age_on(screen.performed_on),
+        sex=screen.patient.sex,
+        measurements=measurements,
+        gait=gait,
+        signs=tuple(screen.signs or ()),
+        injury_history=tuple(
+            InjuryHistory(i["condition"], i["side"], i["status"]) for i in screen.injury_history
+        ),
+        pain_nprs=screen.pain_nprs,
+        heel_raise_pain={s: screen.side_value("heel_raise_pain", s) for s in schema.SIDES},
+        proms={p.key: _number(getattr(screen, p.key)) for p in schema.PROMS},
+    )
+
+
+@dataclass
+class ScreenDetail:
+    screen: Screen
+    findings: list[Finding]
+    previous: Screen | None
+    changes: list[Change]  # measured change since `previous`
+    history: list[ScreenChange]  # edits of this screen (audit)
+
+
+def previous_screen(screen: Screen) -> Screen | None:
+    """The same patient's screen just before this one (by date, then by entry order)."""
+    return (
+        Screen.objects.filter(patient_id=screen.patient_id, clinic_id=screen.clinic_id)
+        .filter(
+            Q(performed_on__lt=screen.performed_on)
+            | Q(performed_on=screen.performed_on, pk__lt=screen.pk)
+        )
+        .select_related("patient")
+        .order_by("-performed_on", "-pk")
+        .first()
+    )
+
+
+def screen_findings(screen: Screen, t: Thresholds) -> list[Finding]:
+    return findings.evaluate(screen_input(screen), t)
+
+
+def screen_detail(*, screen: Screen) -> ScreenDetail:
+    """Findings, change since the previous screen and edit log: three queries, whatever the
+    number of screens or edits."""
+    t = clinic_thresholds(screen.clinic_id)
+    current = screen_input(screen)
+    previous = previous_screen(screen)
+    changes = []
+    if previous is not None:
+        changes = findings.change_since(screen_input(previous), current, t)
+    return ScreenDetail(
+        screen, findings.evaluate(current, t), previous, changes, screen_changes(screen=screen)
+    )
+
+
+def patient_screens(*, user, patient: Patient) -> list[Screen]:
+    """All of a patient's screens, oldest first, in one query (for lists and charts)."""
+    return list(screens_visible_to(user).filter(patient=patient).order_by("performed_on", "id"))
+
+
+def chart_series(screens: list[Screen]) -> dict:
+    """Per-measurement, per-side series over time for Chart.js (numbers only, no pass/fail)."""
+    labels = [s.performed_on.isoformat() for s in screens]
+    series = []
+    for measure in schema.MEASURES:
+        if measure.kind == "passfail":
+            continue
+        sides = {
+            side: [_number(s.side_value(measure.key, side)) for s in screens]
+            for side in schema.SIDES
+        }
+        if any(v is not None for values in sides.values() for v in values):
+            series.append(
+                {"key": measure.key, "label": measure.label, "unit": measure.unit, **sides}
+            )
+    return {"labels": labels, "series": series}
+
+
+def screen_changes(*, screen: Screen) -> list[ScreenChange]:
+    """Who changed the screen after it was created, newest first (one query)."""
+    return list(screen.changes.select_related("changed_by"))
+
+
+def column_label(column: str) -> str:
+    """A model column as clinicians read it, e.g. "Knee-to-wall (weight-bearing lunge), left"."""
+    for side in schema.SIDES:
+        key = column.removesuffix(f"_{side}")
+        if key != column:
+            spec = schema.MEASURES_BY_KEY.get(key)
+            if key == schema.HEEL_RAISE_PAIN.key:
+                spec = schema.HEEL_RAISE_PAIN
+            name = (
+                spec.label
+                if spec
+                else schema.GAIT_SIDE_FLAG_LABELS.get(key, key.replace("_", " ").capitalize())
+            )
+            return f"{name}, {side}"
+    spec = schema.SCALARS_BY_KEY.get(column)
+    return spec.label if spec else column.replace("_", " ").capitalize()

@@ -1,0 +1,266 @@
+"""Write-side operations of assessments: create and update screens, set a clinic's thresholds.
+
+Every value is checked against the ranges of `assessments.schema` (clinical.md 7) before
+anything is written, and each service runs in one transaction, so a bad value saves nothing.
+Errors are keyed by model column (e.g. `knee_to_wall_cm_left`) and the message names the side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Clinic, Patient
+
+from . import schema, thresholds
+from .models import ClinicThresholds, Screen, ScreenChange
+
+
+def _column_specs() -> dict[str, tuple[str, object]]:
+    """Model column -> (human label with side, spec) for every validated value."""
+    specs: dict[str, tuple[str, object]] = {}
+    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
+        for side in schema.SIDES:
+            specs[f"{measure.key}_{side}"] = (f"{measure.label}, {side}", measure)
+    for scalar in schema.SCALARS:
+        specs[scalar.key] = (scalar.label, scalar)
+    return specs
+
+
+COLUMN_SPECS = _column_specs()
+ENUM_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    **{
+        f"foot_strike_{side}": (f"Foot strike, {side}", schema.FOOT_STRIKES)
+        for side in schema.SIDES
+    },
+    "heel_lift": ("Heel lift", schema.HEEL_LIFTS),
+}
+FLAG_COLUMNS = {
+    "overstride": "Overstride",
+    **{
+        f"{key}_{side}": f"{label}, {side}"
+        for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
+        for side in schema.SIDES
+    },
+}
+DATE_COLUMNS = {p.date_key: f"{p.label} date" for p in schema.PROMS if p.date_key}
+OTHER_COLUMNS = {"notes", "signs", "injury_history", "performed_on"}
+WRITABLE = (
+    set(COLUMN_SPECS) | set(ENUM_COLUMNS) | set(FLAG_COLUMNS) | set(DATE_COLUMNS) | OTHER_COLUMNS
+)
+
+
+def _clean_number(label: str, spec, value, errors: dict[str, list[str]], column: str):
+    if value is None or value == "":
+        return None
+    if spec.kind == "passfail":
+        if value not in schema.PASS_FAIL:
+            errors[column] = [f"{label}: {value!r} is not one of pass, fail."]
+            return None
+        return value
+    if isinstance(value, bool):
+        errors[column] = [f"{label}: expected a number, got {value!r}."]
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors[column] = [f"{label}: expected a number in {spec.unit or 'points'}, got {value!r}."]
+        return None
+    if not number.is_finite():
+        errors[column] = [f"{label}: expected a finite number."]
+        return None
+    if spec.kind == "int" and number != number.to_integral_value():
+        errors[column] = [f"{label}: expected a whole number, got {value!r}."]
+        return None
+    if not (Decimal(str(spec.low)) <= number <= Decimal(str(spec.high))):
+        unit = f" {spec.unit}" if spec.unit else ""
+        errors[column] = [
+            f"{label}: {value} is outside the valid range {spec.low:g} to {spec.high:g}{unit}."
+        ]
+        return None
+    if spec.kind == "int":
+        return int(number)
+    if number.as_tuple().exponent < -1:  # type: ignore[operator]
+        errors[column] = [f"{label}: at most one decimal place, got {value!r}."]
+        return None
+    return number
+
+
+def _clean_signs(value, errors) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        errors["signs"] = ["Signs must be a list of codes."]
+        return []
+    unknown = [v for v in value if v not in schema.SIGNS]
+    if unknown:
+        errors["signs"] = [f"Unknown sign {unknown[0]!r}; known: {', '.join(schema.SIGNS)}."]
+        return []
+    return list(dict.fromkeys(value))  # keeps order, drops repeats
+
+
+def _clean_history(value, errors) -> list[dict[str, str]]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        errors["injury_history"] = ["Injury history must be a list."]
+        return []
+    clean, messages = [], []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            messages.append(f"Entry {index + 1}: expected condition, side and status.")
+            continue
+        condition, side, status = item.get("condition"), item.get("side"), item.get("status")
+        if condition not in schema.CONDITIONS:
+            messages.append(f"Entry {index + 1}: unknown condition {condition!r}.")
+        elif side not in schema.INJURY_SIDES:
+            messages.append(f"Entry {index + 1}: side must be left, right or both, not {side!r}.")
+        elif status not in schema.INJURY_STATUSES:
+            messages.append(f"Entry {index + 1}: status must be current or past, not {status!r}.")
+        else:
+            clean.append({"condition": condition, "side": side, "status": status})
+    if messages:
+        errors["injury_history"] = messages
+    return clean
+
+
+def _clean_date(label: str, value, errors, column: str, *, today: dt.date):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            errors[column] = [f"{label}: expected a date as YYYY-MM-DD, got {value!r}."]
+            return None
+    if not isinstance(value, dt.date):
+        errors[column] = [f"{label}: expected a date, got {value!r}."]
+        return None
+    if value > today:
+        errors[column] = [f"{label}: the date cannot be in the future."]
+        return None
+    return value
+
+
+def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
+    """Checked, typed values for the given columns; raises one ValidationError listing all."""
+    errors: dict[str, list[str]] = {}
+    unknown = set(fields) - WRITABLE
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+    clean: dict = {}
+    for column, value in fields.items():
+        if column in COLUMN_SPECS:
+            label, spec = COLUMN_SPECS[column]
+            clean[column] = _clean_number(label, spec, value, errors, column)
+            if spec.kind == "passfail" and clean[column] is None:
+                clean[column] = ""  # text column: "" means not tested
+        elif column in ENUM_COLUMNS:
+            label, allowed = ENUM_COLUMNS[column]
+            if value in (None, ""):
+                clean[column] = ""
+            elif value in allowed:
+                clean[column] = value
+            else:
+                errors[column] = [f"{label}: {value!r} is not one of {', '.join(allowed)}."]
+        elif column in FLAG_COLUMNS:
+            if value is None or isinstance(value, bool):
+                clean[column] = value
+            else:
+                errors[column] = [f"{FLAG_COLUMNS[column]}: expected true, false or null."]
+        elif column in DATE_COLUMNS:
+            clean[column] = _clean_date(DATE_COLUMNS[column], value, errors, column, today=today)
+        elif column == "performed_on":
+            clean[column] = _clean_date("Screen date", value, errors, column, today=today)
+            if clean[column] is None and column not in errors:
+                errors[column] = ["Screen date: required."]
+        elif column == "signs":
+            clean[column] = _clean_signs(value, errors)
+        elif column == "injury_history":
+            clean[column] = _clean_history(value, errors)
+        elif column == "notes":
+            clean[column] = str(value or "")[:5000]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _apply(screen: Screen, clean: dict) -> None:
+    for column, value in clean.items():
+        setattr(screen, column, value)
+    # A PROM score without its own date was completed on the day of the screen.
+    for prom in schema.PROMS:
+        if getattr(screen, prom.key) is not None and getattr(screen, prom.date_key) is None:
+            setattr(screen, prom.date_key, screen.performed_on)
+    screen.full_clean()
+
+
+@transaction.atomic
+def screen_create(*, user, clinic: Clinic, patient: Patient, **fields) -> Screen:
+    if patient.clinic_id != clinic.pk:
+        raise ValidationError({"patient": ["No such patient in this clinic."]})
+    today = timezone.localdate(timezone=clinic.tz)
+    fields.setdefault("performed_on", today)
+    clean = clean_screen_values(fields, today=today)
+    screen = Screen(clinic=clinic, patient=patient, created_by=user, updated_by=user)
+    _apply(screen, clean)
+    screen.save()
+    return screen
+
+
+@transaction.atomic
+def screen_update(*, user, screen: Screen, **fields) -> Screen:
+    """Change the given fields only; omitted fields keep their values."""
+    # Lock the row so two clinicians saving at once do not interleave their writes.
+    screen = Screen.objects.select_for_update().select_related("patient").get(pk=screen.pk)
+    today = timezone.localdate(timezone=screen.clinic.tz)
+    clean = clean_screen_values(fields, today=today)
+    before = {column: _as_text(getattr(screen, column)) for column in AUDITED}
+    _apply(screen, clean)
+    diff = {
+        column: [before[column], after]
+        for column in AUDITED
+        if (after := _as_text(getattr(screen, column))) != before[column]
+    }
+    screen.updated_by = user
+    screen.save()
+    if diff:
+        ScreenChange.objects.create(screen=screen, changed_by=user, fields=diff)
+    return screen
+
+
+# Every column a clinician can change; the change log compares them as text.
+AUDITED = sorted(WRITABLE)
+
+
+def _as_text(value) -> object:
+    """A JSON-safe, comparable form of a column value (Decimal 7.50 and 7.5 compare equal)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool | list | dict):
+        return value
+    return f"{value}"
+
+
+@transaction.atomic
+def clinic_thresholds_set(*, user, clinic: Clinic, overrides: dict) -> ClinicThresholds:
+    """Replace a clinic's overrides; values equal to the default are dropped."""
+    try:
+        clean = thresholds.validate_overrides(overrides)
+    except thresholds.ThresholdError as exc:
+        raise ValidationError({"overrides": [str(exc)]}) from exc
+    clean = {k: v for k, v in clean.items() if v != thresholds.DEFAULTS[k]}
+    row, _ = ClinicThresholds.objects.select_for_update().get_or_create(clinic=clinic)
+    row.overrides = clean
+    row.updated_by = user
+    row.full_clean()
+    row.save()
+    return row

@@ -1,0 +1,13 @@
+"""Browser routes of assessments (included at the site root by clinic/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("patients/<int:patient_pk>/screens/", views.patient_screen_list, name="patient_screens"),
+    path("patients/<int:patient_pk>/screens/new/", views.screen_create, name="screen_create"),
+    path("screens/<int:pk>/", views.screen_detail, name="screen_detail"),
+    path("screens/<int:pk>/edit/", views.screen_edit, name="screen_edit"),
+    path("settings/thresholds/", views.clinic_thresholds, name="clinic_thresholds"),
+]

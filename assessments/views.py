@@ -1,0 +1,223 @@
+"""Clinician pages of assessments: screen entry and detail, patient screens, thresholds.
+
+Every view checks role and clinic through clinic.access.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.models import Patient, Role
+
+from . import schema, selectors, services, thresholds
+from .findings import FINDING_LABELS
+from .forms import ScreenForm, ThresholdsForm
+from .models import ClinicThresholds, Screen
+
+
+def _clinical_patient(request, pk: int) -> Patient:
+    return get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+
+
+def _clinical_screen(request, pk: int) -> Screen:
+    return get_object_or_404(
+        scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
+            "patient", "created_by", "updated_by"
+        ),
+        pk=pk,
+    )
+
+
+def _rows(form: ScreenForm) -> list[dict]:
+    """The per-side table of the entry form: one row per measurement, left and right."""
+    rows = []
+    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
+        rows.append(
+            {
+                "measure": measure,
+                "range": ""
+                if measure.kind == "passfail"
+                else f"{measure.low:g} to {measure.high:g}",
+                "left": form[f"{measure.key}_left"],
+                "right": form[f"{measure.key}_right"],
+            }
+        )
+    return rows
+
+
+def _save(request, form: ScreenForm, *, patient: Patient, screen: Screen | None):
+    """Run the service; its errors go back onto the form fields. Returns the screen or None."""
+    if not form.is_valid():
+        return None
+    fields = form.service_fields()
+    try:
+        if screen is None:
+            return services.screen_create(
+                user=request.user, clinic=patient.clinic, patient=patient, **fields
+            )
+        return services.screen_update(user=request.user, screen=screen, **fields)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def _entry_page(request, form, *, patient, screen=None, status=200):
+    draft_key = f"gw-screen-draft:{screen.pk if screen else 'new'}:{patient.pk}"
+    return render(
+        request,
+        "assessments/screen_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "screen": screen,
+            "rows": _rows(form),
+            "draft_key": draft_key,
+            "gait_flags": [
+                (label, form[f"{key}_left"], form[f"{key}_right"])
+                for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
+            ],
+            "injury_rows": [
+                (
+                    form[f"injury_{i}_condition"],
+                    form[f"injury_{i}_side"],
+                    form[f"injury_{i}_status"],
+                )
+                for i in range(3)
+            ],
+            "proms": [(p, form[p.key], form[p.date_key]) for p in schema.PROMS],
+            "cadence": schema.CADENCE,
+        },
+        status=status,
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def screen_create(request, patient_pk: int):
+    patient = _clinical_patient(request, patient_pk)
+    if request.method == "POST":
+        form = ScreenForm(request.POST)
+        screen = _save(request, form, patient=patient, screen=None)
+        if screen is not None:
+            messages.success(request, "Screen saved.")
+            return redirect("screen_detail", pk=screen.pk)
+        return _entry_page(request, form, patient=patient)
+    today = timezone.localdate(timezone=patient.clinic.tz)
+    form = ScreenForm(initial={"performed_on": today.isoformat()})
+    return _entry_page(request, form, patient=patient)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def screen_edit(request, pk: int):
+    screen = _clinical_screen(request, pk)
+    if request.method == "POST":
+        form = ScreenForm(request.POST)
+        saved = _save(request, form, patient=screen.patient, screen=screen)
+        if saved is not None:
+            messages.success(request, "Screen updated.")
+            return redirect("screen_detail", pk=saved.pk)
+        return _entry_page(request, form, patient=screen.patient, screen=screen)
+    form = ScreenForm(initial=ScreenForm.initial_from(screen))
+    return _entry_page(request, form, patient=screen.patient, screen=screen)
+
+
+SEVERITY_WORDS = {"marked": "Marked", "mild": "Mild", "none": "Normal"}
+
+
+def _label(key: str) -> str:
+    spec = schema.MEASURES_BY_KEY.get(key) or schema.SCALARS_BY_KEY.get(key)
+    return spec.label if spec else key
+
+
+@role_required(*CLINICAL_ROLES)
+def screen_detail(request, pk: int):
+    screen = _clinical_screen(request, pk)
+    detail = selectors.screen_detail(screen=screen)
+    history = selectors.patient_screens(user=request.user, patient=screen.patient)
+    changes = {(c.measure, c.side): c for c in detail.changes}
+    rows = []
+    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
+        sides = []
+        for side in schema.SIDES:
+            value = screen.side_value(measure.key, side)
+            sides.append({"value": value, "change": changes.get((measure.key, side))})
+        rows.append({"measure": measure, "sides": sides})
+    scalars = [
+        {"spec": s, "value": getattr(screen, s.key), "change": changes.get((s.key, None))}
+        for s in schema.SCALARS
+    ]
+    return render(
+        request,
+        "assessments/screen_detail.html",
+        {
+            "screen": screen,
+            "patient": screen.patient,
+            "findings": [(f, FINDING_LABELS.get(f.code, f.code)) for f in detail.findings],
+            "previous": detail.previous,
+            "rows": rows,
+            "scalars": scalars,
+            "real_changes": [(_label(c.measure), c) for c in detail.changes if c.real],
+            "severity_words": SEVERITY_WORDS,
+            "chart": json.dumps(selectors.chart_series(history)),
+            "history": history,
+            "edits": [
+                (c, [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()])
+                for c in detail.history
+            ],
+            "conditions": schema.CONDITION_LABELS,
+            "sign_labels": schema.SIGN_LABELS,
+            "gait_flags": [
+                (label, screen.side_value(key, "left"), screen.side_value(key, "right"))
+                for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
+            ],
+            "proms": [
+                (p, getattr(screen, p.key), getattr(screen, p.date_key)) for p in schema.PROMS
+            ],
+        },
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+def patient_screen_list(request, patient_pk: int):
+    """The patient's screens as a page section (also used by the patient page)."""
+    patient = _clinical_patient(request, patient_pk)
+    screens = list(reversed(selectors.patient_screens(user=request.user, patient=patient)))
+    return render(
+        request, "assessments/_patient_screens.html", {"patient": patient, "screens": screens}
+    )
+
+
+@role_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def clinic_thresholds(request):
+    clinic = membership_of(request.user).clinic
+    row = ClinicThresholds.objects.filter(clinic=clinic).select_related("updated_by").first()
+    current = dict(row.overrides) if row else {}
+    form = ThresholdsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinic_thresholds_set(
+                user=request.user, clinic=clinic, overrides=form.overrides()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Thresholds saved. New findings use them at once.")
+            return redirect("clinic_thresholds")
+    groups: dict[str, list] = {}
+    for key, default in thresholds.DEFAULTS.items():
+        groups.setdefault(key.split(".")[0], []).append((form[key], default, key in current))
+    return render(
+        request,
+        "assessments/thresholds.html",
+        {"form": form, "groups": groups, "row": row},
+    )
