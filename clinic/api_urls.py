@@ -5,13 +5,26 @@ from assessments import api as assessments_api
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .booking import api as booking_api
 
 router = SimpleRouter()
 router.register("patients", api.PatientViewSet, basename="patient")
 router.register("screens", assessments_api.ScreenViewSet, basename="screen")
+router.register("appointments", booking_api.AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),
     path("me/", api.MeView.as_view(), name="api_me"),
+    path(
+        "public/appointment-types/",
+        booking_api.PublicAppointmentTypes.as_view(),
+        name="api_public_appointment_types",
+    ),
+    path(
+        "public/availability/",
+        booking_api.PublicAvailability.as_view(),
+        name="api_public_availability",
+    ),
+    path("public/bookings/", booking_api.PublicBookings.as_view(), name="api_public_bookings"),
     *router.urls,
 ]

@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     path("notifications/", include("clinic.notifications.urls")),
     path("admin/", admin.site.urls),
+    path("", include("clinic.booking.urls")),
     path("", include("assessments.urls")),
     path("api/v1/", include("clinic.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -1,6 +1,15 @@
+"""Django admin for booking: types, hours, time off, closures, settings and appointments."""
+
 from django.contrib import admin
 
-from .models import Appointment, AppointmentType, WorkingHours
+from .models import (
+    Appointment,
+    AppointmentType,
+    BookingSettings,
+    ClinicClosure,
+    TimeOff,
+    WorkingHours,
+)
 
 
 @admin.register(AppointmentType)
@@ -17,9 +26,34 @@ class WorkingHoursAdmin(admin.ModelAdmin):
     list_filter = ("clinic", "weekday")
 
 
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ("clinician", "clinic", "start", "end", "reason")
+    list_filter = ("clinic",)
+    date_hierarchy = "start"
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    list_display = ("clinic", "first_day", "last_day", "reason")
+    list_filter = ("clinic",)
+
+
+@admin.register(BookingSettings)
+class BookingSettingsAdmin(admin.ModelAdmin):
+    list_display = (
+        "clinic",
+        "min_notice_hours",
+        "horizon_days",
+        "late_cancel_hours",
+        "slot_step_minutes",
+    )
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ("start", "clinician", "patient", "appointment_type", "status")
-    list_filter = ("clinic", "status")
+    list_display = ("start", "clinician", "patient", "appointment_type", "status", "source")
+    list_filter = ("clinic", "status", "source")
     date_hierarchy = "start"
     raw_id_fields = ("patient",)
+    readonly_fields = ("busy_until", "cancelled_at", "cancelled_by", "booked_by")

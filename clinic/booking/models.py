@@ -1,4 +1,4 @@
-"""Appointment types, clinicians' working hours and appointments."""
+"""Appointment types, clinicians' hours, time off, closures, booking settings and appointments."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,6 +65,85 @@ class WorkingHours(models.Model):
             raise ValidationError({"end_time": "The end must be after the start."})
 
 
+class BookingSettings(models.Model):
+    """A clinic's booking rules; a clinic without a row uses the defaults below."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="booking_settings")
+    min_notice_hours = models.PositiveIntegerField(
+        default=2, help_text="Patients cannot book closer to now than this."
+    )
+    horizon_days = models.PositiveIntegerField(
+        default=60, help_text="Patients can book at most this many days ahead."
+    )
+    late_cancel_hours = models.PositiveIntegerField(
+        default=24,
+        help_text="Inside this many hours before the start, patients must call to cancel or move.",
+    )
+    slot_step_minutes = models.PositiveIntegerField(
+        default=15, help_text="Offered start times are this many minutes apart."
+    )
+
+    class Meta:
+        verbose_name_plural = "booking settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(slot_step_minutes__gte=5), name="booking_slot_step_at_least_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(horizon_days__gte=1), name="booking_horizon_at_least_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Booking settings of {self.clinic}"
+
+
+class TimeOff(models.Model):
+    """Time a clinician is not bookable: leave, a course, blocked admin time."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="time_off")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        indexes = [models.Index(fields=["clinician", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="time_off_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} off {self.start:%Y-%m-%d %H:%M}"
+
+
+class ClinicClosure(models.Model):
+    """Whole days the clinic is closed (public holidays, moves), in the clinic's calendar."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="closure_last_day_not_before_first",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic} closed {self.first_day}–{self.last_day}"
+
+
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     ARRIVED = "arrived", "Arrived"
@@ -73,6 +152,11 @@ class AppointmentStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+
+
+class BookingSource(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PUBLIC = "public", "Public booking page"
 
 
 class Appointment(models.Model):
@@ -86,10 +170,38 @@ class Appointment(models.Model):
     )
     start = models.DateTimeField()
     end = models.DateTimeField()
+    busy_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="End plus the type's buffer: the clinician is not bookable before this.",
+    )
     status = models.CharField(
         max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
+    source = models.CharField(
+        max_length=10, choices=BookingSource.choices, default=BookingSource.STAFF
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     cancel_reason = models.CharField(max_length=200, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the patient cancelled through the manage link.",
+    )
+    cancelled_source = models.CharField(max_length=10, choices=BookingSource.choices, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    intake_what_hurts = models.CharField(max_length=500, blank=True)
+    intake_weekly_km = models.PositiveIntegerField(null=True, blank=True)
+    intake_goal_race = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,6 +217,15 @@ class Appointment(models.Model):
                 condition=models.Q(end__gt=models.F("start")), name="appointment_end_after_start"
             )
         ]
+        # On PostgreSQL migration 0004 adds the exclusion constraint OVERLAP_CONSTRAINT: no two
+        # active appointments of one clinician overlap over [start, busy_until).
 
     def __str__(self) -> str:
         return f"{self.appointment_type.name} with {self.patient} at {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+OVERLAP_CONSTRAINT = "appointment_no_overlap_per_clinician"

@@ -1,0 +1,475 @@
+"""Booking API: public types, availability and bookings; staff appointments of their clinic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from clinic.access import STAFF_ROLES, membership_of, scope
+from clinic.api import role_permission
+from clinic.models import Clinic, Patient, Sex
+
+from . import selectors, services
+from .availability import Slot
+from .models import Appointment, AppointmentType, BookingSource
+
+IsStaff = role_permission(*STAFF_ROLES)
+
+
+def parse_start(value: str) -> datetime:
+    """An ISO-8601 date-time that carries its UTC offset (or Z)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        raise serializers.ValidationError(
+            "Give the start as ISO-8601 with an offset, e.g. 2026-12-01T09:00:00-05:00."
+        ) from None
+    if moment.tzinfo is None:
+        raise serializers.ValidationError(
+            "The start needs a UTC offset, e.g. 2026-12-01T09:00:00-05:00."
+        )
+    if not services.EARLIEST_YEAR <= moment.year <= services.LATEST_YEAR:
+        raise serializers.ValidationError(
+            f"Give a year between {services.EARLIEST_YEAR} and {services.LATEST_YEAR}."
+        )
+    return moment
+
+
+class StartField(serializers.CharField):
+    def to_internal_value(self, data):
+        return parse_start(super().to_internal_value(data))
+
+
+def local_iso(moment: datetime, clinic: Clinic) -> str:
+    return moment.astimezone(clinic.tz).isoformat()
+
+
+def slot_data(slots: list[Slot], clinic: Clinic) -> list[dict]:
+    return [
+        {
+            "start": local_iso(s.start, clinic),
+            "end": local_iso(s.end, clinic),
+            "clinician": s.clinician_id,
+        }
+        for s in slots
+    ]
+
+
+def conflict_response(error: services.SlotTaken, clinic: Clinic) -> Response:
+    return Response(
+        {
+            "detail": "That time was just taken. Here are the nearest free times.",
+            "nearest": slot_data(error.nearest, clinic),
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class SlotOutput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    clinician = serializers.IntegerField()
+
+
+class SlotTakenOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    nearest = SlotOutput(many=True)
+
+
+CLINIC_PARAM = OpenApiParameter(
+    "clinic",
+    str,
+    description="Clinic slug; defaults to the demo clinic (or the only clinic of an install).",
+)
+
+
+# Public --------------------------------------------------------------------------------------
+
+
+class PublicView(APIView):
+    """No sign-in; throttled per client IP under the "public" rate."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public"
+
+    def clinic(self, request) -> Clinic:
+        clinic = selectors.public_clinic(slug=request.query_params.get("clinic"))
+        if clinic is None:
+            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+        return clinic
+
+    @staticmethod
+    def public_type(clinic: Clinic, slug: str) -> AppointmentType:
+        found = AppointmentType.objects.filter(clinic=clinic, slug=slug, is_active=True).first()
+        if found is None:
+            raise ValidationError({"type": "Unknown appointment type."})
+        if not found.is_public:
+            raise ValidationError({"type": "This appointment type cannot be booked online."})
+        return found
+
+
+class PublicTypeOutput(serializers.ModelSerializer):
+    clinicians = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AppointmentType
+        fields = ["slug", "name", "duration_minutes", "color", "clinicians"]
+
+    def get_clinicians(self, obj) -> list[dict]:
+        return [{"id": c.pk, "name": c.full_name} for c in obj.offering]
+
+
+class PublicAppointmentTypes(PublicView):
+    """Appointment types anyone can book online, with who offers them."""
+
+    @extend_schema(parameters=[CLINIC_PARAM], responses=PublicTypeOutput(many=True))
+    def get(self, request):
+        clinic = self.clinic(request)
+        types = list(selectors.public_types(clinic=clinic))
+        for kind in types:
+            kind.offering = selectors.clinicians_for_type(appointment_type=kind)
+        return Response(PublicTypeOutput(types, many=True).data)
+
+
+class AvailabilityInput(serializers.Serializer):
+    type = serializers.SlugField()
+    date = serializers.DateField()
+    clinician = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_date(self, value):
+        if not services.EARLIEST_YEAR <= value.year <= services.LATEST_YEAR:
+            raise serializers.ValidationError(
+                f"Give a year between {services.EARLIEST_YEAR} and {services.LATEST_YEAR}."
+            )
+        return value
+
+
+class PublicAvailability(PublicView):
+    """Free start times of a public type on a day (clinic time), any or one clinician."""
+
+    @extend_schema(parameters=[AvailabilityInput, CLINIC_PARAM], responses=SlotOutput(many=True))
+    def get(self, request):
+        clinic = self.clinic(request)
+        query = AvailabilityInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = self.public_type(clinic, query.validated_data["type"])
+        clinician = None
+        if "clinician" in query.validated_data:
+            clinician = next(
+                (
+                    c
+                    for c in selectors.clinicians_for_type(appointment_type=kind)
+                    if c.pk == query.validated_data["clinician"]
+                ),
+                None,
+            )
+            if clinician is None:
+                raise ValidationError({"clinician": "This clinician does not offer that type."})
+        slots = selectors.available_slots(
+            appointment_type=kind, day=query.validated_data["date"], clinician=clinician
+        )
+        return Response(slot_data(slots, clinic))
+
+
+class PublicBookingInput(serializers.Serializer):
+    type = serializers.SlugField()
+    start = StartField()
+    clinician = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
+    what_hurts = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    weekly_km = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=400
+    )
+    goal_race = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    clinic = serializers.SlugField(required=False)
+
+
+class BookingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    clinician = serializers.IntegerField()
+    manage_url = serializers.URLField()
+
+
+def manage_url(appointment: Appointment, request=None) -> str:
+    if request is None:
+        return services.manage_url(appointment)
+    return request.build_absolute_uri(
+        reverse("booking_manage", args=[services.manage_token(appointment)])
+    )
+
+
+def public_booking_data(appointment: Appointment, request=None) -> dict:
+    clinic = appointment.clinic
+    return {
+        "id": appointment.pk,
+        "start": local_iso(appointment.start, clinic),
+        "end": local_iso(appointment.end, clinic),
+        "clinician": appointment.clinician_id,
+        "manage_url": manage_url(appointment, request),
+    }
+
+
+class PublicBookings(PublicView):
+    """Book a public type. 201 with a manage link; 409 with the nearest free times if taken."""
+
+    @extend_schema(
+        parameters=[CLINIC_PARAM],
+        request=PublicBookingInput,
+        responses={
+            201: BookingOutput,
+            409: SlotTakenOutput,
+        },
+    )
+    def post(self, request):
+        data = PublicBookingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        clinic = selectors.public_clinic(
+            slug=request.query_params.get("clinic") or values.get("clinic")
+        )
+        if clinic is None:
+            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+        kind = self.public_type(clinic, values["type"])
+        clinician = None
+        if values.get("clinician"):
+            clinician = next(
+                (
+                    c
+                    for c in selectors.clinicians_for_type(appointment_type=kind)
+                    if c.pk == values["clinician"]
+                ),
+                None,
+            )
+            if clinician is None:
+                raise ValidationError({"clinician": "This clinician does not offer that type."})
+        try:
+            appointment = services.appointment_book(
+                clinic=clinic,
+                appointment_type=kind,
+                start=values["start"],
+                clinician=clinician,
+                contact=services.Contact(
+                    name=values["name"],
+                    email=values["email"],
+                    phone=values.get("phone", ""),
+                    date_of_birth=values.get("date_of_birth"),
+                    sex=values.get("sex", ""),
+                ),
+                intake=services.Intake(
+                    what_hurts=values.get("what_hurts", ""),
+                    weekly_km=values.get("weekly_km"),
+                    goal_race=values.get("goal_race", ""),
+                ),
+                source=BookingSource.PUBLIC,
+            )
+        except services.SlotTaken as error:
+            return conflict_response(error, clinic)
+        return Response(public_booking_data(appointment, request), status=status.HTTP_201_CREATED)
+
+
+# Staff ---------------------------------------------------------------------------------------
+
+
+class AppointmentOutput(serializers.ModelSerializer):
+    type = serializers.SlugRelatedField(
+        source="appointment_type", slug_field="slug", read_only=True
+    )
+    type_name = serializers.CharField(source="appointment_type.name", read_only=True)
+    clinician_name = serializers.CharField(source="clinician.full_name", read_only=True)
+    patient_name = serializers.CharField(source="patient.full_name", read_only=True)
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "type",
+            "type_name",
+            "start",
+            "end",
+            "clinician",
+            "clinician_name",
+            "patient",
+            "patient_name",
+            "status",
+            "source",
+            "cancel_reason",
+            "intake_what_hurts",
+            "intake_weekly_km",
+            "intake_goal_race",
+            "notes",
+        ]
+
+    def get_start(self, obj) -> datetime:
+        return local_iso(obj.start, obj.clinic)
+
+    def get_end(self, obj) -> datetime:
+        return local_iso(obj.end, obj.clinic)
+
+
+class AppointmentCreateInput(serializers.Serializer):
+    type = serializers.SlugField()
+    start = StartField()
+    clinician = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    patient = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if not attrs.get("patient") and not (attrs.get("name") and attrs.get("email")):
+            raise serializers.ValidationError(
+                {"patient": "Give a patient id, or a name and e-mail to find or add one."}
+            )
+        return attrs
+
+
+class AppointmentUpdateInput(serializers.Serializer):
+    start = StartField(required=False)
+    clinician = serializers.IntegerField(required=False, min_value=1)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Appointments of the staff member's clinic. Filters: `from`, `to` (dates), `clinician`."""
+
+    serializer_class = AppointmentOutput
+    permission_classes = [IsStaff]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @property
+    def staff_clinic(self) -> Clinic:
+        return membership_of(self.request.user).clinic
+
+    def get_queryset(self):
+        params = self.request.query_params
+        start = end = None
+        try:
+            if params.get("from"):
+                start = selectors.local_midnight(self.staff_clinic, params["from"])
+            if params.get("to"):
+                end = selectors.local_midnight(self.staff_clinic, params["to"], next_day=True)
+        except (ValueError, OverflowError):
+            raise ValidationError({"detail": "Dates are YYYY-MM-DD."}) from None
+        clinician = params.get("clinician")
+        return selectors.appointment_list(
+            user=self.request.user,
+            start=start,
+            end=end,
+            clinician_id=int(clinician) if clinician and clinician.isdigit() else None,
+        ).select_related("clinic")
+
+    def _clinician(self, clinician_id):
+        if not clinician_id:
+            return None
+        found = selectors.clinicians_of(clinic=self.staff_clinic).filter(pk=clinician_id).first()
+        if found is None:
+            raise ValidationError({"clinician": "Unknown clinician."})
+        return found
+
+    @extend_schema(
+        request=AppointmentCreateInput, responses={201: AppointmentOutput, 409: SlotTakenOutput}
+    )
+    def create(self, request):
+        data = AppointmentCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        clinic = self.staff_clinic
+        kind = AppointmentType.objects.filter(
+            clinic=clinic, slug=values["type"], is_active=True
+        ).first()
+        if kind is None:
+            raise ValidationError({"type": "Unknown appointment type."})
+        patient = contact = None
+        if values.get("patient"):
+            patient = (
+                scope(Patient.objects.all(), request.user).filter(pk=values["patient"]).first()
+            )
+            if patient is None:
+                raise ValidationError({"patient": "Unknown patient."})
+        else:
+            contact = services.Contact(
+                name=values["name"], email=values["email"], phone=values.get("phone", "")
+            )
+        try:
+            appointment = services.appointment_book(
+                clinic=clinic,
+                appointment_type=kind,
+                start=values["start"],
+                clinician=self._clinician(values.get("clinician")),
+                patient=patient,
+                contact=contact,
+                booked_by=request.user,
+                notes=values.get("notes", ""),
+            )
+        except services.SlotTaken as error:
+            return conflict_response(error, clinic)
+        return Response(AppointmentOutput(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AppointmentUpdateInput, responses={200: AppointmentOutput, 409: SlotTakenOutput}
+    )
+    def partial_update(self, request, pk=None):
+        appointment = self.get_object()
+        data = AppointmentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            if "start" in values or "clinician" in values:
+                services.appointment_reschedule(
+                    appointment=appointment,
+                    start=values.get("start", appointment.start),
+                    clinician=self._clinician(values.get("clinician")),
+                    by_user=request.user,
+                )
+        except services.SlotTaken as error:
+            return conflict_response(error, appointment.clinic)
+        if "notes" in values:
+            services.appointment_set_notes(appointment=appointment, notes=values["notes"])
+        return Response(AppointmentOutput(appointment).data)
+
+    @extend_schema(request=CancelInput, responses=AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        appointment = self.get_object()
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.appointment_cancel(
+            appointment=appointment, reason=data.validated_data["reason"], cancelled_by=request.user
+        )
+        return Response(AppointmentOutput(appointment).data)
+
+    @extend_schema(request=None, responses=AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def arrived(self, request, pk=None):
+        appointment = services.appointment_mark_arrived(appointment=self.get_object())
+        return Response(AppointmentOutput(appointment).data)
+
+    @extend_schema(request=None, responses=AppointmentOutput)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        appointment = services.appointment_mark_no_show(appointment=self.get_object())
+        return Response(AppointmentOutput(appointment).data)

@@ -1,0 +1,186 @@
+"""Forms of booking: the front desk's booking, move and cancel forms; the public booking form."""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import date, datetime, time
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+
+from clinic.forms import DateInput
+from clinic.models import Clinic, Sex
+
+from .models import AppointmentType, BookingSettings
+
+FORM_STARTED_SALT = "groundwork.booking.form-started"
+MIN_FILL_SECONDS = 3
+MAX_FILL_SECONDS = 2 * 60 * 60
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def form_started_token() -> str:
+    """A signed note of when the public form was shown; a bot that posts at once fails it."""
+    return signing.dumps(int(clock.time()), salt=FORM_STARTED_SALT)
+
+
+def seconds_since(token: str) -> float | None:
+    try:
+        started = signing.loads(token, salt=FORM_STARTED_SALT)
+    except signing.BadSignature:
+        return None
+    return clock.time() - started if isinstance(started, int) else None
+
+
+def combine_local(clinic: Clinic, day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=clinic.tz)
+
+
+class StaffBookingForm(forms.Form):
+    """Book for an existing patient (search) or a new one (name and e-mail: found or added)."""
+
+    appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.none(), label="Type")
+    clinician = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    day = forms.DateField(widget=DateInput(), label="Day")
+    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label="Start")
+    patient = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    name = forms.CharField(max_length=150, required=False, label="New patient: full name")
+    email = forms.EmailField(required=False, label="New patient: e-mail")
+    phone = forms.CharField(max_length=40, required=False)
+    date_of_birth = forms.DateField(required=False, widget=DateInput())
+    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["appointment_type"].queryset = AppointmentType.objects.filter(
+            clinic=clinic, is_active=True
+        )
+        self.fields["clinician"].choices = [("", "Any clinician")] + [
+            (c.pk, c.full_name or c.email) for c in clinicians
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("patient") and not (data.get("name") and data.get("email")):
+            raise forms.ValidationError(
+                "Choose a patient from the search, or enter a new patient's name and e-mail."
+            )
+        return data
+
+    @property
+    def start(self) -> datetime:
+        return combine_local(self.clinic, self.cleaned_data["day"], self.cleaned_data["start_time"])
+
+
+class MoveForm(forms.Form):
+    clinician = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    day = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label="Start")
+
+    def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["clinician"].choices = [("", "Same clinician")] + [
+            (c.pk, c.full_name or c.email) for c in clinicians
+        ]
+
+    @property
+    def start(self) -> datetime:
+        return combine_local(self.clinic, self.cleaned_data["day"], self.cleaned_data["start_time"])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Reason for cancelling")
+
+
+class PublicBookingForm(forms.Form):
+    """The public form. `website` is a honeypot: people never see it, simple bots fill it."""
+
+    slot = forms.CharField(widget=forms.HiddenInput(), required=False)
+    name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(label="E-mail")
+    phone = forms.CharField(max_length=40, label="Phone")
+    date_of_birth = forms.DateField(widget=DateInput(), label="Date of birth")
+    sex = forms.ChoiceField(
+        choices=[("", "Prefer to tell the clinician"), *Sex.choices], required=False, label="Sex"
+    )
+    what_hurts = forms.CharField(
+        max_length=500,
+        required=False,
+        label="What hurts, or what would you like help with?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    weekly_km = forms.IntegerField(
+        min_value=0, max_value=400, required=False, label="Weekly running distance (km)"
+    )
+    goal_race = forms.CharField(max_length=200, required=False, label="Goal race (if any)")
+    website = forms.CharField(required=False, label="Leave this empty")
+    started = forms.CharField(widget=forms.HiddenInput())
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError("We could not take this booking. Please call the clinic.")
+        elapsed = seconds_since(data.get("started", ""))
+        if elapsed is None or elapsed < MIN_FILL_SECONDS or elapsed > MAX_FILL_SECONDS:
+            raise forms.ValidationError(
+                "This form was sent too quickly or has expired. Please check it and send again."
+            )
+        return data
+
+
+def parse_slot(value: str) -> tuple[datetime, int] | None:
+    """A slot choice is "<ISO start>|<clinician id>"."""
+    try:
+        start, clinician = value.split("|")
+        moment = datetime.fromisoformat(start)
+        return (moment, int(clinician)) if moment.tzinfo else None
+    except (ValueError, AttributeError):
+        return None
+
+
+class TimeOffForm(forms.Form):
+    clinician = forms.TypedChoiceField(coerce=int)
+    day = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(widget=TimeInput(), label="From")
+    end_time = forms.TimeField(widget=TimeInput(), label="To")
+    reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["clinician"].choices = [(c.pk, c.full_name or c.email) for c in clinicians]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            raise forms.ValidationError("The end must be after the start.")
+        return data
+
+
+class ClosureForm(forms.Form):
+    first_day = forms.DateField(widget=DateInput())
+    last_day = forms.DateField(widget=DateInput())
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class BookingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = BookingSettings
+        fields = ["min_notice_hours", "horizon_days", "late_cancel_hours", "slot_step_minutes"]

@@ -1,0 +1,308 @@
+"""Read-side queries of booking: settings, schedules fed to `availability`, calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clinic.access import STAFF_ROLES, scope
+from clinic.models import Clinic, Role, User
+
+from . import availability as av
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentType,
+    BookingSettings,
+    BookingSource,
+    ClinicClosure,
+    TimeOff,
+    WorkingHours,
+)
+
+DEFAULT_PUBLIC_CLINIC = "demo"
+
+
+def booking_settings(*, clinic: Clinic) -> BookingSettings:
+    """The clinic's booking rules; an unsaved row with the defaults when none was set."""
+    found = BookingSettings.objects.filter(clinic=clinic).first()
+    return found or BookingSettings(clinic=clinic)
+
+
+def rules_for(*, clinic: Clinic, for_staff: bool = False) -> av.Rules:
+    """Booking rules; staff are not held to the minimum notice or the horizon."""
+    current = booking_settings(clinic=clinic)
+    if for_staff:
+        return av.Rules(
+            time_zone=clinic.time_zone,
+            slot_step_minutes=current.slot_step_minutes,
+            min_notice=timedelta(0),
+            horizon_days=3650,
+        )
+    return av.Rules(
+        time_zone=clinic.time_zone,
+        slot_step_minutes=current.slot_step_minutes,
+        min_notice=timedelta(hours=current.min_notice_hours),
+        horizon_days=current.horizon_days,
+    )
+
+
+def public_clinic(*, slug: str | None) -> Clinic | None:
+    """The clinic a public request means: `?clinic=<slug>`, else the demo clinic, else the
+    only clinic when there is just one (a single-clinic install needs no parameter)."""
+    if slug:
+        return Clinic.objects.filter(slug=slug).first()
+    default = getattr(settings, "BOOKING_DEFAULT_CLINIC", DEFAULT_PUBLIC_CLINIC)
+    found = Clinic.objects.filter(slug=default).first()
+    if found is not None:
+        return found
+    clinics = list(Clinic.objects.all()[:2])
+    return clinics[0] if len(clinics) == 1 else None
+
+
+def public_types(*, clinic: Clinic) -> QuerySet[AppointmentType]:
+    return AppointmentType.objects.filter(clinic=clinic, is_public=True, is_active=True).order_by(
+        "name"
+    )
+
+
+def clinicians_of(*, clinic: Clinic) -> QuerySet[User]:
+    """Active staff who see patients: clinicians, and anyone offering an appointment type."""
+    return (
+        User.objects.filter(
+            membership__clinic=clinic,
+            membership__is_active=True,
+            is_active=True,
+        )
+        .filter(
+            Q(membership__role=Role.CLINICIAN)
+            | Q(appointment_types__clinic=clinic, appointment_types__is_active=True)
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def clinicians_for_type(*, appointment_type: AppointmentType) -> list[User]:
+    """Who offers this type: its listed clinicians who are active staff of its clinic."""
+    return list(
+        appointment_type.clinicians.filter(
+            membership__clinic_id=appointment_type.clinic_id,
+            membership__is_active=True,
+            is_active=True,
+        ).order_by("full_name", "pk")
+    )
+
+
+def closures_between(*, clinic: Clinic, first: date, last: date) -> list[tuple[date, date]]:
+    return list(
+        ClinicClosure.objects.filter(
+            clinic=clinic, first_day__lte=last, last_day__gte=first
+        ).values_list("first_day", "last_day")
+    )
+
+
+def closures_from(*, clinic: Clinic, first: date) -> QuerySet[ClinicClosure]:
+    return ClinicClosure.objects.filter(clinic=clinic, last_day__gte=first).order_by("first_day")
+
+
+def _day_span(clinic: Clinic, first: date, last: date) -> tuple[datetime, datetime]:
+    tz = clinic.tz
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def local_midnight(clinic: Clinic, day: str | date, *, next_day: bool = False) -> datetime:
+    """Midnight (aware) at the start of a local day given as a date or YYYY-MM-DD."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    if next_day:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=clinic.tz)
+
+
+def clinician_days(
+    *,
+    clinic: Clinic,
+    clinician_ids: Iterable[int],
+    first: date,
+    last: date | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[av.ClinicianDay]:
+    """Hours and busy intervals of the given clinicians over local days first..last.
+
+    Three queries whatever the number of clinicians or appointments. Busy time is taken a
+    day wider on each side so long appointments and buffers across midnight still count.
+    """
+    ids = list(dict.fromkeys(clinician_ids))
+    last = last or first
+    span_start, span_end = _day_span(clinic, first - timedelta(days=1), last + timedelta(days=1))
+    hours: dict[int, list[av.WorkingBlock]] = {i: [] for i in ids}
+    for row in WorkingHours.objects.filter(clinic=clinic, clinician_id__in=ids):
+        hours[row.clinician_id].append(av.WorkingBlock(row.weekday, row.start_time, row.end_time))
+    busy: dict[int, list[av.Interval]] = {i: [] for i in ids}
+    appointments = (
+        Appointment.objects.filter(
+            clinician_id__in=ids,
+            status__in=ACTIVE_STATUSES,
+            start__lt=span_end,
+        )
+        .annotate(blocked_until=Coalesce("busy_until", "end"))
+        .filter(blocked_until__gt=span_start)
+    )
+    if exclude_appointment_id is not None:
+        appointments = appointments.exclude(pk=exclude_appointment_id)
+    for clinician_id, start, blocked_until in appointments.values_list(
+        "clinician_id", "start", "blocked_until"
+    ):
+        busy[clinician_id].append(av.Interval(start, blocked_until))
+    for clinician_id, start, end in TimeOff.objects.filter(
+        clinician_id__in=ids, start__lt=span_end, end__gt=span_start
+    ).values_list("clinician_id", "start", "end"):
+        busy[clinician_id].append(av.Interval(start, end))
+    return [
+        av.ClinicianDay(clinician_id=i, hours=tuple(hours[i]), busy=tuple(busy[i])) for i in ids
+    ]
+
+
+def shape_of(appointment_type: AppointmentType) -> av.AppointmentShape:
+    return av.AppointmentShape(appointment_type.duration_minutes, appointment_type.buffer_minutes)
+
+
+def available_slots(
+    *,
+    appointment_type: AppointmentType,
+    day: date,
+    clinician: User | None = None,
+    for_staff: bool = False,
+    now: datetime | None = None,
+) -> list[av.Slot]:
+    """Free slots of a type on a local day, for one clinician or one per start for anyone."""
+    clinic = appointment_type.clinic
+    offering = clinicians_for_type(appointment_type=appointment_type)
+    if clinician is not None:
+        offering = [c for c in offering if c.pk == clinician.pk]
+    if not offering:
+        return []
+    days = clinician_days(clinic=clinic, clinician_ids=[c.pk for c in offering], first=day)
+    slots = av.free_slots(
+        day=day,
+        shape=shape_of(appointment_type),
+        clinicians=days,
+        rules=rules_for(clinic=clinic, for_staff=for_staff),
+        now=now or timezone.now(),
+        closures=closures_between(clinic=clinic, first=day, last=day),
+    )
+    return slots if clinician is not None else av.one_per_start(slots, days)
+
+
+def nearest_free_slots(
+    *,
+    appointment_type: AppointmentType,
+    near: datetime,
+    clinician: User | None = None,
+    for_staff: bool = False,
+    count: int = 3,
+    days_ahead: int = 7,
+) -> list[av.Slot]:
+    """Free slots closest to `near`: that day first, then the following days until some."""
+    day = near.astimezone(appointment_type.clinic.tz).date()
+    for offset in range(days_ahead + 1):
+        slots = available_slots(
+            appointment_type=appointment_type,
+            day=day + timedelta(days=offset),
+            clinician=clinician,
+            for_staff=for_staff,
+        )
+        if slots:
+            return av.nearest(slots, near, count)
+    return []
+
+
+def appointment_list(
+    *, user, start: datetime | None = None, end: datetime | None = None, clinician_id=None
+) -> QuerySet[Appointment]:
+    """Appointments the staff member may see (their clinic), optionally within a span."""
+    appointments = scope(Appointment.objects.all(), user, roles=STAFF_ROLES).select_related(
+        "patient", "clinician", "appointment_type"
+    )
+    if start is not None:
+        appointments = appointments.filter(end__gt=start)
+    if end is not None:
+        appointments = appointments.filter(start__lt=end)
+    if clinician_id:
+        appointments = appointments.filter(clinician_id=clinician_id)
+    return appointments.order_by("start", "pk")
+
+
+@dataclass
+class CalendarColumn:
+    day: date
+    appointments: list[Appointment]
+    time_off: list[TimeOff]
+    closed: bool
+
+
+@dataclass
+class Calendar:
+    clinic: Clinic
+    first: date
+    last: date
+    clinicians: list[User]
+    clinician: User | None
+    columns: list[CalendarColumn]
+
+
+def calendar(*, clinic: Clinic, first: date, days: int, clinician_id: int | None) -> Calendar:
+    """Appointments (all statuses), time off and closures per local day; four queries."""
+    last = first + timedelta(days=days - 1)
+    span_start, span_end = _day_span(clinic, first, last)
+    clinicians = list(clinicians_of(clinic=clinic))
+    chosen = next((c for c in clinicians if c.pk == clinician_id), None)
+    appointments = Appointment.objects.filter(
+        clinic=clinic, start__gte=span_start, start__lt=span_end
+    ).select_related("patient", "clinician", "appointment_type")
+    time_off = TimeOff.objects.filter(
+        clinic=clinic, start__lt=span_end, end__gt=span_start
+    ).select_related("clinician")
+    if chosen is not None:
+        appointments = appointments.filter(clinician=chosen)
+        time_off = time_off.filter(clinician=chosen)
+    closures = closures_between(clinic=clinic, first=first, last=last)
+    tz = clinic.tz
+    columns = {
+        first + timedelta(days=i): CalendarColumn(first + timedelta(days=i), [], [], False)
+        for i in range(days)
+    }
+    for column in columns.values():
+        column.closed = any(a <= column.day <= b for a, b in closures)
+    for appointment in appointments.order_by("start", "clinician__full_name"):
+        columns[appointment.start.astimezone(tz).date()].appointments.append(appointment)
+    for block in time_off.order_by("start"):
+        for column in columns.values():
+            day_start, day_end = _day_span(clinic, column.day, column.day)
+            if block.start < day_end and block.end > day_start:
+                column.time_off.append(block)
+    return Calendar(clinic, first, last, clinicians, chosen, list(columns.values()))
+
+
+def recent_online_activity(*, clinic: Clinic, days: int = 2) -> list[Appointment]:
+    """Bookings and cancellations patients made online lately, newest first (one query)."""
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        Appointment.objects.filter(clinic=clinic)
+        .filter(
+            Q(source=BookingSource.PUBLIC, created_at__gte=since)
+            | Q(cancelled_source=BookingSource.PUBLIC, cancelled_at__gte=since)
+        )
+        .select_related("patient", "clinician", "appointment_type")
+        .order_by("-updated_at")[:10]
+    )

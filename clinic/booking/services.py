@@ -1,0 +1,524 @@
+"""Write-side operations of booking: book, reschedule, cancel, arrive, no-show, find patients.
+
+Booking, rescheduling and cancelling each happen in one function so that notifications can be
+hooked in at one place each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Clinic, Patient, Sex, User
+
+from . import availability as av
+from . import selectors
+from .models import (
+    OVERLAP_CONSTRAINT,
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    BookingSettings,
+    BookingSource,
+    ClinicClosure,
+    TimeOff,
+)
+
+MANAGE_SALT = "groundwork.booking.manage"
+# Patient.date_of_birth cannot be empty; a public booking that gives none stores this marker
+# date and says so in the intake notes, for the front desk to correct at the first visit.
+UNKNOWN_DATE_OF_BIRTH = date(1900, 1, 1)
+
+
+# Dates far outside this range are typing mistakes or probes; refusing them early also keeps
+# date arithmetic away from datetime's year 1 and year 9999 limits.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def validate_start(start: datetime) -> None:
+    if timezone.is_naive(start):
+        raise ValidationError({"start": "Give the time with its UTC offset."})
+    if not EARLIEST_YEAR <= start.year <= LATEST_YEAR:
+        raise ValidationError({"start": f"Give a year between {EARLIEST_YEAR} and {LATEST_YEAR}."})
+
+
+class SlotTaken(Exception):
+    """The time was free when asked but is not now; carries the nearest free slots."""
+
+    def __init__(self, nearest: list[av.Slot]):
+        super().__init__(av.Refusal.BUSY.value)
+        self.nearest = nearest
+
+
+class LateChange(Exception):
+    """A patient tried to cancel or move inside the clinic's late-cancel window."""
+
+
+@dataclass(frozen=True)
+class Intake:
+    what_hurts: str = ""
+    weekly_km: int | None = None
+    goal_race: str = ""
+
+    def as_note(self, *, when: datetime, type_name: str) -> str:
+        lines = [f"Booked {type_name} for {when:%Y-%m-%d %H:%M}:"]
+        if self.what_hurts:
+            lines.append(f"- What hurts: {self.what_hurts}")
+        if self.weekly_km is not None:
+            lines.append(f"- Weekly running: {self.weekly_km} km")
+        if self.goal_race:
+            lines.append(f"- Goal race: {self.goal_race}")
+        return "\n".join(lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.what_hurts or self.goal_race or self.weekly_km is not None)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who a public booking is for, as typed on the form."""
+
+    name: str
+    email: str
+    phone: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    words = name.split()
+    if len(words) < 2:
+        return (words[0] if words else ""), ""
+    return " ".join(words[:-1]), words[-1]
+
+
+def patient_find_or_create(*, clinic: Clinic, contact: Contact) -> Patient:
+    """The clinic's patient with this e-mail, or a new one; never a second with the same e-mail."""
+    email = contact.email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid e-mail address."}) from None
+    existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
+    if existing is not None:
+        if contact.phone and not existing.phone:
+            existing.phone = contact.phone[:40]
+            existing.save(update_fields=["phone", "updated_at"])
+        return existing
+    first, last = _split_name(contact.name)
+    if not first:
+        raise ValidationError({"name": "Enter your name."})
+    patient = Patient(
+        clinic=clinic,
+        first_name=first[:80],
+        last_name=last[:80],
+        email=email,
+        phone=contact.phone[:40],
+        date_of_birth=contact.date_of_birth or UNKNOWN_DATE_OF_BIRTH,
+        sex=contact.sex or Sex.OTHER,
+    )
+    missing = [
+        label
+        for label, value in (("date of birth", contact.date_of_birth), ("sex", contact.sex))
+        if not value
+    ]
+    if missing:
+        patient.intake_notes = (
+            f"Not given at booking: {' and '.join(missing)}; confirm at the first visit."
+        )
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError:
+        # Someone booked with the same e-mail a moment ago: use that patient.
+        existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
+        if existing is None:
+            raise
+        return existing
+    return patient
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return name == OVERLAP_CONSTRAINT or OVERLAP_CONSTRAINT in str(error)
+
+
+def _check(
+    *,
+    appointment_type: AppointmentType,
+    clinician: User,
+    start: datetime,
+    for_staff: bool,
+    exclude_appointment_id: int | None = None,
+) -> av.Refusal | None:
+    clinic = appointment_type.clinic
+    local_day = start.astimezone(clinic.tz).date()
+    days = selectors.clinician_days(
+        clinic=clinic,
+        clinician_ids=[clinician.pk],
+        first=local_day,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return av.check_start(
+        start=start,
+        shape=selectors.shape_of(appointment_type),
+        clinician=days[0],
+        rules=selectors.rules_for(clinic=clinic, for_staff=for_staff),
+        now=timezone.now(),
+        closures=selectors.closures_between(clinic=clinic, first=local_day, last=local_day),
+    )
+
+
+def _refuse(refusal: av.Refusal, **nearest_kwargs) -> None:
+    if refusal is av.Refusal.BUSY:
+        raise SlotTaken(selectors.nearest_free_slots(**nearest_kwargs))
+    raise ValidationError({"start": refusal.value})
+
+
+def _pick_clinician(
+    *, appointment_type: AppointmentType, start: datetime, clinician: User | None, for_staff: bool
+) -> tuple[User, av.Refusal | None]:
+    """The requested clinician, or for "anyone" the first who is free at `start`."""
+    offering = selectors.clinicians_for_type(appointment_type=appointment_type)
+    if clinician is not None:
+        if clinician.pk not in {c.pk for c in offering}:
+            raise ValidationError({"clinician": "This clinician does not offer that type."})
+        refusal = _check(
+            appointment_type=appointment_type, clinician=clinician, start=start, for_staff=for_staff
+        )
+        return clinician, refusal
+    if not offering:
+        raise ValidationError({"type": "Nobody offers this appointment type yet."})
+    first_refusal = None
+    for candidate in offering:
+        refusal = _check(
+            appointment_type=appointment_type, clinician=candidate, start=start, for_staff=for_staff
+        )
+        if refusal is None:
+            return candidate, None
+        if first_refusal is None or refusal is av.Refusal.BUSY:
+            first_refusal = refusal
+    return offering[0], first_refusal
+
+
+def _validate_type(appointment_type: AppointmentType, *, clinic: Clinic, public: bool) -> None:
+    if appointment_type.clinic_id != clinic.pk or not appointment_type.is_active:
+        raise ValidationError({"type": "Unknown appointment type."})
+    if public and not appointment_type.is_public:
+        raise ValidationError({"type": "This appointment type cannot be booked online."})
+
+
+def appointment_book(
+    *,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    start: datetime,
+    clinician: User | None = None,
+    patient: Patient | None = None,
+    contact: Contact | None = None,
+    intake: Intake | None = None,
+    source: str = BookingSource.STAFF,
+    booked_by: User | None = None,
+    notes: str = "",
+) -> Appointment:
+    """Book an appointment, or raise ValidationError (bad input) or SlotTaken (conflict).
+
+    Public bookings give `contact` and are held to the public rules (public types, minimum
+    notice, horizon); staff give `patient` or `contact`. The overlap check runs inside the
+    transaction; on PostgreSQL the exclusion constraint settles any race.
+    """
+    public = source == BookingSource.PUBLIC
+    _validate_type(appointment_type, clinic=clinic, public=public)
+    validate_start(start)
+    if patient is not None and patient.clinic_id != clinic.pk:
+        raise ValidationError({"patient": "Unknown patient."})
+    if patient is None and contact is None:
+        raise ValidationError({"patient": "Choose a patient or enter their details."})
+    intake = intake or Intake()
+    for_staff = not public
+    # With "any clinician" a lost race may still leave another clinician free: try once more.
+    attempts = 1 if clinician is not None else 2
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                chosen, refusal = _pick_clinician(
+                    appointment_type=appointment_type,
+                    start=start,
+                    clinician=clinician,
+                    for_staff=for_staff,
+                )
+                if refusal is not None:
+                    _refuse(
+                        refusal,
+                        appointment_type=appointment_type,
+                        near=start,
+                        clinician=clinician,
+                        for_staff=for_staff,
+                    )
+                if patient is None:
+                    patient = patient_find_or_create(clinic=clinic, contact=contact)
+                end = start + timedelta(minutes=appointment_type.duration_minutes)
+                appointment = Appointment(
+                    clinic=clinic,
+                    patient=patient,
+                    clinician=chosen,
+                    appointment_type=appointment_type,
+                    start=start,
+                    end=end,
+                    busy_until=end + timedelta(minutes=appointment_type.buffer_minutes),
+                    source=source,
+                    booked_by=booked_by,
+                    intake_what_hurts=intake.what_hurts[:500],
+                    intake_weekly_km=intake.weekly_km,
+                    intake_goal_race=intake.goal_race[:200],
+                    notes=notes,
+                )
+                with transaction.atomic():
+                    appointment.save()
+                if not intake.is_empty:
+                    note = intake.as_note(
+                        when=start.astimezone(clinic.tz), type_name=appointment_type.name
+                    )
+                    patient.intake_notes = "\n\n".join(filter(None, [patient.intake_notes, note]))
+                    patient.save(update_fields=["intake_notes", "updated_at"])
+                if public:
+                    transaction.on_commit(lambda booked=appointment: _send_confirmation(booked))
+        except IntegrityError as error:
+            if not _is_overlap_violation(error):
+                raise
+            if attempt + 1 < attempts:
+                patient = None if contact is not None else patient
+                continue
+            raise SlotTaken(
+                selectors.nearest_free_slots(
+                    appointment_type=appointment_type,
+                    near=start,
+                    clinician=clinician,
+                    for_staff=for_staff,
+                )
+            ) from error
+        return appointment
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    clinician: User | None = None,
+    by_user: User | None = None,
+    source: str = BookingSource.STAFF,
+) -> Appointment:
+    """Move an active appointment to a new start (and optionally another clinician)."""
+    if not appointment.is_active:
+        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+    validate_start(start)
+    kind = appointment.appointment_type
+    for_staff = source != BookingSource.PUBLIC
+    target = clinician or appointment.clinician
+    if clinician is not None and clinician.pk not in {
+        c.pk for c in selectors.clinicians_for_type(appointment_type=kind)
+    }:
+        raise ValidationError({"clinician": "This clinician does not offer that type."})
+    try:
+        with transaction.atomic():
+            refusal = _check(
+                appointment_type=kind,
+                clinician=target,
+                start=start,
+                for_staff=for_staff,
+                exclude_appointment_id=appointment.pk,
+            )
+            if refusal is not None:
+                _refuse(
+                    refusal,
+                    appointment_type=kind,
+                    near=start,
+                    clinician=target,
+                    for_staff=for_staff,
+                )
+            appointment.clinician = target
+            appointment.start = start
+            appointment.end = start + timedelta(minutes=kind.duration_minutes)
+            appointment.busy_until = appointment.end + timedelta(minutes=kind.buffer_minutes)
+            with transaction.atomic():
+                appointment.save(
+                    update_fields=["clinician", "start", "end", "busy_until", "updated_at"]
+                )
+            if source == BookingSource.PUBLIC:
+                # Same UID in the new .ics, so the patient's calendar moves the event.
+                transaction.on_commit(lambda moved=appointment: _send_confirmation(moved))
+    except IntegrityError as error:
+        if not _is_overlap_violation(error):
+            raise
+        appointment.refresh_from_db()
+        raise SlotTaken(
+            selectors.nearest_free_slots(
+                appointment_type=kind, near=start, clinician=target, for_staff=for_staff
+            )
+        ) from error
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    reason: str,
+    cancelled_by: User | None = None,
+    source: str = BookingSource.STAFF,
+) -> Appointment:
+    """Cancel an active appointment with a reason; its time becomes free at once."""
+    if not appointment.is_active:
+        raise ValidationError({"detail": "This appointment is not active."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for cancelling."})
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancel_reason = reason[:200]
+    appointment.cancelled_by = cancelled_by
+    appointment.cancelled_source = source
+    appointment.cancelled_at = timezone.now()
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "cancelled_by",
+            "cancelled_source",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_set_notes(*, appointment: Appointment, notes: str) -> Appointment:
+    appointment.notes = notes
+    appointment.save(update_fields=["notes", "updated_at"])
+    return appointment
+
+
+def _set_status(appointment: Appointment, status: str) -> Appointment:
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError({"detail": "A cancelled appointment cannot change status."})
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
+    return _set_status(appointment, AppointmentStatus.ARRIVED)
+
+
+@transaction.atomic
+def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
+    if appointment.start > timezone.now():
+        raise ValidationError({"detail": "A patient can only miss an appointment that has begun."})
+    return _set_status(appointment, AppointmentStatus.NO_SHOW)
+
+
+# The signed manage link -------------------------------------------------------------------
+
+
+def manage_token(appointment: Appointment) -> str:
+    """A signed token naming exactly this appointment (and the clinic it belongs to)."""
+    return signing.dumps({"a": appointment.pk, "c": appointment.clinic_id}, salt=MANAGE_SALT)
+
+
+def manage_url(appointment: Appointment) -> str:
+    """The absolute manage link for e-mails (no request at hand)."""
+    path = reverse("booking_manage", args=[manage_token(appointment)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_confirmation(appointment: Appointment) -> None:
+    from .emails import send_booking_confirmation
+
+    send_booking_confirmation(appointment=appointment, manage_link=manage_url(appointment))
+
+
+def appointment_from_token(token: str) -> Appointment | None:
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        Appointment.objects.select_related("clinic", "clinician", "appointment_type", "patient")
+        .filter(pk=data.get("a"), clinic_id=data.get("c"))
+        .first()
+    )
+
+
+def patient_may_change(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Outside the late-cancel window a patient may cancel or move their own booking."""
+    hours = selectors.booking_settings(clinic=appointment.clinic).late_cancel_hours
+    now = now or timezone.now()
+    return appointment.is_active and appointment.start - timedelta(hours=hours) > now
+
+
+def appointment_cancel_by_patient(*, appointment: Appointment, reason: str = "") -> Appointment:
+    if not patient_may_change(appointment):
+        raise LateChange("It is too late to cancel online; please call the clinic.")
+    return appointment_cancel(
+        appointment=appointment,
+        reason=reason.strip() or "Cancelled by the patient online.",
+        source=BookingSource.PUBLIC,
+    )
+
+
+def appointment_reschedule_by_patient(*, appointment: Appointment, start: datetime) -> Appointment:
+    if not patient_may_change(appointment):
+        raise LateChange("It is too late to move this appointment online; please call the clinic.")
+    return appointment_reschedule(appointment=appointment, start=start, source=BookingSource.PUBLIC)
+
+
+# Time off, closures and settings -----------------------------------------------------------
+
+
+@transaction.atomic
+def time_off_create(
+    *, clinic: Clinic, clinician: User, start: datetime, end: datetime, reason: str = ""
+) -> TimeOff:
+    """Block a clinician's time. Existing bookings in it stay; the form lists them to move."""
+    if end <= start:
+        raise ValidationError({"end": "The end must be after the start."})
+    time_off = TimeOff(clinic=clinic, clinician=clinician, start=start, end=end, reason=reason)
+    time_off.full_clean()
+    time_off.save()
+    return time_off
+
+
+@transaction.atomic
+def closure_create(*, clinic: Clinic, first_day: date, last_day: date, reason: str = ""):
+    if last_day < first_day:
+        raise ValidationError({"last_day": "The last day cannot be before the first."})
+    return ClinicClosure.objects.create(
+        clinic=clinic, first_day=first_day, last_day=last_day, reason=reason
+    )
+
+
+@transaction.atomic
+def booking_settings_update(*, clinic: Clinic, **values) -> BookingSettings:
+    current = BookingSettings.objects.filter(clinic=clinic).first() or BookingSettings(
+        clinic=clinic
+    )
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current

@@ -1,0 +1,34 @@
+"""Booking pages: the staff calendar under /calendar/, the public booking pages under /book/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("calendar/", views.calendar_day, name="booking_calendar_day"),
+    path("calendar/week/", views.calendar_week, name="booking_calendar_week"),
+    path("calendar/book/", views.appointment_new, name="booking_appointment_new"),
+    path("calendar/slots/", views.slot_check, name="booking_slot_check"),
+    path("calendar/patients/", views.patient_search, name="booking_patient_search"),
+    path("calendar/appointments/<int:pk>/", views.appointment_detail, name="booking_appointment"),
+    path(
+        "calendar/appointments/<int:pk>/move/",
+        views.appointment_move,
+        name="booking_appointment_move",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/cancel/",
+        views.appointment_cancel,
+        name="booking_appointment_cancel",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/status/",
+        views.appointment_status,
+        name="booking_appointment_status",
+    ),
+    path("calendar/time-off/", views.time_off_new, name="booking_time_off_new"),
+    path("calendar/settings/", views.booking_settings, name="booking_settings"),
+    path("book/", views.public_book, name="booking_public"),
+    path("book/done/<str:token>/", views.public_done, name="booking_public_done"),
+    path("book/manage/<str:token>/", views.public_manage, name="booking_manage"),
+]

@@ -1,0 +1,593 @@
+"""Booking pages: the front desk's day and week calendar and booking forms; the public pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.access import STAFF_ROLES, membership_of, role_required, scope
+from clinic.models import Patient, Role
+
+from . import selectors, services
+from .forms import (
+    BookingSettingsForm,
+    CancelForm,
+    ClosureForm,
+    MoveForm,
+    PublicBookingForm,
+    StaffBookingForm,
+    TimeOffForm,
+    combine_local,
+    form_started_token,
+    parse_slot,
+)
+from .models import ACTIVE_STATUSES, Appointment, AppointmentType, BookingSource
+
+PUBLIC_POSTS_PER_HOUR = getattr(settings, "BOOKING_PUBLIC_POSTS_PER_HOUR", 20)
+
+
+def _parse_day(value: str) -> date | None:
+    """A YYYY-MM-DD day within the years booking accepts, else None."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return day if services.EARLIEST_YEAR <= day.year <= services.LATEST_YEAR else None
+
+
+def _day_param(request, clinic) -> date:
+    return _parse_day(request.GET.get("date", "")) or timezone.localdate(timezone=clinic.tz)
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _errors_from(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for messages_ in error.message_dict.values() for m in messages_]
+    return list(error.messages)
+
+
+# Front desk ----------------------------------------------------------------------------------
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def calendar_day(request):
+    """One day: a column per clinician (or just the chosen one)."""
+    clinic = membership_of(request.user).clinic
+    day = _day_param(request, clinic)
+    cal = selectors.calendar(
+        clinic=clinic, first=day, days=1, clinician_id=_int_param(request, "clinician")
+    )
+    shown = [cal.clinician] if cal.clinician else cal.clinicians
+    column = cal.columns[0]
+    lanes = [
+        {
+            "clinician": c,
+            "appointments": [a for a in column.appointments if a.clinician_id == c.pk],
+            "time_off": [t for t in column.time_off if t.clinician_id == c.pk],
+        }
+        for c in shown
+    ]
+    return render(
+        request,
+        "booking/calendar_day.html",
+        {
+            "cal": cal,
+            "day": day,
+            "closed": column.closed,
+            "lanes": lanes,
+            "online": selectors.recent_online_activity(clinic=clinic),
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "view": "day",
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def calendar_week(request):
+    """Monday to Sunday around the given date, a column per day."""
+    clinic = membership_of(request.user).clinic
+    day = _day_param(request, clinic)
+    monday = day - timedelta(days=day.weekday())
+    cal = selectors.calendar(
+        clinic=clinic, first=monday, days=7, clinician_id=_int_param(request, "clinician")
+    )
+    return render(
+        request,
+        "booking/calendar_week.html",
+        {
+            "cal": cal,
+            "day": day,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "view": "week",
+        },
+    )
+
+
+def _staff_clinicians(clinic):
+    return list(selectors.clinicians_of(clinic=clinic))
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def slot_check(request):
+    """htmx: free times for the chosen type, clinician and day, and whether the time is free."""
+    clinic = membership_of(request.user).clinic
+    kind = AppointmentType.objects.filter(
+        clinic=clinic, pk=_int_param(request, "appointment_type") or 0
+    ).first()
+    context = {"kind": kind}
+    day = _parse_day(request.GET.get("day", ""))
+    if kind is not None and day is not None:
+        clinician_id = _int_param(request, "clinician")
+        clinician = next((c for c in _staff_clinicians(clinic) if c.pk == clinician_id), None)
+        slots = selectors.available_slots(
+            appointment_type=kind, day=day, clinician=clinician, for_staff=True
+        )
+        chosen = request.GET.get("start_time", "")[:5]
+        local_times = [s.start.astimezone(clinic.tz).strftime("%H:%M") for s in slots]
+        context.update(
+            {
+                "slots": slots,
+                "day": day,
+                "chosen": chosen,
+                "chosen_free": chosen in local_times if chosen else None,
+            }
+        )
+    return render(request, "booking/_slot_check.html", context)
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def patient_search(request):
+    """htmx: patients of the clinic matching the search, to pick while booking."""
+    from clinic.selectors import patient_list
+
+    query = request.GET.get("q", "").strip()[:100]
+    patients = patient_list(user=request.user, search=query)[:10] if len(query) >= 2 else []
+    return render(request, "booking/_patient_choices.html", {"patients": patients, "q": query})
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_new(request):
+    clinic = membership_of(request.user).clinic
+    clinicians = _staff_clinicians(clinic)
+    initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
+    form = StaffBookingForm(
+        request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial
+    )
+    nearest = []
+    chosen_id = request.POST.get("patient", "")
+    chosen_patient = (
+        scope(Patient.objects.all(), request.user).filter(pk=int(chosen_id)).first()
+        if chosen_id.isdigit()
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clinician = next((c for c in clinicians if c.pk == data.get("clinician")), None)
+        try:
+            if data.get("patient") and chosen_patient is None:
+                raise ValidationError({"patient": "Unknown patient."})
+            appointment = services.appointment_book(
+                clinic=clinic,
+                appointment_type=data["appointment_type"],
+                start=form.start,
+                clinician=clinician,
+                patient=chosen_patient,
+                contact=None
+                if chosen_patient
+                else services.Contact(
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    date_of_birth=data.get("date_of_birth"),
+                    sex=data.get("sex", ""),
+                ),
+                booked_by=request.user,
+                notes=data.get("notes", ""),
+            )
+        except services.SlotTaken as taken:
+            form.add_error(None, "That time is already taken.")
+            nearest = taken.nearest
+        except ValidationError as error:
+            for message in _errors_from(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Booked {appointment.patient.full_name}.")
+            return redirect("booking_appointment", pk=appointment.pk)
+    return render(
+        request,
+        "booking/appointment_new.html",
+        {"form": form, "nearest": nearest, "chosen_patient": chosen_patient},
+    )
+
+
+def _staff_appointment(request, pk: int) -> Appointment:
+    return get_object_or_404(
+        selectors.appointment_list(user=request.user).select_related("clinic"), pk=pk
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def appointment_detail(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    clinic = appointment.clinic
+    local_start = appointment.start.astimezone(clinic.tz)
+    move_form = MoveForm(
+        clinic=clinic,
+        clinicians=_staff_clinicians(clinic),
+        initial={"day": local_start.date(), "start_time": local_start.strftime("%H:%M")},
+    )
+    return render(
+        request,
+        "booking/appointment_detail.html",
+        {"appointment": appointment, "move_form": move_form, "cancel_form": CancelForm()},
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def appointment_move(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    clinic = appointment.clinic
+    clinicians = _staff_clinicians(clinic)
+    form = MoveForm(request.POST, clinic=clinic, clinicians=clinicians)
+    nearest = []
+    if form.is_valid():
+        clinician = next((c for c in clinicians if c.pk == form.cleaned_data["clinician"]), None)
+        try:
+            services.appointment_reschedule(
+                appointment=appointment, start=form.start, clinician=clinician, by_user=request.user
+            )
+        except services.SlotTaken as taken:
+            form.add_error(None, "That time is already taken.")
+            nearest = taken.nearest
+        except ValidationError as error:
+            for message in _errors_from(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Appointment moved.")
+            return redirect("booking_appointment", pk=appointment.pk)
+    return render(
+        request,
+        "booking/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "move_form": form,
+            "cancel_form": CancelForm(),
+            "nearest": nearest,
+        },
+        status=400,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def appointment_cancel(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment,
+                reason=form.cleaned_data["reason"],
+                cancelled_by=request.user,
+            )
+        except ValidationError as error:
+            for message in _errors_from(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Appointment cancelled.")
+            return redirect("booking_appointment", pk=appointment.pk)
+    clinic = appointment.clinic
+    return render(
+        request,
+        "booking/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "move_form": MoveForm(clinic=clinic, clinicians=_staff_clinicians(clinic)),
+            "cancel_form": form,
+        },
+        status=400,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def appointment_status(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    change = {
+        "arrived": services.appointment_mark_arrived,
+        "no_show": services.appointment_mark_no_show,
+    }.get(request.POST.get("status", ""))
+    if change is None:
+        return HttpResponse("Unknown status.", status=400)
+    try:
+        change(appointment=appointment)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors_from(error)))
+    else:
+        messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
+    return redirect("booking_appointment", pk=appointment.pk)
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def time_off_new(request):
+    """Block a clinician's time; bookings already inside it are listed to be moved."""
+    clinic = membership_of(request.user).clinic
+    clinicians = _staff_clinicians(clinic)
+    initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
+    form = TimeOffForm(request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clinician = next((c for c in clinicians if c.pk == data["clinician"]), None)
+        start = combine_local(clinic, data["day"], data["start_time"])
+        end = combine_local(clinic, data["day"], data["end_time"])
+        services.time_off_create(
+            clinic=clinic, clinician=clinician, start=start, end=end, reason=data["reason"]
+        )
+        clashes = selectors.appointment_list(
+            user=request.user, start=start, end=end, clinician_id=clinician.pk
+        ).filter(status__in=ACTIVE_STATUSES)
+        for appointment in clashes:
+            messages.warning(
+                request,
+                f"{appointment.patient.full_name} is still booked "
+                f"{appointment.start.astimezone(clinic.tz):%H:%M}: move or cancel it.",
+            )
+        messages.success(request, "Time blocked.")
+        return redirect(
+            f"{reverse('booking_calendar_day')}?date={data['day']}&clinician={clinician.pk}"
+        )
+    return render(request, "booking/simple_form.html", {"form": form, "title": "Block time"})
+
+
+@role_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def booking_settings(request):
+    """The clinic admin's booking rules and closures."""
+    clinic = membership_of(request.user).clinic
+    current = selectors.booking_settings(clinic=clinic)
+    form = BookingSettingsForm(request.POST or None, instance=current, prefix="rules")
+    closure_form = ClosureForm(request.POST or None, prefix="closure")
+    if request.method == "POST":
+        if request.POST.get("save") == "rules" and form.is_valid():
+            services.booking_settings_update(clinic=clinic, **form.cleaned_data)
+            messages.success(request, "Booking rules saved.")
+            return redirect("booking_settings")
+        if request.POST.get("save") == "closure" and closure_form.is_valid():
+            try:
+                services.closure_create(clinic=clinic, **closure_form.cleaned_data)
+            except ValidationError as error:
+                for message in _errors_from(error):
+                    closure_form.add_error(None, message)
+            else:
+                messages.success(request, "Closure added.")
+                return redirect("booking_settings")
+    closures = selectors.closures_from(clinic=clinic, first=timezone.localdate(timezone=clinic.tz))
+    return render(
+        request,
+        "booking/settings.html",
+        {"form": form, "closure_form": closure_form, "closures": closures},
+    )
+
+
+# Public --------------------------------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _over_public_limit(request) -> bool:
+    """Per-IP limit on public form posts (the API has DRF's "public" throttle)."""
+    key = f"groundwork:booking:posts:{_client_ip(request)}"
+    if cache.add(key, 1, timeout=3600):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > PUBLIC_POSTS_PER_HOUR
+
+
+def _slot_choices(slots, clinic) -> list[dict]:
+    """Slots as radio choices: the value is "<local ISO start>|<clinician id>"."""
+    choices = []
+    for slot in slots:
+        start = slot.start.astimezone(clinic.tz)
+        choices.append(
+            {
+                "value": f"{start.isoformat()}|{slot.clinician_id}",
+                "start": start,
+                "end": slot.end.astimezone(clinic.tz),
+                "clinician_id": slot.clinician_id,
+            }
+        )
+    return choices
+
+
+def _public_clinic(request):
+    clinic = selectors.public_clinic(slug=request.GET.get("clinic") or None)
+    if clinic is None:
+        raise Http404("Unknown clinic.")
+    return clinic
+
+
+def _public_choice(request, clinic):
+    """The type, clinician and day picked on the public page (GET parameters)."""
+    types = list(selectors.public_types(clinic=clinic))
+    kind = next((t for t in types if t.slug == request.GET.get("type")), None)
+    offering = selectors.clinicians_for_type(appointment_type=kind) if kind else []
+    clinician = next((c for c in offering if c.pk == _int_param(request, "clinician")), None)
+    day = _parse_day(request.GET.get("date", ""))
+    return types, kind, offering, clinician, day
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_book(request):
+    """Pick a public type, a day and a time; give contact details and a short intake."""
+    clinic = _public_clinic(request)
+    types, kind, offering, clinician, day = _public_choice(request, clinic)
+    slots = []
+    if kind is not None and day is not None:
+        slots = selectors.available_slots(appointment_type=kind, day=day, clinician=clinician)
+    form = PublicBookingForm(request.POST or None, initial={"started": form_started_token()})
+    nearest = []
+    status = 200
+    if request.method == "POST":
+        if _over_public_limit(request):
+            return HttpResponse("Too many bookings from this address; please call us.", status=429)
+        if form.is_valid():
+            choice = parse_slot(request.POST.get("slot", ""))
+            if kind is None or choice is None:
+                form.add_error(None, "Choose a type, a day and a time.")
+            else:
+                start, clinician_id = choice
+                chosen = clinician or next((c for c in offering if c.pk == clinician_id), None)
+                data = form.cleaned_data
+                try:
+                    appointment = services.appointment_book(
+                        clinic=clinic,
+                        appointment_type=kind,
+                        start=start,
+                        clinician=chosen,
+                        contact=services.Contact(
+                            name=data["name"],
+                            email=data["email"],
+                            phone=data["phone"],
+                            date_of_birth=data["date_of_birth"],
+                            sex=data.get("sex", ""),
+                        ),
+                        intake=services.Intake(
+                            what_hurts=data.get("what_hurts", ""),
+                            weekly_km=data.get("weekly_km"),
+                            goal_race=data.get("goal_race", ""),
+                        ),
+                        source=BookingSource.PUBLIC,
+                    )
+                except services.SlotTaken as taken:
+                    form.add_error(None, "That time was just taken. Here are the nearest times.")
+                    nearest = taken.nearest
+                    status = 409
+                except ValidationError as error:
+                    for message in _errors_from(error):
+                        form.add_error(None, message)
+                else:
+                    return redirect("booking_public_done", token=services.manage_token(appointment))
+        if status == 200:
+            status = 400
+    return render(
+        request,
+        "booking/public_book.html",
+        {
+            "clinic": clinic,
+            "types": types,
+            "kind": kind,
+            "offering": offering,
+            "clinician": clinician,
+            "day": day,
+            "slots": _slot_choices(slots, clinic),
+            "nearest": _slot_choices(nearest, clinic),
+            "form": form,
+            "today": timezone.localdate(timezone=clinic.tz),
+        },
+        status=status,
+    )
+
+
+def _appointment_for(token: str) -> Appointment:
+    appointment = services.appointment_from_token(token)
+    if appointment is None:
+        raise Http404("This link is not valid.")
+    return appointment
+
+
+@never_cache
+@require_GET
+def public_done(request, token: str):
+    appointment = _appointment_for(token)
+    return render(
+        request,
+        "booking/public_done.html",
+        {"appointment": appointment, "clinic": appointment.clinic, "token": token},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_manage(request, token: str):
+    """The patient's own booking through the signed link: cancel, or move to another time."""
+    appointment = _appointment_for(token)
+    clinic = appointment.clinic
+    errors: list[str] = []
+    if request.method == "POST":
+        if _over_public_limit(request):
+            return HttpResponse("Too many requests from this address; please call us.", status=429)
+        try:
+            if request.POST.get("action") == "cancel":
+                services.appointment_cancel_by_patient(
+                    appointment=appointment, reason=request.POST.get("reason", "")[:200]
+                )
+                messages.success(request, "Your appointment is cancelled.")
+                return redirect("booking_manage", token=token)
+            if request.POST.get("action") == "move":
+                choice = parse_slot(request.POST.get("slot", ""))
+                if choice is None:
+                    raise ValidationError("Choose a new time.")
+                services.appointment_reschedule_by_patient(appointment=appointment, start=choice[0])
+                messages.success(request, "Your appointment is moved.")
+                return redirect("booking_manage", token=token)
+            errors.append("Unknown action.")
+        except services.LateChange as late:
+            errors.append(str(late))
+        except services.SlotTaken:
+            errors.append("That time was just taken; choose another.")
+        except ValidationError as error:
+            errors.extend(_errors_from(error))
+    day = _parse_day(request.GET.get("date", ""))
+    slots = []
+    if day is not None and appointment.is_active:
+        slots = selectors.available_slots(
+            appointment_type=appointment.appointment_type,
+            day=day,
+            clinician=appointment.clinician,
+        )
+    return render(
+        request,
+        "booking/public_manage.html",
+        {
+            "appointment": appointment,
+            "clinic": clinic,
+            "may_change": services.patient_may_change(appointment),
+            "late_cancel_hours": selectors.booking_settings(clinic=clinic).late_cancel_hours,
+            "errors": errors,
+            "day": day,
+            "slots": _slot_choices(slots, clinic),
+            "token": token,
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,1 @@
+"""Tests of booking: availability, services, API, calendar and the public page."""

@@ -1,0 +1,216 @@
+"""The public booking page, its anti-automation checks, and the signed manage link."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.booking import services
+from clinic.booking.forms import FORM_STARTED_SALT
+from clinic.booking.models import Appointment, AppointmentStatus, BookingSettings
+from clinic.models import Patient
+
+pytestmark = pytest.mark.django_db
+
+
+def started(seconds_ago=10):
+    return signing.dumps(int(time.time()) - seconds_ago, salt=FORM_STARTED_SALT)
+
+
+def page_url(booking, **params):
+    query = {
+        "clinic": "home",
+        "type": "running-performance-consult",
+        "date": booking.day.isoformat(),
+        **params,
+    }
+    return reverse("booking_public") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def form_data(booking, **overrides):
+    return {
+        "slot": f"{booking.at(9).isoformat()}|{booking.world.home.clinician.pk}",
+        "name": "Ann Lee",
+        "email": "ann@example.org",
+        "phone": "555 0100",
+        "date_of_birth": "1990-04-01",
+        "what_hurts": "Left Achilles after long runs",
+        "weekly_km": "45",
+        "goal_race": "Chicago Marathon",
+        "website": "",
+        "started": started(),
+        **overrides,
+    }
+
+
+def test_the_page_needs_no_login_and_lists_free_times(client, booking):
+    response = client.get(page_url(booking))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Running performance consult" in page
+    assert "Follow-up" not in page
+    assert booking.at(9).isoformat() in page
+
+
+def test_a_booking_goes_to_the_confirmation_with_an_email_and_intake(
+    client, booking, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page_url(booking), form_data(booking))
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.source == "public"
+    assert response["Location"] == reverse(
+        "booking_public_done", args=[services.manage_token(appointment)]
+    )
+    done = client.get(response["Location"])
+    assert "You are booked in" in done.content.decode()
+    patient = Patient.objects.get(email="ann@example.org")
+    assert "Left Achilles" in patient.intake_notes
+    assert "Chicago Marathon" in patient.intake_notes
+    assert str(patient.date_of_birth) == "1990-04-01"
+    assert len(mail.outbox) == 1
+    assert "/book/manage/" in mail.outbox[0].body
+    assert mail.outbox[0].attachments[0][0] == "appointment.ics"
+
+
+def test_the_honeypot_stops_the_booking(client, booking):
+    response = client.post(page_url(booking), form_data(booking, website="http://spam"))
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["", "forged", "too-fast"])
+def test_a_form_sent_too_fast_or_without_its_token_is_refused(client, booking, token):
+    value = started(seconds_ago=0) if token == "too-fast" else token
+    response = client.post(page_url(booking), form_data(booking, started=value))
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
+
+
+def test_a_taken_time_shows_the_nearest_times(client, booking):
+    assert client.post(page_url(booking), form_data(booking)).status_code == 302
+    response = client.post(page_url(booking), form_data(booking, email="b@example.org"))
+    assert response.status_code == 409
+    assert "just taken" in response.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_a_staff_only_type_is_not_offered(client, booking):
+    response = client.post(page_url(booking, type="follow-up"), form_data(booking))
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
+
+
+def test_public_posts_are_limited_per_address(client, booking, settings):
+    from django.core.cache import cache
+
+    from clinic.booking import views
+
+    cache.clear()
+    limit = views.PUBLIC_POSTS_PER_HOUR
+    views.PUBLIC_POSTS_PER_HOUR = 2
+    try:
+        codes = [
+            client.post(page_url(booking), form_data(booking, website="x")).status_code
+            for _ in range(3)
+        ]
+    finally:
+        views.PUBLIC_POSTS_PER_HOUR = limit
+        cache.clear()
+    assert codes == [400, 400, 429]
+
+
+# The manage link ------------------------------------------------------------------------------
+
+
+def public_booking(booking, hour=9, email="ann@example.org"):
+    return services.appointment_book(
+        clinic=booking.clinic,
+        appointment_type=booking.consult,
+        start=booking.at(hour),
+        clinician=booking.world.home.clinician,
+        contact=services.Contact(name="Ann Lee", email=email),
+        source="public",
+    )
+
+
+def test_the_link_shows_and_cancels_only_its_own_appointment(client, booking):
+    mine = public_booking(booking)
+    other = public_booking(booking, hour=13, email="other@example.org")
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "cancel", "reason": "Work trip"})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.status == AppointmentStatus.CANCELLED
+    assert mine.cancelled_source == "public"
+    assert other.status == AppointmentStatus.BOOKED
+
+
+def test_a_tampered_or_foreign_token_is_404(client, booking):
+    mine = public_booking(booking)
+    token = services.manage_token(mine)
+    forged = signing.dumps({"a": mine.pk + 1, "c": mine.clinic_id}, salt="another-salt")
+    for bad in (token[:-3] + "abc", forged, "nonsense"):
+        assert client.get(reverse("booking_manage", args=[bad])).status_code == 404
+        assert (
+            client.post(reverse("booking_manage", args=[bad]), {"action": "cancel"}).status_code
+            == 404
+        )
+    mine.refresh_from_db()
+    assert mine.status == AppointmentStatus.BOOKED
+
+
+def test_the_link_moves_the_appointment(client, booking):
+    mine = public_booking(booking)
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    page = client.get(url, {"date": booking.day.isoformat()}).content.decode()
+    assert booking.at(14).isoformat() in page
+    response = client.post(
+        url, {"action": "move", "slot": f"{booking.at(14).isoformat()}|{mine.clinician_id}"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.start == booking.at(14)
+
+
+def test_inside_the_late_cancel_window_the_link_cannot_change_anything(client, booking):
+    BookingSettings.objects.create(clinic=booking.clinic, late_cancel_hours=24)
+    mine = public_booking(booking)
+    Appointment.objects.filter(pk=mine.pk).update(start=timezone.now() + timedelta(hours=5))
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    assert "call us" in client.get(url).content.decode()
+    response = client.post(url, {"action": "cancel"})
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert mine.status == AppointmentStatus.BOOKED
+
+
+def test_staff_see_online_bookings_and_cancellations_on_the_day_calendar(client, booking):
+    kept = public_booking(booking)
+    dropped = public_booking(booking, hour=13, email="other@example.org")
+    services.appointment_cancel_by_patient(appointment=dropped)
+    client.force_login(booking.world.home.frontdesk)
+    page = client.get(reverse("booking_calendar_day"), {"date": booking.day}).content.decode()
+    assert "Online bookings and cancellations" in page
+    assert "booked online" in page
+    assert "cancelled by the patient" in page
+    assert kept.patient.full_name in page
+
+
+def test_moving_through_the_link_sends_an_updated_calendar_file(
+    client, booking, django_capture_on_commit_callbacks
+):
+    mine = public_booking(booking)
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"action": "move", "slot": f"{booking.at(15).isoformat()}|{mine.clinician_id}"}
+        )
+    assert len(mail.outbox) == 1
+    assert f"UID:appointment-{mine.pk}@" in mail.outbox[0].attachments[0][1]
