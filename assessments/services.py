@@ -203,6 +203,15 @@ def _apply(screen: Screen, clean: dict) -> None:
 def screen_create(*, user, clinic: Clinic, patient: Patient, **fields) -> Screen:
     if patient.clinic_id != clinic.pk:
         raise ValidationError({"patient": ["No such patient in this clinic."]})
+    if patient.date_of_birth is None or not patient.sex:
+        raise ValidationError(
+            {
+                "patient": [
+                    "Record the patient's date of birth and sex first: the heel-raise and "
+                    "balance norms depend on age and sex."
+                ]
+            }
+        )
     today = timezone.localdate(timezone=clinic.tz)
     fields.setdefault("performed_on", today)
     clean = clean_screen_values(fields, today=today)

@@ -96,11 +96,12 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "intake_notes", "created_at"]
+        extra_kwargs = {"date_of_birth": {"required": True}, "sex": {"required": True}}
 
     def validate_date_of_birth(self, value):
         from django.utils import timezone
 
-        if value > timezone.localdate():
+        if value is not None and value > timezone.localdate():
             raise serializers.ValidationError("The date of birth cannot be in the future.")
         return value
 

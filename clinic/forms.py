@@ -31,6 +31,9 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        # Staff always record these; only online bookings may leave them for the first visit.
+        self.fields["date_of_birth"].required = True
+        self.fields["sex"].required = True
 
     def clean_date_of_birth(self):
         from django.utils import timezone

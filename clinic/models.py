@@ -129,8 +129,9 @@ class Patient(models.Model):
     )
     first_name = models.CharField(max_length=80)
     last_name = models.CharField(max_length=80)
-    date_of_birth = models.DateField()
-    sex = models.CharField(max_length=10, choices=Sex.choices)
+    # Both may be missing for a patient who booked online; staff fill them in at the first visit.
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     intake_notes = models.TextField(
@@ -161,10 +162,12 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    def age_on(self, day) -> int:
+    def age_on(self, day) -> int | None:
         dob = self.date_of_birth
+        if dob is None:
+            return None
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     @property
-    def age(self) -> int:
+    def age(self) -> int | None:
         return self.age_on(timezone.localdate())

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, Patient, Sex, User
+from clinic.models import Clinic, Patient, User
 
 from . import availability as av
 from . import selectors
@@ -33,9 +33,6 @@ from .models import (
 )
 
 MANAGE_SALT = "groundwork.booking.manage"
-# Patient.date_of_birth cannot be empty; a public booking that gives none stores this marker
-# date and says so in the intake notes, for the front desk to correct at the first visit.
-UNKNOWN_DATE_OF_BIRTH = date(1900, 1, 1)
 
 
 # Dates far outside this range are typing mistakes or probes; refusing them early also keeps
@@ -123,8 +120,8 @@ def patient_find_or_create(*, clinic: Clinic, contact: Contact) -> Patient:
         last_name=last[:80],
         email=email,
         phone=contact.phone[:40],
-        date_of_birth=contact.date_of_birth or UNKNOWN_DATE_OF_BIRTH,
-        sex=contact.sex or Sex.OTHER,
+        date_of_birth=contact.date_of_birth,
+        sex=contact.sex,
     )
     missing = [
         label

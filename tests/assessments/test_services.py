@@ -110,3 +110,13 @@ def test_threshold_overrides_are_validated(world):
     bad = ClinicThresholds(clinic=world.other.clinic, overrides={"x": 1})
     with pytest.raises(ValidationError):
         bad.full_clean()
+
+
+def test_a_screen_needs_the_patients_birth_date_and_sex_first(world):
+    patient = world.home.patient_a
+    patient.date_of_birth = None
+    patient.save()
+    with pytest.raises(ValidationError) as error:
+        create(world, knee_to_wall_cm_left=9.0)
+    assert "date of birth and sex" in str(error.value.message_dict["patient"])
+    assert not Screen.objects.exists()

@@ -326,3 +326,4 @@ def test_a_new_public_patient_without_birth_date_is_flagged_for_the_front_desk(a
     patient = Patient.objects.get(email="ann@example.org")
     assert (patient.first_name, patient.last_name) == ("Ann", "Lee")
     assert "Not given at booking: date of birth and sex" in patient.intake_notes
+    assert (patient.date_of_birth, patient.sex) == (None, "")
