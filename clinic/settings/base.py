@@ -176,6 +176,12 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "clinic.tasks.heartbeat", "schedule": 60.0},
+    # One sweep a minute sends due notifications; a late copy is useless once the next fires.
+    "notifications-dispatch-due": {
+        "task": "clinic.notifications.tasks.dispatch_due",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 CACHES = {

@@ -1,0 +1,1 @@
+"""Patient and staff notifications: message rows, the sweep, transports and consent."""

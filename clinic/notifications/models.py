@@ -1,0 +1,226 @@
+"""Notification rows (the source of truth for every message), consent and delivery records."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from clinic.models import Clinic, Patient, validate_time_zone
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS"
+
+
+class Kind(models.TextChoices):
+    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
+    BOOKING_CHANGED = "booking_changed", "Booking changed"
+    BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    PROGRAM_REMINDER = "program_reminder", "Home-program reminder"
+    CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"
+    PROGRESSION_UPDATE = "progression_update", "Progression update"
+    RESCREEN_DUE = "rescreen_due", "Re-screen due"
+    STAFF_RED_FLAG = "staff_red_flag", "Staff: red flag"
+    STAFF_T_STOP = "staff_t_stop", "Staff: T-STOP"
+    STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"
+    STAFF_LOW_ADHERENCE = "staff_low_adherence", "Staff: low adherence"
+    STAFF_PATIENT_BOOKING_CHANGE = "staff_patient_booking_change", "Staff: patient booking change"
+
+
+STAFF_KINDS = frozenset(kind for kind in Kind if kind.value.startswith("staff_"))
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel, due at one moment.
+
+    Messages to a patient have `patient` set and no `recipient_user`; messages to staff have
+    `recipient_user` set and `patient` names the patient they are about, when there is one.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="notifications")
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # Always set: "booking.appointment:42" for a model, or the caller's own string. Cancelling
+    # and rescheduling look rows up by it, so it works for subjects that are not rows too.
+    subject_ref = models.CharField(max_length=120)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="notification_due_idx"),
+            models.Index(fields=["subject_ref", "status"], name="notification_subject_idx"),
+            models.Index(fields=["clinic", "-due_at"], name="notification_clinic_idx"),
+            models.Index(fields=["patient", "-due_at"], name="notification_patient_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(patient__isnull=False) | models.Q(recipient_user__isnull=False),
+                name="notification_has_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.channel} ({self.status}, due {self.due_at})"
+
+    @property
+    def to_patient(self) -> bool:
+        return self.recipient_user_id is None
+
+
+class ClinicNotificationSettings(models.Model):
+    """A clinic's choices for reminders: how long before an appointment they go out."""
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    reminder_hours_before = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Hours before an appointment to remind the patient, e.g. [24, 2].",
+    )
+
+    class Meta:
+        verbose_name_plural = "clinic notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.clinic}"
+
+    def clean(self):
+        hours = self.reminder_hours_before
+        if not isinstance(hours, list) or not all(
+            isinstance(h, int | float) and 0 < h <= 24 * 14 for h in hours
+        ):
+            raise ValidationError(
+                {"reminder_hours_before": "Give a list of hours between 0 and 336."}
+            )
+
+
+def _time_zone_or_blank(value: str) -> None:
+    if value:
+        validate_time_zone(value)
+
+
+class ChannelPreference(models.Model):
+    """A patient's consent per channel, preferred reminder time and quiet hours."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField(default=True)
+    # Text messages need the patient's explicit yes, so they start off.
+    sms_enabled = models.BooleanField(default=False)
+    reminder_time = models.TimeField(
+        null=True, blank=True, help_text="Local time for home-program reminders."
+    )
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[_time_zone_or_blank],
+        help_text="Blank: the clinic's time zone.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.patient_id}"
+
+    def allows(self, channel: str) -> bool:
+        return self.sms_enabled if channel == Channel.SMS else self.email_enabled
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo | None:
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
+
+
+class ConsentSource(models.TextChoices):
+    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
+    PATIENT = "patient", "Patient"
+    STAFF = "staff", "Staff"
+
+
+class ConsentEvent(models.Model):
+    """An append-only record of who turned which channel on or off, and when."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consent_events")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    granted = models.BooleanField()
+    source = models.CharField(max_length=20, choices=ConsentSource.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        verb = "on" if self.granted else "off"
+        return f"{self.channel} {verb} for patient {self.patient_id} ({self.source})"
+
+
+class Outcome(models.TextChoices):
+    SENT = "sent", "Sent"
+    RETRY = "retry", "Failed, will retry"
+    FAILED = "failed", "Failed for good"
+    SKIPPED = "skipped", "Skipped (no consent)"
+    DEFERRED = "deferred", "Held until quiet hours end"
+    LEASE_EXPIRED = "lease_expired", "Claim expired, back to pending"
+
+
+class DeliveryLog(models.Model):
+    """One row per attempt to deliver a notification, whatever came of it."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    attempted_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["notification", "-attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.outcome} at {self.attempted_at}"

@@ -1,0 +1,90 @@
+"""End to end: a real Celery worker sweeps a due reminder and delivers it over SMTP."""
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from clinic.celery import app
+from clinic.notifications import services
+from clinic.notifications.models import DeliveryLog, Notification, Outcome, Status
+from clinic.notifications.tasks import dispatch_due
+from tests import factories as f
+from tests.notifications.conftest import book
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def worker():
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_sends_a_due_reminder_through_smtp(smtp_inbox, worker):
+    world = f.World.build()
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    appointment = book(world.home, start=start)
+    day_before, two_hours = services.appointment_reminders_schedule(appointment=appointment)
+    Notification.objects.filter(pk=day_before.pk).update(due_at=timezone.now())
+
+    report = dispatch_due.delay().get(timeout=30)
+
+    assert report["sent"] == 1
+    (envelope,) = smtp_inbox.envelopes
+    assert envelope.rcpt_tos == ["ada@home.test"]
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert message["To"] == "ada@home.test"
+    assert message["Subject"].startswith("Reminder: your appointment on ")
+    assert message["Subject"].endswith(" - Home Clinic")
+    assert (
+        message["List-Unsubscribe"]
+        .strip()
+        .startswith("<https://groundwork.example/notifications/unsubscribe/")
+    )
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Hello Ada," in text
+    assert "A reminder that you have a Running performance consult with" in text
+    assert "Home Clinic" in html and "Stop these e-mails" in html
+    day_before.refresh_from_db()
+    two_hours.refresh_from_db()
+    assert (day_before.status, two_hours.status) == (Status.SENT, Status.PENDING)
+    assert DeliveryLog.objects.get().outcome == Outcome.SENT
