@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, User
+from clinic.notifications import services as notify
 
 from . import availability as av
 from . import selectors
@@ -289,8 +290,11 @@ def appointment_book(
                     )
                     patient.intake_notes = "\n\n".join(filter(None, [patient.intake_notes, note]))
                     patient.save(update_fields=["intake_notes", "updated_at"])
+                # Confirmation and reminders are rows written in this same transaction:
+                # a booking that rolls back leaves no message behind.
+                notify.appointment_booked_notify(appointment=appointment)
                 if public:
-                    transaction.on_commit(lambda booked=appointment: _send_confirmation(booked))
+                    _tell_staff(appointment, "booked online")
         except IntegrityError as error:
             if not _is_overlap_violation(error):
                 raise
@@ -345,6 +349,7 @@ def appointment_reschedule(
                     clinician=target,
                     for_staff=for_staff,
                 )
+            old_start = appointment.start
             appointment.clinician = target
             appointment.start = start
             appointment.end = start + timedelta(minutes=kind.duration_minutes)
@@ -353,9 +358,9 @@ def appointment_reschedule(
                 appointment.save(
                     update_fields=["clinician", "start", "end", "busy_until", "updated_at"]
                 )
+            notify.appointment_moved_notify(appointment=appointment, old_start=old_start)
             if source == BookingSource.PUBLIC:
-                # Same UID in the new .ics, so the patient's calendar moves the event.
-                transaction.on_commit(lambda moved=appointment: _send_confirmation(moved))
+                _tell_staff(appointment, "moved online by the patient")
     except IntegrityError as error:
         if not _is_overlap_violation(error):
             raise
@@ -397,6 +402,9 @@ def appointment_cancel(
             "updated_at",
         ]
     )
+    notify.appointment_cancelled_notify(appointment=appointment)
+    if source == BookingSource.PUBLIC:
+        _tell_staff(appointment, "cancelled online by the patient")
     return appointment
 
 
@@ -441,10 +449,29 @@ def manage_url(appointment: Appointment) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_confirmation(appointment: Appointment) -> None:
-    from .emails import send_booking_confirmation
+def _tell_staff(appointment: Appointment, what: str) -> None:
+    """Front desk and the appointment's clinician hear of changes patients make themselves."""
+    from clinic.models import Role
 
-    send_booking_confirmation(appointment=appointment, manage_link=manage_url(appointment))
+    staff = [
+        membership.user
+        for membership in appointment.clinic.staff.filter(
+            role=Role.FRONT_DESK, is_active=True
+        ).select_related("user")
+    ]
+    staff.append(appointment.clinician)
+    notify.staff_alert_schedule(
+        clinic=appointment.clinic,
+        kind=notify.Kind.STAFF_PATIENT_BOOKING_CHANGE,
+        staff={user.pk: user for user in staff}.values(),
+        subject=appointment,
+        key_time=timezone.now(),
+        patient=appointment.patient,
+        payload={
+            **notify.appointment_payload(appointment),
+            "detail": f"The appointment was {what}.",
+        },
+    )
 
 
 def appointment_from_token(token: str) -> Appointment | None:

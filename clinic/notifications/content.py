@@ -32,7 +32,7 @@ SUBJECTS = {
 }
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
-ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED)
+ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
 
 
 def site_url(path: str) -> str:
@@ -119,11 +119,17 @@ def ics_for(notification: Notification) -> Attachment:
             text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
         )
 
+    cancelled = notification.kind == Kind.BOOKING_CANCELLED
+    description = (
+        f"{payload.get('appointment_type', 'Appointment')} with {payload.get('clinician', '')}."
+    )
+    if payload.get("manage_url") and not cancelled:
+        description += f"\nCancel or move: {payload['manage_url']}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Groundwork//Notifications//EN",
-        "METHOD:PUBLISH",
+        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
         "BEGIN:VEVENT",
         f"UID:{ics_uid(notification)}",
         f"DTSTAMP:{stamp(notification.created_at.isoformat())}",
@@ -131,7 +137,9 @@ def ics_for(notification: Notification) -> Attachment:
         f"DTEND:{stamp(payload['end'])}",
         f"SUMMARY:{escape(payload.get('appointment_type', 'Appointment'))} at "
         f"{escape(notification.clinic.name)}",
-        f"LOCATION:{escape(payload.get('clinic_address', ''))}",
+        f"DESCRIPTION:{escape(description)}",
+        f"LOCATION:{escape(payload.get('clinic_address') or notification.clinic.name)}",
+        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

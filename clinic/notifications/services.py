@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models, transaction
@@ -88,6 +89,8 @@ def patient_channels(patient: Patient, preference: ChannelPreference | None = No
 
 
 def _kick_after_commit() -> None:
+    if not settings.NOTIFICATIONS_SWEEP_ON_COMMIT:
+        return  # the test suite sweeps explicitly; the beat sweeps every minute regardless
     from .tasks import dispatch_due  # the task module imports the sweep, which imports us
 
     # robust: a broker hiccup after commit must not break the booking; the beat sweeps anyway.
@@ -222,7 +225,10 @@ def reminder_hours_for(clinic: Clinic) -> list[float]:
 
 
 def appointment_payload(appointment) -> dict[str, Any]:
+    from clinic.booking.services import manage_url  # booking calls these hooks
+
     return {
+        "manage_url": manage_url(appointment),
         "start": appointment.start.isoformat(),
         "end": appointment.end.isoformat(),
         "appointment_type": appointment.appointment_type.name,

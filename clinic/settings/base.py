@@ -268,5 +268,8 @@ MAGIC_LINK_MAX_AGE_MINUTES = env.int("MAGIC_LINK_MAX_AGE_MINUTES", default=60 * 
 # Where links in e-mails point (no request at hand in Celery tasks).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
+NOTIFICATIONS_SWEEP_ON_COMMIT = True
+
 # Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
 SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from clinic.models import Patient
@@ -106,9 +107,13 @@ def test_a_public_booking_is_201_with_a_manage_url_and_an_email(
     assert appointment.source == "public"
     assert appointment.intake_weekly_km == 35
     assert "right shin" in appointment.patient.intake_notes
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["ann@example.org"]
+    call_command("dispatch_notifications", verbosity=0)
+    to_patient = [m for m in mail.outbox if m.to == ["ann@example.org"]]
+    assert len(to_patient) == 1
+    message = to_patient[0]
+    # The front desk and the clinician hear that a patient booked online.
+    staff = {address for m in mail.outbox if m is not message for address in m.to}
+    assert booking.world.home.frontdesk.email in staff
     name, ics, mimetype = message.attachments[0]
     assert name.endswith(".ics")
     assert mimetype.startswith("text/calendar")

@@ -111,8 +111,9 @@ def test_a_rolled_back_booking_schedules_nothing(world, django_capture_on_commit
 
 
 def test_a_committed_booking_asks_for_a_sweep_after_commit_for_its_confirmation(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, settings
 ):
+    settings.NOTIFICATIONS_SWEEP_ON_COMMIT = True
     with django_capture_on_commit_callbacks() as callbacks:
         appointment = book(world.home, start=timezone.now() + timedelta(days=2))
         services.appointment_booked_notify(appointment=appointment)
