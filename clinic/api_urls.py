@@ -1,16 +1,20 @@
 """Routes under /api/v1/. Each app registers its viewsets here."""
 
 from django.urls import path
-from assessments import api as assessments_api
 from rest_framework.routers import SimpleRouter
+
+from assessments import api as assessments_api
+from programs import api as programs_api
 
 from . import api
 from .booking import api as booking_api
 
 router = SimpleRouter()
 router.register("patients", api.PatientViewSet, basename="patient")
-router.register("screens", assessments_api.ScreenViewSet, basename="screen")
 router.register("appointments", booking_api.AppointmentViewSet, basename="appointment")
+router.register("screens", assessments_api.ScreenViewSet, basename="screen")
+router.register("drills", programs_api.DrillViewSet, basename="drill")
+router.register("programs", programs_api.ProgramViewSet, basename="program")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),

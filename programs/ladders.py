@@ -31,6 +31,325 @@ class Ladder:
     name: str
     rungs: tuple[Rung, ...]
     kind: str  # "mobility", "strength", "tendon", "intrinsic", "balance", "lateral", ...
+    # Drills used alongside the rungs (e.g. calf stretches next to L-DF); not climbed.
+    adjuncts: tuple[Rung, ...] = ()
+    days_per_week: int = 3
 
 
-LADDERS: dict[str, Ladder] = {}
+def _ladder(code, name, kind, days, rungs, adjuncts=()) -> Ladder:
+    return Ladder(code, name, tuple(rungs), kind, tuple(adjuncts), days)
+
+
+# Data of clinical.md 8.3. A rung's number is its 1-based position here (L-TENDON's "rung 0",
+# the isometric hold, is position 1).
+LADDERS: dict[str, Ladder] = {
+    "L-DF": _ladder(
+        "L-DF",
+        "Dorsiflexion mobility",
+        "mobility",
+        7,
+        [
+            Rung("cc_df", 2, 3, reps=10, max_reps=15, hold_s=2, max_hold_s=3),
+            Rung("heel_elev_squat_rock", 2, 3, reps=8, max_reps=10),
+            Rung("kneeling_df", 3, 3, reps=10, max_reps=12, hold_s=3, max_hold_s=3),
+            Rung("banded_df_mob", 3, 3, reps=10, max_reps=12, hold_s=3, max_hold_s=5),
+            Rung("pronation_wall_glide", 2, 3, reps=6, max_reps=8),
+            Rung("slow_lunge", 2, 3, reps=8, max_reps=10, variant="3-s lowering"),
+            Rung("incline_steps", 2, 3, reps=10, max_reps=12),
+        ],
+        [
+            Rung(
+                "calf_stretch_static",
+                3,
+                3,
+                hold_s=30,
+                max_hold_s=30,
+                variant="straight and bent knee",
+            ),
+            Rung("calf_stretch_dyn_straight", 1, 2, reps=10, max_reps=15),
+            Rung("calf_stretch_dyn_bent", 1, 2, reps=10, max_reps=15),
+            Rung("calf_roll", 1, 1, hold_s=60, max_hold_s=90),
+            Rung("ankle_circles", 1, 1, reps=10, max_reps=10),
+        ],
+    ),
+    "L-CALF": _ladder(
+        "L-CALF",
+        "Calf strength and endurance",
+        "strength",
+        3,
+        [
+            Rung(
+                "heel_raise_bilateral",
+                3,
+                3,
+                reps=15,
+                max_reps=20,
+                variant="2-1-2 tempo, pause at the bottom",
+            ),
+            Rung(
+                "heel_raise_bilateral", 3, 3, reps=12, max_reps=15, variant="up on two, down on one"
+            ),
+            Rung("heel_raise_single", 3, 3, reps=10, max_reps=15, variant="floor"),
+            Rung("heel_raise_single", 3, 3, reps=12, max_reps=15, variant="off a step, full range"),
+            Rung("runner_calf_raise", 3, 3, reps=10, max_reps=12),
+            Rung(
+                "heel_raise_single", 3, 3, reps=12, max_reps=12, variant="backpack load", load=True
+            ),
+            Rung("short_hops", 2, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+        ],
+        [Rung("heel_raise_bent_knee", 3, 3, reps=12, max_reps=15)],
+    ),
+    "L-TENDON": _ladder(
+        "L-TENDON",
+        "Achilles tendon loading (mid-portion)",
+        "tendon",
+        3,
+        [
+            Rung(
+                "heel_raise_bilateral",
+                5,
+                5,
+                hold_s=30,
+                max_hold_s=45,
+                variant="isometric hold at mid-range",
+            ),
+            Rung("heel_raise_bilateral", 3, 3, reps=15, max_reps=15, variant="3 s up / 3 s down"),
+            Rung(
+                "heel_raise_single",
+                3,
+                4,
+                reps=15,
+                max_reps=15,
+                variant="off a step, 3 s up / 3 s down (HSR)",
+                load=True,
+            ),
+            Rung("runner_calf_raise", 3, 3, reps=8, max_reps=10, variant="loaded", load=True),
+            Rung("short_hops", 3, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+        ],
+        [
+            Rung(
+                "eccentric_step_heel_drop",
+                3,
+                3,
+                reps=15,
+                max_reps=15,
+                variant="Alfredson: straight and bent knee, twice daily",
+                load=True,
+            ),
+            Rung(
+                "heel_raise_bent_knee",
+                3,
+                4,
+                reps=15,
+                max_reps=15,
+                variant="3 s up / 3 s down (HSR)",
+                load=True,
+            ),
+        ],
+    ),
+    # Insertional version: every rung on the flat floor, the heel never below the forefoot.
+    "L-TENDON-INS": _ladder(
+        "L-TENDON-INS",
+        "Achilles tendon loading (insertional, floor level)",
+        "tendon",
+        3,
+        [
+            Rung(
+                "heel_raise_bilateral",
+                5,
+                5,
+                hold_s=30,
+                max_hold_s=45,
+                variant="isometric hold at mid-range, floor level",
+            ),
+            Rung(
+                "eccentric_step_heel_drop",
+                3,
+                3,
+                reps=15,
+                max_reps=15,
+                variant="floor level: up on two, down on one, heel stops at the floor",
+            ),
+            Rung(
+                "heel_raise_single",
+                3,
+                4,
+                reps=15,
+                max_reps=15,
+                variant="floor level, 3 s up / 3 s down",
+                load=True,
+            ),
+            Rung(
+                "runner_calf_raise",
+                3,
+                3,
+                reps=8,
+                max_reps=10,
+                variant="floor level, loaded",
+                load=True,
+            ),
+            Rung("short_hops", 3, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+        ],
+        [Rung("heel_elev_squat_rock", 2, 3, reps=8, max_reps=10)],
+    ),
+    "L-PLANTAR": _ladder(
+        "L-PLANTAR",
+        "Plantar heel pain",
+        "strength",
+        3,
+        [
+            Rung(
+                "pf_stretch",
+                10,
+                10,
+                hold_s=10,
+                max_hold_s=10,
+                variant="3 times a day, first before getting up",
+            ),
+            Rung("heel_raise_bilateral", 3, 3, reps=15, max_reps=15, variant="every second day"),
+            Rung(
+                "heel_raise_single",
+                3,
+                3,
+                reps=12,
+                max_reps=12,
+                variant="towel under toes, 3 s up / 2 s hold / 3 s down",
+                load=True,
+            ),
+            Rung(
+                "heel_raise_single",
+                4,
+                4,
+                reps=10,
+                max_reps=10,
+                variant="towel under toes, backpack load",
+                load=True,
+            ),
+            Rung(
+                "heel_raise_single",
+                5,
+                5,
+                reps=8,
+                max_reps=8,
+                variant="towel under toes, heavier backpack",
+                load=True,
+            ),
+            Rung("short_hops", 2, 3, reps=10, max_reps=10),
+        ],
+        [
+            Rung("plantar_roll", 1, 2, hold_s=90, max_hold_s=120),
+            Rung("calf_stretch_static", 3, 3, hold_s=30, max_hold_s=30),
+        ],
+    ),
+    "L-INT": _ladder(
+        "L-INT",
+        "Foot intrinsic strength",
+        "intrinsic",
+        4,
+        [
+            Rung("toe_yoga", 2, 3, reps=10, max_reps=10, variant="seated"),
+            Rung(
+                "short_foot", 2, 3, reps=10, max_reps=10, hold_s=5, max_hold_s=5, variant="seated"
+            ),
+            Rung(
+                "short_foot",
+                3,
+                3,
+                reps=10,
+                max_reps=10,
+                hold_s=5,
+                max_hold_s=5,
+                variant="standing, both feet",
+            ),
+            Rung(
+                "short_foot",
+                3,
+                3,
+                reps=10,
+                max_reps=10,
+                hold_s=5,
+                max_hold_s=5,
+                variant="single-leg",
+            ),
+            Rung(
+                "sl_balance_firm_eo",
+                3,
+                3,
+                hold_s=30,
+                max_hold_s=30,
+                variant="holding the short foot",
+            ),
+        ],
+        [
+            Rung("towel_scrunch", 2, 2, hold_s=30, max_hold_s=30),
+            Rung("marble_pickup", 2, 2, reps=10, max_reps=20),
+        ],
+    ),
+    "L-BAL": _ladder(
+        "L-BAL",
+        "Balance and neuromotor control",
+        "balance",
+        5,
+        [
+            Rung("sl_balance_firm_eo", 3, 3, hold_s=30, max_hold_s=60),
+            Rung("sl_balance_ec", 3, 3, hold_s=15, max_hold_s=30),
+            Rung("sl_balance_unstable", 3, 3, hold_s=30, max_hold_s=60, variant="eyes open"),
+            Rung("sl_balance_unstable", 3, 3, hold_s=15, max_hold_s=30, variant="eyes closed"),
+            Rung("sl_balance_perturb", 3, 3, hold_s=30, max_hold_s=30),
+            Rung("heel_toe_reload", 2, 3, reps=10, max_reps=10),
+            Rung("lateral_shuffle", 3, 3, reps=10, max_reps=15, variant="10-15 m"),
+        ],
+        [Rung("incline_steps", 2, 2, reps=10, max_reps=10)],
+    ),
+    "L-LAT": _ladder(
+        "L-LAT",
+        "Inversion and eversion strength",
+        "lateral",
+        3,
+        [
+            Rung("band_inv", 3, 3, reps=15, max_reps=15, variant="light band, slow"),
+            Rung("band_inv", 3, 3, reps=15, max_reps=20, variant="heavier band"),
+            Rung("diagonal_push", 3, 3, reps=10, max_reps=10),
+            Rung("lateral_shuffle", 3, 3, reps=10, max_reps=15),
+        ],
+        [
+            Rung("band_ev", 3, 3, reps=15, max_reps=20, variant="light band, slow"),
+            Rung("band_df", 3, 3, reps=15, max_reps=20),
+            Rung("band_pf", 3, 3, reps=15, max_reps=20),
+            Rung("suitcase_carry", 3, 3, hold_s=30, max_hold_s=30, variant="20-30 m per hand"),
+        ],
+    ),
+    "L-HX": _ladder(
+        "L-HX",
+        "Big-toe (hallux) mobility",
+        "mobility",
+        7,
+        [
+            Rung("toe_yoga", 2, 3, reps=10, max_reps=10, variant="big-toe lift emphasis"),
+            Rung("pf_stretch", 10, 10, hold_s=10, max_hold_s=10, variant="toe extension"),
+            Rung(
+                "heel_elev_squat_rock",
+                2,
+                3,
+                reps=8,
+                max_reps=10,
+                variant="pressure through the big toe",
+            ),
+            Rung(
+                "runner_calf_raise", 3, 3, reps=10, max_reps=10, variant="push through the big toe"
+            ),
+        ],
+    ),
+    "L-ROT": _ladder(
+        "L-ROT",
+        "Rearfoot and rotational mobility",
+        "mobility",
+        7,
+        [
+            Rung("ankle_circles", 1, 1, reps=10, max_reps=10, variant="each direction"),
+            Rung("active_df_pf", 2, 2, reps=15, max_reps=15, variant="knee and hip aligned"),
+            Rung("rotation_drills", 2, 2, reps=10, max_reps=10, variant="each direction"),
+            Rung("pronation_wall_glide", 2, 3, reps=6, max_reps=8),
+        ],
+    ),
+}

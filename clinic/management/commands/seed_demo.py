@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from assessments.demo import seed_screens
 from clinic.demo import DEMO_PASSWORD, seed_demo
+from programs.demo import seed_program
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         clinics = seed_demo()
         seed_screens(clinics)
+        seed_program(clinics)
         demo = clinics["demo"]
         if options["verbosity"] == 0:
             return

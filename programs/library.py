@@ -1,0 +1,35 @@
+"""Copies the shipped drill catalogue into the Drill table (used by the data migration)."""
+
+from .drills import DRILLS, DrillSpec
+
+
+def library_fields(spec: DrillSpec) -> dict:
+    return {
+        "name": spec.name,
+        "category": spec.category,
+        "target_deficits": list(spec.target_deficits),
+        "equipment": list(spec.equipment),
+        "seeds": list(spec.seeds),
+        "default_sets": spec.sets,
+        "default_reps": spec.reps,
+        "default_hold_s": spec.hold_s,
+        "default_dose": spec.dose,
+        "precautions": spec.precautions,
+        "instructions": list(spec.instructions),
+        "cues": list(spec.cues),
+        "unilateral": spec.unilateral,
+        "prescribable": spec.prescribable,
+        "is_active": True,
+    }
+
+
+def sync_library(drill_model) -> int:
+    """Create or refresh every library drill; `drill_model` may be a migration's historical model.
+
+    Returns how many drills the library holds. Safe to run again.
+    """
+    for spec in DRILLS:
+        drill_model.objects.update_or_create(
+            clinic=None, slug=spec.slug, defaults=library_fields(spec)
+        )
+    return len(DRILLS)

@@ -1,0 +1,214 @@
+"""Drill library, home programs, their items and the history of every change."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from clinic.models import Clinic, Patient
+
+
+# Choice order is the session order of clinical.md 8.0 (drills.CATEGORY_ORDER; a test checks).
+class DrillCategory(models.TextChoices):
+    SOFT_TISSUE = "soft-tissue", "Soft tissue"
+    MOBILITY = "mobility", "Mobility"
+    FOOT_INTRINSIC = "foot-intrinsic", "Foot intrinsic"
+    STRENGTH = "strength", "Strength"
+    BALANCE = "balance-neuromotor", "Balance and neuromotor"
+    PLYOMETRIC = "plyometric", "Plyometric"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+
+
+class Drill(models.Model):
+    """A drill of the shipped library (clinic is null) or one a clinic added itself."""
+
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="custom_drills"
+    )
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=150)
+    category = models.CharField(max_length=20, choices=DrillCategory.choices)
+    target_deficits = models.JSONField(default=list, blank=True)
+    equipment = models.JSONField(default=list, blank=True)
+    seeds = models.JSONField(default=list, blank=True, help_text="Seed articles naming it")
+    default_sets = models.PositiveSmallIntegerField(default=2)
+    default_reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    default_hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    default_dose = models.CharField(max_length=200, blank=True)
+    precautions = models.TextField(blank=True)
+    instructions = models.JSONField(default=list, blank=True, help_text="Numbered steps")
+    cues = models.JSONField(default=list, blank=True)
+    unilateral = models.BooleanField(default=True)
+    prescribable = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(clinic__isnull=True), name="drill_library_slug_unique"
+            ),
+            models.UniqueConstraint(fields=["clinic", "slug"], name="drill_clinic_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_library(self) -> bool:
+        return self.clinic_id is None
+
+
+class HiddenDrill(models.Model):
+    """A library drill a clinic does not use: left out of its library list and search."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="hidden_drills")
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "drill"], name="hidden_drill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drill_id} hidden in {self.clinic_id}"
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    PAUSED = "paused", "Paused"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Program(models.Model):
+    """One version of a patient's home program; publishing a new one supersedes the old."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="programs")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="programs")
+    screen = models.ForeignKey(
+        "assessments.Screen",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programs",
+    )
+    status = models.CharField(
+        max_length=12, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    version = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+    # What the engine said beside the items: red flags, review findings, modifiers, trims.
+    flags = models.JSONField(default=list, blank=True)
+    modifiers = models.JSONField(default=list, blank=True)
+    # {"left": {"drill slug": "M-AT-INS"}, ...}: drills a modifier or gate forbids on a side.
+    exclusions = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "version"], name="program_version_unique"),
+            # The database itself refuses a second published program for one patient.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status="published"),
+                name="program_one_published_per_patient",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"Program v{self.version} of {self.patient_id} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ProgramStatus.DRAFT
+
+
+class ProgramItem(models.Model):
+    CLINIC_LOOKUP = "program__clinic"
+    PATIENT_LOOKUP = "program__patient"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    sets = models.PositiveSmallIntegerField()
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    load_note = models.CharField(max_length=300, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(default=3)
+    order = models.PositiveSmallIntegerField()
+    reason = models.TextField(blank=True)
+    finding = models.CharField(max_length=40, blank=True)
+    rule = models.CharField(max_length=20, blank=True)
+    ladder = models.CharField(max_length=20, blank=True)
+    rung = models.PositiveSmallIntegerField(null=True, blank=True)
+    variant = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1, sets__lte=10), name="program_item_sets_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__gte=1, days_per_week__lte=7),
+                name="program_item_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | Q(hold_s__isnull=False),
+                name="program_item_reps_or_hold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drill_id} ({self.side})"
+
+
+class ChangeSource(models.TextChoices):
+    ENGINE = "engine", "Prescription engine"
+    CLINICIAN = "clinician", "Clinician"
+    PROGRESSION = "progression", "Progression engine"
+
+
+class ProgramChange(models.Model):
+    """One line of a program's history: what changed, who or what changed it, and why."""
+
+    CLINIC_LOOKUP = "program__clinic"
+    PATIENT_LOOKUP = "program__patient"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    source = models.CharField(max_length=12, choices=ChangeSource.choices)
+    action = models.CharField(max_length=20)  # built, added, removed, redosed, reordered, ...
+    drill = models.CharField(max_length=60, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.drill} (v{self.version}, {self.source})"

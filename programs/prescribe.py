@@ -1,0 +1,1222 @@
+"""PURE: findings + injury history (+ age, sex, thresholds) -> a draft home program with reasons.
+
+No Django imports. Implements clinical.md 8.0 (precedence, dedup, session size and order, weekly
+structure), the finding rules of 8.2, the injury modifiers of 8.4 and the gate G-PLYO of 8.6.
+Every number comes from the threshold table or from the ladder and drill data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from assessments.findings import Finding, InjuryHistory
+from assessments.thresholds import (
+    DEFAULT_THRESHOLDS,
+    Thresholds,
+    balance_eyes_open_min,
+    slhr_norm,
+)
+
+from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
+from .ladders import LADDERS, Rung
+
+SIDES = ("left", "right")
+MAX_DRILLS = 8  # clinical.md 8.0 session size [D]
+# G-PLYO asks for two weeks on the current strength rung (8.6); the 8.1 table has no key for it.
+GATE_MIN_WEEKS_ON_RUNG = 2
+
+# Red-flag answer codes of interface.md -> the red flag of clinical.md 8.6.
+RED_FLAGS: dict[str, str] = {
+    "cannot_bear_weight": "RF-1",
+    "sudden_pop": "RF-2",
+    "calf_swelling": "RF-3",
+    "numbness_or_cold_foot": "RF-4",
+    "hot_swollen_joint": "RF-5",
+    "focal_bone_pain": "RF-6",
+    "severe_pain": "RF-7",
+}
+RED_FLAG_TEXT: dict[str, str] = {
+    "RF-1": "Cannot take four steps or new bony tenderness after a fall or twist: rule out a "
+    "fracture before any exercise.",
+    "RF-2": "Sudden pop at the back of the ankle or cannot push off: possible Achilles rupture.",
+    "RF-3": "Calf swelling, warmth or tenderness: possible deep-vein thrombosis.",
+    "RF-4": "Numbness, pins and needles, or a cold or pale foot: nerve or circulation problem.",
+    "RF-5": "Hot, red, swollen joint or fever: possible infection.",
+    "RF-6": "Focal bone pain, pain on hopping, or night pain: suspected bone stress injury.",
+    "RF-7": "Severe pain (8/10 or more): review before any program.",
+}
+
+MODIFIER_TEXT: dict[str, str] = {
+    "M-AT-MID": "Mid-portion Achilles tendinopathy: tendon loading replaces calf strength, no "
+    "end-range dorsiflexion stretching, hops only through the gate.",
+    "M-AT-INS": "Insertional Achilles pain: everything at floor level, no heel drops below the "
+    "step, no kneeling or hanging-heel stretches.",
+    "M-PHP": "Plantar heel pain: plantar-fascia stretch and heel-raise ladder first; no hops "
+    "while first-step pain is high.",
+    "M-SPRAIN-ACUTE": "Recent ankle sprain: protect for the first 1-3 days, then pain-free "
+    "range only; no hops, banded mobilization or unstable surfaces yet.",
+    "M-CAI": "Recurrent sprains: full balance ladder and inversion/eversion strength, 3 times a "
+    "week for at least 4-6 weeks.",
+    "M-MTSS": "Shin splints history: foot and calf strength plus a cadence drill; hops only "
+    "through the gate with almost no pain.",
+    "M-BSI-HX": "Past bone stress injury: the hop gate allows almost no pain.",
+}
+
+# Which modifier an injury-history entry turns on (clinical.md 8.4), by condition and status.
+_HISTORY_MODIFIERS: dict[tuple[str, str], str] = {
+    ("achilles_midportion", "current"): "M-AT-MID",
+    ("achilles_insertional", "current"): "M-AT-INS",
+    ("plantar_heel_pain", "current"): "M-PHP",
+    ("ankle_sprain_acute", "current"): "M-SPRAIN-ACUTE",
+    ("ankle_sprain_recurrent", "current"): "M-CAI",
+    ("ankle_sprain_recurrent", "past"): "M-CAI",
+    ("shin_splints", "current"): "M-MTSS",
+    ("shin_splints", "past"): "M-MTSS",
+    ("bone_stress_injury", "past"): "M-BSI-HX",
+}
+
+# Days per week by category (clinical.md 8.0 weekly structure).
+_DAYS: dict[str, int] = {
+    "soft-tissue": 7,
+    "mobility": 7,
+    "foot-intrinsic": 4,
+    "strength": 3,
+    "balance-neuromotor": 5,
+    "plyometric": 2,
+}
+# Weekday indexes (Monday = 0) a drill is done on, for each days-per-week count; strength days
+# never touch (Friday -> Monday is a gap too).
+_WEEK_PATTERNS: dict[int, tuple[int, ...]] = {
+    1: (2,),
+    2: (0, 3),
+    3: (0, 2, 4),
+    4: (0, 1, 3, 5),
+    5: (0, 1, 2, 3, 4),
+    6: (0, 1, 2, 3, 4, 5),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+_PLYO_PATTERN = (1, 5)  # hop days sit between strength days
+
+# Priority ranks: lower wins when the session must be trimmed (precedence of 8.0).
+_MODIFIER, _MARKED, _FINDING, _MAINTENANCE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class ExtraInputs:
+    """Optional inputs beyond findings: raw values for the gate, red-flag answers, load data."""
+
+    measurements: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    hop_pain: Mapping[str, int | None] = field(default_factory=dict)  # 10 single-leg hops
+    hop_next_morning_rise: Mapping[str, bool] = field(default_factory=dict)
+    weeks_on_strength_rung: int = 0
+    red_flags: tuple[str, ...] = ()
+    pain_nprs: int | None = None
+    first_step_pain: int | None = None
+    run_distance_increase_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    drill: str
+    side: str  # left, right, both
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    days_per_week: int
+    order: int
+    reason: str
+    finding: str  # finding code, or "" for a modifier/maintenance item
+    rule: str  # R-..., M-... or R-MAINT
+    load_note: str = ""
+    ladder: str = ""
+    rung: int | None = None  # 1-based position in the ladder
+    variant: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str  # RF-1, R-FP-3, M-AT-MID, provisional, trimmed, ...
+    kind: str  # red_flag, review, provisional, modifier, gate, info
+    message: str
+    side: str = "both"
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    open: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftProgram:
+    items: tuple[DraftItem, ...]
+    flags: tuple[Flag, ...]
+    modifiers: tuple[tuple[str, str], ...] = ()  # (modifier code, side)
+    plyo_gate: Mapping[str, GateResult] = field(default_factory=dict)
+    week: tuple[tuple[int, ...], ...] = ()  # item orders per weekday, Monday first
+    # side -> {drill slug: the modifier or gate that forbids it there}; edits must respect it.
+    excluded: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def has_red_flag(self) -> bool:
+        return any(f.kind == "red_flag" for f in self.flags)
+
+
+@dataclass
+class _Candidate:
+    drill: str
+    sides: frozenset[str]  # the sides the rule targets
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    reason: str
+    finding: str
+    rule: str
+    priority: int
+    ladder: str = ""
+    rung: int | None = None
+    variant: str = ""
+    load_note: str = ""
+    adjunct: bool = False
+    days: int | None = None
+
+    @property
+    def spec(self):
+        return DRILLS_BY_SLUG[self.drill]
+
+    @property
+    def category(self) -> str:
+        return self.spec.category
+
+    @property
+    def dose(self) -> tuple:
+        return (self.sets, self.reps, self.hold_s, self.variant)
+
+    @property
+    def exec_sides(self) -> frozenset[str]:
+        """The feet that actually do the drill: bilateral drills always use both."""
+        return self.sides if self.spec.unilateral else frozenset(SIDES)
+
+    @property
+    def volume(self) -> int:
+        return self.sets * (self.reps or 1) * (self.hold_s or 1)
+
+
+@dataclass
+class _Context:
+    t: Thresholds
+    age: int
+    sex: str
+    extras: ExtraInputs
+    modifiers: dict[str, set[str]]  # modifier code -> sides
+    gate: dict[str, GateResult]
+    flags: list[Flag]
+    findings: tuple[Finding, ...] = ()
+
+    def has(self, code: str, side: str | None = None) -> bool:
+        sides = self.modifiers.get(code, set())
+        return bool(sides) if side is None else side in sides
+
+    def tendon_sides(self) -> set[str]:
+        return self.modifiers.get("M-AT-MID", set()) | self.modifiers.get("M-AT-INS", set())
+
+
+def _sides_of(side: str) -> frozenset[str]:
+    return frozenset(SIDES) if side == "both" else frozenset({side})
+
+
+def _side_name(sides: Iterable[str]) -> str:
+    sides = frozenset(sides)
+    return "both" if sides == frozenset(SIDES) else next(iter(sides))
+
+
+def _side_words(sides: Iterable[str]) -> str:
+    name = _side_name(sides)
+    return "both sides" if name == "both" else f"the {name} side"
+
+
+def _rung(ladder: str, number: int, *, adjunct_drill: str | None = None) -> Rung:
+    if adjunct_drill is not None:
+        return next(r for r in LADDERS[ladder].adjuncts if r.drill == adjunct_drill)
+    return LADDERS[ladder].rungs[number - 1]
+
+
+def _from_rung(
+    ladder: str,
+    number: int,
+    sides: Iterable[str],
+    reason: str,
+    finding: Finding | None,
+    rule: str,
+    priority: int,
+    *,
+    adjunct: str | None = None,
+    extra_sets: int = 0,
+) -> _Candidate:
+    rung = _rung(ladder, number, adjunct_drill=adjunct)
+    return _Candidate(
+        drill=rung.drill,
+        sides=frozenset(sides),
+        sets=rung.sets + extra_sets,
+        reps=rung.reps,
+        hold_s=rung.hold_s,
+        reason=reason,
+        finding=finding.code if finding else "",
+        rule=rule,
+        priority=priority,
+        ladder=ladder,
+        rung=None if adjunct else number,
+        variant=rung.variant,
+        adjunct=adjunct is not None,
+    )
+
+
+def _evidence(finding: Finding) -> str:
+    return finding.evidence.rstrip(".") if finding.evidence else finding.code.replace("_", " ")
+
+
+# --- finding rules (clinical.md 8.2) ------------------------------------------------------------
+
+
+def _rule_df1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: ankle dorsiflexion is restricted on {_side_words(sides)}"
+    if f.provisional:
+        # R-DF-3: a sign without a knee-to-wall value; gentle start while the test is pending.
+        return [
+            _from_rung(
+                "L-DF", 1, sides, why + " (provisional; record knee-to-wall)", f, "R-DF-3", _FINDING
+            )
+        ]
+    marked = f.severity == "marked"
+    start = 1 if marked else 2
+    prio = _MARKED if marked else _FINDING
+    return [
+        _from_rung(
+            "L-DF", start, sides, f"{why}; dorsiflexion ladder rung {start}.", f, "R-DF-1", prio
+        ),
+        _from_rung(
+            "L-DF",
+            0,
+            sides,
+            f"{why}; daily calf stretch, straight and bent knee.",
+            f,
+            "R-DF-1",
+            prio,
+            adjunct="calf_stretch_static",
+        ),
+    ]
+
+
+def _rule_df2(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: dorsiflexion is asymmetric, {_side_words(sides)} is the short side"
+    start = 1 if f.severity == "marked" else 2
+    return [
+        _from_rung(
+            "L-DF", start, sides, f"{why}; dorsiflexion ladder on that side.", f, "R-DF-2", _FINDING
+        ),
+        _from_rung(
+            "L-DF",
+            0,
+            sides,
+            f"{why}; calf stretch on that side.",
+            f,
+            "R-DF-2",
+            _FINDING,
+            adjunct="calf_stretch_static",
+        ),
+    ]
+
+
+def _calf_rule(f: Finding, ctx: _Context, rule: str, start: int) -> list[_Candidate]:
+    sides = _sides_of(f.side) - ctx.tendon_sides()
+    if not sides:
+        return []  # L-TENDON (from the Achilles modifier) replaces L-CALF on that side
+    if f.severity == "marked":
+        start = max(1, start - 1)
+    what = "calf strength is below norm" if rule == "R-PF-1" else "the calf is the weaker side"
+    why = f"{_evidence(f)}: {what} on {_side_words(sides)}; calf ladder rung {start}."
+    prio = _MARKED if f.severity == "marked" else _FINDING
+    return [_from_rung("L-CALF", start, sides, why, f, rule, prio)]
+
+
+def _rule_pf1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return _calf_rule(f, ctx, "R-PF-1", 1)
+
+
+def _rule_pf2(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return _calf_rule(f, ctx, "R-PF-2", 3)
+
+
+def _rule_pf3(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return []  # handed to M-AT-MID / M-AT-INS in _modifiers()
+
+
+def _balance(f: Finding, rule: str, start: int, extra_sets: int = 0, note: str = ""):
+    sides = _sides_of(f.side)
+    if f.severity == "marked":
+        start = max(1, start - 1)
+    why = f"{_evidence(f)}: {note} on {_side_words(sides)}; balance ladder rung {start}."
+    prio = _MARKED if f.severity == "marked" else _FINDING
+    return [_from_rung("L-BAL", start, sides, why, f, rule, prio, extra_sets=extra_sets)]
+
+
+def _rule_bal1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return _balance(f, "R-BAL-1", 1, note="single-leg balance is short")
+
+
+def _rule_bal2(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return _balance(f, "R-BAL-2", _FINDING, note="eyes-closed balance is short")
+
+
+def _rule_bal3(f: Finding, ctx: _Context) -> list[_Candidate]:
+    return _balance(f, "R-BAL-3", 1, extra_sets=1, note="balance is weaker, one extra set")
+
+
+def _rule_ybt1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: dynamic balance lags on {_side_words(sides)}"
+    return [
+        _from_rung("L-BAL", 3, sides, f"{why}; balance on a soft surface.", f, "R-YBT-1", _FINDING),
+        _from_rung(
+            "L-BAL",
+            0,
+            sides,
+            f"{why}; slow incline steps.",
+            f,
+            "R-YBT-1",
+            _FINDING,
+            adjunct="incline_steps",
+        ),
+    ]
+
+
+def _rule_fp1(f: Finding, ctx: _Context, rule: str = "R-FP-1") -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: arch control is weak on {_side_words(sides)}"
+    return [
+        _from_rung(
+            "L-INT", 1, sides, f"{why}; toe yoga starts the foot ladder.", f, rule, _FINDING
+        ),
+        _intrinsic_short_foot(sides, f"{why}; seated short foot.", f, rule),
+        _lat_inversion(sides, f"{why}; band inversion supports the arch.", f, rule),
+    ]
+
+
+def _lat_inversion(sides, reason, f, rule) -> _Candidate:
+    cand = _from_rung("L-LAT", 1, sides, reason, f, rule, _FINDING)
+    cand.adjunct = True
+    return cand
+
+
+def _intrinsic_short_foot(sides, reason, f, rule) -> _Candidate:
+    cand = _from_rung("L-INT", 2, sides, reason, f, rule, _FINDING)
+    cand.adjunct = True  # used beside toe yoga, not instead of it
+    return cand
+
+
+def _rule_fp2(f: Finding, ctx: _Context, rule: str = "R-FP-2") -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: the foot is rigid or supinated on {_side_words(sides)}"
+    glide = _from_rung(
+        "L-ROT", 4, sides, f"{why}; wall glide teaches the arch to give.", f, rule, _FINDING
+    )
+    glide.adjunct = True
+    return [_from_rung("L-ROT", 1, sides, f"{why}; daily ankle circles.", f, rule, _FINDING), glide]
+
+
+def _rule_fp3(f: Finding, ctx: _Context) -> list[_Candidate]:
+    ctx.flags.append(
+        Flag(
+            "R-FP-3",
+            "review",
+            f"{_evidence(f)}: marked foot posture; review footwear or orthoses.",
+            f.side,
+            "R-FP-3",
+        )
+    )
+    if f.value is None:
+        return []
+    if f.value >= ctx.t["fpi.review_pronated"]:
+        return _rule_fp1(f, ctx, "R-FP-3")
+    return _rule_fp2(f, ctx, "R-FP-3")
+
+
+def _rule_hx1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: big-toe extension is limited on {_side_words(sides)}"
+    stretch = _from_rung(
+        "L-HX", 2, sides, f"{why}; daily toe-extension stretch.", f, "R-HX-1", _FINDING
+    )
+    stretch.adjunct = True
+    return [
+        _from_rung("L-HX", 1, sides, f"{why}; toe yoga, big-toe lift.", f, "R-HX-1", _FINDING),
+        stretch,
+    ]
+
+
+def _rule_hx2(f: Finding, ctx: _Context) -> list[_Candidate]:
+    ctx.flags.append(
+        Flag(
+            "R-HX-2",
+            "review",
+            f"{_evidence(f)}: possible structural big-toe limitation; the engine does not "
+            "progress the big-toe ladder.",
+            f.side,
+            "R-HX-2",
+        )
+    )
+    return []
+
+
+def _rule_lat1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: lateral ankle stability is weak on {_side_words(sides)}"
+    return [
+        _from_rung("L-LAT", 1, sides, f"{why}; band inversion.", f, "R-LAT-1", _FINDING),
+        _from_rung(
+            "L-LAT", 0, sides, f"{why}; band eversion.", f, "R-LAT-1", _FINDING, adjunct="band_ev"
+        ),
+        _from_rung("L-BAL", 3, sides, f"{why}; balance on a soft surface.", f, "R-LAT-1", _FINDING),
+    ]
+
+
+def _rule_int1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    sides = _sides_of(f.side)
+    why = f"{_evidence(f)}: foot-muscle control is weak on {_side_words(sides)}"
+    return [
+        _from_rung("L-INT", 1, sides, f"{why}; toe yoga.", f, "R-INT-1", _FINDING),
+        _intrinsic_short_foot(sides, f"{why}; seated short foot.", f, "R-INT-1"),
+        _from_rung(
+            "L-INT",
+            0,
+            sides,
+            f"{why}; towel scrunches as an entry drill.",
+            f,
+            "R-INT-1",
+            _FINDING,
+            adjunct="towel_scrunch",
+        ),
+    ]
+
+
+def _rule_gait1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    spec = DRILLS_BY_SLUG["cadence_drill"]
+    why = f"{_evidence(f)}: low cadence with overstriding"
+    return [
+        _Candidate(
+            "cadence_drill",
+            frozenset(SIDES),
+            spec.sets,
+            spec.reps,
+            spec.hold_s,
+            f"{why}; +5% step rate in short blocks of easy runs.",
+            f.code,
+            "R-GAIT-1",
+            _FINDING,
+            load_note="+5% of your usual easy-run cadence; 1-minute blocks.",
+            days=3,
+        ),
+        _Candidate(
+            "heel_raise_bilateral",
+            frozenset(SIDES),
+            2,
+            15,
+            None,
+            f"{why}; calf maintenance for the extra steps.",
+            f.code,
+            "R-GAIT-1",
+            _FINDING,
+            ladder="L-CALF",
+            rung=1,
+            adjunct=True,
+        ),
+    ]
+
+
+def _rule_gait2(f: Finding, ctx: _Context) -> list[_Candidate]:
+    # DF and hallux findings fire on their own; otherwise gentle closed-chain DF maintenance.
+    covering = {"restricted_dorsiflexion", "dorsiflexion_asymmetry", "hallux_limitation"}
+    if any(other.code in covering for other in ctx.findings):
+        return []
+    why = f"{_evidence(f)}: early heel lift; dorsiflexion maintenance."
+    return [_from_rung("L-DF", 1, _sides_of(f.side), why, f, "R-GAIT-2", _FINDING)]
+
+
+def _rule_gait3(f: Finding, ctx: _Context) -> list[_Candidate]:
+    ctx.flags.append(
+        Flag(
+            "R-GAIT-3",
+            "review",
+            f"{_evidence(f)}: hip and trunk control; hip drills are outside the ankle library, "
+            "refer to the clinician's hip plan.",
+            f.side,
+            "R-GAIT-3",
+        )
+    )
+    cands = _balance(f, "R-GAIT-3", 1, note="hip control during single-leg stance")
+    cands[0].load_note = "Keep the knee over the second toe."
+    return cands
+
+
+_RULES = {
+    "restricted_dorsiflexion": _rule_df1,
+    "dorsiflexion_asymmetry": _rule_df2,
+    "calf_strength_deficit": _rule_pf1,
+    "calf_asymmetry": _rule_pf2,
+    "tendon_irritability": _rule_pf3,
+    "static_balance_deficit": _rule_bal1,
+    "eyes_closed_balance_deficit": _rule_bal2,
+    "balance_asymmetry": _rule_bal3,
+    "y_balance_asymmetry": _rule_ybt1,
+    "pronated_foot_posture": _rule_fp1,
+    "supinated_foot_posture": _rule_fp2,
+    "foot_posture_review": _rule_fp3,
+    "hallux_limitation": _rule_hx1,
+    "hallux_review": _rule_hx2,
+    "lateral_instability": _rule_lat1,
+    "intrinsic_control_deficit": _rule_int1,
+    "low_cadence_overstride": _rule_gait1,
+    "early_heel_lift": _rule_gait2,
+    "proximal_control": _rule_gait3,
+}
+# Findings that ask the clinician to look rather than describing a deficit to train.
+_REVIEW_ONLY = {"foot_posture_review", "hallux_review", "tendon_irritability"}
+
+
+# --- modifiers (clinical.md 8.4) ----------------------------------------------------------------
+
+
+def _modifiers(
+    history: Iterable[InjuryHistory], findings: Iterable[Finding], flags: list[Flag]
+) -> dict[str, set[str]]:
+    active: dict[str, set[str]] = {}
+    for entry in history:
+        code = _HISTORY_MODIFIERS.get((entry.condition, entry.status))
+        if code:
+            active.setdefault(code, set()).update(_sides_of(entry.side))
+    for f in findings:
+        if f.code != "tendon_irritability":
+            continue
+        sides = _sides_of(f.side) - active.get("M-AT-MID", set()) - active.get("M-AT-INS", set())
+        flags.append(
+            Flag(
+                "R-PF-3",
+                "review",
+                f"{_evidence(f)}: tendon irritability; treated as mid-portion Achilles "
+                "tendinopathy until the clinician confirms mid-portion or insertional.",
+                f.side,
+                "R-PF-3",
+            )
+        )
+        if sides:
+            active.setdefault("M-AT-MID", set()).update(sides)
+    # Insertional rules are stricter and include the mid-portion ones on the same side.
+    ins = active.get("M-AT-INS", set())
+    if ins and "M-AT-MID" in active:
+        active["M-AT-MID"] -= ins
+        if not active["M-AT-MID"]:
+            del active["M-AT-MID"]
+    return active
+
+
+def _irritable(findings: Iterable[Finding], side: str) -> bool:
+    return any(
+        f.code == "tendon_irritability" and f.severity == "marked" and side in _sides_of(f.side)
+        for f in findings
+    )
+
+
+def _modifier_items(ctx: _Context, findings: tuple[Finding, ...]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for code, ladder in (("M-AT-MID", "L-TENDON"), ("M-AT-INS", "L-TENDON-INS")):
+        for side in sorted(ctx.modifiers.get(code, ())):
+            # Rung 0 of 8.3 (isometric) when irritable, else the first loading rung.
+            number = 1 if _irritable(findings, side) else 2
+            why = f"{MODIFIER_TEXT[code].split(':')[0]} ({side}): tendon ladder rung {number}."
+            out.append(_from_rung(ladder, number, {side}, why, None, code, _MODIFIER))
+    for side in sorted(ctx.modifiers.get("M-PHP", ())):
+        why = f"Plantar heel pain ({side})"
+        out += [
+            _from_rung(
+                "L-PLANTAR", 1, {side}, f"{why}: plantar fascia stretch.", None, "M-PHP", _MODIFIER
+            ),
+            _from_rung(
+                "L-PLANTAR",
+                0,
+                {side},
+                f"{why}: foot rolling for comfort.",
+                None,
+                "M-PHP",
+                _MODIFIER,
+                adjunct="plantar_roll",
+            ),
+            _from_rung(
+                "L-PLANTAR",
+                2,
+                {side},
+                f"{why}: heel raises every second day.",
+                None,
+                "M-PHP",
+                _MODIFIER,
+            ),
+        ]
+    for side in sorted(ctx.modifiers.get("M-SPRAIN-ACUTE", ())):
+        why = f"Recent ankle sprain ({side})"
+        out += [
+            _from_rung(
+                "L-ROT",
+                1,
+                {side},
+                f"{why}: gentle circles once walking is comfortable.",
+                None,
+                "M-SPRAIN-ACUTE",
+                _MODIFIER,
+            ),
+            _from_rung(
+                "L-DF",
+                1,
+                {side},
+                f"{why}: gentle dorsiflexion, pain-free range.",
+                None,
+                "M-SPRAIN-ACUTE",
+                _MODIFIER,
+            ),
+            _from_rung(
+                "L-BAL",
+                1,
+                {side},
+                f"{why}: single-leg balance on the floor.",
+                None,
+                "M-SPRAIN-ACUTE",
+                _MODIFIER,
+            ),
+        ]
+    for side in sorted(ctx.modifiers.get("M-CAI", ())):
+        why = f"Recurrent ankle sprains ({side})"
+        out += [
+            _from_rung("L-BAL", 1, {side}, f"{why}: balance ladder.", None, "M-CAI", _MODIFIER),
+            _from_rung("L-LAT", 1, {side}, f"{why}: band inversion.", None, "M-CAI", _MODIFIER),
+            _from_rung(
+                "L-LAT",
+                0,
+                {side},
+                f"{why}: band eversion.",
+                None,
+                "M-CAI",
+                _MODIFIER,
+                adjunct="band_ev",
+            ),
+        ]
+    mtss = ctx.modifiers.get("M-MTSS", set())
+    if mtss:
+        why = f"Shin splints history ({_side_name(mtss)})"
+        spec = DRILLS_BY_SLUG["cadence_drill"]
+        out += [
+            _from_rung(
+                "L-INT", 1, mtss, f"{why}: foot-muscle strength.", None, "M-MTSS", _MODIFIER
+            ),
+            _from_rung(
+                "L-CALF",
+                1,
+                mtss - ctx.tendon_sides() or mtss,
+                f"{why}: calf strength.",
+                None,
+                "M-MTSS",
+                _MODIFIER,
+            ),
+            _Candidate(
+                "cadence_drill",
+                frozenset(SIDES),
+                spec.sets,
+                spec.reps,
+                spec.hold_s,
+                f"{why}: a slightly quicker step rate lowers shin load.",
+                "",
+                "M-MTSS",
+                _MODIFIER,
+                load_note="+5-10% of your usual easy-run cadence.",
+                days=3,
+            ),
+        ]
+    return out
+
+
+def _exclusion(ctx: _Context, drill: str, variant: str, side: str) -> str | None:
+    """The modifier or gate that forbids this drill on this side, if any."""
+    has = ctx.has
+    if has("M-AT-INS", side):
+        if drill in ("kneeling_df", "calf_stretch_static", "banded_df_mob", "assisted_df"):
+            return "M-AT-INS"
+        if drill == "eccentric_step_heel_drop" and not variant.startswith("floor level"):
+            return "M-AT-INS"
+        if drill == "heel_raise_single" and "step" in variant:
+            return "M-AT-INS"
+    if has("M-AT-MID", side) and drill in ("banded_df_mob", "calf_stretch_static"):
+        return "M-AT-MID"
+    if has("M-SPRAIN-ACUTE", side) and drill in (
+        "banded_df_mob",
+        "short_hops",
+        "lateral_shuffle",
+        "sl_balance_unstable",
+        "sl_balance_perturb",
+    ):
+        return "M-SPRAIN-ACUTE"
+    if drill == "short_hops":
+        first_step = ctx.extras.first_step_pain
+        if has("M-PHP", side) and (
+            first_step is None or first_step > ctx.t["pain.ceiling.general"]
+        ):
+            return "M-PHP"
+        if not ctx.gate[side].open:
+            for code in ("M-AT-MID", "M-AT-INS", "M-MTSS", "M-BSI-HX"):
+                if has(code, side):
+                    return code
+            return "G-PLYO"
+    return None
+
+
+def _adjust(ctx: _Context, cand: _Candidate) -> _Candidate:
+    """Doses and notes that a modifier changes without removing the drill."""
+    sides = cand.exec_sides
+    at = any(ctx.has(c, s) for c in ("M-AT-MID", "M-AT-INS") for s in sides)
+    ins = any(ctx.has("M-AT-INS", s) for s in sides)
+    notes = [cand.load_note] if cand.load_note else []
+    if cand.drill == "kneeling_df" and at and cand.hold_s:
+        cand.hold_s = min(cand.hold_s, 3)  # M-AT-MID: no sustained end-range holds
+    raises = ("heel_raise_bilateral", "heel_raise_bent_knee", "runner_calf_raise")
+    if ins and cand.drill in raises and "floor level" not in cand.variant:
+        cand.variant = (cand.variant + ", floor level").lstrip(", ")
+    if ins and cand.drill == "cc_df":
+        notes.append("Stop short of the end of the range.")
+    if at and cand.drill in ("calf_stretch_dyn_straight", "calf_stretch_dyn_bent", "assisted_df"):
+        notes.append("Gentle only; no bouncing at the end of the range.")
+    tendon_drill = cand.ladder in ("L-TENDON", "L-TENDON-INS", "L-PLANTAR") or (
+        cand.category == "strength" and "heel" in cand.drill
+    )
+    if (at or any(ctx.has("M-PHP", s) for s in sides)) and tendon_drill:
+        notes.append(
+            f"Pain up to {ctx.t['pain.ceiling.tendon']:g}/10 during is fine if it is back to "
+            "normal by next morning."
+        )
+    acute = any(ctx.has(c, s) for c in ("M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX") for s in sides)
+    if cand.drill in ("band_inv", "band_ev") and any(ctx.has("M-SPRAIN-ACUTE", s) for s in sides):
+        notes.append("Pain-free range only; no forced turning in.")
+    if cand.category == "plyometric" or (acute and cand.drill in ("short_hops", "lateral_shuffle")):
+        notes.append(f"Keep pain at or below {ctx.t['pain.ceiling.bone_or_acute']:g}/10.")
+    if cand.drill == "lateral_shuffle" and not all(ctx.gate[s].open for s in sides):
+        notes.append("Slow and controlled; the fast version waits for the hop gate.")
+    cand.load_note = " ".join(dict.fromkeys(n for n in notes if n))
+    return cand
+
+
+def _apply_exclusions(ctx: _Context, cands: list[_Candidate]) -> list[_Candidate]:
+    kept: list[_Candidate] = []
+    removed: dict[tuple[str, str], set[str]] = {}
+    for cand in cands:
+        blocked = {s: _exclusion(ctx, cand.drill, cand.variant, s) for s in cand.exec_sides}
+        blocked = {s: code for s, code in blocked.items() if code}
+        if not blocked:
+            kept.append(cand)
+            continue
+        for side, code in blocked.items():
+            removed.setdefault((cand.drill, code), set()).add(side)
+        remaining = cand.sides - set(blocked)
+        if cand.spec.unilateral and remaining:
+            cand.sides = frozenset(remaining)  # keep the drill on the side it is allowed
+            kept.append(cand)
+    for (drill, code), sides in sorted(removed.items()):
+        kind = "gate" if code == "G-PLYO" else "modifier"
+        ctx.flags.append(
+            Flag(
+                code,
+                kind,
+                f"{DRILLS_BY_SLUG[drill].name} left out on {_side_words(sides)} ({code}).",
+                _side_name(sides),
+                code,
+            )
+        )
+    return kept
+
+
+def _dedup(cands: list[_Candidate]) -> list[_Candidate]:
+    """One ladder position per side (the lowest rung wins), then one instance per drill."""
+    best_rung: dict[tuple[str, str], int] = {}
+    for c in cands:
+        if c.ladder and c.rung is not None and not c.adjunct:
+            for side in c.sides:
+                key = (c.ladder, side)
+                best_rung[key] = min(best_rung.get(key, c.rung), c.rung)
+    laddered: list[_Candidate] = []
+    for c in cands:
+        if c.ladder and c.rung is not None and not c.adjunct:
+            sides = frozenset(s for s in c.sides if best_rung[(c.ladder, s)] == c.rung)
+            if not sides:
+                continue
+            c.sides = sides
+        laddered.append(c)
+    # Same drill more than once: merge into one item at the most conservative dose.
+    merged: list[_Candidate] = []
+    for c in laddered:
+        for m in merged:
+            if m.drill == c.drill and (m.exec_sides & c.exec_sides or m.dose == c.dose):
+                _merge(m, c)
+                break
+        else:
+            merged.append(c)
+    return merged
+
+
+def _conservative_key(c: _Candidate) -> tuple:
+    return (c.priority if c.priority == _MODIFIER else 1, c.rung or 0, c.volume)
+
+
+def _merge(into: _Candidate, other: _Candidate) -> None:
+    keep, drop = sorted((into, other), key=_conservative_key)
+    reasons = [r for r in (into.reason, other.reason) if r]
+    into.sides = into.sides | other.sides
+    for name in ("sets", "reps", "hold_s", "ladder", "rung", "variant", "finding", "rule", "days"):
+        setattr(into, name, getattr(keep, name))
+    into.priority = min(into.priority, other.priority)
+    into.load_note = " ".join(dict.fromkeys(n for n in (keep.load_note, drop.load_note) if n))
+    into.reason = " ".join(dict.fromkeys(reasons))
+    into.adjunct = keep.adjunct and drop.adjunct
+
+
+def _maintenance(sides: frozenset[str]) -> list[_Candidate]:
+    why = "No deficit found: maintenance to keep ankles and feet strong (R-MAINT)"
+    return [
+        _Candidate(
+            "heel_raise_single",
+            sides,
+            3,
+            15,
+            None,
+            f"{why}; calf strength.",
+            "",
+            "R-MAINT",
+            _MAINTENANCE,
+        ),
+        _Candidate(
+            "sl_balance_firm_eo",
+            sides,
+            3,
+            None,
+            30,
+            f"{why}; balance.",
+            "",
+            "R-MAINT",
+            _MAINTENANCE,
+        ),
+        _Candidate(
+            "short_foot",
+            sides,
+            2,
+            10,
+            5,
+            f"{why}; foot muscles.",
+            "",
+            "R-MAINT",
+            _MAINTENANCE,
+            variant="standing",
+        ),
+        _Candidate("cc_df", sides, 2, 10, 2, f"{why}; ankle range.", "", "R-MAINT", _MAINTENANCE),
+    ]
+
+
+def _minimum_structure(cands: list[_Candidate]) -> list[_Candidate]:
+    """At least 2 strength days and 1 mobility day a week (clinical.md 8.0, [S5])."""
+    extra = []
+    why = "Every program keeps at least two strength days and one mobility day a week (R-MAINT)"
+    if not any(c.category == "strength" for c in cands):
+        extra.append(
+            _Candidate(
+                "heel_raise_bilateral",
+                frozenset(SIDES),
+                2,
+                15,
+                None,
+                f"{why}; calf strength.",
+                "",
+                "R-MAINT",
+                _MAINTENANCE,
+                ladder="L-CALF",
+                rung=1,
+                adjunct=True,
+            )
+        )
+    if not any(c.category == "mobility" for c in cands):
+        extra.append(
+            _Candidate(
+                "cc_df",
+                frozenset(SIDES),
+                2,
+                10,
+                2,
+                f"{why}; ankle range.",
+                "",
+                "R-MAINT",
+                _MAINTENANCE,
+                ladder="L-DF",
+                rung=1,
+                adjunct=True,
+            )
+        )
+    return cands + extra
+
+
+def _trim(ctx: _Context, cands: list[_Candidate]) -> list[_Candidate]:
+    ranked = sorted(cands, key=lambda c: (c.priority, c.adjunct, _cat_rank(c)))
+    keep, dropped = ranked[:MAX_DRILLS], ranked[MAX_DRILLS:]
+    for needed in ("strength", "mobility"):
+        if not any(c.category == needed for c in keep):
+            spare = next((c for c in dropped if c.category == needed), None)
+            if spare is not None:
+                dropped.remove(spare)
+                dropped.append(keep.pop())
+                keep.append(spare)
+    if dropped:
+        names = ", ".join(DRILLS_BY_SLUG[c.drill].name for c in dropped)
+        ctx.flags.append(
+            Flag(
+                "session_trimmed",
+                "info",
+                f"A home session holds at most {MAX_DRILLS} drills; left for later: {names}.",
+            )
+        )
+    return keep
+
+
+def _cat_rank(c: _Candidate) -> int:
+    return CATEGORY_ORDER.index(c.category)
+
+
+# --- the gate G-PLYO (clinical.md 8.6) ---------------------------------------------------------
+
+
+def _number(values: Mapping[str, object] | None, side: str) -> float | None:
+    if not values:
+        return None
+    value = values.get(side)
+    return None if value is None or isinstance(value, bool) else float(value)  # type: ignore[arg-type]
+
+
+def plyo_gate(
+    side: str,
+    *,
+    age: int,
+    sex: str,
+    extras: ExtraInputs,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    strict: bool = False,
+) -> GateResult:
+    """Whether hops may be prescribed on `side`; missing data keeps the gate closed."""
+    t = thresholds
+    m = extras.measurements
+    reasons: list[str] = []
+    reps = _number(m.get("heel_raise_reps"), side)
+    other = _number(m.get("heel_raise_reps"), "right" if side == "left" else "left")
+    if reps is None:
+        reasons.append("heel-raise test not recorded")
+    else:
+        norm = slhr_norm(age, sex)
+        if norm is not None and reps < norm - t["slhr.deficit_margin"]:
+            reasons.append(f"heel raises {reps:g} below norm {norm} - {t['slhr.deficit_margin']:g}")
+        if age < t["slhr.floor_age"] and reps < t["slhr.floor_under60"]:
+            reasons.append(f"heel raises {reps:g} below {t['slhr.floor_under60']:g}")
+        if other is not None and max(reps, other) > 0:
+            lsi = min(reps, other) / max(reps, other) * 100
+            if lsi < t["slhr.lsi_min"]:
+                reasons.append(f"heel-raise symmetry {lsi:.0f}% below {t['slhr.lsi_min']:g}%")
+    balance = _number(m.get("balance_eyes_open_s"), side)
+    balance_min = balance_eyes_open_min(age, t) or t["bal.eo_min_under60"]
+    if balance is None or balance < balance_min:
+        reasons.append(f"single-leg balance not at {balance_min:g} s")
+    left, right = (
+        _number(m.get("knee_to_wall_cm"), "left"),
+        _number(m.get("knee_to_wall_cm"), "right"),
+    )
+    if left is None or right is None or abs(left - right) >= t["wblt.asym_cm"]:
+        reasons.append(f"knee-to-wall asymmetry not below {t['wblt.asym_cm']:g} cm")
+    ceiling = t["pain.green.impact"] if strict else t["pain.ceiling.bone_or_acute"]
+    hop = extras.hop_pain.get(side)
+    if hop is None or hop > ceiling:
+        reasons.append(f"10 single-leg hops not done with pain at or below {ceiling:g}/10")
+    if extras.hop_next_morning_rise.get(side, False):
+        reasons.append("pain rose the morning after hopping")
+    if extras.weeks_on_strength_rung < GATE_MIN_WEEKS_ON_RUNG:
+        reasons.append(f"fewer than {GATE_MIN_WEEKS_ON_RUNG} weeks on the current strength rung")
+    return GateResult(open=not reasons, reasons=tuple(reasons))
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
+def _red_flags(history, extras: ExtraInputs, t: Thresholds) -> list[Flag]:
+    codes = [RED_FLAGS[c] for c in extras.red_flags if c in RED_FLAGS]
+    if any(h.condition == "bone_stress_injury" and h.status == "current" for h in history):
+        codes.append("RF-6")  # M-BSI-SUSPECT: stop and review
+    if extras.pain_nprs is not None and extras.pain_nprs >= t["pain.stop_during"]:
+        codes.append("RF-7")
+    return [Flag(code, "red_flag", RED_FLAG_TEXT[code], rule=code) for code in dict.fromkeys(codes)]
+
+
+def weekdays_for(category: str, days_per_week: int) -> tuple[int, ...]:
+    """The weekdays (Monday = 0) a drill is done on; strength days never follow each other."""
+    if category == "plyometric" and days_per_week == 2:
+        return _PLYO_PATTERN
+    return _WEEK_PATTERNS[max(1, min(7, days_per_week))]
+
+
+def _week(items: list[DraftItem]) -> tuple[tuple[int, ...], ...]:
+    days: list[list[int]] = [[] for _ in range(7)]
+    for item in items:
+        for day in weekdays_for(item.category, item.days_per_week):
+            days[day].append(item.order)
+    return tuple(tuple(d) for d in days)
+
+
+def _days(c: _Candidate) -> int:
+    if c.days is not None:
+        return c.days
+    if c.variant.startswith("isometric"):
+        return 7  # isometric holds for tendon pain are a daily exception [E8]
+    return _DAYS[c.category]
+
+
+def prescribe(
+    findings: Iterable[Finding],
+    *,
+    history: Iterable[InjuryHistory] = (),
+    age: int,
+    sex: str,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    extras: ExtraInputs | None = None,
+) -> DraftProgram:
+    """Build a draft program; a red flag yields no items, only the flag."""
+    findings = tuple(findings)
+    history = tuple(history)
+    extras = extras or ExtraInputs()
+    t = thresholds
+    red = _red_flags(history, extras, t)
+    if red:
+        return DraftProgram(items=(), flags=tuple(red))
+
+    flags: list[Flag] = []
+    modifiers = _modifiers(history, findings, flags)
+    strict = {s: any(s in modifiers.get(c, ()) for c in ("M-MTSS", "M-BSI-HX")) for s in SIDES}
+    gate = {
+        s: plyo_gate(s, age=age, sex=sex, extras=extras, thresholds=t, strict=strict[s])
+        for s in SIDES
+    }
+    ctx = _Context(t, age, sex, extras, modifiers, gate, flags, findings)
+    for code, sides in sorted(modifiers.items()):
+        flags.append(Flag(code, "modifier", MODIFIER_TEXT[code], _side_name(sides), code))
+    if ctx.has("M-SPRAIN-ACUTE"):
+        flags.append(
+            Flag(
+                "M-SPRAIN-ACUTE-PEACE",
+                "info",
+                "First 1-3 days after the sprain: protect, elevate, compress; start the drills "
+                "once walking is comfortable.",
+            )
+        )
+    for f in findings:
+        if f.provisional:
+            flags.append(
+                Flag(
+                    "provisional",
+                    "provisional",
+                    f"{_evidence(f)}: based on a sign only; run the test to confirm.",
+                    f.side,
+                    f.rule or "",
+                )
+            )
+    if extras.run_distance_increase_pct is not None and (
+        extras.run_distance_increase_pct > t["load.run_spike_pct"]
+    ):
+        flags.append(
+            Flag(
+                "R-LOAD-1",
+                "review",
+                f"Weekly running rose {extras.run_distance_increase_pct:g}%: no load increases "
+                "this week.",
+                rule="R-LOAD-1",
+            )
+        )
+
+    cands = _modifier_items(ctx, findings)
+    deficits = [f for f in findings if f.severity != "none" and f.code in _RULES]
+    for f in sorted(deficits, key=lambda f: f.severity != "marked"):
+        cands += _RULES[f.code](f, ctx)
+    # R-HX-2: no engine progression on the big-toe ladder for that side.
+    hx_review = {s for f in findings if f.code == "hallux_review" for s in _sides_of(f.side)}
+    cands = [c for c in cands if not (c.ladder == "L-HX" and c.sides & hx_review)]
+    if not cands and not any(f.code not in _REVIEW_ONLY for f in deficits):
+        cands = _maintenance(frozenset(SIDES))
+        if all(g.open for g in gate.values()):
+            spec = DRILLS_BY_SLUG["short_hops"]
+            cands.append(
+                _Candidate(
+                    "short_hops",
+                    frozenset(SIDES),
+                    spec.sets,
+                    spec.reps,
+                    None,
+                    "Hop gate passed on both sides: short hops keep the tendons springy.",
+                    "",
+                    "G-PLYO",
+                    _MAINTENANCE,
+                )
+            )
+
+    cands = _apply_exclusions(ctx, cands)
+    cands = _dedup(cands)
+    cands = _minimum_structure(cands)
+    cands = _apply_exclusions(ctx, cands)
+    cands = [_adjust(ctx, c) for c in cands]
+    cands = _trim(ctx, cands)
+    cands.sort(key=lambda c: (_cat_rank(c), c.priority, c.adjunct, c.drill))
+
+    items = [
+        DraftItem(
+            drill=c.drill,
+            side=_side_name(c.exec_sides),
+            sets=c.sets,
+            reps=c.reps,
+            hold_s=c.hold_s,
+            days_per_week=_days(c),
+            order=n,
+            reason=c.reason,
+            finding=c.finding,
+            rule=c.rule,
+            load_note=c.load_note,
+            ladder=c.ladder,
+            rung=c.rung,
+            variant=c.variant,
+            category=c.category,
+        )
+        for n, c in enumerate(cands, start=1)
+    ]
+    excluded = {
+        side: {slug: code for slug in DRILLS_BY_SLUG if (code := _exclusion(ctx, slug, "", side))}
+        for side in SIDES
+    }
+    return DraftProgram(
+        items=tuple(items),
+        flags=tuple(flags),
+        modifiers=tuple((code, _side_name(s)) for code, s in sorted(modifiers.items())),
+        plyo_gate=gate,
+        week=_week(items),
+        excluded=excluded,
+    )
+
+
+def with_items(program: DraftProgram, items: Iterable[DraftItem]) -> DraftProgram:
+    """A copy of `program` with new items, renumbered and with the week rebuilt."""
+    numbered = [replace(item, order=n) for n, item in enumerate(items, start=1)]
+    return replace(program, items=tuple(numbered), week=_week(numbered))

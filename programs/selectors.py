@@ -1,0 +1,70 @@
+"""Read-side queries of programs: the clinic's drill library, programs and their history."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from clinic.access import CLINICAL_ROLES, scope
+from clinic.models import Clinic
+
+from .drills import CATEGORY_ORDER
+from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem
+from .prescribe import weekdays_for
+
+
+def drills_for_clinic(
+    *, clinic: Clinic | int, search: str = "", category: str = "", include_hidden: bool = False
+) -> QuerySet[Drill]:
+    """Library drills the clinic has not hidden, plus the clinic's own drills."""
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    library = Q(clinic__isnull=True)
+    if not include_hidden:
+        hidden = HiddenDrill.objects.filter(clinic_id=clinic_id).values("drill_id")
+        library &= ~Q(pk__in=hidden)
+    drills = Drill.objects.filter(library | Q(clinic_id=clinic_id), is_active=True)
+    for word in search.split():
+        drills = drills.filter(
+            Q(name__icontains=word) | Q(slug__icontains=word) | Q(category__icontains=word)
+        )
+    if category:
+        drills = drills.filter(category=category)
+    return drills.order_by("name")
+
+
+def hidden_drill_ids(*, clinic: Clinic | int) -> set[int]:
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    return set(HiddenDrill.objects.filter(clinic_id=clinic_id).values_list("drill_id", flat=True))
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    """Programs a clinician or clinic admin may read; front desk and patients get none here."""
+    return scope(Program.objects.all(), user, roles=CLINICAL_ROLES).select_related("patient")
+
+
+def program_with_items(queryset: QuerySet[Program]) -> QuerySet[Program]:
+    """The query shape for showing programs: items with their drills in one extra query."""
+    items = ProgramItem.objects.select_related("drill").order_by("order", "id")
+    return queryset.prefetch_related(Prefetch("items", queryset=items))
+
+
+def program_versions(*, program: Program) -> list[Program]:
+    """Every version of the patient's program, newest first, with its change rows (2 queries)."""
+    changes = ProgramChange.objects.select_related("created_by").order_by("created_at", "id")
+    return list(
+        Program.objects.filter(patient_id=program.patient_id, clinic_id=program.clinic_id)
+        .prefetch_related(Prefetch("changes", queryset=changes))
+        .order_by("-version")
+    )
+
+
+def week_plan(items) -> list[list[int]]:
+    """Item ids per weekday (Monday first), from each item's days per week and category."""
+    days: list[list[int]] = [[] for _ in range(7)]
+    for item in items:
+        for day in weekdays_for(item.drill.category, item.days_per_week):
+            days[day].append(item.pk)
+    return days
+
+
+def category_rank(category: str) -> int:
+    return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)

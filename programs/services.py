@@ -1,0 +1,372 @@
+"""Write-side operations of programs: build a draft from a screen, edit it, publish it, drills."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assessments import findings as finding_rules
+from assessments.models import Screen
+from assessments.selectors import clinic_thresholds, screen_input
+from clinic.models import Clinic, Patient
+
+from .models import (
+    ChangeSource,
+    Drill,
+    HiddenDrill,
+    Program,
+    ProgramChange,
+    ProgramItem,
+    ProgramStatus,
+    Side,
+)
+from .prescribe import DraftProgram, ExtraInputs, prescribe
+from .selectors import drills_for_clinic
+
+MAX_SETS = 10
+MAX_REPS = 100
+MAX_HOLD_S = 600
+DOSE_FIELDS = ("side", "sets", "reps", "hold_s", "days_per_week", "load_note")
+
+
+class ProgramConflict(Exception):
+    """The program is not in a state that allows this write (HTTP 409)."""
+
+
+def draft_for_screen(screen: Screen) -> DraftProgram:
+    """Run the findings rules and the prescription engine on one screen (one query)."""
+    t = clinic_thresholds(screen.clinic_id)
+    data = screen_input(screen)
+    found = finding_rules.evaluate(data, t)
+    extras = ExtraInputs(measurements=data.measurements, pain_nprs=data.pain_nprs)
+    return prescribe(
+        found,
+        history=data.injury_history,
+        age=data.age,
+        sex=data.sex,
+        thresholds=t,
+        extras=extras,
+    )
+
+
+def _change(program: Program, *, source, action, user=None, drill="", detail=None, reason=""):
+    return ProgramChange(
+        program=program,
+        version=program.version,
+        source=source,
+        action=action,
+        drill=drill,
+        detail=detail or {},
+        reason=reason,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def program_build_from_screen(*, user, screen: Screen) -> Program:
+    """A new draft version for the screen's patient, built by the engine.
+
+    Fixed query count whatever the number of items: lock, version, program, drills, items,
+    history.
+    """
+    draft = draft_for_screen(screen)
+    # Serialise builds and publishes for one patient so versions never collide.
+    Patient.objects.select_for_update().filter(pk=screen.patient_id).values("pk").first()
+    last = Program.objects.filter(patient_id=screen.patient_id).aggregate(v=Max("version"))["v"]
+    program = Program.objects.create(
+        clinic_id=screen.clinic_id,
+        patient_id=screen.patient_id,
+        screen=screen,
+        version=(last or 0) + 1,
+        created_by=user,
+        flags=[asdict(f) for f in draft.flags],
+        modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
+        exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
+    )
+    drills = {
+        d.slug: d
+        for d in Drill.objects.filter(clinic__isnull=True, slug__in={i.drill for i in draft.items})
+    }
+    ProgramItem.objects.bulk_create(
+        ProgramItem(
+            program=program,
+            drill=drills[item.drill],
+            side=item.side,
+            sets=item.sets,
+            reps=item.reps,
+            hold_s=item.hold_s,
+            load_note=item.load_note[:300],
+            days_per_week=item.days_per_week,
+            order=item.order,
+            reason=item.reason,
+            finding=item.finding,
+            rule=item.rule,
+            ladder=item.ladder,
+            rung=item.rung,
+            variant=item.variant,
+        )
+        for item in draft.items
+    )
+    summary = "red flag: no drills" if draft.has_red_flag else f"{len(draft.items)} drills"
+    ProgramChange.objects.bulk_create(
+        [
+            _change(
+                program,
+                source=ChangeSource.ENGINE,
+                action="built",
+                user=user,
+                detail={"screen": screen.pk, "items": [i.drill for i in draft.items]},
+                reason=f"Built from the screen of {screen.performed_on}: {summary}.",
+            ),
+            *(
+                _change(
+                    program,
+                    source=ChangeSource.ENGINE,
+                    action="added",
+                    drill=item.drill,
+                    detail={"side": item.side, "rule": item.rule, "finding": item.finding},
+                    reason=item.reason,
+                )
+                for item in draft.items
+            ),
+        ]
+    )
+    return program
+
+
+def _validate_dose(values: Mapping, errors: dict, field: str) -> None:
+    def bad(message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if "side" in values and values["side"] not in Side.values:
+        bad(f"side must be one of {', '.join(Side.values)}.")
+    sets = values.get("sets")
+    if "sets" in values and (not isinstance(sets, int) or not 1 <= sets <= MAX_SETS):
+        bad(f"sets must be a whole number from 1 to {MAX_SETS}.")
+    for name, high in (("reps", MAX_REPS), ("hold_s", MAX_HOLD_S)):
+        value = values.get(name)
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= high):
+            bad(f"{name} must be empty or a whole number from 1 to {high}.")
+    days = values.get("days_per_week")
+    if "days_per_week" in values and (not isinstance(days, int) or not 1 <= days <= 7):
+        bad("days_per_week must be a whole number from 1 to 7.")
+
+
+def _reps_and_hold(entry: Mapping, drill: Drill) -> tuple[int | None, int | None]:
+    """The dose given, or the drill's default when neither reps nor a hold is given."""
+    reps, hold_s = entry.get("reps"), entry.get("hold_s")
+    if reps is None and hold_s is None:
+        return drill.default_reps, drill.default_hold_s
+    return reps, hold_s
+
+
+@transaction.atomic
+def program_update(
+    *,
+    user,
+    program: Program,
+    notes: str | None = None,
+    remove: Iterable[int] = (),
+    add: Iterable[Mapping] = (),
+    items: Iterable[Mapping] = (),
+    order: list[int] | None = None,
+    reason: str = "",
+) -> Program:
+    """Edit a draft: remove, add from the clinic's library, re-dose, reorder and note.
+
+    Bad input raises ValidationError naming the field; a program that is no longer a draft
+    raises ProgramConflict.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != ProgramStatus.DRAFT:
+        raise ProgramConflict(f"Only a draft can be edited; this program is {program.status}.")
+    current = {i.pk: i for i in program.items.select_related("drill")}
+    remove, add, items = list(remove), list(add), list(items)
+    errors: dict[str, list[str]] = {}
+
+    unknown = [pk for pk in remove if pk not in current]
+    if unknown:
+        errors["remove"] = [f"Not items of this program: {unknown}."]
+    for change in items:
+        if change.get("id") not in current:
+            errors.setdefault("items", []).append(
+                f"Not an item of this program: {change.get('id')}."
+            )
+        _validate_dose(change, errors, "items")
+        if "reps" in change or "hold_s" in change:
+            item = current.get(change.get("id"))
+            reps = change.get("reps", item.reps if item else None)
+            hold = change.get("hold_s", item.hold_s if item else None)
+            if reps is None and hold is None:
+                errors.setdefault("items", []).append("An item needs reps or a hold time.")
+    slugs = {a.get("drill") for a in add}
+    available = {d.slug: d for d in drills_for_clinic(clinic=program.clinic_id)}
+    for entry in add:
+        slug = entry.get("drill")
+        if slug not in available:
+            errors.setdefault("add", []).append(f"Unknown drill {slug!r} for this clinic.")
+        _validate_dose(entry, errors, "add")
+        drill = available.get(slug)
+        side = entry.get("side") or Side.BOTH
+        for covered in ("left", "right") if side == Side.BOTH else (side,):
+            code = (program.exclusions or {}).get(covered, {}).get(slug)
+            if code:
+                errors.setdefault("add", []).append(
+                    f"{slug} is excluded on the {covered} side ({code})."
+                )
+        if drill and _reps_and_hold(entry, drill) == (None, None):
+            errors.setdefault("add", []).append(f"{slug}: give reps or a hold time.")
+    kept = [pk for pk in current if pk not in set(remove)]
+    if order is not None and sorted(order) != sorted(kept):
+        errors["order"] = ["order must list every remaining item id exactly once."]
+    if len(slugs) != len(add):
+        errors.setdefault("add", []).append("The same drill is added twice.")
+    in_program = {current[pk].drill.slug for pk in kept}
+    for slug in slugs & in_program:
+        errors.setdefault("add", []).append(f"{slug} is already in the program.")
+    if errors:
+        raise ValidationError(errors)
+
+    log: list[ProgramChange] = []
+    who = {"source": ChangeSource.CLINICIAN, "user": user, "reason": reason}
+    if remove:
+        ProgramItem.objects.filter(program=program, pk__in=remove).delete()
+        log += [
+            _change(program, action="removed", drill=current[pk].drill.slug, **who) for pk in remove
+        ]
+    for change in items:
+        item = current[change["id"]]
+        before = {f: getattr(item, f) for f in DOSE_FIELDS}
+        for name in DOSE_FIELDS:
+            # reps and hold_s may be cleared; the other fields keep their value when null.
+            if name in change and (change[name] is not None or name in ("reps", "hold_s")):
+                setattr(item, name, change[name])
+        after = {f: getattr(item, f) for f in DOSE_FIELDS}
+        if after != before:
+            item.save(update_fields=list(DOSE_FIELDS))
+            diff = {f: [before[f], after[f]] for f in DOSE_FIELDS if before[f] != after[f]}
+            log.append(
+                _change(program, action="redosed", drill=item.drill.slug, detail=diff, **who)
+            )
+    if order is not None:
+        ordered = [current[pk] for pk in order]
+        for n, item in enumerate(ordered, start=1):
+            item.order = n
+        ProgramItem.objects.bulk_update(ordered, ["order"])
+        log.append(
+            _change(
+                program,
+                action="reordered",
+                detail={"order": [i.drill.slug for i in ordered]},
+                **who,
+            )
+        )
+    next_order = max([current[pk].order for pk in kept] or [0]) + 1
+    for n, entry in enumerate(add):
+        drill = available[entry["drill"]]
+        reps, hold_s = _reps_and_hold(entry, drill)
+        item = ProgramItem.objects.create(
+            program=program,
+            drill=drill,
+            side=entry.get("side") or Side.BOTH,
+            sets=entry.get("sets") or drill.default_sets,
+            reps=reps,
+            hold_s=hold_s,
+            days_per_week=entry.get("days_per_week") or 3,
+            load_note=entry.get("load_note", ""),
+            order=next_order + n,
+            reason=entry.get("reason") or reason or "Added by the clinician.",
+        )
+        log.append(
+            _change(program, action="added", drill=drill.slug, detail={"side": item.side}, **who)
+        )
+    if notes is not None and notes != program.notes:
+        program.notes = notes
+        log.append(_change(program, action="noted", detail={"notes": notes}, **who))
+    program.save(update_fields=["notes", "updated_at"])
+    ProgramChange.objects.bulk_create(log)
+    return program
+
+
+@transaction.atomic
+def program_publish(*, user, program: Program) -> Program:
+    """Publish a draft and supersede the patient's previous program (never deleted).
+
+    Two publishes racing on the same draft publish it once: the patient row is locked and the
+    status moves draft -> published only by a conditional UPDATE; the loser gets a conflict.
+    """
+    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    fresh = Program.objects.get(pk=program.pk)
+    if fresh.status != ProgramStatus.DRAFT:
+        raise ProgramConflict(f"This program is already {fresh.status}.")
+    if not fresh.items.exists():
+        raise ValidationError({"items": ["A program without drills cannot be published."]})
+    if any(f.get("kind") == "red_flag" for f in fresh.flags):
+        raise ValidationError({"flags": ["A red flag is open: review the patient first."]})
+    previous = list(
+        Program.objects.filter(
+            patient_id=fresh.patient_id,
+            status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED],
+        ).exclude(pk=fresh.pk)
+    )
+    Program.objects.filter(pk__in=[p.pk for p in previous]).update(
+        status=ProgramStatus.SUPERSEDED, updated_at=timezone.now()
+    )
+    now = timezone.now()
+    try:
+        published = Program.objects.filter(pk=fresh.pk, status=ProgramStatus.DRAFT).update(
+            status=ProgramStatus.PUBLISHED, published_at=now, published_by=user, updated_at=now
+        )
+    except IntegrityError as exc:  # another version got published meanwhile
+        raise ProgramConflict("Another version of this program was just published.") from exc
+    if published != 1:
+        raise ProgramConflict("This program was published by someone else just now.")
+    who = {"source": ChangeSource.CLINICIAN, "user": user}
+    ProgramChange.objects.bulk_create(
+        [
+            _change(fresh, action="published", reason="Published to the patient.", **who),
+            *(
+                _change(
+                    old,
+                    action="superseded",
+                    detail={"by_version": fresh.version},
+                    reason=f"Replaced by version {fresh.version}.",
+                    **who,
+                )
+                for old in previous
+            ),
+        ]
+    )
+    fresh.refresh_from_db()
+    return fresh
+
+
+@transaction.atomic
+def drill_create(*, user, clinic: Clinic, **fields) -> Drill:
+    """A clinic's own drill; its slug may not clash with the library or the clinic's drills."""
+    slug = fields.get("slug", "")
+    if (
+        Drill.objects.filter(slug=slug, clinic__isnull=True).exists()
+        or clinic.custom_drills.filter(slug=slug).exists()
+    ):
+        raise ValidationError({"slug": [f"A drill with the slug {slug!r} already exists."]})
+    drill = Drill(clinic=clinic, created_by=user, **fields)
+    drill.full_clean()
+    drill.save()
+    return drill
+
+
+@transaction.atomic
+def drill_set_hidden(*, clinic: Clinic, drill: Drill, hidden: bool) -> None:
+    """Hide a library drill from the clinic's library (or show it again)."""
+    if drill.clinic_id is not None:
+        raise ValidationError({"drill": ["Only library drills can be hidden; delete your own."]})
+    if hidden:
+        HiddenDrill.objects.get_or_create(clinic=clinic, drill=drill)
+    else:
+        HiddenDrill.objects.filter(clinic=clinic, drill=drill).delete()

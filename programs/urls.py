@@ -1,0 +1,31 @@
+"""Browser routes of programs (included at the site root by clinic/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("programs/", views.program_list, name="program_list"),
+    path("screens/<int:screen_pk>/program/", views.program_build, name="program_build"),
+    path("programs/<int:pk>/", views.program_detail, name="program_detail"),
+    path("programs/<int:pk>/print/", views.program_print, name="program_print"),
+    path("programs/<int:pk>/history/", views.program_history, name="program_history"),
+    path("programs/<int:pk>/note/", views.program_note, name="program_note"),
+    path("programs/<int:pk>/publish/", views.program_publish, name="program_publish"),
+    path("programs/<int:pk>/items/add/", views.program_item_add, name="program_item_add"),
+    path(
+        "programs/<int:pk>/items/<int:item_pk>/remove/",
+        views.program_item_remove,
+        name="program_item_remove",
+    ),
+    path(
+        "programs/<int:pk>/items/<int:item_pk>/dose/",
+        views.program_item_dose,
+        name="program_item_dose",
+    ),
+    path(
+        "programs/<int:pk>/items/<int:item_pk>/move/",
+        views.program_item_move,
+        name="program_item_move",
+    ),
+]

@@ -1,0 +1,215 @@
+"""Clinician pages: build a draft from a screen, review and edit it, publish, print."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.models import Screen
+from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+
+from . import selectors, services
+from .models import Program, Side
+
+
+class DoseForm(forms.Form):
+    side = forms.ChoiceField(choices=Side.choices)
+    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS)
+    reps = forms.IntegerField(min_value=1, max_value=services.MAX_REPS, required=False)
+    hold_s = forms.IntegerField(min_value=1, max_value=services.MAX_HOLD_S, required=False)
+    days_per_week = forms.IntegerField(min_value=1, max_value=7)
+    load_note = forms.CharField(max_length=300, required=False)
+
+
+class AddForm(forms.Form):
+    drill = forms.SlugField(max_length=60)
+    side = forms.ChoiceField(choices=Side.choices, initial=Side.BOTH)
+
+
+def _program(request, pk: int) -> Program:
+    programs = selectors.program_with_items(selectors.programs_visible_to(request.user))
+    return get_object_or_404(programs.select_related("screen", "created_by"), pk=pk)
+
+
+def _errors_to_messages(request, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            messages.error(request, f"{field}: {error}")
+
+
+def _update(request, program: Program, **changes) -> None:
+    try:
+        services.program_update(user=request.user, program=program, **changes)
+        messages.success(request, "Draft updated.")
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    except services.ProgramConflict as exc:
+        messages.error(request, str(exc))
+
+
+@role_required(*CLINICAL_ROLES)
+def program_list(request):
+    """Recent programs of the clinic and recent screens to build a program from."""
+    programs = selectors.programs_visible_to(request.user).order_by("-created_at")[:30]
+    screens = (
+        scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
+        .select_related("patient")
+        .order_by("-performed_on", "-pk")[:30]
+    )
+    return render(request, "programs/program_list.html", {"programs": programs, "screens": screens})
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_build(request, screen_pk: int):
+    screen = get_object_or_404(
+        scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related("patient"),
+        pk=screen_pk,
+    )
+    program = services.program_build_from_screen(user=request.user, screen=screen)
+    messages.success(request, f"Draft version {program.version} built from the screen.")
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+def program_detail(request, pk: int):
+    program = _program(request, pk)
+    items = list(program.items.all())
+    rows = [
+        {"item": item, "form": DoseForm(initial=_dose_initial(item), prefix=f"i{item.pk}")}
+        for item in items
+    ]
+    search = request.GET.get("q", "").strip()[:100]
+    library = []
+    if search and program.is_draft:
+        library = selectors.drills_for_clinic(clinic=program.clinic_id, search=search)[:20]
+    context = {
+        "program": program,
+        "rows": rows,
+        "flags": program.flags,
+        "search": search,
+        "library": library,
+        "week": _week_rows(items),
+    }
+    if request.headers.get("HX-Request") and "q" in request.GET:
+        return render(request, "programs/_library_results.html", context)
+    return render(request, "programs/program_detail.html", context)
+
+
+def _dose_initial(item) -> dict:
+    return {
+        "side": item.side,
+        "sets": item.sets,
+        "reps": item.reps,
+        "hold_s": item.hold_s,
+        "days_per_week": item.days_per_week,
+        "load_note": item.load_note,
+    }
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _week_rows(items) -> list[dict]:
+    by_id = {item.pk: item for item in items}
+    plan = selectors.week_plan(items)
+    return [
+        {"day": DAY_NAMES[n], "drills": [by_id[pk].drill.name for pk in ids]}
+        for n, ids in enumerate(plan)
+    ]
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_item_remove(request, pk: int, item_pk: int):
+    program = _program(request, pk)
+    _update(request, program, remove=[item_pk], reason=request.POST.get("reason", ""))
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_item_dose(request, pk: int, item_pk: int):
+    program = _program(request, pk)
+    form = DoseForm(request.POST, prefix=f"i{item_pk}")
+    if form.is_valid():
+        _update(request, program, items=[{"id": item_pk, **form.cleaned_data}])
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_item_move(request, pk: int, item_pk: int):
+    program = _program(request, pk)
+    ids = [item.pk for item in program.items.all()]
+    if item_pk in ids:
+        i = ids.index(item_pk)
+        j = i - 1 if request.POST.get("direction") == "up" else i + 1
+        if 0 <= j < len(ids):
+            ids[i], ids[j] = ids[j], ids[i]
+            _update(request, program, order=ids)
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_item_add(request, pk: int):
+    program = _program(request, pk)
+    form = AddForm(request.POST)
+    if form.is_valid():
+        _update(request, program, add=[form.cleaned_data])
+    else:
+        messages.error(request, "Choose a drill from the library.")
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_note(request, pk: int):
+    program = _program(request, pk)
+    _update(request, program, notes=request.POST.get("notes", "")[:5000])
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_publish(request, pk: int):
+    program = _program(request, pk)
+    try:
+        services.program_publish(user=request.user, program=program)
+        messages.success(request, "Published. The patient's previous program is superseded.")
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    except services.ProgramConflict as exc:
+        messages.error(request, str(exc))
+    return redirect("program_detail", pk=program.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET"])
+def program_print(request, pk: int):
+    program = _program(request, pk)
+    items = list(program.items.all())
+    return render(
+        request,
+        "programs/program_print.html",
+        {
+            "program": program,
+            "items": items,
+            "week": _week_rows(items),
+            "clinic": membership_of(request.user).clinic,
+        },
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+def program_history(request, pk: int):
+    program = _program(request, pk)
+    versions = selectors.program_versions(program=program)
+    return render(
+        request, "programs/program_history.html", {"program": program, "versions": versions}
+    )

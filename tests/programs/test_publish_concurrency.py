@@ -1,0 +1,74 @@
+"""Publishing the same draft from two connections at once publishes it once (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from programs import services
+from programs.library import sync_library
+from programs.models import Drill, Program, ProgramStatus
+from tests.programs.conftest import make_screen
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def library():
+    """Transactional tests flush the tables between tests, the migrated library included."""
+    sync_library(Drill)
+
+
+def test_two_concurrent_publishes_publish_once(world):
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
+    draft = services.program_build_from_screen(user=world.home.clinician, screen=screen)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish():
+        try:
+            barrier.wait()
+            services.program_publish(user=world.home.clinician, program=draft)
+            outcomes.append("published")
+        except services.ProgramConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "published"]
+    program = Program.objects.get(pk=draft.pk)
+    assert program.status == ProgramStatus.PUBLISHED
+    assert program.changes.filter(action="published").count() == 1
+
+
+def test_two_drafts_published_at_once_leave_one_published(world):
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5)
+    drafts = [
+        services.program_build_from_screen(user=world.home.clinician, screen=screen)
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+
+    def publish(program):
+        try:
+            barrier.wait()
+            services.program_publish(user=world.home.clinician, program=program)
+        except services.ProgramConflict:
+            pass
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(
+        Program.objects.filter(patient=screen.patient).values_list("status", flat=True)
+    )
+    assert statuses.count("published") == 1
