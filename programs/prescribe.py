@@ -859,16 +859,26 @@ def _dedup(cands: list[_Candidate]) -> list[_Candidate]:
                 continue
             c.sides = sides
         laddered.append(c)
-    # Same drill more than once: merge into one item at the most conservative dose.
+    # Same drill more than once: merge into one item at the most conservative dose. A merge
+    # widens an item's sides, which can make it overlap another item of the same drill, so
+    # merging repeats until no two items of one drill share a side (or a dose).
     merged: list[_Candidate] = []
     for c in laddered:
-        for m in merged:
-            if m.drill == c.drill and (m.exec_sides & c.exec_sides or m.dose == c.dose):
-                _merge(m, c)
-                break
-        else:
-            merged.append(c)
+        merged.append(c)
+        while (pair := _overlapping_pair(merged)) is not None:
+            keep, drop = pair
+            _merge(keep, drop)
+            merged.remove(drop)
     return merged
+
+
+def _overlapping_pair(items: list[_Candidate]) -> tuple[_Candidate, _Candidate] | None:
+    for index, first in enumerate(items):
+        for second in items[index + 1 :]:
+            same_drill = first.drill == second.drill
+            if same_drill and (first.exec_sides & second.exec_sides or first.dose == second.dose):
+                return first, second
+    return None
 
 
 def _conservative_key(c: _Candidate) -> tuple:

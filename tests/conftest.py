@@ -13,6 +13,9 @@ from rest_framework.test import APIClient
 
 from tests import factories as f
 
+# Browser fixtures (chromium, open_page) are shared by every app's real-browser tests.
+pytest_plugins = ["tests.browser_support"]
+
 
 def _service_missing(marker: str) -> str | None:
     if marker == "postgres":
@@ -43,6 +46,28 @@ def pytest_runtest_setup(item):
         if in_ci:
             pytest.fail(f"CI=true, but this test {reason}.", pytrace=False)
         pytest.skip(reason)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _drill_library_after_flush(request):
+    """Transactional tests end by emptying every table, including the drill library that a
+    data migration loads; put it back so each such test starts like a migrated database."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from programs.library import sync_library
+    from programs.models import Drill
+
+    sync_library(Drill)
+    yield
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from django.core.management import call_command
 
 from assessments.models import Screen
 from clinic.models import Patient
-from tests.browser.conftest import DESK, check_page, chromium, open_page, sign_in  # noqa: F401
+from tests.browser_support import DESK, check_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_typed_screen_survives_a_reload_and_an_error(open_page):  # noqa: F811
+def test_a_typed_screen_survives_a_reload_and_an_error(open_page):
     call_command("seed_demo", verbosity=0)
     patient = Patient.objects.get(email="patient@demo.clinic")
     before = Screen.objects.count()
@@ -38,7 +38,7 @@ def test_a_typed_screen_survives_a_reload_and_an_error(open_page):  # noqa: F811
     assert problems.errors == []
 
 
-def test_the_screen_page_shows_findings_and_per_side_charts(open_page):  # noqa: F811
+def test_the_screen_page_shows_findings_and_per_side_charts(open_page):
     call_command("seed_demo", verbosity=0)
     screen = Screen.objects.filter(patient__email="patient@demo.clinic").first()
     page, problems = open_page(DESK)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DESK
+from tests.browser_support import DESK
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -389,3 +389,22 @@ def test_every_program_keeps_two_strength_days_and_a_mobility_day():
     program = build_program([finding("static_balance_deficit")])
     categories = {i.category for i in program.items}
     assert {"strength", "mobility"} <= categories
+
+
+def test_one_drill_never_appears_twice_for_a_side_after_merging():
+    # Found by the property test: a "both sides" candidate merged into the left item,
+    # which then overlapped the right item of the same drill.
+    program = build_program(
+        [
+            finding("balance_asymmetry", "left", "none"),
+            finding("balance_asymmetry", "right", "mild"),
+            finding("proximal_control", "left", "mild"),
+            finding("balance_asymmetry", "left", "mild"),
+        ]
+    )
+    seen = set()
+    for item in program.items:
+        for side in ("left", "right"):
+            if covers(item, side):
+                assert (item.drill, side) not in seen, f"{item.drill} twice on {side}"
+                seen.add((item.drill, side))

@@ -1,4 +1,6 @@
-"""Real-browser fixtures: Debian's chromium driven by Playwright, against a live server.
+"""Real-browser fixtures, a pytest plugin loaded by tests/conftest.py.
+
+Debian's chromium is driven by Playwright against a live server.
 
 Browsers are never downloaded: Playwright launches /usr/bin/chromium. Every page records
 console errors and failed requests, and `check_page` runs axe-core (from node_modules) and
@@ -6,16 +8,11 @@ saves a screenshot under var/screenshots/.
 """
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by test set-up
-# are still plain synchronous code, so Django's async-safety guard is relaxed for these tests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,10 +30,14 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(monkeypatch):
+    """A browser per test: Playwright's sync API marks an event loop as running in this
+    thread while it is open, so it must not outlive the test (later tests use the ORM)."""
     from playwright.sync_api import sync_playwright
 
+    # The test's own ORM calls are plain synchronous code run beside Playwright's loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
