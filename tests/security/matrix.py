@@ -1,0 +1,77 @@
+"""The declared access matrix: every route, every actor, the expected HTTP status.
+
+Actors: anonymous, patient_a and patient_b (patients of the home clinic; objects in the
+matrix belong to patient_a), frontdesk, clinician, admin (home clinic), other_admin and
+other_clinician (another clinic). A route missing here fails `test_every_route_is_declared`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ACTORS = (
+    "anonymous",
+    "patient_a",
+    "patient_b",
+    "frontdesk",
+    "clinician",
+    "admin",
+    "other_admin",
+    "other_clinician",
+)
+STAFF = ("frontdesk", "clinician", "admin")
+OTHER = ("other_admin", "other_clinician")
+
+
+def outcome(default: int, **per_actor: int) -> dict[str, int]:
+    return {actor: per_actor.get(actor, default) for actor in ACTORS}
+
+
+def public(status: int = 200) -> dict[str, int]:
+    return outcome(status)
+
+
+def page(*, roles=STAFF, other: int | None = 200, anon: int = 302) -> dict[str, int]:
+    """A browser page: anonymous users are sent to sign in, other roles get 403.
+
+    `other` is what the other clinic's staff get: 200 for pages about their own clinic,
+    404 for a page about one of our records, 403 when their role is not allowed at all.
+    """
+    result = {}
+    for actor in ACTORS:
+        if actor == "anonymous":
+            result[actor] = anon
+        elif actor in OTHER:
+            role = "admin" if actor == "other_admin" else "clinician"
+            result[actor] = (other if role in roles else 403) if other is not None else 403
+        elif actor in roles:
+            result[actor] = 200
+        else:
+            result[actor] = 403
+    return result
+
+
+def api(*, roles=STAFF, other: int | None = 200, ok: int = 200) -> dict[str, int]:
+    """An API operation: 401 without credentials, 403 for other roles, `ok` when allowed."""
+    result = page(roles=roles, other=other, anon=401)
+    return {actor: (ok if status == 200 else status) for actor, status in result.items()}
+
+
+@dataclass
+class Route:
+    """How to call one route for the matrix and what each actor gets."""
+
+    url: Callable[[object], str]
+    expect: dict[str, int]
+    method: str = "get"
+    data: Callable[[object], dict] = field(default=lambda ctx: {})
+
+
+def staff_gets(expect: dict[str, int], status: int) -> dict[str, int]:
+    """The same rules, but the home clinic's allowed staff get `status` (e.g. 400 for an empty
+    form, 302 for a redirect after an action) instead of 200."""
+    return {
+        actor: (status if actor in STAFF and code == 200 else code)
+        for actor, code in expect.items()
+    }
