@@ -235,3 +235,17 @@ def test_whole_number_thresholds_stay_whole_and_bad_values_are_refused(client, w
     response = client.post(reverse("clinic_thresholds"), {"wblt.restricted_cm": "ten"})
     assert response.status_code == 200
     assert ClinicThresholds.objects.get(clinic=world.home.clinic).overrides == stored
+
+
+def test_the_screen_page_offers_to_build_a_program(client, world):
+    from django.urls import reverse
+
+    from tests.assessments.conftest import make_screen
+
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5)
+    client.force_login(world.home.clinician)
+    page = client.get(reverse("screen_detail", args=[screen.pk])).content.decode()
+    assert f'action="{reverse("program_build", args=[screen.pk])}"' in page
+    response = client.post(reverse("program_build", args=[screen.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/programs/")
