@@ -46,5 +46,9 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
+# Engine throughput on one core (the HTTP benchmark is added by the performance work).
+bench: install
+	$(MANAGE) bench_engines
+
 clean:
 	rm -rf var/broker var/static var/*.sqlite3* var/celerybeat-schedule*

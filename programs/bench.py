@@ -57,3 +57,43 @@ def prescribe_throughput(programs: int = 2000, seed: int = 1) -> dict[str, float
 if __name__ == "__main__":
     result = prescribe_throughput()
     print(f"prescribe: {result['per_second']:.0f} programs/s ({result['programs']} programs)")
+
+
+def progress_throughput(evaluations: int = 20000, seed: int = 1) -> dict[str, float]:
+    """Progression decisions per second on one core: one item and its recent logs each."""
+    from datetime import date, timedelta
+
+    from .ladders import LADDERS
+    from .progress import Dose, ItemState, SessionLog, baseline_from, evaluate
+
+    rng = random.Random(seed)
+    today = date(2026, 11, 23)
+    ladders = [LADDERS[code] for code in ("L-CALF", "L-BAL", "L-DF", "L-INT", "L-TENDON")]
+    cases = []
+    for _ in range(200):
+        ladder = rng.choice(ladders)
+        rung = ladder.rungs[0]
+        state = ItemState(
+            dose=Dose(rung.drill, 0, rung.sets, rung.reps, rung.hold_s),
+            kind=ladder.kind,
+            last_change=today - timedelta(days=rng.randint(1, 20)),
+            ladder_code=ladder.code,
+        )
+        logs = [
+            SessionLog(
+                day=today - timedelta(days=2 * n),
+                completion_pct=rng.choice((100.0, 100.0, 90.0, 70.0)),
+                pain_during=rng.randint(0, 6),
+                difficulty=rng.randint(3, 9),
+                next_morning_pain=rng.randint(0, 4),
+                soreness_hours=rng.choice((0.0, 12.0, 30.0, 60.0)),
+            )
+            for n in range(rng.randint(1, 12), 0, -1)
+        ]
+        cases.append((state, logs, ladder, baseline_from(logs)))
+    start = time.perf_counter()
+    for n in range(evaluations):
+        state, logs, ladder, baseline = cases[n % len(cases)]
+        evaluate(state, logs, ladder=ladder, baseline=baseline, today=today)
+    elapsed = time.perf_counter() - start
+    return {"evaluations": evaluations, "seconds": elapsed, "per_second": evaluations / elapsed}
