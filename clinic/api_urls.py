@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from assessments import api as assessments_api
 from programs import api as programs_api
+from programs import patient_api as programs_patient_api
 
 from . import api
 from .booking import api as booking_api
@@ -19,6 +20,9 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),
     path("me/", api.MeView.as_view(), name="api_me"),
+    path("me/program/", programs_patient_api.MyProgramView.as_view(), name="api_me_program"),
+    path("me/sessions/", programs_patient_api.MySessionsView.as_view(), name="api_me_sessions"),
+    path("me/checkins/", programs_patient_api.MyCheckInsView.as_view(), name="api_me_checkins"),
     path(
         "public/appointment-types/",
         booking_api.PublicAppointmentTypes.as_view(),

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from programs import selectors as program_selectors
+
 from . import selectors, services
 from .access import (
     CLINICAL_ROLES,
@@ -71,6 +73,7 @@ def home(request):
             .filter(start__gte=timezone.now(), status="booked")
             .select_related("clinician", "appointment_type")[:5]
         )
+        context.update(program_selectors.patient_home(request.user, today))
         return render(request, "clinic/home_patient.html", context)
     if role == Role.CLINICIAN:
         context["appointments"] = selectors.appointments_on_day(

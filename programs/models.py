@@ -212,3 +212,74 @@ class ProgramChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.drill} (v{self.version}, {self.source})"
+
+
+class SessionLog(models.Model):
+    """One day's session of a patient's program; the same day's log may be edited."""
+
+    CLINIC_LOOKUP = "program__clinic"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="session_logs")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="session_logs")
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "date"], name="session_log_program_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.date} of program {self.program_id}"
+
+
+class SessionItemLog(models.Model):
+    """How one drill went in a logged session."""
+
+    session = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="items")
+    program_item = models.ForeignKey(ProgramItem, on_delete=models.PROTECT, related_name="logs")
+    completed_sets = models.PositiveSmallIntegerField()
+    pain_during = models.PositiveSmallIntegerField()
+    difficulty = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "program_item"], name="session_item_log_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_during__lte=10, difficulty__lte=10),
+                name="session_item_log_scores_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_item_id} in session {self.session_id}"
+
+
+class CheckIn(models.Model):
+    """The next-morning check-in: pain now, how long soreness lasted, red-flag answers."""
+
+    CLINIC_LOOKUP = "program__clinic"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="checkins")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="checkins")
+    date = models.DateField()
+    pain_next_morning = models.PositiveSmallIntegerField()
+    soreness_hours = models.PositiveSmallIntegerField()
+    red_flags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_next_morning__lte=10), name="checkin_pain_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date} of program {self.program_id}"

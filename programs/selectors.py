@@ -68,3 +68,51 @@ def week_plan(items) -> list[list[int]]:
 
 def category_rank(category: str) -> int:
     return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+
+
+def current_program_for(user) -> Program | None:
+    """The signed-in patient's current program (published or paused) with its items and drills.
+
+    Two queries whatever the number of items (the patient lookup is cached on the user).
+    """
+    from clinic.access import PATIENT
+
+    from .models import ProgramStatus
+
+    programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
+        status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
+    )
+    return program_with_items(programs.order_by("-version")).first()
+
+
+# The red-flag questions of clinical.md 8.6 as the patient sees them, keyed by the API codes.
+RED_FLAG_QUESTIONS = {
+    "cannot_bear_weight": "I cannot walk four steps, or a bone became tender after a fall or twist",
+    "sudden_pop": "I felt a sudden pop or kick at the back of my ankle",
+    "calf_swelling": "My calf is swollen, warm or tender",
+    "numbness_or_cold_foot": "My foot is numb, tingling, cold or pale",
+    "hot_swollen_joint": "A joint is hot, red and swollen, or I have a fever",
+    "focal_bone_pain": "One spot on a bone hurts, on hopping, at night or at rest",
+    "severe_pain": "My pain is 8 out of 10 or more, or getting worse quickly",
+}
+
+
+def patient_home(user, today) -> dict:
+    """What the patient home page shows of the program: the program, today's drills, the week."""
+    program = current_program_for(user)
+    if program is None:
+        return {"program": None, "today_items": [], "week": []}
+    items = list(program.items.all())
+    plan = week_plan(items)
+    by_pk = {item.pk: item for item in items}
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    week = [
+        {"name": name, "count": len(plan[n]), "is_today": n == today.weekday()}
+        for n, name in enumerate(names)
+    ]
+    return {
+        "program": program,
+        "today_items": [by_pk[pk] for pk in plan[today.weekday()]],
+        "week": week,
+        "red_flag_questions": list(RED_FLAG_QUESTIONS.items()),
+    }

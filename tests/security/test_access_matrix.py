@@ -115,6 +115,20 @@ MATRIX: dict[str, Route] = {
     # API: authentication, patients, me, schema
     "api/v1/auth/token/": Route(lambda c: "/api/v1/auth/token/", public(400), method="post"),
     "api/v1/me/": Route(lambda c: "/api/v1/me/", api(roles=PATIENTS, other=None)),
+    # The matrix program is a draft: no patient has a current program, so patients get 404.
+    "api/v1/me/program/": Route(
+        lambda c: "/api/v1/me/program/", api(roles=PATIENTS, other=None, ok=404)
+    ),
+    "api/v1/me/sessions/": Route(
+        lambda c: "/api/v1/me/sessions/",
+        api(roles=PATIENTS, other=None, ok=400),
+        method="post",
+    ),
+    "api/v1/me/checkins/": Route(
+        lambda c: "/api/v1/me/checkins/",
+        api(roles=PATIENTS, other=None, ok=400),
+        method="post",
+    ),
     "api/v1/^patients/$": Route(lambda c: "/api/v1/patients/", api()),
     "api/v1/^patients/(?P<pk>[^/.]+)/$": Route(
         lambda c: f"/api/v1/patients/{patient(c)}/", api(other=404)

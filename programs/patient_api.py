@@ -1,0 +1,149 @@
+"""REST API of the signed-in patient's own program: read it, log a session, check in."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.api import IsPatient
+
+from . import patient_services, selectors
+from .api import Conflict
+from .models import Side
+from .progress import RED_FLAGS
+from .services import ProgramConflict
+
+NO_PROGRAM = "You have no published program yet."
+
+
+class MyItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    drill = serializers.CharField(source="drill.slug")
+    drill_name = serializers.CharField(source="drill.name")
+    category = serializers.CharField(source="drill.category")
+    side = serializers.ChoiceField(choices=Side.choices)
+    sets = serializers.IntegerField()
+    reps = serializers.IntegerField(allow_null=True)
+    hold_s = serializers.IntegerField(allow_null=True)
+    days_per_week = serializers.IntegerField()
+    load_note = serializers.CharField()
+    instructions = serializers.ListField(child=serializers.CharField(), source="drill.instructions")
+    cues = serializers.ListField(child=serializers.CharField(), source="drill.cues")
+    equipment = serializers.ListField(child=serializers.CharField(), source="drill.equipment")
+    reason = serializers.CharField()
+
+
+class MyProgramOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    items = MyItemOut(many=True, source="items.all")
+    week = serializers.SerializerMethodField(help_text="Item ids per weekday, Monday first.")
+
+    def get_week(self, program) -> list[list[int]]:
+        return selectors.week_plan(program.items.all())
+
+
+class SessionItemIn(serializers.Serializer):
+    program_item = serializers.IntegerField()
+    completed_sets = serializers.IntegerField(min_value=0, max_value=10)
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    difficulty = serializers.IntegerField(min_value=0, max_value=10)
+
+
+class SessionIn(serializers.Serializer):
+    date = serializers.DateField()
+    items = SessionItemIn(many=True, allow_empty=False)
+
+
+class SessionItemOut(serializers.Serializer):
+    program_item = serializers.IntegerField(source="program_item_id")
+    completed_sets = serializers.IntegerField()
+    pain_during = serializers.IntegerField()
+    difficulty = serializers.IntegerField()
+
+
+class SessionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    program = serializers.IntegerField(source="program_id")
+    date = serializers.DateField()
+    items = SessionItemOut(many=True, source="items.all")
+
+
+class CheckInIn(serializers.Serializer):
+    date = serializers.DateField()
+    pain_next_morning = serializers.IntegerField(min_value=0, max_value=10)
+    soreness_hours = serializers.IntegerField(
+        min_value=0, max_value=patient_services.MAX_SORENESS_HOURS
+    )
+    red_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(RED_FLAGS)), required=False, default=list
+    )
+
+
+class CheckInOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    program = serializers.IntegerField(source="program_id")
+    date = serializers.DateField()
+    pain_next_morning = serializers.IntegerField()
+    soreness_hours = serializers.IntegerField()
+    red_flags = serializers.ListField(child=serializers.CharField())
+    program_status = serializers.CharField(source="program.status")
+
+
+def _current(request):
+    program = selectors.current_program_for(request.user)
+    if program is None:
+        raise exceptions.NotFound(NO_PROGRAM)
+    return program
+
+
+class MyProgramView(APIView):
+    """The signed-in patient's current program (published, or paused after a red flag)."""
+
+    permission_classes = [IsPatient]
+
+    @extend_schema(responses=MyProgramOut)
+    def get(self, request):
+        return Response(MyProgramOut(_current(request)).data)
+
+
+class MySessionsView(APIView):
+    """Log today's (or an earlier day's) session; the same day's log may be sent again."""
+
+    permission_classes = [IsPatient]
+
+    @extend_schema(request=SessionIn, responses={201: SessionOut})
+    def post(self, request):
+        data = SessionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            log = patient_services.session_log(
+                program=_current(request),
+                day=data.validated_data["date"],
+                items=data.validated_data["items"],
+            )
+        except ProgramConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(SessionOut(log).data, status=status.HTTP_201_CREATED)
+
+
+class MyCheckInsView(APIView):
+    """The next-morning check-in; a red-flag answer pauses the program at once."""
+
+    permission_classes = [IsPatient]
+
+    @extend_schema(request=CheckInIn, responses={201: CheckInOut})
+    def post(self, request):
+        data = CheckInIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        checkin = patient_services.checkin_record(
+            program=_current(request),
+            day=values["date"],
+            pain_next_morning=values["pain_next_morning"],
+            soreness_hours=values["soreness_hours"],
+            red_flags=values["red_flags"],
+        )
+        return Response(CheckInOut(checkin).data, status=status.HTTP_201_CREATED)

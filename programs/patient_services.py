@@ -1,0 +1,145 @@
+"""Write-side operations a patient performs on their own program: log a session, check in.
+
+Every write runs in one transaction, so a refused request stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    ChangeSource,
+    CheckIn,
+    Program,
+    ProgramChange,
+    ProgramStatus,
+    SessionItemLog,
+    SessionLog,
+)
+from .progress import RED_FLAGS
+from .services import ProgramConflict
+
+MAX_SORENESS_HOURS = 168
+
+
+def _today(program: Program) -> date:
+    return timezone.localdate(timezone=program.clinic.tz)
+
+
+def _check_date(program: Program, day: date, errors: dict) -> None:
+    if day > _today(program):
+        errors["date"] = ["The date cannot be in the future."]
+
+
+@transaction.atomic
+def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> SessionLog:
+    """Store (or replace, the same day) the session of `day` for the patient's program.
+
+    Raises ValidationError naming the field for bad input and ProgramConflict when the program
+    is paused or a past day's log would be rewritten.
+    """
+    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    items = list(items)
+    errors: dict[str, list[str]] = {}
+    _check_date(program, day, errors)
+    own = {item.pk: item for item in program.items.all()}
+    seen: set[int] = set()
+    for entry in items:
+        pk = entry["program_item"]
+        if pk not in own:
+            errors.setdefault("items", []).append(f"Not an item of your program: {pk}.")
+        elif pk in seen:
+            errors.setdefault("items", []).append(f"Item {pk} is logged twice.")
+        elif entry["completed_sets"] > own[pk].sets:
+            errors.setdefault("items", []).append(
+                f"completed_sets of item {pk} is more than the {own[pk].sets} prescribed."
+            )
+        seen.add(pk)
+    if not items:
+        errors.setdefault("items", []).append("Log at least one drill.")
+    if errors:
+        raise ValidationError(errors)
+    if program.status != ProgramStatus.PUBLISHED:
+        raise ProgramConflict("Your program is paused: please contact the clinic.")
+
+    log = SessionLog.objects.filter(program=program, date=day).first()
+    if log is None:
+        log = SessionLog.objects.create(patient_id=program.patient_id, program=program, date=day)
+    elif day != _today(program):
+        raise ProgramConflict("A session can only be changed on the day it was logged.")
+    else:
+        log.items.all().delete()
+        log.save(update_fields=["updated_at"])
+    SessionItemLog.objects.bulk_create(
+        SessionItemLog(
+            session=log,
+            program_item_id=entry["program_item"],
+            completed_sets=entry["completed_sets"],
+            pain_during=entry["pain_during"],
+            difficulty=entry["difficulty"],
+        )
+        for entry in items
+    )
+    return log
+
+
+@transaction.atomic
+def checkin_record(
+    *, program: Program, day: date, pain_next_morning: int, soreness_hours: int, red_flags=()
+) -> CheckIn:
+    """Store the next-morning check-in; any red-flag answer pauses the program at once and
+    leaves a red flag and a history line for the clinician."""
+    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    red_flags = list(dict.fromkeys(red_flags))
+    errors: dict[str, list[str]] = {}
+    _check_date(program, day, errors)
+    unknown = [code for code in red_flags if code not in RED_FLAGS]
+    if unknown:
+        errors["red_flags"] = [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]
+    if errors:
+        raise ValidationError(errors)
+    checkin = CheckIn.objects.create(
+        patient_id=program.patient_id,
+        program=program,
+        date=day,
+        pain_next_morning=pain_next_morning,
+        soreness_hours=soreness_hours,
+        red_flags=red_flags,
+    )
+    if red_flags:
+        _pause_for_red_flags(program, red_flags)
+    return checkin
+
+
+def _pause_for_red_flags(program: Program, answers: list[str]) -> None:
+    reported = [RED_FLAGS[answer] for answer in answers]
+    words = "; ".join(text for _, text in reported)
+    program.flags = [
+        *program.flags,
+        *(
+            {
+                "code": code,
+                "kind": "red_flag",
+                "message": f"The patient reported {text} in a check-in.",
+                "side": "",
+                "rule": "RF",
+            }
+            for code, text in reported
+        ),
+    ]
+    if program.status == ProgramStatus.PUBLISHED:
+        program.status = ProgramStatus.PAUSED
+    program.save(update_fields=["flags", "status", "updated_at"])
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=ChangeSource.PROGRESSION,
+        action="paused",
+        detail={"red_flags": answers, "codes": [code for code, _ in reported]},
+        reason=f"Paused after a red-flag answer ({words}); the clinic must review it.",
+    )

@@ -1,0 +1,138 @@
+"""The patient home page: today's drills with dose, how-to details and the week, phone first."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from programs.models import ProgramStatus
+from programs.progress import RED_FLAGS
+from programs.selectors import RED_FLAG_QUESTIONS
+from tests.programs.test_me_api import make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def no_inline_code(html: str) -> bool:
+    scripts_have_src = all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
+    return scripts_have_src and " style=" not in html and "<style" not in html
+
+
+def test_today_drills_with_dose_steps_and_cues(client, world):
+    program = make_program(world.home, items=3)
+    client.force_login(world.home.patient_a.user)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "css/patient.css" in html
+    assert no_inline_code(html)
+    item = program.items.select_related("drill").first()
+    assert item.drill.name in html
+    assert "3 sets ×" in html and "12 reps" in html
+    assert "left side only" in html and "right side only" in html and "both sides" in html
+    assert "<details>" in html and "<summary>How to do it</summary>" in html
+    for text in (*item.drill.instructions, *item.drill.cues):
+        assert escape(text) in html
+    assert 'aria-current="date"' in html
+    assert '<h2 id="program-h">Your home program</h2>' in html
+    assert "Reason 0" in html
+
+
+def test_the_log_form_is_prefilled_with_the_targets_and_labelled(client, world):
+    program = make_program(world.home, items=2)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert "js/patient_log.js" in html
+    assert 'data-endpoint="/api/v1/me/sessions/"' in html
+    for item in program.items.all():
+        assert f'<label for="sets-{item.pk}">' in html
+        assert f'id="sets-{item.pk}" name="completed_sets"' in html
+        assert f'max="{item.sets}" value="{item.sets}"' in html
+        assert f'<label for="pain-{item.pk}">' in html
+        assert f'<label for="difficulty-{item.pk}">' in html
+
+
+def test_the_check_in_asks_every_red_flag_question(client, world):
+    make_program(world.home, items=1)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert set(RED_FLAG_QUESTIONS) == set(RED_FLAGS)
+    assert "js/patient_checkin.js" in html
+    assert 'data-endpoint="/api/v1/me/checkins/"' in html
+    for code in RED_FLAGS:
+        assert f'<label class="patient-flag" for="flag-{code}">' in html
+    assert '<label for="checkin-pain">' in html and '<label for="checkin-soreness">' in html
+
+
+def test_without_a_program_the_page_says_so(client, world):
+    make_program(world.home, status=ProgramStatus.DRAFT)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert "has not published a home program" in html
+
+
+def test_a_paused_program_tells_the_patient_to_contact_the_clinic(client, world):
+    make_program(world.home, status=ProgramStatus.PAUSED)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert 'role="alert"' in html and "contact the clinic" in html
+    assert "patient-log" not in html  # nothing to log on a paused program
+    assert "patient-checkin" not in html
+
+
+def test_patient_b_does_not_see_patient_a_program(client, world):
+    program = make_program(world.home, items=1)
+    client.force_login(world.home.patient_b.user)
+    html = client.get("/").content.decode()
+    assert program.items.get().reason not in html
+    assert "has not published a home program" in html
+
+
+def test_the_home_page_has_a_fixed_query_count(client, world):
+    counts = []
+    for size, patient in ((1, world.home.patient_a), (8, world.home.patient_b)):
+        make_program(world.home, patient, items=size)
+        client.force_login(patient.user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        counts.append(len(queries))
+    make_program(world.other, items=20)
+    client.force_login(world.other.patient_a.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_360px_phone_the_page_fits_and_a_session_is_logged(open_page):
+    from programs.models import SessionItemLog
+    from tests.browser_support import check_page, sign_in
+    from tests.factories import PASSWORD, World
+
+    world = World.build()
+    program = make_program(world.home, items=3)
+    page, problems = open_page({"width": 360, "height": 740})
+    sign_in(page, world.home.patient_a.user.email, PASSWORD)
+    page.goto("/")
+    assert page.get_by_role("heading", name="Your home program").is_visible()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways: {width}px"
+    check_page(page, "patient-home-360")
+    first = program.items.first()
+    page.locator(f"#pain-{first.pk}").fill("3")
+    page.get_by_role("button", name="Save today's session").click()
+    page.get_by_text("Saved.").wait_for()
+    assert SessionItemLog.objects.filter(session__program=program).count() == 3
+    assert SessionItemLog.objects.get(program_item=first).pain_during == 3
+    # "Something is wrong": a red-flag answer pauses the program and the page says so.
+    page.locator("#flag-calf_swelling").check()
+    page.get_by_role("button", name="Send check-in").click()
+    page.get_by_role("alert").filter(has_text="contact the clinic").wait_for()
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.PAUSED
+    check_page(page, "patient-home-paused-360")
+    assert problems.errors == []
