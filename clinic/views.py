@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from assessments.selectors import screens_visible_to
 from programs import selectors as program_selectors
 
 from . import selectors, services
@@ -79,8 +80,8 @@ def home(request):
         context["appointments"] = selectors.appointments_on_day(
             clinic=clinic, day=today, clinician=request.user
         )
-        context["recent_patients"] = selectors.patient_list(user=request.user).order_by(
-            "-updated_at"
+        context["recent_screens"] = screens_visible_to(request.user).order_by(
+            "-performed_on", "-created_at"
         )[:8]
         return render(request, "clinic/home_clinician.html", context)
     if role == Role.FRONT_DESK:

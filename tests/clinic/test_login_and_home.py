@@ -96,3 +96,14 @@ def test_healthz_answers(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_the_clinician_home_lists_recent_screens_of_their_clinic_only(client, world):
+    from tests.assessments.conftest import make_screen
+
+    mine = make_screen(world.home, knee_to_wall_cm_left=9.0)
+    make_screen(world.other, knee_to_wall_cm_left=9.0)
+    client.force_login(world.home.clinician)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("screen_detail", args=[mine.pk]) in page
+    assert world.other.patient_a.full_name not in page
