@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
 
 from . import schema, selectors, services, thresholds
@@ -64,8 +65,7 @@ def _save(request, form: ScreenForm, *, patient: Patient, screen: Screen | None)
             )
         return services.screen_update(user=request.user, screen=screen, **fields)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return None
 
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import services
-from .access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
+from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .models import Patient
 from .two_factor_views import token_second_factor_error
 
@@ -46,6 +46,7 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
 
 
 IsStaff = role_permission(*STAFF_ROLES)
+IsClinical = role_permission(*CLINICAL_ROLES)
 IsPatient = role_permission(PATIENT)
 
 

@@ -140,6 +140,8 @@ def _sample_appointments(clinic: Clinic, clinicians: list[User], patients: list[
                     appointment_type=kind,
                     start=start,
                     end=start + timedelta(minutes=kind.duration_minutes),
+                    busy_until=start
+                    + timedelta(minutes=kind.duration_minutes + kind.buffer_minutes),
                     status=AppointmentStatus.BOOKED,
                 )
                 index += 1

@@ -2,8 +2,25 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from .models import Clinic, Patient
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on a form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def service_error_messages(error: ValidationError) -> list[str]:
+    """A service's ValidationError as plain sentences, for messages or a form's top."""
+    if hasattr(error, "error_dict"):
+        return [message for errors in error.message_dict.values() for message in errors]
+    return list(error.messages)
 
 
 class LoginForm(AuthenticationForm):

@@ -8,18 +8,11 @@ from django.views.decorators.http import require_http_methods
 from . import setup
 from .access import membership_of, role_required, scope
 from .booking.models import AppointmentType, WorkingHours
+from .forms import add_service_errors
 from .models import Role, StaffMembership, User
 from .setup_forms import AppointmentTypeForm, StaffAddForm, StaffEditForm, WeekHoursForm
 
 admin_only = role_required(Role.CLINIC_ADMIN)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @admin_only
@@ -31,7 +24,7 @@ def staff_list(request):
         try:
             membership = setup.staff_add(clinic=clinic, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -60,7 +53,7 @@ def staff_edit(request, pk: int):
         try:
             setup.staff_update(membership=membership, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {membership.user}.")
             return redirect("setup_staff")
@@ -89,7 +82,7 @@ def appointment_type_edit(request, pk: int | None = None):
                 clinic=clinic, instance=instance, clinicians=clinicians, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {data['name']}.")
             return redirect("setup_types")

@@ -7,14 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assessments.models import Screen
-from clinic.access import CLINICAL_ROLES, STAFF_ROLES, membership_of, scope
-from clinic.api import role_permission
+from clinic.access import CLINICAL_ROLES, membership_of, scope
+from clinic.api import IsClinical, IsStaff
 
 from . import selectors, services
 from .models import Drill, DrillCategory, Program, Side
-
-IsClinical = role_permission(*CLINICAL_ROLES)
-IsStaff = role_permission(*STAFF_ROLES)
 
 
 class Conflict(exceptions.APIException):

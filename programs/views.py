@@ -33,6 +33,10 @@ def _program(request, pk: int) -> Program:
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):  # a service may refuse without naming a field
+        for error in exc.messages:
+            messages.error(request, error)
+        return
     for field, errors in exc.message_dict.items():
         for error in errors:
             messages.error(request, f"{field}: {error}")

@@ -14,15 +14,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from clinic.access import STAFF_ROLES, membership_of, scope
-from clinic.api import role_permission
+from clinic.access import membership_of, scope
+from clinic.api import IsStaff
 from clinic.models import Clinic, Patient, Sex
 
 from . import selectors, services
 from .availability import Slot
 from .models import Appointment, AppointmentType, BookingSource
-
-IsStaff = role_permission(*STAFF_ROLES)
 
 
 def parse_start(value: str) -> datetime:

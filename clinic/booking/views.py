@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import STAFF_ROLES, membership_of, role_required, scope
+from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 
 from . import selectors, services
@@ -52,12 +53,6 @@ def _day_param(request, clinic) -> date:
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
-
-
-def _errors_from(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
 
 
 # Front desk ----------------------------------------------------------------------------------
@@ -209,7 +204,7 @@ def appointment_new(request):
             form.add_error(None, "That time is already taken.")
             nearest = taken.nearest
         except ValidationError as error:
-            for message in _errors_from(error):
+            for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, f"Booked {appointment.patient.full_name}.")
@@ -263,7 +258,7 @@ def appointment_move(request, pk: int):
             form.add_error(None, "That time is already taken.")
             nearest = taken.nearest
         except ValidationError as error:
-            for message in _errors_from(error):
+            for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, "Appointment moved.")
@@ -294,7 +289,7 @@ def appointment_cancel(request, pk: int):
                 cancelled_by=request.user,
             )
         except ValidationError as error:
-            for message in _errors_from(error):
+            for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, "Appointment cancelled.")
@@ -325,7 +320,7 @@ def appointment_status(request, pk: int):
     try:
         change(appointment=appointment)
     except ValidationError as error:
-        messages.error(request, " ".join(_errors_from(error)))
+        messages.error(request, " ".join(service_error_messages(error)))
     else:
         messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
     return redirect("booking_appointment", pk=appointment.pk)
@@ -380,7 +375,7 @@ def booking_settings(request):
             try:
                 services.closure_create(clinic=clinic, **closure_form.cleaned_data)
             except ValidationError as error:
-                for message in _errors_from(error):
+                for message in service_error_messages(error):
                     closure_form.add_error(None, message)
             else:
                 messages.success(request, "Closure added.")
@@ -494,7 +489,7 @@ def public_book(request):
                     nearest = taken.nearest
                     status = 409
                 except ValidationError as error:
-                    for message in _errors_from(error):
+                    for message in service_error_messages(error):
                         form.add_error(None, message)
                 else:
                     return redirect("booking_public_done", token=services.manage_token(appointment))
@@ -567,7 +562,7 @@ def public_manage(request, token: str):
         except services.SlotTaken:
             errors.append("That time was just taken; choose another.")
         except ValidationError as error:
-            errors.extend(_errors_from(error))
+            errors.extend(service_error_messages(error))
     day = _parse_day(request.GET.get("date", ""))
     slots = []
     if day is not None and appointment.is_active:

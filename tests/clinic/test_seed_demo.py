@@ -76,3 +76,10 @@ def test_every_demo_account_has_the_documented_password():
         "admin@other.clinic",
     ]:
         assert User.objects.get(email=email).check_password("groundwork-demo")
+
+
+def test_demo_appointments_keep_their_types_buffer_busy():
+    call_command("seed_demo", verbosity=0)
+    for visit in Appointment.objects.select_related("appointment_type"):
+        buffer = visit.appointment_type.buffer_minutes
+        assert (visit.busy_until - visit.end).total_seconds() == buffer * 60

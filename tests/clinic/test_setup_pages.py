@@ -191,3 +191,22 @@ def test_an_admin_sets_a_clinicians_week_and_a_reversed_span_is_refused(client, 
         (1, "07:30:00", "15:00:00"),
         (3, "10:00:00", "19:00:00"),
     ]
+
+
+def test_service_errors_land_on_the_named_field_or_above_the_form():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from clinic.forms import add_service_errors, service_error_messages
+
+    class Form(forms.Form):
+        name = forms.CharField()
+
+    form = Form({"name": "x"})
+    form.is_valid()
+    add_service_errors(form, ValidationError({"name": "Too short.", "elsewhere": "Odd."}))
+    add_service_errors(form, ValidationError("Not today."))
+    assert form.errors["name"] == ["Too short."]
+    assert form.non_field_errors() == ["Odd.", "Not today."]
+    assert service_error_messages(ValidationError("Plain.")) == ["Plain."]
+    assert service_error_messages(ValidationError({"a": "One.", "b": "Two."})) == ["One.", "Two."]
