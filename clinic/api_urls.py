@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/program/", programs_patient_api.MyProgramView.as_view(), name="api_me_program"),
     path("me/sessions/", programs_patient_api.MySessionsView.as_view(), name="api_me_sessions"),
     path("me/checkins/", programs_patient_api.MyCheckInsView.as_view(), name="api_me_checkins"),
+    path("me/red-flags/", programs_patient_api.MyRedFlagsView.as_view(), name="api_me_red_flags"),
     path(
         "public/appointment-types/",
         booking_api.PublicAppointmentTypes.as_view(),

@@ -1,5 +1,7 @@
 """Drill library, home programs, their items and the history of every change."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -119,6 +121,9 @@ class Program(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The day the patient started this program (its first published version); versions the
+    # progression engine writes keep it, so adherence counts from the real start.
+    started_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +167,17 @@ class ProgramItem(models.Model):
     ladder = models.CharField(max_length=20, blank=True)
     rung = models.PositiveSmallIntegerField(null=True, blank=True)
     variant = models.CharField(max_length=120, blank=True)
+    # --- what the progression engine keeps between versions (programs.progress.ItemState) ---
+    # The same drill across versions of one program shares a lineage, so its logs follow it.
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    load_pct = models.FloatField(default=0.0)  # added load, % above the rung's unloaded dose
+    dose_since = models.DateField(null=True, blank=True)  # None: since the program started
+    no_progress_until = models.DateField(null=True, blank=True)
+    last_progress = models.DateField(null=True, blank=True)
+    regressions = models.JSONField(default=list, blank=True)  # ISO days it was stepped down
+    cleared_on = models.DateField(null=True, blank=True)  # a clinician cleared a stop that day
+    paused = models.BooleanField(default=False)  # T-STOP: this drill waits for the clinician
+    pause_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -189,6 +205,22 @@ class ChangeSource(models.TextChoices):
     PROGRESSION = "progression", "Progression engine"
 
 
+class ChangeReview(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    UNDONE = "undone", "Undone"
+    OVERRIDDEN = "overridden", "Overridden"
+
+
+ACTION_LABELS = {
+    "progressed": "Stepped up",
+    "regressed": "Stepped down",
+    "drill_paused": "Drill paused",
+    "undone": "Undone",
+    "overridden": "New dose by the clinician",
+    "resumed": "Resumed",
+}
+
+
 class ProgramChange(models.Model):
     """One line of a program's history: what changed, who or what changed it, and why."""
 
@@ -206,12 +238,22 @@ class ProgramChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Automatic changes wait for a clinician: accepted, undone or overridden.
+    review = models.CharField(max_length=12, choices=ChangeReview.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.drill} (v{self.version}, {self.source})"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
 
 
 class SessionLog(models.Model):

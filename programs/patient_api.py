@@ -1,6 +1,6 @@
 """REST API of the signed-in patient's own program: read it, log a session, check in."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -64,7 +64,37 @@ class SessionItemOut(serializers.Serializer):
     difficulty = serializers.IntegerField()
 
 
-class SessionOut(serializers.Serializer):
+class ChangeOut(serializers.Serializer):
+    drill = serializers.CharField()
+    action = serializers.CharField(help_text="progressed, regressed or drill_paused")
+    reason = serializers.CharField(help_text="What changed and why, in plain words.")
+
+
+class EvaluationOut(serializers.Serializer):
+    """What the progression engine did after this log or check-in."""
+
+    program_version = serializers.SerializerMethodField()
+    program_status = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+
+    def _evaluation(self, obj):
+        return getattr(obj, "evaluation", None)
+
+    def get_program_version(self, obj) -> int:
+        evaluation = self._evaluation(obj)
+        return evaluation.program.version if evaluation else obj.program.version
+
+    def get_program_status(self, obj) -> str:
+        evaluation = self._evaluation(obj)
+        return evaluation.program.status if evaluation else obj.program.status
+
+    @extend_schema_field(ChangeOut(many=True))
+    def get_changes(self, obj) -> list[dict]:
+        evaluation = self._evaluation(obj)
+        return ChangeOut(evaluation.changes if evaluation else [], many=True).data
+
+
+class SessionOut(EvaluationOut):
     id = serializers.IntegerField()
     program = serializers.IntegerField(source="program_id")
     date = serializers.DateField()
@@ -82,14 +112,28 @@ class CheckInIn(serializers.Serializer):
     )
 
 
-class CheckInOut(serializers.Serializer):
+class CheckInOut(EvaluationOut):
     id = serializers.IntegerField()
     program = serializers.IntegerField(source="program_id")
     date = serializers.DateField()
     pain_next_morning = serializers.IntegerField()
     soreness_hours = serializers.IntegerField()
     red_flags = serializers.ListField(child=serializers.CharField())
-    program_status = serializers.CharField(source="program.status")
+
+
+class RedFlagsIn(serializers.Serializer):
+    red_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(RED_FLAGS)), allow_empty=False
+    )
+
+
+class RedFlagsOut(serializers.Serializer):
+    program = serializers.IntegerField(source="pk")
+    program_status = serializers.CharField(source="status")
+    message = serializers.SerializerMethodField()
+
+    def get_message(self, program) -> str:
+        return "Your program is paused. Please stop the drills and contact the clinic."
 
 
 def _current(request):
@@ -147,3 +191,18 @@ class MyCheckInsView(APIView):
             red_flags=values["red_flags"],
         )
         return Response(CheckInOut(checkin).data, status=status.HTTP_201_CREATED)
+
+
+class MyRedFlagsView(APIView):
+    """The "something is wrong" button: any red-flag answer pauses the program at once."""
+
+    permission_classes = [IsPatient]
+
+    @extend_schema(request=RedFlagsIn, responses={201: RedFlagsOut})
+    def post(self, request):
+        data = RedFlagsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        program = patient_services.red_flags_report(
+            program=_current(request), red_flags=data.validated_data["red_flags"]
+        )
+        return Response(RedFlagsOut(program).data, status=status.HTTP_201_CREATED)

@@ -12,15 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
-    ChangeSource,
-    CheckIn,
-    Program,
-    ProgramChange,
-    ProgramStatus,
-    SessionItemLog,
-    SessionLog,
-)
+from . import progression
+from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .progress import RED_FLAGS
 from .services import ProgramConflict
 
@@ -41,7 +34,8 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
     """Store (or replace, the same day) the session of `day` for the patient's program.
 
     Raises ValidationError naming the field for bad input and ProgramConflict when the program
-    is paused or a past day's log would be rewritten.
+    is paused or a past day's log would be rewritten. The progression engine then runs; what it
+    did is on the returned log as `evaluation` (a progression.Evaluation).
     """
     program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
     items = list(items)
@@ -67,14 +61,21 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
     if program.status != ProgramStatus.PUBLISHED:
         raise ProgramConflict("Your program is paused: please contact the clinic.")
 
-    log = SessionLog.objects.filter(program=program, date=day).first()
+    # The day's log may belong to an earlier version when the engine changed the program
+    # after it: today's edit then moves it to the version in force.
+    log = (
+        SessionLog.objects.filter(patient_id=program.patient_id, date=day)
+        .order_by("-program__version")
+        .first()
+    )
     if log is None:
         log = SessionLog.objects.create(patient_id=program.patient_id, program=program, date=day)
     elif day != _today(program):
         raise ProgramConflict("A session can only be changed on the day it was logged.")
     else:
         log.items.all().delete()
-        log.save(update_fields=["updated_at"])
+        log.program = program
+        log.save(update_fields=["program", "updated_at"])
     SessionItemLog.objects.bulk_create(
         SessionItemLog(
             session=log,
@@ -85,6 +86,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
         )
         for entry in items
     )
+    log.evaluation = progression.program_evaluate(program=program)
     return log
 
 
@@ -112,34 +114,27 @@ def checkin_record(
         red_flags=red_flags,
     )
     if red_flags:
-        _pause_for_red_flags(program, red_flags)
+        program = progression.program_pause_for_red_flags(
+            program=program, codes=red_flags, where="in a check-in"
+        )
+        checkin.evaluation = progression.Evaluation(program, paused_program=True)
+    else:
+        checkin.evaluation = progression.program_evaluate(program=program)
     return checkin
 
 
-def _pause_for_red_flags(program: Program, answers: list[str]) -> None:
-    reported = [RED_FLAGS[answer] for answer in answers]
-    words = "; ".join(text for _, text in reported)
-    program.flags = [
-        *program.flags,
-        *(
-            {
-                "code": code,
-                "kind": "red_flag",
-                "message": f"The patient reported {text} in a check-in.",
-                "side": "",
-                "rule": "RF",
-            }
-            for code, text in reported
-        ),
-    ]
-    if program.status == ProgramStatus.PUBLISHED:
-        program.status = ProgramStatus.PAUSED
-    program.save(update_fields=["flags", "status", "updated_at"])
-    ProgramChange.objects.create(
-        program=program,
-        version=program.version,
-        source=ChangeSource.PROGRESSION,
-        action="paused",
-        detail={"red_flags": answers, "codes": [code for code, _ in reported]},
-        reason=f"Paused after a red-flag answer ({words}); the clinic must review it.",
+@transaction.atomic
+def red_flags_report(*, program: Program, red_flags: Iterable[str]) -> Program:
+    """The "something is wrong" button: any answer pauses the program at once."""
+    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    answers = list(dict.fromkeys(red_flags))
+    unknown = [code for code in answers if code not in RED_FLAGS]
+    if not answers:
+        raise ValidationError({"red_flags": ["Tick at least one answer."]})
+    if unknown:
+        raise ValidationError(
+            {"red_flags": [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]}
+        )
+    return progression.program_pause_for_red_flags(
+        program=program, codes=answers, where='with the "something is wrong" button'
     )

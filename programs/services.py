@@ -139,7 +139,7 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     return program
 
 
-def _validate_dose(values: Mapping, errors: dict, field: str) -> None:
+def validate_dose(values: Mapping, errors: dict, field: str) -> None:
     def bad(message: str) -> None:
         errors.setdefault(field, []).append(message)
 
@@ -197,7 +197,7 @@ def program_update(
             errors.setdefault("items", []).append(
                 f"Not an item of this program: {change.get('id')}."
             )
-        _validate_dose(change, errors, "items")
+        validate_dose(change, errors, "items")
         if "reps" in change or "hold_s" in change:
             item = current.get(change.get("id"))
             reps = change.get("reps", item.reps if item else None)
@@ -210,7 +210,7 @@ def program_update(
         slug = entry.get("drill")
         if slug not in available:
             errors.setdefault("add", []).append(f"Unknown drill {slug!r} for this clinic.")
-        _validate_dose(entry, errors, "add")
+        validate_dose(entry, errors, "add")
         drill = available.get(slug)
         side = entry.get("side") or Side.BOTH
         for covered in ("left", "right") if side == Side.BOTH else (side,):
@@ -320,7 +320,11 @@ def program_publish(*, user, program: Program) -> Program:
     now = timezone.now()
     try:
         published = Program.objects.filter(pk=fresh.pk, status=ProgramStatus.DRAFT).update(
-            status=ProgramStatus.PUBLISHED, published_at=now, published_by=user, updated_at=now
+            status=ProgramStatus.PUBLISHED,
+            published_at=now,
+            published_by=user,
+            updated_at=now,
+            started_on=timezone.localdate(now, timezone=fresh.clinic.tz),
         )
     except IntegrityError as exc:  # another version got published meanwhile
         raise ProgramConflict("Another version of this program was just published.") from exc

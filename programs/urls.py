@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
@@ -28,4 +28,14 @@ urlpatterns = [
         views.program_item_move,
         name="program_item_move",
     ),
+    path("worklist/", review_views.worklist_page, name="worklist"),
+    path("programs/changes/<int:pk>/accept/", review_views.change_accept, name="change_accept"),
+    path("programs/changes/<int:pk>/undo/", review_views.change_undo, name="change_undo"),
+    path(
+        "programs/<int:pk>/items/<int:item_pk>/override/",
+        review_views.item_override,
+        name="item_override",
+    ),
+    path("programs/<int:pk>/resume/", review_views.program_resume, name="program_resume"),
+    path("programs/<int:pk>/evaluate/", review_views.program_evaluate, name="program_evaluate"),
 ]

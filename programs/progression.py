@@ -1,0 +1,818 @@
+"""Write side of automatic progression: run the pure engine on a published program, keep what
+it decided as a new program version, and let a clinician accept, undo or override it.
+
+The rules live in `programs.progress` (pure). This module only maps rows to the engine's
+inputs and its decisions back to rows: a changed dose is never written over an old version;
+the engine's version supersedes it, with one history line per change in plain words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assessments.selectors import clinic_thresholds
+from assessments.thresholds import Thresholds
+from clinic.models import Patient, Role, StaffMembership
+from clinic.notifications import services as notify
+from clinic.notifications.models import Kind
+
+from . import adherence, progress
+from .ladders import LADDERS
+from .models import (
+    ChangeReview,
+    ChangeSource,
+    CheckIn,
+    Drill,
+    Program,
+    ProgramChange,
+    ProgramItem,
+    ProgramStatus,
+    SessionItemLog,
+)
+from .selectors import week_plan
+from .services import ProgramConflict, validate_dose
+
+# Actions of the history lines this module writes.
+PROGRESSED = "progressed"
+REGRESSED = "regressed"
+DRILL_PAUSED = "drill_paused"
+AUTOMATIC_ACTIONS = (PROGRESSED, REGRESSED, DRILL_PAUSED)
+_ACTION_OF = {
+    progress.PROGRESS: PROGRESSED,
+    progress.REGRESS: REGRESSED,
+    progress.STOP: DRILL_PAUSED,
+}
+
+# The item fields that make up its dose and engine state (copied into every new version).
+STATE_FIELDS = (
+    "drill_id",
+    "side",
+    "sets",
+    "reps",
+    "hold_s",
+    "load_note",
+    "days_per_week",
+    "order",
+    "reason",
+    "finding",
+    "rule",
+    "ladder",
+    "rung",
+    "variant",
+    "lineage",
+    "load_pct",
+    "dose_since",
+    "no_progress_until",
+    "last_progress",
+    "regressions",
+    "cleared_on",
+    "paused",
+    "pause_reason",
+)
+_DOSE_KEYS = ("rung", "sets", "reps", "hold_s", "load_pct")
+REGRESSION_MEMORY_DAYS = 28  # T-STOP looks 14 days back; keep a little more
+
+
+@dataclass
+class Evaluation:
+    """What one run of the engine did."""
+
+    program: Program  # the version in force afterwards
+    decisions: list[progress.Decision] = field(default_factory=list)
+    changes: list[ProgramChange] = field(default_factory=list)  # automatic dose changes
+    paused_program: bool = False
+
+    @property
+    def new_version(self) -> bool:
+        return bool(self.changes)
+
+
+def today_for(program: Program) -> date:
+    return timezone.localdate(timezone=program.clinic.tz)
+
+
+# --- reading rows into the engine's inputs ------------------------------------------------------
+
+
+def item_histories(
+    *, patient_id: int, lineages: Iterable[UUID]
+) -> dict[UUID, list[progress.SessionLog]]:
+    """Each lineage's session logs, oldest first, with the next-morning check-in that followed
+    each session. Two queries whatever the number of items and logs."""
+    rows = list(
+        SessionItemLog.objects.filter(
+            program_item__lineage__in=list(lineages), session__patient_id=patient_id
+        )
+        .order_by("session__date", "id")
+        .values_list(
+            "program_item__lineage",
+            "session__date",
+            "completed_sets",
+            "program_item__sets",
+            "pain_during",
+            "difficulty",
+        )
+    )
+    if not rows:
+        return {}
+    session_days = sorted({row[1] for row in rows})
+    checkins = list(
+        CheckIn.objects.filter(patient_id=patient_id, date__gt=session_days[0])
+        .order_by("date", "id")
+        .values_list("date", "pain_next_morning", "soreness_hours", "red_flags")
+    )
+    answer = _checkin_per_session(session_days, checkins)
+    histories: dict[UUID, list[progress.SessionLog]] = defaultdict(list)
+    for lineage, day, done, prescribed, pain, difficulty in rows:
+        morning, soreness, flags = answer.get(day, (None, None, ()))
+        histories[lineage].append(
+            progress.SessionLog(
+                day=day,
+                completion_pct=100.0 * done / prescribed if prescribed else 100.0,
+                pain_during=pain,
+                difficulty=difficulty,
+                next_morning_pain=morning,
+                soreness_hours=soreness,
+                red_flags=flags,
+            )
+        )
+    return histories
+
+
+def _checkin_per_session(
+    session_days: list[date], checkins: list[tuple]
+) -> dict[date, tuple[int, float, tuple[str, ...]]]:
+    """A check-in answers the latest session before it, if it comes no later than the next
+    session day and within three days (the morning after, or a little late)."""
+    found: dict[date, tuple[int, float, tuple[str, ...]]] = {}
+    index = 0
+    for n, day in enumerate(session_days):
+        limit = day + timedelta(days=3)
+        if n + 1 < len(session_days):
+            limit = min(limit, session_days[n + 1])
+        while index < len(checkins) and checkins[index][0] <= day:
+            index += 1
+        if index < len(checkins) and checkins[index][0] <= limit:
+            when, pain, soreness, flags = checkins[index]
+            found[day] = (pain, float(soreness), tuple(flags or ()))
+    return found
+
+
+def _kind_of(item: ProgramItem) -> str:
+    ladder = LADDERS.get(item.ladder) if item.ladder and item.rung else None
+    return ladder.kind if ladder is not None else item.drill.category
+
+
+def item_state(item: ProgramItem, program: Program, started: date) -> progress.ItemState:
+    ladder = LADDERS.get(item.ladder) if item.ladder and item.rung else None
+    modifiers = frozenset(
+        m["code"]
+        for m in program.modifiers or ()
+        if item.side == "both" or m.get("side") in (item.side, "both", "")
+    )
+    return progress.ItemState(
+        dose=progress.Dose(
+            item.drill.slug,
+            item.rung - 1 if ladder is not None else 0,
+            item.sets,
+            item.reps,
+            item.hold_s,
+            item.load_pct,
+        ),
+        kind=_kind_of(item),
+        last_change=item.dose_since or started,
+        ladder_code=ladder.code if ladder is not None else None,
+        impact=item.drill.category == "plyometric",
+        modifiers=modifiers,
+        name=item.drill.name,
+        side=item.side,
+        item_id=item.pk,
+        no_progress_until=item.no_progress_until,
+        last_progress=item.last_progress,
+        recent_regressions=tuple(date.fromisoformat(d) for d in item.regressions or ()),
+        cleared_on=item.cleared_on,
+    )
+
+
+def started_on(program: Program) -> date:
+    if program.started_on:
+        return program.started_on
+    when = program.published_at or program.created_at
+    return timezone.localdate(when, timezone=program.clinic.tz)
+
+
+def plyo_open_sides(program: Program) -> frozenset[str]:
+    """Sides where the prescription engine did not shut hops behind G-PLYO."""
+    closed = {side for side, drills in (program.exclusions or {}).items() if "short_hops" in drills}
+    return frozenset({"left", "right"} - closed)
+
+
+def program_adherence(
+    program: Program, items: list[ProgramItem], logged: Iterable[date], today: date, weeks: int
+) -> float | None:
+    weekdays = {day for day, ids in enumerate(week_plan(items)) if ids}
+    return adherence.adherence_pct(
+        weekdays, set(logged), started_on=started_on(program), today=today, weeks=weeks
+    )
+
+
+# --- running the engine -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_evaluate(*, program: Program, today: date | None = None, user=None) -> Evaluation:
+    """Run the progression engine on the patient's published program and keep its decisions.
+
+    Dose changes (progress, regress, a drill paused by T-STOP) make a new published version
+    that supersedes this one; holds change nothing; review rules land in the program's flags;
+    a red flag pauses the program. Evaluating twice without a new log changes nothing more.
+    """
+    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    if program.status != ProgramStatus.PUBLISHED:
+        return Evaluation(program)
+    today = today or today_for(program)
+    t = clinic_thresholds(program.clinic_id)
+    items = list(program.items.select_related("drill").order_by("order", "id"))
+    histories = item_histories(
+        patient_id=program.patient_id, lineages=[item.lineage for item in items]
+    )
+    started = started_on(program)
+    every_log = sorted(
+        (log for logs in histories.values() for log in logs), key=lambda log: log.day
+    )
+    adherence_2w = program_adherence(program, items, (log.day for log in every_log), today, 2)
+    context = progress.Context(
+        plyo_gate_sides=plyo_open_sides(program),
+        adherence_pct=adherence_2w,
+        drill_names={item.drill.slug: item.drill.name for item in items},
+    )
+    active = [item for item in items if not item.paused]
+    decisions = progress.evaluate_program(
+        [
+            progress.ProgramItem(
+                item_state(item, program, started),
+                histories.get(item.lineage, []),
+                LADDERS.get(item.ladder) if item.ladder and item.rung else None,
+            )
+            for item in active
+        ],
+        baseline=progress.baseline_from(every_log, t),
+        today=today,
+        thresholds=t,
+        context=context,
+    )
+    result = Evaluation(program, decisions)
+    if any(d.action == progress.STOP_PROGRAM for d in decisions):
+        codes = tuple(dict.fromkeys(code for d in decisions for code in d.red_flags))
+        program_pause_for_red_flags(
+            program=program, codes=codes, where="in the session logs", today=today
+        )
+        result.paused_program = True
+        return result
+
+    review_flags = _review_flags(active, decisions, adherence_2w, started=started, today=today, t=t)
+    by_pk = {item.pk: item for item in active}
+    updates: dict[UUID, dict[str, Any]] = {}
+    lines: list[dict[str, Any]] = []
+    for decision in decisions:
+        if decision.action not in _ACTION_OF:
+            continue
+        item = by_pk[decision.item_id]
+        updates[item.lineage] = _update_for(item, decision, today)
+        lines.append(
+            {
+                "action": _ACTION_OF[decision.action],
+                "drill": item.drill.slug,
+                "reason": decision.reason,
+                "detail": {
+                    "rule": decision.rule,
+                    "clause": decision.detail,
+                    "lineage": str(item.lineage),
+                    "side": item.side,
+                    "before": dose_of(item),
+                    "after": progress_dose(decision.dose, item),
+                },
+            }
+        )
+    if updates:
+        program = _write_version(
+            program,
+            updates=updates,
+            lines=lines,
+            source=ChangeSource.PROGRESSION,
+            user=user,
+            flags=_merge_flags(program.flags, review_flags),
+            reason="Changed by the progression engine after the patient's logs.",
+        )
+        result.program = program
+        result.changes = list(program.changes.filter(action__in=AUTOMATIC_ACTIONS))
+        _tell_about_changes(program, result.changes, decisions, today)
+    elif _merge_flags(program.flags, review_flags) != program.flags:
+        program.flags = _merge_flags(program.flags, review_flags)
+        program.save(update_fields=["flags", "updated_at"])
+    _alert_reviews(program, review_flags, today)
+    return result
+
+
+def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> dict[str, Any]:
+    """New field values for the item's copy in the next version."""
+    if decision.action == progress.STOP:
+        return {"paused": True, "pause_reason": decision.reason, "dose_since": today}
+    values = progress_dose(decision.dose, item)
+    update: dict[str, Any] = {
+        "sets": values["sets"],
+        "reps": values["reps"],
+        "hold_s": values["hold_s"],
+        "load_pct": values["load_pct"],
+        "dose_since": today,
+        "reason": decision.reason,
+    }
+    if decision.new_rung is not None:
+        update.update(
+            drill_slug=decision.dose.drill,
+            rung=decision.dose.rung_index + 1,
+            variant=decision.new_rung.variant,
+        )
+    if values["load_pct"] != item.load_pct:
+        update["load_note"] = load_note(values["load_pct"])
+    if decision.action == progress.PROGRESS:
+        update["last_progress"] = today
+        update["no_progress_until"] = None
+    else:
+        recent = [
+            d
+            for d in item.regressions or ()
+            if (today - date.fromisoformat(d)).days <= REGRESSION_MEMORY_DAYS
+        ]
+        update["regressions"] = [*recent, today.isoformat()]
+        update["no_progress_until"] = decision.no_progress_until
+    return update
+
+
+def load_note(load_pct: float) -> str:
+    if load_pct <= 0:
+        return ""
+    return f"Add load: about +{load_pct:g}% (for example a backpack with books)."
+
+
+def dose_of(item: ProgramItem) -> dict[str, Any]:
+    return {
+        "drill": item.drill.slug,
+        "rung": item.rung,
+        "sets": item.sets,
+        "reps": item.reps,
+        "hold_s": item.hold_s,
+        "load_pct": item.load_pct,
+    }
+
+
+def progress_dose(dose: progress.Dose, item: ProgramItem) -> dict[str, Any]:
+    on_ladder = bool(item.ladder and item.rung)
+    return {
+        "drill": dose.drill,
+        "rung": dose.rung_index + 1 if on_ladder else item.rung,
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "hold_s": dose.hold_s,
+        "load_pct": dose.load_pct,
+    }
+
+
+def _review_flags(
+    items: list[ProgramItem],
+    decisions: list[progress.Decision],
+    adherence_2w: float | None,
+    *,
+    started: date,
+    today: date,
+    t: Thresholds,
+) -> list[dict[str, Any]]:
+    """The clinician-review flags of this run (T-REVIEW): low adherence over two weeks, and
+    drills that have not moved up for `review.no_progress_weeks` or sit at the top of their
+    ladder. The engine raises T-REVIEW for all of these; the worklist tells them apart."""
+    flags: list[dict[str, Any]] = []
+    if adherence_2w is not None and adherence_2w < t["review.adherence_min_pct"]:
+        flags.append(
+            {
+                "code": "low_adherence",
+                "kind": "review",
+                "rule": "T-REVIEW",
+                "side": "",
+                "source": "progression",
+                "message": f"Sessions done over the last two weeks: {adherence_2w:.0f}% "
+                "of those planned.",
+            }
+        )
+    by_pk = {item.pk: item for item in items}
+    weeks = t["review.no_progress_weeks"]
+    for decision in decisions:
+        item = by_pk.get(decision.item_id)
+        if item is None or decision.action == progress.PROGRESS or not (item.ladder and item.rung):
+            continue
+        since = item.last_progress or item.dose_since or started
+        stuck = (today - since).days >= weeks * 7
+        if stuck or decision.detail == "top_of_ladder":
+            flags.append(
+                {
+                    "code": "no_progress",
+                    "kind": "review",
+                    "rule": "T-REVIEW",
+                    "side": item.side,
+                    "source": "progression",
+                    "drill": item.drill.slug,
+                    "message": f"{item.drill.name}: "
+                    + (
+                        "at the top of its ladder."
+                        if decision.detail == "top_of_ladder"
+                        else f"no step up for {weeks:g} weeks or more."
+                    ),
+                }
+            )
+    return flags
+
+
+def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:
+    """The program's own flags plus this run's review flags (earlier runs' are replaced)."""
+    kept = [f for f in flags or () if f.get("source") != "progression"]
+    return kept + review
+
+
+# --- writing a version --------------------------------------------------------------------------
+
+
+def _write_version(
+    program: Program,
+    *,
+    updates: Mapping[UUID, Mapping[str, Any]],
+    lines: list[dict[str, Any]],
+    source: str,
+    user,
+    reason: str,
+    flags: list[dict] | None = None,
+) -> Program:
+    """Copy `program` (published or paused) into version N + 1 with the item updates applied,
+    supersede it, and write the history lines on the new version. Call under the patient lock.
+    """
+    now = timezone.now()
+    last = Program.objects.filter(patient_id=program.patient_id).aggregate(v=Max("version"))["v"]
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUPERSEDED, updated_at=now)
+    new = Program.objects.create(
+        clinic_id=program.clinic_id,
+        patient_id=program.patient_id,
+        screen_id=program.screen_id,
+        status=program.status,
+        version=last + 1,
+        notes=program.notes,
+        flags=program.flags if flags is None else flags,
+        modifiers=program.modifiers,
+        exclusions=program.exclusions,
+        created_by=user,
+        published_by=program.published_by,
+        published_at=now,
+        started_on=started_on(program),
+    )
+    slugs = {u["drill_slug"] for u in updates.values() if "drill_slug" in u}
+    drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
+    copies = []
+    for item in program.items.all():
+        values = {name: getattr(item, name) for name in STATE_FIELDS}
+        for name, value in updates.get(item.lineage, {}).items():
+            if name == "drill_slug":
+                values["drill_id"] = drills[value].pk
+            else:
+                values[name] = value
+        copies.append(ProgramItem(program=new, **values))
+    ProgramItem.objects.bulk_create(copies)
+    ProgramChange.objects.bulk_create(
+        [
+            ProgramChange(
+                program=program,
+                version=program.version,
+                source=source,
+                action="superseded",
+                detail={"by_version": new.version},
+                reason=f"Replaced by version {new.version}.",
+                created_by=user,
+            ),
+            *(
+                ProgramChange(
+                    program=new,
+                    version=new.version,
+                    source=source,
+                    action=line["action"],
+                    drill=line["drill"],
+                    detail=line["detail"],
+                    reason=line["reason"],
+                    created_by=user,
+                )
+                for line in lines
+            ),
+        ]
+    )
+    return Program.objects.select_related("clinic", "patient").get(pk=new.pk)
+
+
+# --- red flags ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_pause_for_red_flags(
+    *, program: Program, codes: Iterable[str], where: str, today: date | None = None
+) -> Program:
+    """Pause the program at once for red-flag answers (RF-1 ... RF-7 or the answer keys),
+    leave a flag per answer for the clinician, a history line, and an alert to the clinician."""
+    answers = list(dict.fromkeys(codes))
+    reported = [progress._red_flag(answer) for answer in answers]
+    words = "; ".join(dict.fromkeys(text for _, text in reported))
+    program.flags = [
+        *program.flags,
+        *(
+            {
+                "code": code,
+                "kind": "red_flag",
+                "message": f"The patient reported {text} {where}.",
+                "side": "",
+                "rule": "RF",
+            }
+            for code, text in dict.fromkeys(reported)
+        ),
+    ]
+    if program.status == ProgramStatus.PUBLISHED:
+        program.status = ProgramStatus.PAUSED
+    program.save(update_fields=["flags", "status", "updated_at"])
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=ChangeSource.PROGRESSION,
+        action="paused",
+        detail={"red_flags": answers, "codes": [code for code, _ in reported]},
+        reason=f"Paused after a red-flag answer ({words}); the clinic must review it.",
+    )
+    today = today or today_for(program)
+    notify.staff_alert_schedule(
+        clinic=program.clinic,
+        kind=Kind.STAFF_RED_FLAG,
+        staff=responsible_staff(program),
+        subject=program,
+        key_time=_moment(today, program),
+        patient=program.patient,
+        payload={"detail": f"Reported {where}: {words}. The home program is paused."},
+    )
+    return program
+
+
+def responsible_staff(program: Program) -> list:
+    """The clinician who published the program, or every clinician of the clinic."""
+    memberships = StaffMembership.objects.filter(
+        clinic_id=program.clinic_id, is_active=True, role__in=[Role.CLINICIAN, Role.CLINIC_ADMIN]
+    ).select_related("user")
+    members = list(memberships)
+    mine = [m.user for m in members if m.user_id == program.published_by_id]
+    if mine:
+        return mine
+    return [m.user for m in members if m.role == Role.CLINICIAN] or [m.user for m in members]
+
+
+def _moment(day: date, program: Program) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=program.clinic.tz)
+
+
+def _tell_about_changes(
+    program: Program, changes: list[ProgramChange], decisions: list, today: date
+) -> None:
+    moved = [c for c in changes if c.action in (PROGRESSED, REGRESSED)]
+    if moved:
+        notify.patient_message_schedule(
+            patient=program.patient,
+            kind=Kind.PROGRESSION_UPDATE,
+            subject=program,
+            key_time=_moment(today, program),
+            payload={"change": " ".join(c.reason for c in moved)},
+        )
+    stopped = [c for c in changes if c.action == DRILL_PAUSED]
+    if stopped:
+        notify.staff_alert_schedule(
+            clinic=program.clinic,
+            kind=Kind.STAFF_T_STOP,
+            staff=responsible_staff(program),
+            subject=program,
+            key_time=_moment(today, program),
+            patient=program.patient,
+            payload={"detail": " ".join(c.reason for c in stopped)},
+        )
+
+
+def _alert_reviews(program: Program, flags: list[dict], today: date) -> None:
+    """At most one alert per kind and program a week."""
+    week = _moment(today - timedelta(days=today.weekday()), program)
+    for code, kind in (
+        ("no_progress", Kind.STAFF_NO_PROGRESS),
+        ("low_adherence", Kind.STAFF_LOW_ADHERENCE),
+    ):
+        found = [f for f in flags if f["code"] == code]
+        if found:
+            notify.staff_alert_schedule(
+                clinic=program.clinic,
+                kind=kind,
+                staff=responsible_staff(program),
+                subject=program,
+                key_time=week,
+                patient=program.patient,
+                payload={"detail": " ".join(f["message"] for f in found)},
+            )
+
+
+# --- the clinician's answers --------------------------------------------------------------------
+
+
+def current_program(patient_id: int) -> Program | None:
+    return (
+        Program.objects.select_related("clinic", "patient")
+        .filter(patient_id=patient_id, status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
+        .order_by("-version")
+        .first()
+    )
+
+
+@transaction.atomic
+def change_accept(*, user, change: ProgramChange) -> ProgramChange:
+    """The clinician agrees with an automatic change; it leaves the worklist."""
+    change = _pending(change)
+    change.review = ChangeReview.ACCEPTED
+    change.reviewed_by = user
+    change.reviewed_at = timezone.now()
+    change.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+    return change
+
+
+@transaction.atomic
+def change_undo(*, user, change: ProgramChange, reason: str = "") -> Program:
+    """Put the drill back to its dose before the automatic change, in a new version."""
+    change = _pending(change)
+    before = change.detail["before"]
+    program, item = _current_item(change)
+    values = {
+        "drill_slug": before["drill"],
+        "rung": before["rung"],
+        "sets": before["sets"],
+        "reps": before["reps"],
+        "hold_s": before["hold_s"],
+        "load_pct": before["load_pct"],
+        "load_note": load_note(before["load_pct"]) if before["load_pct"] else item.load_note,
+    }
+    words = f"{item.drill.name}: back to {_dose_text(before)}, as your clinician decided."
+    new = _clinician_version(user, program, item, values, "undone", words, reason, change)
+    _review(change, user, ChangeReview.UNDONE)
+    return new
+
+
+@transaction.atomic
+def item_override(
+    *,
+    user,
+    program: Program,
+    item: ProgramItem,
+    dose: Mapping[str, Any],
+    reason: str = "",
+    change: ProgramChange | None = None,
+) -> Program:
+    """Set a drill's dose by hand (and resume it if T-STOP paused it), in a new version."""
+    errors: dict[str, list[str]] = {}
+    dose = {name: dose[name] for name in ("sets", "reps", "hold_s") if name in dose}
+    validate_dose(dose, errors, "dose")
+    if dose.get("reps", item.reps) is None and dose.get("hold_s", item.hold_s) is None:
+        errors.setdefault("dose", []).append("A drill needs reps or a hold time.")
+    if errors:
+        raise ValidationError(errors)
+    if change is not None:
+        change = _pending(change)
+    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    if program.status not in (ProgramStatus.PUBLISHED, ProgramStatus.PAUSED):
+        raise ProgramConflict(
+            f"Only the current program can be changed; this one is {program.status}."
+        )
+    item = program.items.select_related("drill").get(pk=item.pk)
+    after = {**dose_of(item), **dose}
+    words = f"{item.drill.name}: {_dose_text(after)} now, as your clinician decided."
+    new = _clinician_version(user, program, item, dose, "overridden", words, reason, change)
+    if change is not None:
+        _review(change, user, ChangeReview.OVERRIDDEN)
+    return new
+
+
+@transaction.atomic
+def program_resume(*, user, program: Program, note: str = "") -> Program:
+    """The clinician has seen the patient about a red flag: the program runs again. Logs up to
+    today are not read again by the red-flag and stop rules."""
+    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    if program.status != ProgramStatus.PAUSED:
+        raise ProgramConflict(
+            f"Only a paused program can be resumed; this one is {program.status}."
+        )
+    if not note.strip():
+        raise ValidationError({"note": ["Say what you found when you reviewed the patient."]})
+    today = today_for(program)
+    now = timezone.now()
+    program.flags = [
+        {**f, "resolved": True, "resolved_by": user.email, "resolved_on": today.isoformat()}
+        if f.get("kind") == "red_flag" and not f.get("resolved")
+        else f
+        for f in program.flags
+    ]
+    program.status = ProgramStatus.PUBLISHED
+    program.save(update_fields=["flags", "status", "updated_at"])
+    program.items.update(cleared_on=today)
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=ChangeSource.CLINICIAN,
+        action="resumed",
+        detail={"note": note.strip()},
+        reason="Your clinician reviewed what you reported; the program continues.",
+        created_by=user,
+        reviewed_by=user,
+        reviewed_at=now,
+    )
+    return program
+
+
+def _pending(change: ProgramChange) -> ProgramChange:
+    change = ProgramChange.objects.select_for_update().get(pk=change.pk)
+    if change.source != ChangeSource.PROGRESSION or change.action not in AUTOMATIC_ACTIONS:
+        raise ValidationError({"change": ["Only automatic dose changes are reviewed here."]})
+    if change.review:
+        raise ProgramConflict(f"This change was already {change.get_review_display().lower()}.")
+    return change
+
+
+def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
+    Patient.objects.select_for_update().filter(pk=change.program.patient_id).values("pk").first()
+    program = current_program(change.program.patient_id)
+    lineage = change.detail.get("lineage")
+    item = (
+        program.items.select_related("drill").filter(lineage=lineage).first()
+        if program is not None and lineage
+        else None
+    )
+    if item is None:
+        raise ProgramConflict("That drill is no longer in the patient's current program.")
+    return program, item
+
+
+def _clinician_version(user, program, item, values, action, words, reason, change) -> Program:
+    today = today_for(program)
+    update = {
+        **values,
+        "paused": False,
+        "pause_reason": "",
+        "dose_since": today,
+        "cleared_on": today,
+        "no_progress_until": None,
+        "reason": words,
+    }
+    after = {**dose_of(item), **{k: v for k, v in values.items() if k in _DOSE_KEYS}}
+    if "drill_slug" in values:
+        after["drill"] = values["drill_slug"]
+    detail = {"lineage": str(item.lineage), "before": dose_of(item), "after": after, "note": reason}
+    if change is not None:
+        detail["change"] = change.pk
+    return _write_version(
+        program,
+        updates={item.lineage: update},
+        lines=[{"action": action, "drill": item.drill.slug, "reason": words, "detail": detail}],
+        source=ChangeSource.CLINICIAN,
+        user=user,
+        reason=reason,
+    )
+
+
+def _review(change: ProgramChange, user, review: str) -> None:
+    ProgramChange.objects.filter(pk=change.pk).update(
+        review=review, reviewed_by=user, reviewed_at=timezone.now()
+    )
+
+
+def _dose_text(dose: Mapping[str, Any]) -> str:
+    return progress.format_dose(
+        progress.Dose(
+            dose.get("drill", ""),
+            0,
+            dose["sets"],
+            dose.get("reps"),
+            dose.get("hold_s"),
+            dose.get("load_pct") or 0.0,
+        )
+    )

@@ -1,0 +1,188 @@
+"""Clinician pages for automatic progression: the worklist, and accept / undo / override of
+what the engine changed, resuming a paused program, and running the engine now."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+
+from . import progression, services, worklist
+from .models import ProgramChange, ProgramStatus
+from .views import _errors_to_messages, _program
+
+
+class OverrideForm(forms.Form):
+    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS)
+    reps = forms.IntegerField(min_value=1, max_value=services.MAX_REPS, required=False)
+    hold_s = forms.IntegerField(min_value=1, max_value=services.MAX_HOLD_S, required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("reps") and not data.get("hold_s"):
+            raise ValidationError("Give reps or a hold time.")
+        return data
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you found when you reviewed the patient.",
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+def worklist_page(request):
+    clinic = membership_of(request.user).clinic
+    today = timezone.localdate(timezone=clinic.tz)
+    only_flagged = request.GET.get("show") != "all"
+    rows = worklist.worklist(user=request.user, today=today, only_flagged=only_flagged)
+    return render(
+        request,
+        "programs/worklist.html",
+        {
+            "rows": rows,
+            "only_flagged": only_flagged,
+            "today": today,
+            "labels": worklist.FLAG_LABELS,
+        },
+    )
+
+
+def _change(request, pk: int) -> ProgramChange:
+    changes = scope(ProgramChange.objects.all(), request.user, roles=CLINICAL_ROLES)
+    return get_object_or_404(changes.select_related("program"), pk=pk)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("worklist")
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def change_accept(request, pk: int):
+    change = _change(request, pk)
+    try:
+        progression.change_accept(user=request.user, change=change)
+        messages.success(request, "Change accepted.")
+    except (ValidationError, services.ProgramConflict) as exc:
+        _report(request, exc)
+    return _back(request)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def change_undo(request, pk: int):
+    change = _change(request, pk)
+    try:
+        program = progression.change_undo(
+            user=request.user, change=change, reason=request.POST.get("note", "")[:500]
+        )
+        messages.success(request, f"Change undone: version {program.version} is now in force.")
+    except (ValidationError, services.ProgramConflict) as exc:
+        _report(request, exc)
+    return _back(request)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def item_override(request, pk: int, item_pk: int):
+    """Set a drill's dose by hand on the patient's current program (a new version)."""
+    program = _program(request, pk)
+    item = get_object_or_404(program.items.all(), pk=item_pk)
+    change = None
+    if request.GET.get("change") or request.POST.get("change"):
+        change = _change(request, int(request.GET.get("change") or request.POST.get("change")))
+    initial = {"sets": item.sets, "reps": item.reps, "hold_s": item.hold_s}
+    form = OverrideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = progression.item_override(
+                user=request.user,
+                program=program,
+                item=item,
+                dose={"sets": data["sets"], "reps": data["reps"], "hold_s": data["hold_s"]},
+                reason=data["note"],
+                change=change,
+            )
+            messages.success(
+                request, f"{item.drill.name}: new dose saved in version {new.version}."
+            )
+            return redirect("worklist")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except services.ProgramConflict as exc:
+            form.add_error(None, str(exc))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "programs/item_override.html",
+        {"program": program, "item": item, "form": form, "change": change},
+        status=status,
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def program_resume(request, pk: int):
+    """After a red flag: the clinician records the review and the program runs again."""
+    program = _program(request, pk)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            progression.program_resume(
+                user=request.user, program=program, note=form.cleaned_data["note"]
+            )
+            messages.success(request, "The program is running again.")
+            return redirect("worklist")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except services.ProgramConflict as exc:
+            form.add_error(None, str(exc))
+    status = 400 if request.method == "POST" else 200
+    red_flags = [f for f in program.flags if f.get("kind") == "red_flag" and not f.get("resolved")]
+    return render(
+        request,
+        "programs/program_resume.html",
+        {"program": program, "form": form, "red_flags": red_flags},
+        status=status,
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def program_evaluate(request, pk: int):
+    """Run the progression engine now (it also runs after every log and check-in)."""
+    program = _program(request, pk)
+    if program.status != ProgramStatus.PUBLISHED:
+        messages.error(
+            request, f"Only a published program is evaluated; this one is {program.status}."
+        )
+        return _back(request)
+    result = progression.program_evaluate(program=program, user=request.user)
+    if result.changes:
+        messages.success(
+            request,
+            f"Version {result.program.version}: " + " ".join(c.reason for c in result.changes),
+        )
+    elif result.paused_program:
+        messages.warning(request, "A red flag paused the program.")
+    else:
+        messages.info(request, "No change: every drill keeps its dose.")
+    return _back(request)
+
+
+def _report(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        _errors_to_messages(request, exc)
+    else:
+        messages.error(request, str(exc))
