@@ -10,8 +10,8 @@ from assessments.models import Screen
 from clinic.access import CLINICAL_ROLES, membership_of, scope
 from clinic.api import IsClinical, IsStaff
 
-from . import selectors, services
-from .models import Drill, DrillCategory, Program, Side
+from . import progression, selectors, services
+from .models import Drill, DrillCategory, Program, ProgramStatus, Side
 
 
 class Conflict(exceptions.APIException):
@@ -317,6 +317,17 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except services.ProgramConflict as exc:
             raise Conflict(str(exc)) from exc
         return self._out(program)
+
+    @extend_schema(request=None, responses=ProgramOut)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        """Run the progression engine now (it also runs after every log and check-in). Returns
+        the version in force afterwards: a new one when a dose changed."""
+        program = self.get_object()
+        if program.status != ProgramStatus.PUBLISHED:
+            raise Conflict(f"Only a published program is evaluated; this one is {program.status}.")
+        result = progression.program_evaluate(program=program, user=request.user)
+        return self._out(result.program)
 
     @extend_schema(responses=HistoryOut)
     @action(detail=True, methods=["get"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from clinic.access import CLINICAL_ROLES, scope
@@ -110,9 +113,22 @@ def patient_home(user, today) -> dict:
         {"name": name, "count": len(plan[n]), "is_today": n == today.weekday()}
         for n, name in enumerate(names)
     ]
+    from . import worklist  # the progress read side builds on this module
+
+    progress = worklist.patient_progress(program=program, today=today)
     return {
         "program": program,
         "today_items": [by_pk[pk] for pk in plan[today.weekday()]],
         "week": week,
         "red_flag_questions": list(RED_FLAG_QUESTIONS.items()),
+        "progress": progress,
+        "progress_chart_json": json.dumps(worklist.progress_chart(progress)),
+        "pain_scale": range(11),
+        "yesterday": today - timedelta(days=1),
+        "checkin_for": worklist.checkin_due(program=program, progress=progress, today=today),
+        "difficulty_choices": DIFFICULTY_CHOICES,
     }
+
+
+# The log form's one-tap difficulty answers and the 0-10 value each stands for.
+DIFFICULTY_CHOICES = (("Easy", 3), ("OK", 5), ("Hard", 7), ("Too hard", 9))

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -181,6 +182,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "clinic.notifications.tasks.dispatch_due",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Each night the progression engine looks at every running program, so review flags
+    # (no progress, low adherence) appear even for patients who stopped logging.
+    "programs-evaluate-all": {
+        "task": "programs.tasks.evaluate_programs",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 3 * 3600},
     },
 }
 

@@ -36,7 +36,8 @@
             status.textContent = "Your program is on hold. Please contact the clinic.";
             window.location.reload();
           } else {
-            status.textContent = "Thank you, your check-in was sent.";
+            var changes = (body.changes || []).map(function (c) { return c.reason; }).join(" ");
+            status.textContent = "Thank you, your check-in was sent." + (changes ? " " + changes : "");
           }
         });
       })

@@ -1,5 +1,7 @@
 // The patient's "log today's session" form: sends the prefilled or changed values as JSON
-// to /api/v1/me/sessions/ and reports the answer in the form's status line.
+// to /api/v1/me/sessions/ and reports the answer in the form's status line, with what the
+// program changed because of it. The one-tap pain and difficulty answers fill every drill that
+// was not changed by hand, so the usual case is: pain, how hard, save.
 (function () {
   "use strict";
 
@@ -21,6 +23,22 @@
       return String(errors.detail);
     }
     return "Please check: " + Object.keys(errors).join(", ") + ".";
+  }
+
+  function describeChanges(body) {
+    if (!body || !body.changes || !body.changes.length) {
+      return "";
+    }
+    return " " + body.changes.map(function (change) { return change.reason; }).join(" ");
+  }
+
+  function spread(form, name, value) {
+    form.querySelectorAll("fieldset[data-item]").forEach(function (fieldset) {
+      var input = fieldset.querySelector("input[name=" + name + "]");
+      if (input && !input.dataset.touched) {
+        input.value = value;
+      }
+    });
   }
 
   function send(form) {
@@ -48,7 +66,7 @@
       .then(function (response) {
         return response.json().then(function (body) {
           status.textContent = response.ok
-            ? "Saved. You can change it again today."
+            ? "Saved. You can change it again today." + describeChanges(body)
             : describe(body);
         });
       })
@@ -62,6 +80,15 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.patient-log").forEach(function (form) {
+      form.querySelectorAll("fieldset[data-item] input").forEach(function (input) {
+        input.addEventListener("input", function () { input.dataset.touched = "1"; });
+      });
+      form.querySelectorAll("input[name=pain_all]").forEach(function (radio) {
+        radio.addEventListener("change", function () { spread(form, "pain_during", radio.value); });
+      });
+      form.querySelectorAll("input[name=difficulty_all]").forEach(function (radio) {
+        radio.addEventListener("change", function () { spread(form, "difficulty", radio.value); });
+      });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         send(form);

@@ -1,13 +1,15 @@
 """The patient home page: today's drills with dose, how-to details and the week, phone first."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 
-from programs.models import ProgramStatus
+from programs.models import CheckIn, ProgramChange, ProgramStatus, SessionItemLog, SessionLog
 from programs.progress import RED_FLAGS
 from programs.selectors import RED_FLAG_QUESTIONS
 from tests.programs.test_me_api import make_program
@@ -54,16 +56,74 @@ def test_the_log_form_is_prefilled_with_the_targets_and_labelled(client, world):
         assert f'<label for="difficulty-{item.pk}">' in html
 
 
-def test_the_check_in_asks_every_red_flag_question(client, world):
-    make_program(world.home, items=1)
+def log_yesterday(program, pain=1):
+    day = timezone.localdate(timezone=program.clinic.tz) - timedelta(days=1)
+    session = SessionLog.objects.create(patient=program.patient, program=program, date=day)
+    for item in program.items.all():
+        SessionItemLog.objects.create(
+            session=session, program_item=item, completed_sets=item.sets, pain_during=pain,
+            difficulty=5,
+        )  # fmt: skip
+    return day
+
+
+def test_the_morning_after_a_session_the_check_in_comes_first(client, world):
+    program = make_program(world.home, items=1)
     client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert "patient-checkin" not in html  # nothing to check in about yet
+    log_yesterday(program)
     html = client.get("/").content.decode()
     assert set(RED_FLAG_QUESTIONS) == set(RED_FLAGS)
     assert "js/patient_checkin.js" in html
     assert 'data-endpoint="/api/v1/me/checkins/"' in html
+    assert "how do you feel after yesterday's session?" in html
+    assert html.index("patient-checkin") < html.index("patient-log")
+    for code in RED_FLAGS:
+        assert f'<label class="patient-flag" for="checkin-flag-{code}">' in html
+    assert '<label for="checkin-pain">' in html and '<label for="checkin-soreness">' in html
+    CheckIn.objects.create(
+        patient=program.patient, program=program, date=timezone.localdate(), pain_next_morning=0,
+        soreness_hours=0,
+    )  # fmt: skip
+    assert "patient-checkin" not in client.get("/").content.decode()
+
+
+def test_something_is_wrong_asks_every_red_flag_question(client, world):
+    make_program(world.home, items=1)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert 'data-endpoint="/api/v1/me/red-flags/"' in html and "js/patient_red_flags.js" in html
     for code in RED_FLAGS:
         assert f'<label class="patient-flag" for="flag-{code}">' in html
-    assert '<label for="checkin-pain">' in html and '<label for="checkin-soreness">' in html
+
+
+def test_the_usual_log_is_two_one_tap_answers_and_save(client, world):
+    make_program(world.home, items=2)
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    for value in range(11):
+        assert f'id="pain-all-{value}" type="radio" name="pain_all" value="{value}"' in html
+    assert 'id="pain-all-0" type="radio" name="pain_all" value="0" checked' in html
+    for label in ("Easy", "OK", "Hard", "Too hard"):
+        assert f"> {label}</label>" in html
+    assert "Not everything done, or one drill felt different?" in html
+
+
+def test_progress_charts_and_what_changed(client, world):
+    program = make_program(world.home, items=1)
+    log_yesterday(program, pain=3)
+    ProgramChange.objects.create(
+        program=program, version=1, source="progression", action="progressed",
+        reason="Heel raises: 3 × 12 now, because the last two sessions were pain-free.",
+    )  # fmt: skip
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert "What changed in your program" in html
+    assert "3 × 12 now, because the last two sessions were pain-free." in html
+    assert "data-progress-chart=" in html and "js/patient_progress.js" in html
+    assert "Sessions per week (plan: 7 a week)" in html
+    assert "latest: 3.0/10" in html
 
 
 def test_without_a_program_the_page_says_so(client, world):
@@ -79,7 +139,7 @@ def test_a_paused_program_tells_the_patient_to_contact_the_clinic(client, world)
     html = client.get("/").content.decode()
     assert 'role="alert"' in html and "contact the clinic" in html
     assert "patient-log" not in html  # nothing to log on a paused program
-    assert "patient-checkin" not in html
+    assert "patient-checkin" not in html and "patient-red-flags" not in html
 
 
 def test_patient_b_does_not_see_patient_a_program(client, world):
@@ -123,14 +183,23 @@ def test_on_a_360px_phone_the_page_fits_and_a_session_is_logged(open_page):
     assert width <= 360, f"the page scrolls sideways: {width}px"
     check_page(page, "patient-home-360")
     first = program.items.first()
-    page.locator(f"#pain-{first.pk}").fill("3")
+    # The usual case in three taps: pain 2, "Hard", save.
+    page.get_by_text("2", exact=True).click()
+    page.get_by_text("Hard", exact=True).click()
     page.get_by_role("button", name="Save today's session").click()
     page.get_by_text("Saved.").wait_for()
-    assert SessionItemLog.objects.filter(session__program=program).count() == 3
-    assert SessionItemLog.objects.get(program_item=first).pain_during == 3
+    logs = SessionItemLog.objects.filter(session__program=program)
+    assert logs.count() == 3
+    assert {(log.pain_during, log.difficulty, log.completed_sets) for log in logs} == {(2, 7, 3)}
+    # One drill different: open the details and change it; the others keep the quick answers.
+    page.get_by_text("Not everything done, or one drill felt different?").click()
+    page.locator(f"#pain-{first.pk}").fill("4")
+    page.get_by_role("button", name="Save today's session").click()
+    page.get_by_text("Saved.").wait_for()
+    assert SessionItemLog.objects.get(program_item=first).pain_during == 4
     # "Something is wrong": a red-flag answer pauses the program and the page says so.
     page.locator("#flag-calf_swelling").check()
-    page.get_by_role("button", name="Send check-in").click()
+    page.get_by_role("button", name="Stop my program and tell the clinic").click()
     page.get_by_role("alert").filter(has_text="contact the clinic").wait_for()
     program.refresh_from_db()
     assert program.status == ProgramStatus.PAUSED

@@ -1,0 +1,28 @@
+"""Celery tasks of programs: thin wrappers around the progression service."""
+
+import logging
+
+from celery import shared_task
+
+from . import progression
+from .models import Program, ProgramStatus
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def evaluate_programs() -> dict[str, int]:
+    """Run the engine on every published program; one program's failure does not stop the
+    others (it is logged with the program id only, never patient data)."""
+    counts = {"evaluated": 0, "changed": 0, "failed": 0}
+    ids = Program.objects.filter(status=ProgramStatus.PUBLISHED).values_list("pk", flat=True)
+    for program in Program.objects.filter(pk__in=list(ids)).select_related("clinic"):
+        try:
+            result = progression.program_evaluate(program=program)
+        except Exception:
+            counts["failed"] += 1
+            logger.exception("Progression failed for program %s", program.pk)
+            continue
+        counts["evaluated"] += 1
+        counts["changed"] += bool(result.changes)
+    return counts
