@@ -660,7 +660,9 @@ def change_accept(*, user, change: ProgramChange) -> ProgramChange:
 def change_undo(*, user, change: ProgramChange, reason: str = "") -> Program:
     """Put the drill back to its dose before the automatic change, in a new version."""
     change = _pending(change)
-    before = change.detail["before"]
+    before = change.detail.get("before")
+    if not before:
+        raise ValidationError({"change": ["This change has no earlier dose to go back to."]})
     program, item = _current_item(change)
     values = {
         "drill_slug": before["drill"],

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from clinic.booking.services import manage_token
 from clinic.magic_links import make_token
 from clinic.notifications.services import unsubscribe_token
-from programs.models import Drill
+from programs.models import Drill, ProgramChange
 from programs.services import program_build_from_screen
 from tests.assessments.conftest import make_screen
 from tests.factories import AppointmentTypeFactory, World, appointment, working_week
@@ -52,6 +52,7 @@ class Ctx:
     program: object
     item: object
     drill: object
+    change: object
 
     @property
     def home(self):
@@ -126,6 +127,11 @@ MATRIX: dict[str, Route] = {
     ),
     "api/v1/me/checkins/": Route(
         lambda c: "/api/v1/me/checkins/",
+        api(roles=PATIENTS, other=None, ok=400),
+        method="post",
+    ),
+    "api/v1/me/red-flags/": Route(
+        lambda c: "/api/v1/me/red-flags/",
         api(roles=PATIENTS, other=None, ok=400),
         method="post",
     ),
@@ -256,6 +262,31 @@ MATRIX: dict[str, Route] = {
         staff_gets(page(roles=CLINICAL, other=404), 302),  # back to the draft, with a message
         method="post",
     ),
+    # Progression review: the worklist is the clinic's own; a change or program of ours is 404
+    # to the other clinic. POSTs come back to the worklist with a message.
+    "worklist/": Route(lambda c: "/worklist/", page(roles=CLINICAL)),
+    "programs/changes/<int:pk>/accept/": Route(
+        lambda c: f"/programs/changes/{c.change.pk}/accept/",
+        staff_gets(page(roles=CLINICAL, other=404), 302),
+        method="post",
+    ),
+    "programs/changes/<int:pk>/undo/": Route(
+        lambda c: f"/programs/changes/{c.change.pk}/undo/",
+        staff_gets(page(roles=CLINICAL, other=404), 302),
+        method="post",
+    ),
+    "programs/<int:pk>/items/<int:item_pk>/override/": Route(
+        lambda c: f"/programs/{c.program.pk}/items/{c.item.pk}/override/",
+        page(roles=CLINICAL, other=404),
+    ),
+    "programs/<int:pk>/resume/": Route(
+        lambda c: f"/programs/{c.program.pk}/resume/", page(roles=CLINICAL, other=404)
+    ),
+    "programs/<int:pk>/evaluate/": Route(
+        lambda c: f"/programs/{c.program.pk}/evaluate/",
+        staff_gets(page(roles=CLINICAL, other=404), 302),
+        method="post",
+    ),
     "api/v1/^drills/$": Route(lambda c: "/api/v1/drills/", api()),
     "api/v1/^drills/(?P<pk>[^/.]+)/$": Route(lambda c: f"/api/v1/drills/{c.drill.pk}/", api()),
     "api/v1/^drills/(?P<pk>[^/.]+)/hide/$": Route(
@@ -272,6 +303,12 @@ MATRIX: dict[str, Route] = {
     ),
     "api/v1/^programs/(?P<pk>[^/.]+)/history/$": Route(
         lambda c: f"/api/v1/programs/{c.program.pk}/history/", api(roles=CLINICAL, other=404)
+    ),
+    # The matrix program is a draft: evaluating it is a 409 for those allowed.
+    "api/v1/^programs/(?P<pk>[^/.]+)/evaluate/$": Route(
+        lambda c: f"/api/v1/programs/{c.program.pk}/evaluate/",
+        api(roles=CLINICAL, other=404, ok=409),
+        method="post",
     ),
     "api/v1/^programs/(?P<pk>[^/.]+)/publish/$": Route(
         lambda c: f"/api/v1/programs/{c.program.pk}/publish/",
@@ -306,10 +343,21 @@ def ctx(world) -> Ctx:
     )
     screen = make_screen(home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
     program = program_build_from_screen(user=home.clinician, screen=screen)
+    item = program.items.first()
+    change = ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source="progression",
+        action="progressed",
+        drill=item.drill.slug,
+        detail={"lineage": str(item.lineage), "rule": "T-UP"},
+        reason="A change for the matrix.",
+    )
     return Ctx(
         world=world,
         program=program,
-        item=program.items.first(),
+        item=item,
+        change=change,
         drill=Drill.objects.filter(clinic=None).first(),
         appointment_type=kind,
         patient_token=make_token(home.patient_a.user),
