@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
 from programs import selectors as program_selectors
+from programs import worklist as program_worklist
 
 from . import selectors, services
 from .access import (
@@ -83,6 +84,9 @@ def home(request):
         context["recent_screens"] = screens_visible_to(request.user).order_by(
             "-performed_on", "-created_at"
         )[:8]
+        context["needs_you"] = program_worklist.worklist(
+            user=request.user, today=today, only_flagged=True
+        )
         return render(request, "clinic/home_clinician.html", context)
     if role == Role.FRONT_DESK:
         context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)

@@ -64,7 +64,7 @@ class SessionItemOut(serializers.Serializer):
     difficulty = serializers.IntegerField()
 
 
-class ChangeOut(serializers.Serializer):
+class EngineChangeOut(serializers.Serializer):
     drill = serializers.CharField()
     action = serializers.CharField(help_text="progressed, regressed or drill_paused")
     reason = serializers.CharField(help_text="What changed and why, in plain words.")
@@ -88,10 +88,10 @@ class EvaluationOut(serializers.Serializer):
         evaluation = self._evaluation(obj)
         return evaluation.program.status if evaluation else obj.program.status
 
-    @extend_schema_field(ChangeOut(many=True))
+    @extend_schema_field(EngineChangeOut(many=True))
     def get_changes(self, obj) -> list[dict]:
         evaluation = self._evaluation(obj)
-        return ChangeOut(evaluation.changes if evaluation else [], many=True).data
+        return EngineChangeOut(evaluation.changes if evaluation else [], many=True).data
 
 
 class SessionOut(EvaluationOut):
