@@ -302,6 +302,9 @@ class SessionItemLog(models.Model):
         return f"{self.program_item_id} in session {self.session_id}"
 
 
+MAX_RUN_KM_WEEK = 400
+
+
 class CheckIn(models.Model):
     """The next-morning check-in: pain now, how long soreness lasted, red-flag answers."""
 
@@ -313,6 +316,8 @@ class CheckIn(models.Model):
     pain_next_morning = models.PositiveSmallIntegerField()
     soreness_hours = models.PositiveSmallIntegerField()
     red_flags = models.JSONField(default=list, blank=True)
+    # Optional: km run over the 7 days before the check-in (R-LOAD-1 looks for spikes).
+    run_km_week = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -320,6 +325,11 @@ class CheckIn(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain_next_morning__lte=10), name="checkin_pain_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(run_km_week__isnull=True)
+                | Q(run_km_week__gte=0, run_km_week__lte=MAX_RUN_KM_WEEK),
+                name="checkin_run_km_range",
             ),
         ]
 

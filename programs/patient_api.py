@@ -9,7 +9,7 @@ from clinic.api import IsPatient
 
 from . import patient_services, selectors
 from .api import Conflict
-from .models import Side
+from .models import MAX_RUN_KM_WEEK, Side
 from .progress import RED_FLAGS
 from .services import ProgramConflict
 
@@ -110,6 +110,15 @@ class CheckInIn(serializers.Serializer):
     red_flags = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(RED_FLAGS)), required=False, default=list
     )
+    run_km_week = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=MAX_RUN_KM_WEEK,
+        required=False,
+        allow_null=True,
+        help_text="Optional: km run over the last 7 days (a sudden rise holds load steps).",
+    )
 
 
 class CheckInOut(EvaluationOut):
@@ -119,6 +128,7 @@ class CheckInOut(EvaluationOut):
     pain_next_morning = serializers.IntegerField()
     soreness_hours = serializers.IntegerField()
     red_flags = serializers.ListField(child=serializers.CharField())
+    run_km_week = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
 class RedFlagsIn(serializers.Serializer):
@@ -189,6 +199,7 @@ class MyCheckInsView(APIView):
             pain_next_morning=values["pain_next_morning"],
             soreness_hours=values["soreness_hours"],
             red_flags=values["red_flags"],
+            run_km_week=values.get("run_km_week"),
         )
         return Response(CheckInOut(checkin).data, status=status.HTTP_201_CREATED)
 

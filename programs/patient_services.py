@@ -92,7 +92,13 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
 
 @transaction.atomic
 def checkin_record(
-    *, program: Program, day: date, pain_next_morning: int, soreness_hours: int, red_flags=()
+    *,
+    program: Program,
+    day: date,
+    pain_next_morning: int,
+    soreness_hours: int,
+    red_flags=(),
+    run_km_week=None,
 ) -> CheckIn:
     """Store the next-morning check-in; any red-flag answer pauses the program at once and
     leaves a red flag and a history line for the clinician."""
@@ -112,6 +118,7 @@ def checkin_record(
         pain_next_morning=pain_next_morning,
         soreness_hours=soreness_hours,
         red_flags=red_flags,
+        run_km_week=run_km_week,
     )
     if red_flags:
         program = progression.program_pause_for_red_flags(

@@ -211,6 +211,20 @@ def started_on(program: Program) -> date:
     return timezone.localdate(when, timezone=program.clinic.tz)
 
 
+def weekly_run_km(*, patient_id: int, today: date, weeks: int = 4) -> tuple[float, ...]:
+    """The km the patient reported for each of the last weeks, oldest first (the latest
+    answer of each calendar week). One query."""
+    since = today - timedelta(weeks=weeks)
+    per_week: dict[date, float] = {}
+    for day, km in (
+        CheckIn.objects.filter(patient_id=patient_id, date__gte=since, run_km_week__isnull=False)
+        .order_by("date", "id")
+        .values_list("date", "run_km_week")
+    ):
+        per_week[day - timedelta(days=day.weekday())] = float(km)
+    return tuple(per_week[week] for week in sorted(per_week))
+
+
 def plyo_open_sides(program: Program) -> frozenset[str]:
     """Sides where the prescription engine did not shut hops behind G-PLYO."""
     closed = {side for side, drills in (program.exclusions or {}).items() if "short_hops" in drills}
@@ -253,6 +267,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
     )
     adherence_2w = program_adherence(program, items, (log.day for log in every_log), today, 2)
     context = progress.Context(
+        weekly_run_km=weekly_run_km(patient_id=program.patient_id, today=today),
         plyo_gate_sides=plyo_open_sides(program),
         adherence_pct=adherence_2w,
         drill_names={item.drill.slug: item.drill.name for item in items},
@@ -415,6 +430,19 @@ def _review_flags(
             }
         )
     by_pk = {item.pk: item for item in items}
+    spike = next((d for d in decisions if "R-LOAD-1" in d.flags), None)
+    if spike is not None:
+        flags.append(
+            {
+                "code": "load_spike",
+                "kind": "review",
+                "rule": "R-LOAD-1",
+                "side": "",
+                "source": "progression",
+                "message": "Running rose quickly: load steps are on hold this week. "
+                + spike.reason,
+            }
+        )
     weeks = t["review.no_progress_weeks"]
     for decision in decisions:
         item = by_pk.get(decision.item_id)

@@ -33,6 +33,7 @@ FLAG_LABELS = {
     "t_stop": "T-STOP",
     "no_progress": "No progress",
     "low_adherence": "Low adherence",
+    "load_spike": "Running spike",
 }
 
 

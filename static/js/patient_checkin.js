@@ -24,6 +24,9 @@
         pain_next_morning: Number(form.elements.pain_next_morning.value),
         soreness_hours: Number(form.elements.soreness_hours.value),
         red_flags: flags,
+        run_km_week: form.elements.run_km_week && form.elements.run_km_week.value !== ""
+          ? Number(form.elements.run_km_week.value)
+          : null,
       }),
     })
       .then(function (response) {

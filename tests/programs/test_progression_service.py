@@ -10,6 +10,7 @@ from clinic.notifications.models import Kind, Notification
 from programs import progression
 from programs.models import (
     ChangeReview,
+    CheckIn,
     Drill,
     Program,
     ProgramChange,
@@ -92,13 +93,15 @@ def log(api, side, days_ago, *, pain=0, difficulty=5, sets=None):
     return response.json()
 
 
-def check_in(api, side, days_ago, *, morning=1, soreness=12, flags=()):
+def check_in(api, side, days_ago, *, morning=1, soreness=12, flags=(), km=None):
     body = {
         "date": (today(side) - timedelta(days=days_ago)).isoformat(),
         "pain_next_morning": morning,
         "soreness_hours": soreness,
         "red_flags": list(flags),
     }
+    if km is not None:
+        body["run_km_week"] = km
     response = api.post("/api/v1/me/checkins/", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -214,6 +217,36 @@ def test_example_9_balance_45_to_60_seconds(patient_api, world):
     item = current(home).items.get()
     assert (item.sets, item.hold_s) == (3, 60)
     assert body["changes"][0]["reason"].startswith(f"{item.drill.name}: 3 × 60 s now")
+
+
+@pytest.mark.parametrize(("weeks", "stepped_up"), [((20, 24, 28), False), ((20, 20, 21), True)])
+def test_example_12_running_spike_holds_load_steps_and_flags_the_clinician(
+    patient_api, world, weeks, stepped_up
+):
+    home = world.home
+    one_drill_program(home, changed_days_ago=20)
+    # Running reported at the weekly check-ins, e.g. 20 -> 24 -> 28 km (+40 % over two weeks).
+    for days_ago, km in ((15, weeks[0]), (8, weeks[1])):
+        check_in(patient_api, home, days_ago, km=km)
+    log(patient_api, home, 3, pain=1)
+    check_in(patient_api, home, 2, km=weeks[2])
+    log(patient_api, home, 2, pain=0)
+    body = check_in(patient_api, home, 1)
+    # Two good sessions, long after the last step: only a spike holds the step back.
+    assert bool(body["changes"]) is stepped_up
+    flags = [f for f in current(home).flags if f["code"] == "load_spike"]
+    if stepped_up:
+        assert flags == []
+    else:
+        assert "20 → 28 km" in flags[0]["message"] and flags[0]["rule"] == "R-LOAD-1"
+
+
+def test_run_km_out_of_range_is_a_400_naming_the_field(patient_api, world):
+    one_drill_program(world.home)
+    body = {"date": today(world.home).isoformat(), "pain_next_morning": 0, "soreness_hours": 0}
+    response = patient_api.post("/api/v1/me/checkins/", {**body, "run_km_week": -1}, format="json")
+    assert response.status_code == 400 and "run_km_week" in response.json()
+    assert not CheckIn.objects.exists()
 
 
 def test_example_11_sudden_pop_pauses_and_alerts_the_clinician(patient_api, world):
