@@ -16,6 +16,8 @@ from tests.programs.test_me_api import make_program
 
 pytestmark = pytest.mark.django_db
 
+EXPECTED_HOME_QUERIES = 11
+
 
 def no_inline_code(html: str) -> bool:
     scripts_have_src = all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
@@ -205,3 +207,25 @@ def test_on_a_360px_phone_the_page_fits_and_a_session_is_logged(open_page):
     assert program.status == ProgramStatus.PAUSED
     check_page(page, "patient-home-paused-360")
     assert problems.errors == []
+
+
+@pytest.mark.parametrize("sessions", [0, 500])
+def test_the_home_page_query_count_does_not_grow_with_logged_sessions(client, world, sessions):
+    program = make_program(world.home, items=8)
+    start = timezone.localdate(timezone=program.clinic.tz) - timedelta(days=sessions)
+    logs = SessionLog.objects.bulk_create(
+        SessionLog(patient=world.home.patient_a, program=program, date=start + timedelta(days=n))
+        for n in range(sessions)
+    )
+    item = program.items.first()
+    SessionItemLog.objects.bulk_create(
+        SessionItemLog(
+            session=log, program_item=item, completed_sets=3, pain_during=2, difficulty=5
+        )
+        for log in logs
+    )
+    client.force_login(world.home.patient_a.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    # Pinned: the same with no logs and with 500 (the progress charts read aggregates).
+    assert len(queries) == EXPECTED_HOME_QUERIES, [q["sql"][:80] for q in queries]
