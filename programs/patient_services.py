@@ -12,12 +12,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.models import Patient
+
 from . import progression
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .progress import RED_FLAGS
 from .services import ProgramConflict
 
 MAX_SORENESS_HOURS = 168
+
+
+def _lock(program: Program) -> Program:
+    """Lock the patient, then the program: the same order as publishing and the progression
+    engine, so two writers for one patient wait for each other instead of deadlocking."""
+    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    return Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
 
 
 def _today(program: Program) -> date:
@@ -37,7 +46,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
     is paused or a past day's log would be rewritten. The progression engine then runs; what it
     did is on the returned log as `evaluation` (a progression.Evaluation).
     """
-    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    program = _lock(program)
     items = list(items)
     errors: dict[str, list[str]] = {}
     _check_date(program, day, errors)
@@ -102,7 +111,7 @@ def checkin_record(
 ) -> CheckIn:
     """Store the next-morning check-in; any red-flag answer pauses the program at once and
     leaves a red flag and a history line for the clinician."""
-    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    program = _lock(program)
     red_flags = list(dict.fromkeys(red_flags))
     errors: dict[str, list[str]] = {}
     _check_date(program, day, errors)
@@ -133,7 +142,7 @@ def checkin_record(
 @transaction.atomic
 def red_flags_report(*, program: Program, red_flags: Iterable[str]) -> Program:
     """The "something is wrong" button: any answer pauses the program at once."""
-    program = Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    program = _lock(program)
     answers = list(dict.fromkeys(red_flags))
     unknown = [code for code in answers if code not in RED_FLAGS]
     if not answers:
