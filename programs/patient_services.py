@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.notifications import services as notifications
+
 from .models import (
     ChangeSource,
     CheckIn,
@@ -85,6 +87,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
         )
         for entry in items
     )
+    notifications.session_logged_notify(session=log)
     return log
 
 
@@ -111,6 +114,7 @@ def checkin_record(
         soreness_hours=soreness_hours,
         red_flags=red_flags,
     )
+    notifications.checkin_recorded_notify(checkin=checkin)
     if red_flags:
         _pause_for_red_flags(program, red_flags)
     return checkin
@@ -135,6 +139,7 @@ def _pause_for_red_flags(program: Program, answers: list[str]) -> None:
     if program.status == ProgramStatus.PUBLISHED:
         program.status = ProgramStatus.PAUSED
     program.save(update_fields=["flags", "status", "updated_at"])
+    notifications.program_paused_notify(program=program)
     ProgramChange.objects.create(
         program=program,
         version=program.version,

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -181,6 +182,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "clinic.notifications.tasks.dispatch_due",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Daily plans; both are idempotent, so a missed or doubled run changes nothing.
+    "notifications-program-reminders": {
+        "task": "clinic.notifications.tasks.program_reminders_roll",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    "notifications-rescreen-due": {
+        "task": "clinic.notifications.tasks.rescreen_due_check",
+        "schedule": crontab(hour=2, minute=40),
     },
 }
 
