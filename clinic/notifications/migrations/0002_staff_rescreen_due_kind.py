@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('booking_confirmation', 'Booking confirmation'), ('booking_changed', 'Booking changed'), ('booking_cancelled', 'Booking cancelled'), ('appointment_reminder', 'Appointment reminder'), ('program_reminder', 'Home-program reminder'), ('checkin_prompt', 'Check-in prompt'), ('progression_update', 'Progression update'), ('rescreen_due', 'Re-screen due'), ('staff_red_flag', 'Staff: red flag'), ('staff_t_stop', 'Staff: T-STOP'), ('staff_no_progress', 'Staff: no progress'), ('staff_low_adherence', 'Staff: low adherence'), ('staff_patient_booking_change', 'Staff: patient booking change'), ('staff_rescreen_due', 'Staff: re-screen due')], max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("booking_confirmation", "Booking confirmation"),
+                    ("booking_changed", "Booking changed"),
+                    ("booking_cancelled", "Booking cancelled"),
+                    ("appointment_reminder", "Appointment reminder"),
+                    ("program_reminder", "Home-program reminder"),
+                    ("checkin_prompt", "Check-in prompt"),
+                    ("progression_update", "Progression update"),
+                    ("rescreen_due", "Re-screen due"),
+                    ("staff_red_flag", "Staff: red flag"),
+                    ("staff_t_stop", "Staff: T-STOP"),
+                    ("staff_no_progress", "Staff: no progress"),
+                    ("staff_low_adherence", "Staff: low adherence"),
+                    ("staff_patient_booking_change", "Staff: patient booking change"),
+                    ("staff_rescreen_due", "Staff: re-screen due"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
