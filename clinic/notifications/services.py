@@ -490,6 +490,13 @@ def program_paused_notify(*, program) -> int:
 
 
 @transaction.atomic
+def program_resumed_notify(*, program) -> list[Notification]:
+    """Hook for programs: a program published again after a pause reminds again at once
+    (the daily roll would pick it up too, by the next day)."""
+    return program_reminders_roll_for(program=program)
+
+
+@transaction.atomic
 def session_logged_notify(*, session) -> list[Notification]:
     """Hook for session logs: that day's reminder is moot, and next morning the patient is
     asked how it went (one prompt per program and day, however often the log is edited)."""

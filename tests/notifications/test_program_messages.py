@@ -457,3 +457,32 @@ def test_a_booked_visit_means_only_the_clinician_hears_of_the_rescreen(world, cl
     # The screen has no author on record, so the clinician who published the program is told.
     assert note.recipient_user == world.home.clinician
     assert "A visit is booked" in note.payload["detail"]
+
+
+def test_a_resumed_program_reminds_again(world, clock):
+    clock(at(MONDAY, 6))
+    program = publish(world.home, days_per_week=7)
+    services.program_paused_notify(program=program)
+    assert pending() == []
+    services.program_resumed_notify(program=program)
+    assert len(pending()) == 7
+
+
+def test_the_daily_tasks_are_on_the_beat_and_run_the_services(world, clock, settings):
+    from clinic.notifications import tasks
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["notifications-program-reminders"]["task"] == tasks.program_reminders_roll.name
+    assert schedule["notifications-rescreen-due"]["task"] == tasks.rescreen_due_check.name
+    clock(at(MONDAY, 6))
+    make_screen(world.home, performed_on=MONDAY - timedelta(weeks=6))
+    program = publish(world.home, days_per_week=3)
+    Notification.objects.all().delete()
+    assert tasks.program_reminders_roll.apply().get() == {
+        "cancelled": 0,
+        "programs": 1,
+        "failed": 0,
+    }
+    assert tasks.rescreen_due_check.apply().get() == {"due": 1, "failed": 0}
+    assert len(pending()) == 3 and pending(Kind.RESCREEN_DUE)
+    assert program.status == ProgramStatus.PUBLISHED
