@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Patient
+from clinic.notifications import services as notifications
 
 from . import progression
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
@@ -95,6 +96,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
         )
         for entry in items
     )
+    notifications.session_logged_notify(session=log)
     log.evaluation = progression.program_evaluate(program=program)
     return log
 
@@ -129,6 +131,7 @@ def checkin_record(
         red_flags=red_flags,
         run_km_week=run_km_week,
     )
+    notifications.checkin_recorded_notify(checkin=checkin)
     if red_flags:
         program = progression.program_pause_for_red_flags(
             program=program, codes=red_flags, where="in a check-in"

@@ -548,7 +548,11 @@ def _write_version(
             ),
         ]
     )
-    return Program.objects.select_related("clinic", "patient").get(pk=new.pk)
+    new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
+    if new.status == ProgramStatus.PUBLISHED:
+        # Reminders follow the version in force.
+        notify.program_published_notify(program=new, replaced=[program])
+    return new
 
 
 # --- red flags ----------------------------------------------------------------------------------
@@ -579,6 +583,7 @@ def program_pause_for_red_flags(
     if program.status == ProgramStatus.PUBLISHED:
         program.status = ProgramStatus.PAUSED
     program.save(update_fields=["flags", "status", "updated_at"])
+    notify.program_paused_notify(program=program)
     ProgramChange.objects.create(
         program=program,
         version=program.version,
@@ -765,6 +770,7 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["flags", "status", "updated_at"])
     program.items.update(cleared_on=today)
+    notify.program_resumed_notify(program=program)
     ProgramChange.objects.create(
         program=program,
         version=program.version,

@@ -14,6 +14,7 @@ from assessments import findings as finding_rules
 from assessments.models import Screen
 from assessments.selectors import clinic_thresholds, screen_input
 from clinic.models import Clinic, Patient
+from clinic.notifications import services as notifications
 
 from .models import (
     ChangeSource,
@@ -347,6 +348,7 @@ def program_publish(*, user, program: Program) -> Program:
         ]
     )
     fresh.refresh_from_db()
+    notifications.program_published_notify(program=fresh, replaced=previous)
     return fresh
 
 

@@ -29,6 +29,7 @@ SUBJECTS = {
     Kind.STAFF_NO_PROGRESS: "{patient_name} is not progressing",
     Kind.STAFF_LOW_ADHERENCE: "{patient_name} is rarely doing the program",
     Kind.STAFF_PATIENT_BOOKING_CHANGE: "{patient_name} changed a booking",
+    Kind.STAFF_RESCREEN_DUE: "{patient_name} is due a re-screen",
 }
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
@@ -82,6 +83,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "old_when": local_text(payload.get("old_start"), tz),
         "day": payload.get("day", ""),
         "link": site_url(payload.get("link_path", "/")),
+        "link_label": payload.get("link_label") or "Open Groundwork",
         "stop_link": stop_link,
     }
 

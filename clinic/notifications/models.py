@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"
     STAFF_LOW_ADHERENCE = "staff_low_adherence", "Staff: low adherence"
     STAFF_PATIENT_BOOKING_CHANGE = "staff_patient_booking_change", "Staff: patient booking change"
+    STAFF_RESCREEN_DUE = "staff_rescreen_due", "Staff: re-screen due"
 
 
 STAFF_KINDS = frozenset(kind for kind in Kind if kind.value.startswith("staff_"))

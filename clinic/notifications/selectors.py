@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from clinic.access import STAFF_ROLES, scope
 
-from .models import Notification, Status
+from .models import ConsentEvent, Notification, Status
 
 LISTED_STATUSES = (Status.PENDING, Status.SENDING, Status.SENT, Status.FAILED, Status.CANCELLED)
 
@@ -34,3 +34,12 @@ def status_counts(*, user, patient=None) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in LISTED_STATUSES}
+
+
+def consent_history(*, patient, limit: int = 20) -> list[ConsentEvent]:
+    """The patient's latest consent records, newest first, with who made each change."""
+    return list(
+        ConsentEvent.objects.filter(patient=patient)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

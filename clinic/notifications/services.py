@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, Patient, User
+from clinic.models import Clinic, Patient, StaffMembership, User
 
-from . import timing
+from . import rules, timing
 from .models import (
     STAFF_KINDS,
     Channel,
@@ -322,12 +324,24 @@ def appointment_cancelled_notify(*, appointment) -> list[Notification]:
     )
 
 
+def day_key(day: date) -> datetime:
+    """The moment that names a calendar day in an idempotency key: midnight UTC, so the key
+    stays the same whatever time zone or reminder time the patient picks later."""
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
 @transaction.atomic
 def program_reminders_schedule(
-    *, patient: Patient, subject: Subject, days: Iterable[date], kind: str = Kind.PROGRAM_REMINDER
+    *,
+    patient: Patient,
+    subject: Subject,
+    days: Iterable[date],
+    kind: str = Kind.PROGRAM_REMINDER,
+    payload: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Home-program reminders (or check-in prompts) on the given days at the patient's
-    preferred local time, whatever the clocks did that night."""
+    preferred local time, whatever the clocks did that night. One row per day and channel:
+    scheduling the same day again returns the row already there."""
     preference = preference_of(patient)
     tz = patient_time_zone(patient, preference)
     at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
@@ -344,10 +358,10 @@ def program_reminders_schedule(
                     kind=kind,
                     channel=channel,
                     due_at=due,
-                    key_time=timing.local_moment(day, time(0), tz),
+                    key_time=day_key(day),
                     subject=subject,
                     patient=patient,
-                    payload={"day": day.isoformat()},
+                    payload={**(payload or {}), "day": day.isoformat()},
                 )
             )
     return created
@@ -403,6 +417,299 @@ def staff_alert_schedule(
     ]
 
 
+# Home programs ---------------------------------------------------------------------------
+
+# Messages tied to one day of a home program; they follow the patient's reminder time.
+DAILY_KINDS = (Kind.PROGRAM_REMINDER, Kind.CHECKIN_PROMPT)
+
+
+def _program_ref(program) -> str:
+    return subject_parts(program)[2]
+
+
+def _cancel(queryset, reason: str) -> int:
+    return queryset.update(
+        status=Status.CANCELLED, cancel_reason=reason[:200], updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def program_reminders_roll_for(*, program) -> list[Notification]:
+    """Reminders for the program's drill days in the coming week, at the patient's time.
+
+    Idempotent: days that already have a row keep it. Days the patient has already logged
+    and days that stopped being drill days are left without a pending reminder.
+    """
+    from programs.models import ProgramStatus, SessionLog
+    from programs.selectors import week_plan
+
+    if program.status != ProgramStatus.PUBLISHED:
+        return []
+    patient = program.patient
+    first = timezone.localdate(timezone=patient_time_zone(patient))
+    items = program.items.select_related("drill")
+    weekdays = rules.drill_weekdays(week_plan(items))
+    days = rules.drill_days(weekdays, first=first, count=rules.REMINDER_HORIZON_DAYS)
+    logged = set(
+        SessionLog.objects.filter(program=program, date__gte=first).values_list("date", flat=True)
+    )
+    days = [day for day in days if day not in logged]
+    wanted = {day.isoformat() for day in days}
+    stale = [
+        row.pk
+        for row in Notification.objects.filter(
+            subject_ref=_program_ref(program), kind=Kind.PROGRAM_REMINDER, status=Status.PENDING
+        ).only("pk", "payload")
+        if row.payload.get("day") not in wanted
+    ]
+    if stale:
+        _cancel(Notification.objects.filter(pk__in=stale), "No longer a drill day.")
+    return program_reminders_schedule(
+        patient=patient, subject=program, days=days, payload={"link_path": "/"}
+    )
+
+
+@transaction.atomic
+def program_published_notify(*, program, replaced: Iterable = ()) -> list[Notification]:
+    """Hook for programs: the versions it replaces stop reminding; the new one starts."""
+    for old in replaced:
+        notifications_cancel_for(
+            subject=old,
+            reason="The program was replaced by a new version.",
+            kinds=[Kind.PROGRAM_REMINDER],
+        )
+    return program_reminders_roll_for(program=program)
+
+
+@transaction.atomic
+def program_paused_notify(*, program) -> int:
+    """Hook for programs: a paused program sends no reminders or check-in prompts."""
+    return notifications_cancel_for(
+        subject=program, reason="The program was paused.", kinds=DAILY_KINDS
+    )
+
+
+@transaction.atomic
+def program_resumed_notify(*, program) -> list[Notification]:
+    """Hook for programs: a program published again after a pause reminds again at once
+    (the daily roll would pick it up too, by the next day)."""
+    return program_reminders_roll_for(program=program)
+
+
+@transaction.atomic
+def session_logged_notify(*, session) -> list[Notification]:
+    """Hook for session logs: that day's reminder is moot, and next morning the patient is
+    asked how it went (one prompt per program and day, however often the log is edited)."""
+    from programs.models import CheckIn
+
+    program = session.program
+    patient = program.patient
+    _cancel(
+        Notification.objects.filter(
+            subject_ref=_program_ref(program),
+            kind=Kind.PROGRAM_REMINDER,
+            status=Status.PENDING,
+            payload__day=session.date.isoformat(),
+        ),
+        "The session of that day is already logged.",
+    )
+    morning = session.date + timedelta(days=1)
+    if CheckIn.objects.filter(patient=patient, date__gte=morning).exists():
+        return []  # a late log of a day whose morning check-in is already in
+    return program_reminders_schedule(
+        patient=patient,
+        subject=program,
+        days=[morning],
+        kind=Kind.CHECKIN_PROMPT,
+        payload={"session_day": session.date.isoformat(), "link_path": "/"},
+    )
+
+
+@transaction.atomic
+def checkin_recorded_notify(*, checkin) -> int:
+    """Hook for check-ins: prompts for that morning or earlier are no longer needed."""
+    answered = checkin.date.isoformat()
+    pending = Notification.objects.filter(
+        patient_id=checkin.patient_id, kind=Kind.CHECKIN_PROMPT, status=Status.PENDING
+    ).only("pk", "payload")
+    done = [row.pk for row in pending if row.payload.get("day", "") <= answered]
+    if not done:
+        return 0
+    return _cancel(Notification.objects.filter(pk__in=done), "The check-in was already answered.")
+
+
+def _cancel_stale_program_messages() -> int:
+    """Pending reminders of programs that are no longer published (and prompts of paused
+    ones), whatever path changed their status."""
+    from programs.models import Program, ProgramStatus
+
+    program_type = ContentType.objects.get_for_model(Program)
+    ours = Notification.objects.filter(status=Status.PENDING, subject_type=program_type)
+    published = Program.objects.filter(status=ProgramStatus.PUBLISHED).values("pk")
+    paused = Program.objects.filter(status=ProgramStatus.PAUSED).values("pk")
+    return _cancel(
+        ours.filter(kind=Kind.PROGRAM_REMINDER).exclude(subject_id__in=published),
+        "The program is no longer active.",
+    ) + _cancel(
+        ours.filter(kind=Kind.CHECKIN_PROMPT, subject_id__in=paused), "The program was paused."
+    )
+
+
+def program_reminders_roll() -> dict[str, int]:
+    """The daily task: every published program gets reminders for the coming week.
+
+    Safe to run any number of times; one program that fails does not stop the others.
+    """
+    from programs.models import Program, ProgramStatus
+
+    report = {"cancelled": _cancel_stale_program_messages(), "programs": 0, "failed": 0}
+    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
+        "patient__clinic", "patient__notification_preference"
+    )
+    for program in programs.order_by("pk").iterator(chunk_size=500):
+        try:
+            program_reminders_roll_for(program=program)
+        except Exception:
+            log.exception("rolling reminders of program %s failed", program.pk)
+            report["failed"] += 1
+        else:
+            report["programs"] += 1
+    return report
+
+
+# Re-screens -------------------------------------------------------------------------------
+
+
+def _next_reminder_moment(patient: Patient, day: date) -> datetime:
+    """The patient's reminder time on `day`, or on the next day when that has passed."""
+    preference = preference_of(patient)
+    tz = patient_time_zone(patient, preference)
+    at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
+    due = timing.local_moment(day, at, tz)
+    if due <= timezone.now():
+        due = timing.local_moment(day + timedelta(days=1), at, tz)
+    return due
+
+
+def rescreen_staff(*, screen, program) -> list[User]:
+    """Who hears that a re-screen is due: the clinician who screened the patient, else the
+    one who published the program, else every active clinician of the clinic."""
+    from clinic.models import Role
+
+    clinical = (Role.CLINIC_ADMIN, Role.CLINICIAN)
+    for user in (screen.created_by, program.published_by):
+        if (
+            user is not None
+            and user.is_active
+            and StaffMembership.objects.filter(
+                user=user, clinic_id=program.clinic_id, role__in=clinical, is_active=True
+            ).exists()
+        ):
+            return [user]
+    return [
+        membership.user
+        for membership in StaffMembership.objects.filter(
+            clinic_id=program.clinic_id, role=Role.CLINICIAN, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+@transaction.atomic
+def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
+    """A re-screen is due: the patient is asked to book (unless a visit is already booked)
+    and the clinician gets a note. One of each per screen, however often the check runs."""
+    from clinic.booking.models import Appointment, AppointmentStatus
+
+    patient = program.patient
+    booked = (
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
+        )
+        .order_by("start")
+        .first()
+    )
+    key = day_key(due_on)
+    rows = []
+    if booked is None:
+        due = _next_reminder_moment(
+            patient, timezone.localdate(timezone=patient_time_zone(patient))
+        )
+        book_path = f"{reverse('booking_public')}?clinic={patient.clinic.slug}"
+        rows += [
+            notification_schedule(
+                clinic=patient.clinic,
+                kind=Kind.RESCREEN_DUE,
+                channel=channel,
+                due_at=due,
+                key_time=key,
+                subject=screen,
+                patient=patient,
+                payload={
+                    "link_path": book_path,
+                    "link_label": "Book a time",
+                    "last_screen": screen.performed_on.isoformat(),
+                    "due_on": due_on.isoformat(),
+                },
+            )
+            for channel in patient_channels(patient)
+        ]
+    detail = (
+        f"Last screen on {screen.performed_on:%d %b %Y}; a re-screen was due on {due_on:%d %b %Y}."
+    )
+    if booked is not None:
+        detail += (
+            f" A visit is booked for {booked.start.astimezone(patient.clinic.tz):%d %b %Y %H:%M}."
+        )
+    else:
+        detail += " The patient was asked to book a visit."
+    rows += staff_alert_schedule(
+        clinic=patient.clinic,
+        kind=Kind.STAFF_RESCREEN_DUE,
+        staff=rescreen_staff(screen=screen, program=program),
+        subject=screen,
+        key_time=key,
+        patient=patient,
+        payload={
+            "detail": detail,
+            "link_path": reverse("patient_detail", args=[patient.pk]),
+            "link_label": "Open the patient",
+        },
+    )
+    return rows
+
+
+def rescreen_due_check() -> dict[str, int]:
+    """The daily task: patients on a published program whose last screen is at least the
+    re-screen interval old (clinical.md 8.7) get the re-screen messages."""
+    from assessments.models import Screen
+    from programs.models import Program, ProgramStatus
+
+    report = {"due": 0, "failed": 0}
+    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
+        "clinic", "patient__clinic", "patient__notification_preference", "published_by"
+    )
+    for program in programs.order_by("pk").iterator(chunk_size=500):
+        today = timezone.localdate(timezone=patient_time_zone(program.patient))
+        screen = (
+            Screen.objects.filter(patient_id=program.patient_id, clinic_id=program.clinic_id)
+            .select_related("created_by")
+            .order_by("-performed_on", "-pk")
+            .first()
+        )
+        if screen is None or rules.rescreen_due_on(screen.performed_on) > today:
+            continue
+        try:
+            rescreen_due_notify(
+                program=program, screen=screen, due_on=rules.rescreen_due_on(screen.performed_on)
+            )
+        except Exception:
+            log.exception("re-screen messages of program %s failed", program.pk)
+            report["failed"] += 1
+        else:
+            report["due"] += 1
+    return report
+
+
 @transaction.atomic
 def channel_preference_set(
     *, patient: Patient, channel: str, enabled: bool, source: str, actor: User | None = None
@@ -445,3 +752,158 @@ def unsubscribe(*, token: str) -> ChannelPreference:
     return channel_preference_set(
         patient=patient, channel=channel, enabled=False, source=ConsentSource.UNSUBSCRIBE_LINK
     )
+
+
+# Preferences -----------------------------------------------------------------------------
+
+TIMING_FIELDS = ("reminder_time", "quiet_start", "quiet_end", "time_zone")
+
+
+def _replan_patient(patient: Patient) -> None:
+    """Put the patient's day-based messages at their (new) time and on their (new) channels.
+
+    Pending reminders and check-in prompts are cancelled and scheduled again: the rows keep
+    their idempotency keys, so the same rows come back with the new due time. Upcoming
+    appointments get reminders on any channel just turned on.
+    """
+    from clinic.booking.models import Appointment, AppointmentStatus
+    from programs.models import Program, ProgramStatus
+
+    pending = Notification.objects.filter(
+        patient=patient, kind__in=DAILY_KINDS, status=Status.PENDING
+    )
+    prompts = {
+        (row.subject_ref, row.payload.get("day"), row.payload.get("session_day"))
+        for row in pending
+        if row.kind == Kind.CHECKIN_PROMPT
+    }
+    _cancel(pending, "Rescheduled after the patient's preferences changed.")
+    program = Program.objects.filter(patient=patient, status=ProgramStatus.PUBLISHED).first()
+    if program is not None:
+        program_reminders_roll_for(program=program)
+    programs = {
+        _program_ref(p): p
+        for p in Program.objects.filter(
+            patient=patient, status__in=[ProgramStatus.PUBLISHED, ProgramStatus.SUPERSEDED]
+        )
+    }
+    for ref, day, session_day in prompts:
+        if ref in programs and day:
+            program_reminders_schedule(
+                patient=patient,
+                subject=programs[ref],
+                days=[date.fromisoformat(day)],
+                kind=Kind.CHECKIN_PROMPT,
+                payload={"session_day": session_day, "link_path": "/"},
+            )
+    upcoming = Appointment.objects.filter(
+        patient=patient, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
+    ).select_related("clinic", "clinician", "appointment_type", "patient__clinic")
+    for appointment in upcoming:
+        appointment_reminders_schedule(appointment=appointment)
+
+
+@transaction.atomic
+def channel_preferences_update(
+    *,
+    patient: Patient,
+    source: str,
+    actor: User | None = None,
+    email_enabled: bool,
+    sms_enabled: bool,
+    reminder_time: time | None,
+    quiet_start: time | None,
+    quiet_end: time | None,
+    time_zone: str,
+) -> ChannelPreference:
+    """Save every preference at once: each channel turned on or off gets a consent record,
+    and pending messages follow the new choices. Bad input stores nothing."""
+    preference, _ = ChannelPreference.objects.select_for_update().get_or_create(patient=patient)
+    errors: dict[str, list[str]] = {}
+    if sms_enabled and not preference.sms_enabled and not patient.phone:
+        errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+    if email_enabled and not preference.email_enabled and not patient.email:
+        errors["email_enabled"] = ["There is no e-mail address on file."]
+    if (quiet_start is None) != (quiet_end is None):
+        errors["quiet_end" if quiet_end is None else "quiet_start"] = [
+            "Give both the start and the end of the quiet hours, or neither."
+        ]
+    elif quiet_start is not None and quiet_start == quiet_end:
+        errors["quiet_end"] = ["The quiet hours must end at a different time than they start."]
+    if time_zone:
+        try:
+            ZoneInfo(time_zone)
+        except (ValueError, KeyError, OSError):
+            errors["time_zone"] = [f"Unknown time zone {time_zone!r}."]
+    if errors:
+        raise ValidationError(errors)
+
+    before = {name: getattr(preference, name) for name in TIMING_FIELDS}
+    turned_on = False
+    for channel, enabled in ((Channel.EMAIL, email_enabled), (Channel.SMS, sms_enabled)):
+        if preference.allows(channel) != enabled:
+            channel_preference_set(
+                patient=patient, channel=channel, enabled=enabled, source=source, actor=actor
+            )
+            turned_on = turned_on or enabled
+    preference.refresh_from_db()
+    preference.reminder_time = reminder_time
+    preference.quiet_start = quiet_start
+    preference.quiet_end = quiet_end
+    preference.time_zone = time_zone
+    preference.save(update_fields=[*TIMING_FIELDS, "updated_at"])
+    patient.notification_preference = preference
+    after = {name: getattr(preference, name) for name in TIMING_FIELDS}
+    if turned_on or after != before:
+        _replan_patient(patient)
+    return preference
+
+
+def parse_reminder_hours(text: str) -> list[float]:
+    """ "24, 2" -> [24, 2]; raises ValueError with a sentence for anything else."""
+    hours: list[float] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(f"{part!r} is not a number of hours.") from None
+        if not 0 < value <= 24 * 14:
+            raise ValueError("Each reminder must be more than 0 and at most 336 hours before.")
+        hours.append(int(value) if value.is_integer() else value)
+    if len(hours) > 4:
+        raise ValueError("At most four reminders per appointment.")
+    if len(set(hours)) != len(hours):
+        raise ValueError("The same time is listed twice.")
+    return sorted(hours, reverse=True)
+
+
+@transaction.atomic
+def clinic_reminder_hours_set(*, clinic: Clinic, hours: list[float]) -> ClinicNotificationSettings:
+    """Save the clinic's appointment reminder times and re-plan upcoming appointments:
+    reminders at times no longer wanted are cancelled, new times get reminders."""
+    from clinic.booking.models import Appointment, AppointmentStatus
+
+    clinic_settings, _ = ClinicNotificationSettings.objects.select_for_update().get_or_create(
+        clinic=clinic
+    )
+    clinic_settings.reminder_hours_before = list(hours)
+    clinic_settings.full_clean()
+    clinic_settings.save()
+    wanted = set(reminder_hours_for(clinic))
+    pending = Notification.objects.filter(
+        clinic=clinic, kind=Kind.APPOINTMENT_REMINDER, status=Status.PENDING
+    ).only("pk", "payload")
+    dropped = [row.pk for row in pending if row.payload.get("hours_before") not in wanted]
+    if dropped:
+        _cancel(
+            Notification.objects.filter(pk__in=dropped), "The clinic changed its reminder times."
+        )
+    upcoming = Appointment.objects.filter(
+        clinic=clinic, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
+    ).select_related("clinic", "clinician", "appointment_type", "patient__clinic")
+    for appointment in upcoming:
+        appointment_reminders_schedule(appointment=appointment)
+    return clinic_settings

@@ -1,16 +1,22 @@
-"""Staff pages listing messages, and the unsubscribe page linked from every patient message."""
+"""Staff pages listing messages, message preferences (the patient's own page and the staff
+page), the clinic's reminder times, and the unsubscribe page linked from every message."""
 
+from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from clinic.access import STAFF_ROLES, role_required, scope
-from clinic.models import Patient
+from clinic.access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_required, scope
+from clinic.forms import add_service_errors
+from clinic.models import Patient, Role
 
 from . import selectors, services
-from .models import Channel, Status
+from .forms import PreferenceForm, ReminderSettingsForm
+from .models import Channel, ConsentSource, Status
 
 PAGE_SIZE = 50
 
@@ -60,3 +66,83 @@ def unsubscribe(request, token: str):
         "token": token,
     }
     return render(request, "notifications/unsubscribe.html", context)
+
+
+PREFERENCE_STAFF_ROLES = (Role.CLINIC_ADMIN, Role.FRONT_DESK)
+
+
+def _preferences(request, *, patient: Patient, source: str, done: str):
+    preference = services.preference_of(patient)
+    form = PreferenceForm(request.POST or None, clinic=patient.clinic, preference=preference)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.channel_preferences_update(
+                    patient=patient, source=source, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Message preferences saved.")
+                return redirect(done)
+        status = 400
+    context = {
+        "form": form,
+        "patient": patient,
+        "staff_view": source == ConsentSource.STAFF,
+        "consents": selectors.consent_history(patient=patient),
+    }
+    return render(request, "notifications/preferences.html", context, status=status)
+
+
+@role_required(PATIENT)
+@require_http_methods(["GET", "POST"])
+def my_preferences(request):
+    """The signed-in patient's own channels, reminder time, quiet hours and time zone."""
+    return _preferences(
+        request,
+        patient=patient_of(request.user),
+        source=ConsentSource.PATIENT,
+        done="notifications:my_preferences",
+    )
+
+
+@role_required(*PREFERENCE_STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def patient_preferences(request, pk: int):
+    """Front desk or a clinic admin records a patient's choices, e.g. given on the phone."""
+    patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    return _preferences(
+        request,
+        patient=patient,
+        source=ConsentSource.STAFF,
+        done=reverse("notifications:patient_preferences", args=[patient.pk]),
+    )
+
+
+@role_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    """The clinic admin's appointment reminder times."""
+    clinic = membership_of(request.user).clinic
+    current = services.reminder_hours_for(clinic)
+    form = ReminderSettingsForm(
+        request.POST or None,
+        initial={"reminder_hours": ", ".join(f"{h:g}" for h in current)},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.clinic_reminder_hours_set(
+                clinic=clinic, hours=form.cleaned_data["reminder_hours"]
+            )
+            messages.success(request, "Reminder times saved; upcoming appointments follow them.")
+            return redirect("notifications:settings")
+        status = 400
+    return render(
+        request,
+        "notifications/reminder_settings.html",
+        {"form": form, "hours": current},
+        status=status,
+    )

@@ -50,3 +50,65 @@ def test_every_patient_kind_has_a_short_text_without_health_detail(world, kind):
     assert len(message.text) < 320
     for word in ("knee", "pain", "consult", "Sam Lee"):
         assert word not in message.text
+
+
+DAY_KINDS = (Kind.PROGRAM_REMINDER, Kind.CHECKIN_PROMPT, Kind.RESCREEN_DUE)
+
+
+def day_row(world, kind: str, channel: str) -> Notification:
+    return Notification(
+        pk=2,
+        clinic=world.home.clinic,
+        patient=world.home.patient_a,
+        channel=channel,
+        kind=kind,
+        subject_ref="programs.program:7",
+        subject_id=7,
+        due_at=timezone.now(),
+        created_at=timezone.now(),
+        payload={
+            "day": "2027-05-04",
+            "session_day": "2027-05-03",
+            "link_path": "/book/?clinic=home" if kind == Kind.RESCREEN_DUE else "/",
+            "link_label": "Book a time" if kind == Kind.RESCREEN_DUE else "",
+            "detail": "Calf raises hurt at 7 out of 10.",
+            "drill": "Eccentric heel drop",
+        },
+    )
+
+
+@pytest.mark.parametrize("kind", DAY_KINDS)
+def test_program_and_rescreen_e_mails_have_both_parts_the_clinic_and_a_way_out(
+    world, kind, settings
+):
+    settings.SITE_URL = "https://groundwork.example"
+    message = content.message_for(day_row(world, kind, Channel.EMAIL))
+    stop = "https://groundwork.example/notifications/unsubscribe/"
+    assert message.text and message.html
+    assert message.subject == f"{content.SUBJECTS[kind]} - Home Clinic"
+    for part in (message.text, message.html):
+        assert "Home Clinic" in part and stop in part and "Hello Ada" in part
+    assert message.headers["List-Unsubscribe"].startswith(f"<{stop}")
+    link = "https://groundwork.example/" + (
+        "book/?clinic=home" if kind == Kind.RESCREEN_DUE else ""
+    )
+    assert f"{link}\n" in message.text and f'href="{link}"' in message.html
+    assert not message.attachments
+
+
+@pytest.mark.parametrize("kind", DAY_KINDS)
+def test_program_and_rescreen_texts_name_no_drill_pain_or_detail(world, kind):
+    message = content.message_for(day_row(world, kind, Channel.SMS))
+    assert message.text.startswith("Home Clinic: ") and "Stop texts: " in message.text
+    for word in ("Calf", "pain", "heel", "7 out of 10", "exercise", "drill"):
+        assert word.lower() not in message.text.lower()
+
+
+def test_the_staff_rescreen_note_names_the_patient_and_has_no_unsubscribe_link(world):
+    row = day_row(world, Kind.STAFF_RESCREEN_DUE, Channel.EMAIL)
+    row.recipient_user = world.home.clinician
+    row.payload = {"detail": "Last screen on 01 Apr 2027.", "link_path": "/patients/1/"}
+    message = content.message_for(row)
+    assert message.subject == "Ada Home is due a re-screen - Home Clinic"
+    assert "Last screen on 01 Apr 2027." in message.text and "Home Clinic" in message.html
+    assert "unsubscribe" not in message.text and "You get this because you work at" in message.text

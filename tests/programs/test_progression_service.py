@@ -401,3 +401,25 @@ def test_low_adherence_is_flagged_for_review_once_a_week(world):
     assert result.changes == []
     progression.program_evaluate(program=program)
     assert Notification.objects.filter(kind=Kind.STAFF_LOW_ADHERENCE).count() == 1
+
+
+def test_reminders_follow_the_version_the_engine_writes(patient_api, world):
+    from clinic.notifications.models import Status
+    from clinic.notifications.services import subject_parts
+
+    home = world.home
+    first = one_drill_program(home)
+    from clinic.notifications.services import program_published_notify
+
+    program_published_notify(program=first)
+    old_ref = subject_parts(first)[2]
+    assert Notification.objects.filter(subject_ref=old_ref, status=Status.PENDING).exists()
+    log(patient_api, home, 6, pain=1)
+    check_in(patient_api, home, 5)
+    log(patient_api, home, 3, pain=1)
+    check_in(patient_api, home, 2)
+    new = current(home)
+    assert new.version == 2
+    reminders = Notification.objects.filter(kind=Kind.PROGRAM_REMINDER)
+    assert not reminders.filter(subject_ref=old_ref, status=Status.PENDING).exists()
+    assert reminders.filter(subject_ref=subject_parts(new)[2], status=Status.PENDING).exists()

@@ -320,6 +320,15 @@ MATRIX: dict[str, Route] = {
     "notifications/patients/<int:pk>/": Route(
         lambda c: f"/notifications/patients/{patient(c)}/", page(other=404)
     ),
+    # Message settings: the patient's own page; front desk and admins record a patient's choices
+    "notifications/preferences/": Route(
+        lambda c: "/notifications/preferences/", page(roles=PATIENTS, other=None)
+    ),
+    "notifications/patients/<int:pk>/preferences/": Route(
+        lambda c: f"/notifications/patients/{patient(c)}/preferences/",
+        page(roles=("frontdesk", "admin"), other=404),
+    ),
+    "notifications/settings/": Route(lambda c: "/notifications/settings/", page(roles=ADMIN)),
     "notifications/unsubscribe/<str:token>/": Route(
         lambda c: f"/notifications/unsubscribe/{c.unsubscribe_token}/", public(200)
     ),

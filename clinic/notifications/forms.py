@@ -1,0 +1,78 @@
+"""Forms of the notification pages: a patient's message preferences, a clinic's reminder times."""
+
+import zoneinfo
+
+from django import forms
+
+from clinic.models import Clinic
+
+from . import services
+from .models import ChannelPreference
+
+SKIPPED_ZONE_PREFIXES = ("Etc/", "SystemV/", "posix/", "right/")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def time_zone_choices(clinic: Clinic, current: str) -> list[tuple[str, str]]:
+    zones = sorted(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if "/" in zone and not zone.startswith(SKIPPED_ZONE_PREFIXES)
+    )
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [("", f"The clinic's time zone ({clinic.time_zone})"), *((z, z) for z in zones)]
+
+
+class PreferenceForm(forms.Form):
+    email_enabled = forms.BooleanField(required=False, label="E-mail messages")
+    sms_enabled = forms.BooleanField(required=False, label="Text messages (SMS)")
+    reminder_time = forms.TimeField(
+        required=False,
+        widget=TimeInput(),
+        label="Time for home-exercise reminders and the morning check-in",
+        help_text="Blank: 07:30.",
+    )
+    quiet_start = forms.TimeField(
+        required=False, widget=TimeInput(), label="Quiet hours start", help_text="e.g. 21:00"
+    )
+    quiet_end = forms.TimeField(
+        required=False, widget=TimeInput(), label="Quiet hours end", help_text="e.g. 07:00"
+    )
+    time_zone = forms.ChoiceField(required=False, label="Time zone")
+
+    def __init__(self, *args, clinic: Clinic, preference: ChannelPreference, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "email_enabled": preference.email_enabled,
+                "sms_enabled": preference.sms_enabled,
+                "reminder_time": preference.reminder_time,
+                "quiet_start": preference.quiet_start,
+                "quiet_end": preference.quiet_end,
+                "time_zone": preference.time_zone,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(clinic, preference.time_zone)
+
+
+class ReminderSettingsForm(forms.Form):
+    reminder_hours = forms.CharField(
+        required=False,
+        max_length=60,
+        label="Appointment reminders, hours before the visit",
+        help_text="Separate with commas, e.g. 24, 2. Blank: 24 and 2 hours before.",
+    )
+
+    def clean_reminder_hours(self) -> list[float]:
+        try:
+            return services.parse_reminder_hours(self.cleaned_data["reminder_hours"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
