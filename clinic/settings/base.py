@@ -34,11 +34,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "pghistory",
     "clinic",
     "clinic.booking",
     "clinic.notifications",
     "assessments",
     "programs",
+    "clinic.audit",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
+    "clinic.audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -251,6 +255,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Audit trail (clinic/audit): pghistory's triggers are installed by `migrate` itself on
+# PostgreSQL (and skipped on SQLite), so no other app carries trigger migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
