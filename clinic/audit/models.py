@@ -25,9 +25,7 @@ from clinic.booking.models import Appointment
 from clinic.models import Clinic, Patient
 from programs.models import CheckIn, Program, ProgramItem, SessionItemLog, SessionLog
 
-APPEND_ONLY = pgtrigger.Protect(
-    name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
-)
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
 def _event_model(tracked, name: str, verbose: str):
