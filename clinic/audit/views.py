@@ -52,14 +52,22 @@ def _names(rows) -> tuple[dict, dict]:
     )
 
 
-class _Count:
-    """Lets Django's Paginator number the pages of the merged trail."""
+class _Trail:
+    """The merged trail as a lazy sequence, so Django's Paginator can page through it."""
 
-    def __init__(self, total: int):
-        self.total = total
+    def __init__(self, clinic_id: int, flt: selectors.TrailFilter):
+        self.clinic_id, self.flt = clinic_id, flt
 
-    def count(self):
-        return self.total
+    def count(self) -> int:
+        return selectors.trail_count(clinic_id=self.clinic_id, flt=self.flt)
+
+    def __getitem__(self, window: slice):
+        return selectors.trail_page(
+            clinic_id=self.clinic_id,
+            flt=self.flt,
+            offset=window.start,
+            limit=window.stop - window.start,
+        )
 
 
 @role_required(Role.CLINIC_ADMIN)
@@ -67,14 +75,9 @@ class _Count:
 def trail(request):
     clinic = membership_of(request.user).clinic
     form, flt = _filter(request, clinic)
-    paginator = Paginator(_Count(selectors.trail_count(clinic_id=clinic.pk, flt=flt)), PAGE_SIZE)
+    paginator = Paginator(_Trail(clinic.pk, flt), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.trail_page(
-        clinic_id=clinic.pk,
-        flt=flt,
-        offset=page.start_index() - 1 if page.paginator.count else 0,
-        limit=PAGE_SIZE,
-    )
+    rows = list(page.object_list)
     users, patients = _names(rows)
     query = request.GET.copy()
     query.pop("page", None)
