@@ -210,9 +210,12 @@ def test_audit_rows_cannot_be_updated_or_deleted(world, model):
     table = model._meta.db_table
     pk = model._meta.pk.column
     for sql in (f'UPDATE "{table}" SET "{pk}" = "{pk}"', f'DELETE FROM "{table}"'):
-        with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="Cannot update or delete"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     with pytest.raises(DatabaseError), transaction.atomic():
         model.objects.filter(pk=row.pk).delete()
     assert model.objects.filter(pk=row.pk).exists()
