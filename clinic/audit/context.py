@@ -3,6 +3,11 @@
 pghistory prefixes each write statement with `set_config(...)`, which only PostgreSQL knows;
 on SQLite (the default for `make run` and `make test`) there are no triggers to read it, so
 every helper here does nothing there.
+
+The values pghistory sets are local to the database transaction. Outside `atomic()` (the
+normal case for requests) each statement is its own transaction; a write made after a context
+ended but inside the same outer transaction still reads the old values, so code that needs its
+own actor or label enters its own `audit_context`.
 """
 
 from __future__ import annotations
