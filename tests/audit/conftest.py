@@ -38,6 +38,7 @@ class Record:
 
 def make_record(side, patient=None) -> Record:
     patient = patient or side.patient_a
+    hour = 10 if patient == side.patient_a else 14  # one clinician: no overlapping bookings
     screen = Screen.objects.create(
         clinic=side.clinic,
         patient=patient,
@@ -79,7 +80,7 @@ def make_record(side, patient=None) -> Record:
         clinician=side.clinician,
         kind=kind,
         day=today + timedelta(days=10),
-        hour=10,
+        hour=hour,
     )
     future.notes = "Bring the racing shoes."
     future.intake_what_hurts = "Left heel"
@@ -90,7 +91,7 @@ def make_record(side, patient=None) -> Record:
         clinician=side.clinician,
         kind=kind,
         day=today - timedelta(days=10),
-        hour=10,
+        hour=hour,
     )
     message = Notification.objects.create(
         clinic=side.clinic,
