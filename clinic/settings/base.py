@@ -268,6 +268,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none.
+    "loggers": {"pgtrigger": {"level": "WARNING"}},
 }
 
 # Patients' password-free sign-in links stay valid this long (and work once).
