@@ -41,6 +41,14 @@ class TrailRow:
     changes: list[tuple[str, object, object]] = field(default_factory=list)
     detail: str = ""
     event: object = None
+    object_type: str = ""
+
+    @property
+    def label(self) -> str:
+        """What happened, in words: "Screen 12 changed", "Program 4 viewed"."""
+        what = self.object_type if self.kind == ACCESS else self.kind
+        number = "" if self.object_id is None else f" {self.object_id}"
+        return f"{(what or 'Record').capitalize()}{number} {self.action.lower()}"
 
 
 def _ids(*querysets) -> set[int]:
@@ -209,8 +217,9 @@ def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
                     patient_id=e.patient_id,
                     actor_id=e.actor_id,
                     context={},
-                    detail=" ".join(x for x in (e.object_type, e.detail) if x),
+                    detail=e.detail,
                     event=e,
+                    object_type=e.object_type,
                 )
                 for e in events
             ]

@@ -124,6 +124,7 @@ def trail_csv(request):
     header = [
         "time_utc",
         "what",
+        "object",
         "action",
         "object_id",
         "patient_id",
@@ -142,6 +143,7 @@ def trail_csv(request):
                 [
                     r.when.isoformat(),
                     r.kind,
+                    r.object_type or r.kind,
                     r.action,
                     _value(r.object_id),
                     _value(r.patient_id),
