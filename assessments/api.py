@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from clinic.access import CLINICAL_ROLES, membership_of
 from clinic.api import role_permission
+from clinic.audit.services import access_record
 from clinic.models import Patient
 
 from . import schema, selectors, services
@@ -391,6 +392,7 @@ class ScreenViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         screen = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        access_record(user=request.user, obj=screen, detail="api")
         detail = selectors.screen_detail(screen=screen)
         return Response(screen_out(screen, detail.findings, detail))
 

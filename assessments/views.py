@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
 
@@ -141,6 +142,7 @@ def _label(key: str) -> str:
 @role_required(*CLINICAL_ROLES)
 def screen_detail(request, pk: int):
     screen = _clinical_screen(request, pk)
+    access_record(user=request.user, obj=screen)
     detail = selectors.screen_detail(screen=screen)
     history = selectors.patient_screens(user=request.user, patient=screen.patient)
     changes = {(c.measure, c.side): c for c in detail.changes}

@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("clinic.booking.urls")),
     path("", include("assessments.urls")),
     path("", include("programs.urls")),
+    path("", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("clinic.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

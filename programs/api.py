@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from assessments.models import Screen
 from clinic.access import CLINICAL_ROLES, membership_of, scope
 from clinic.api import IsClinical, IsStaff
+from clinic.audit.services import access_record
 
 from . import progression, selectors, services
 from .models import Drill, DrillCategory, Program, ProgramStatus, Side
@@ -275,6 +276,11 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             programs = programs.filter(patient_id=int(patient))
         return programs
 
+    def retrieve(self, request, *args, **kwargs):
+        program = self.get_object()
+        access_record(user=request.user, obj=program, detail="api")
+        return Response(ProgramOut(program).data)
+
     def _out(self, program: Program, code=status.HTTP_200_OK) -> Response:
         program = selectors.program_with_items(Program.objects.filter(pk=program.pk)).get()
         return Response(ProgramOut(program).data, status=code)
@@ -334,6 +340,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def history(self, request, pk=None):
         """Every version of the patient's program with what changed and why."""
         program = get_object_or_404(selectors.programs_visible_to(request.user), pk=pk)
+        access_record(user=request.user, obj=program, detail="api history")
         versions = selectors.program_versions(program=program)
         return Response(
             HistoryOut(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.audit.services import access_record
 
 from . import selectors, services
 from .models import Program, Side
@@ -98,6 +99,7 @@ def program_detail(request, pk: int):
     }
     if request.headers.get("HX-Request") and "q" in request.GET:
         return render(request, "programs/_library_results.html", context)
+    access_record(user=request.user, obj=program)
     return render(request, "programs/program_detail.html", context)
 
 
@@ -197,6 +199,7 @@ def program_publish(request, pk: int):
 @require_http_methods(["GET"])
 def program_print(request, pk: int):
     program = _program(request, pk)
+    access_record(user=request.user, obj=program, detail="print")
     items = list(program.items.all())
     return render(
         request,
@@ -213,6 +216,7 @@ def program_print(request, pk: int):
 @role_required(*CLINICAL_ROLES)
 def program_history(request, pk: int):
     program = _program(request, pk)
+    access_record(user=request.user, obj=program, detail="history")
     versions = selectors.program_versions(program=program)
     return render(
         request, "programs/program_history.html", {"program": program, "versions": versions}

@@ -35,11 +35,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "pghistory",
     "clinic",
     "clinic.booking",
     "clinic.notifications",
     "assessments",
     "programs",
+    "clinic.audit",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
+    "clinic.audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -268,6 +272,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Audit trail (clinic/audit): pghistory's triggers are installed by `migrate` itself on
+# PostgreSQL (and skipped on SQLite), so no other app carries trigger migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -277,6 +285,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none.
+    "loggers": {"pgtrigger": {"level": "WARNING"}},
 }
 
 # Patients' password-free sign-in links stay valid this long (and work once).

@@ -16,6 +16,6 @@ if not REDIS_URL:
 # Tests of two-factor turn it on themselves.
 STAFF_TWO_FACTOR_REQUIRED = False
 AXES_VERBOSE = False
-LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "axes": {"level": "WARNING"}}}
 # Tests run the sweep themselves (the same code as the task) instead of queueing a task.
 NOTIFICATIONS_SWEEP_ON_COMMIT = False

@@ -75,3 +75,22 @@ def staff_gets(expect: dict[str, int], status: int) -> dict[str, int]:
         actor: (status if actor in STAFF and code == 200 else code)
         for actor, code in expect.items()
     }
+
+
+# Audit trail, patient export and anonymisation (clinic/audit). Merged into MATRIX by
+# test_access_matrix.py. The trail is a clinic admin's page about their own clinic (the other
+# clinic's admin sees their own trail); exports are clinical; patients export their own data.
+AUDIT_ROUTES: dict[str, Route] = {
+    "audit/": Route(lambda c: "/audit/", page(roles=("admin",))),
+    "audit/export/": Route(lambda c: "/audit/export/", page(roles=("admin",))),
+    "patients/<int:pk>/export/<str:fmt>/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/export/json/",
+        page(roles=("clinician", "admin"), other=404),
+    ),
+    "patients/<int:pk>/anonymise/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/anonymise/", page(roles=("admin",), other=404)
+    ),
+    "me/export/<str:fmt>/": Route(
+        lambda c: "/me/export/csv/", page(roles=("patient_a", "patient_b"))
+    ),
+}

@@ -19,7 +19,16 @@ from programs.models import Drill, ProgramChange
 from programs.services import program_build_from_screen
 from tests.assessments.conftest import make_screen
 from tests.factories import AppointmentTypeFactory, World, appointment, working_week
-from tests.security.matrix import ACTORS, Route, api, outcome, page, public, staff_gets
+from tests.security.matrix import (
+    ACTORS,
+    AUDIT_ROUTES,
+    Route,
+    api,
+    outcome,
+    page,
+    public,
+    staff_gets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -335,6 +344,7 @@ MATRIX: dict[str, Route] = {
     "api/schema/": Route(lambda c: "/api/schema/", public(200)),
     "api/docs/": Route(lambda c: "/api/docs/", public(200)),
 }
+MATRIX.update(AUDIT_ROUTES)
 
 
 @pytest.fixture

@@ -1,0 +1,132 @@
+"""Anonymisation on request: a clinic admin confirms, identity and free text go, the login
+closes, future bookings and pending messages are cancelled, clinical numbers stay; it is
+recorded and cannot be repeated or undone."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from rest_framework.authtoken.models import Token
+
+from assessments.models import Screen
+from clinic.audit.models import AccessAction, AccessEvent
+from clinic.booking.models import Appointment, AppointmentStatus
+from clinic.models import Patient
+from clinic.notifications.models import Notification, Status
+from programs.models import CheckIn, Program, ProgramItem, SessionLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(patient) -> str:
+    return f"/patients/{patient.pk}/anonymise/"
+
+
+def test_the_confirm_page_explains_and_changes_nothing(client, world, record):
+    client.force_login(world.home.admin)
+    response = client.get(_url(world.home.patient_a))
+    assert response.status_code == 200
+    assert "cannot be undone" in response.content.decode()
+    assert Patient.objects.get(pk=world.home.patient_a.pk).first_name == "Ada"
+
+
+def test_without_the_typed_confirmation_nothing_happens(client, world, record):
+    client.force_login(world.home.admin)
+    response = client.post(_url(world.home.patient_a), {"confirm": "yes"})
+    assert response.status_code == 400
+    assert "ANONYMISE" in response.content.decode()
+    assert Patient.objects.get(pk=world.home.patient_a.pk).first_name == "Ada"
+    assert not AccessEvent.objects.filter(action=AccessAction.ANONYMISE).exists()
+
+
+def test_anonymising_replaces_identity_and_keeps_clinical_numbers(client, world, record):
+    patient = world.home.patient_a
+    login = patient.user
+    token = Token.objects.create(user=login)
+    patient_client = type(client)()
+    patient_client.force_login(login)
+    assert patient_client.get("/").status_code == 200
+    client.force_login(world.home.admin)
+
+    response = client.post(_url(patient), {"confirm": "ANONYMISE"})
+    assert response.status_code == 302
+
+    patient.refresh_from_db()
+    assert patient.first_name == "Anonymised"
+    assert patient.last_name == f"patient {patient.pk}"
+    assert (patient.email, patient.phone, patient.date_of_birth, patient.intake_notes) == (
+        "",
+        "",
+        None,
+        "",
+    )
+    assert patient.sex == "female"  # kept for the clinic's statistics
+    # The login is closed: inactive, no usable password, no token, no session.
+    login.refresh_from_db()
+    assert not login.is_active and not login.has_usable_password()
+    assert "ada" not in login.email
+    assert not Token.objects.filter(pk=token.pk).exists()
+    assert patient_client.get("/").status_code == 302
+    assert not [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(login.pk)
+    ]
+    # Future appointments are cancelled; past ones keep their status; notes are gone.
+    future = Appointment.objects.get(pk=record.future.pk)
+    past = Appointment.objects.get(pk=record.past.pk)
+    assert future.status == AppointmentStatus.CANCELLED
+    assert past.status == AppointmentStatus.BOOKED
+    assert (future.notes, future.intake_what_hurts) == ("", "")
+    # Pending messages are cancelled and lose their contents.
+    message = Notification.objects.get(pk=record.message.pk)
+    assert message.status == Status.CANCELLED and message.payload == {}
+    # Clinical numbers stay; free-text notes go.
+    screen = Screen.objects.get(pk=record.screen.pk)
+    assert str(screen.knee_to_wall_cm_left) == "7.5" and screen.notes == ""
+    assert Program.objects.get(pk=record.program.pk).notes == ""
+    assert ProgramItem.objects.filter(program=record.program).count() == len(record.items)
+    assert SessionLog.objects.filter(patient=patient).count() == 1
+    assert CheckIn.objects.get(pk=record.checkin.pk).pain_next_morning == 1
+    # Recorded in the audit trail.
+    row = AccessEvent.objects.get(action=AccessAction.ANONYMISE)
+    assert (row.actor_id, row.clinic_id, row.patient_id) == (
+        world.home.admin.pk,
+        world.home.clinic.pk,
+        patient.pk,
+    )
+    # The other patient is untouched.
+    assert Patient.objects.get(pk=world.home.patient_b.pk).first_name == "Ben"
+
+
+def test_it_cannot_be_done_twice(client, world, record):
+    client.force_login(world.home.admin)
+    assert client.post(_url(world.home.patient_a), {"confirm": "ANONYMISE"}).status_code == 302
+    again = client.post(_url(world.home.patient_a), {"confirm": "ANONYMISE"})
+    assert again.status_code == 400
+    assert client.get(_url(world.home.patient_a)).context["done"] is True
+    assert AccessEvent.objects.filter(action=AccessAction.ANONYMISE).count() == 1
+
+
+@pytest.mark.parametrize("who", ["clinician", "frontdesk"])
+def test_only_a_clinic_admin_may_anonymise(client, world, record, who):
+    client.force_login(getattr(world.home, who))
+    assert client.post(_url(world.home.patient_a), {"confirm": "ANONYMISE"}).status_code == 403
+    assert Patient.objects.get(pk=world.home.patient_a.pk).first_name == "Ada"
+
+
+def test_another_clinic_admin_gets_404(client, world, record):
+    client.force_login(world.other.admin)
+    assert client.post(_url(world.home.patient_a), {"confirm": "ANONYMISE"}).status_code == 404
+    assert Patient.objects.get(pk=world.home.patient_a.pk).first_name == "Ada"
+
+
+@pytest.mark.postgres
+def test_anonymisation_is_in_the_write_history(client, world, record):
+    from clinic.audit.models import AppointmentEvent, PatientEvent
+
+    client.force_login(world.home.admin)
+    client.post(_url(world.home.patient_a), {"confirm": "ANONYMISE"})
+    event = PatientEvent.objects.filter(pgh_obj_id=world.home.patient_a.pk).first()
+    assert event.pgh_label == "update" and event.first_name == "Anonymised"
+    assert event.pgh_context["action"] == "anonymise"
+    assert event.pgh_context["user"] == world.home.admin.pk
+    cancelled = AppointmentEvent.objects.filter(pgh_obj_id=record.future.pk).first()
+    assert cancelled.status == AppointmentStatus.CANCELLED
+    assert cancelled.pgh_context["action"] == "anonymise"
