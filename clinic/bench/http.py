@@ -75,10 +75,14 @@ class Browser:
 
 def lua_script(endpoint: Endpoint, browser: Browser | None, port: int) -> str:
     """The wrk script sending one endpoint's request with the actor's cookies."""
-    headers = browser.headers() if browser else {
-        "Host": f"{HOST}:{port}",
-        "X-Forwarded-Proto": "https",
-    }
+    headers = (
+        browser.headers()
+        if browser
+        else {
+            "Host": f"{HOST}:{port}",
+            "X-Forwarded-Proto": "https",
+        }
+    )
     lines = [f"wrk.method = {json.dumps(endpoint.method)}"]
     if endpoint.method == "POST":
         lines.append(f"wrk.body = {json.dumps(urlencode(endpoint.form, doseq=True))}")
@@ -92,9 +96,9 @@ def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
         return found
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)  # noqa: S607
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"],
+        ["apt-get", "install", "-y", "-qq", "wrk"],  # noqa: S607
         check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
@@ -109,7 +113,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
                 "-m",
@@ -144,7 +148,7 @@ class Server:
 def run_wrk(
     wrk: str, script: Path, path: str, port: int, *, seconds: float, connections: int = 8
 ) -> WrkRun:
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603
         [
             wrk,
             "-t1",

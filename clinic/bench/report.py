@@ -120,7 +120,8 @@ def _queries(row: Row) -> str:
 
 def render_markdown(rows: list[Row]) -> str:
     lines = [
-        "| endpoint | rate | p50 ms | p99 ms | SQL queries (small = large) | ratio | target | pass |",
+        "| endpoint | rate | p50 ms | p99 ms | SQL queries (small = large) | ratio | target "
+        "| pass |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:

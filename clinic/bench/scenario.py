@@ -122,7 +122,9 @@ def build_plan() -> Plan:
     endpoints = [Endpoint("bare view (ceiling)", "/bench/bare/", "anonymous", None)]
     for size in PROGRAM_SIZES:
         endpoints.append(
-            Endpoint(f"patient home, {size} items", "/", f"patient{size}", 0.15 if size == 8 else None)
+            Endpoint(
+                f"patient home, {size} items", "/", f"patient{size}", 0.15 if size == 8 else None
+            )
         )
     for size in PROGRAM_SIZES:
         endpoints.append(

@@ -31,7 +31,7 @@ from .bulk import analyze, insert, next_id
 PASSWORD = "bench-load-password"
 SLUG_PREFIX = "load-"
 EMAIL_DOMAIN = "load.example"
-# Program sizes cycle over patients, so every clinic has programs of 1, 8 and 20 items.
+# Program sizes cycle over each clinic's patients: every clinic has programs of 1, 8, 20 items.
 PROGRAM_SIZES = (1, 8, 20, 4, 6, 8, 10, 12, 8, 6)
 SCREENS_PER_PATIENT = 3
 ITEM_LOGS_PER_PROGRAM = 40
@@ -143,7 +143,11 @@ class _Loader:
             for c in range(s.clinics):
                 yield (self.desk_id[c], f"desk{c + 1:02d}@{EMAIL_DOMAIN}", f"Desk {c + 1}")
             for j in range(s.clinicians):
-                yield (self.clinician0 + j, f"clinician{j:04d}@{EMAIL_DOMAIN}", f"Dr {LAST[j % 10]} {j}")
+                yield (
+                    self.clinician0 + j,
+                    f"clinician{j:04d}@{EMAIL_DOMAIN}",
+                    f"Dr {LAST[j % 10]} {j}",
+                )
             for i in range(s.patients):
                 yield (self.patient_user0 + i, self._patient_email(i), self._patient_name(i))
 
@@ -157,7 +161,10 @@ class _Loader:
         memberships = [
             *((self.admin_id[c], c, Role.CLINIC_ADMIN, "") for c in range(s.clinics)),
             *((self.desk_id[c], c, Role.FRONT_DESK, "") for c in range(s.clinics)),
-            *((self.clinician0 + j, j % s.clinics, Role.CLINICIAN, "PT") for j in range(s.clinicians)),
+            *(
+                (self.clinician0 + j, j % s.clinics, Role.CLINICIAN, "PT")
+                for j in range(s.clinicians)
+            ),
         ]
         self._insert(
             "staff memberships",
@@ -317,7 +324,7 @@ class _Loader:
         def item_rows():
             item = self.item0
             for i in range(s.programs):
-                size = PROGRAM_SIZES[i % len(PROGRAM_SIZES)]
+                size = PROGRAM_SIZES[(i // s.clinics) % len(PROGRAM_SIZES)]
                 self.item_ids.append(range(item, item + size))
                 offset = (i * 7) % len(drills)
                 for order in range(size):
@@ -362,10 +369,7 @@ class _Loader:
             "session logs",
             SessionLog,
             ["id", "patient_id", "program_id", "date"],
-            (
-                (sid, self.patient0 + i, self.program0 + i, day)
-                for sid, i, day, _ in plan
-            ),
+            ((sid, self.patient0 + i, self.program0 + i, day) for sid, i, day, _ in plan),
         )
         rng = self.rng
         log0 = next_id(SessionItemLog)
@@ -393,7 +397,9 @@ class _Loader:
         for c in range(s.clinics):
             for t, (slug, name, minutes, buffer, public) in enumerate(TYPES):
                 self.type_id[c, t] = type0 + c * len(TYPES) + t
-                rows.append((self.type_id[c, t], self.clinic0 + c, name, slug, minutes, buffer, public))
+                rows.append(
+                    (self.type_id[c, t], self.clinic0 + c, name, slug, minutes, buffer, public)
+                )
         self._insert(
             "appointment types",
             AppointmentType,
@@ -419,7 +425,14 @@ class _Loader:
             WorkingHours,
             ["id", "clinic_id", "clinician_id", "weekday", "start_time", "end_time"],
             (
-                (hours0 + j * 5 + day, self.clinic0 + j % s.clinics, self.clinician0 + j, day, time(8), time(18))
+                (
+                    hours0 + j * 5 + day,
+                    self.clinic0 + j % s.clinics,
+                    self.clinician0 + j,
+                    day,
+                    time(8),
+                    time(18),
+                )
                 for j in range(s.clinicians)
                 for day in range(5)
             ),
@@ -428,12 +441,14 @@ class _Loader:
 
     def _appointments(self) -> None:
         """Each clinician's appointments fill SLOT_HOURS on consecutive working days, about
-        four fifths in the past: one clinician's appointments never overlap."""
+        four fifths in the past and at least a week ahead; one clinician's appointments never
+        overlap."""
         s = self.s
         per = [len(range(j, s.appointments, s.clinicians)) for j in range(s.clinicians)]
         days_needed = math.ceil(max(per) / len(SLOT_HOURS))
         monday = self.today - timedelta(days=self.today.weekday())
-        first = monday - timedelta(weeks=math.ceil(days_needed * 0.8 / 5))
+        weeks = math.ceil(days_needed / 5)
+        first = monday - timedelta(weeks=max(0, weeks - max(1, math.ceil(weeks * 0.2))))
         days = _weekdays(first, days_needed)
         patients_of = [list(range(c, s.patients, s.clinics)) for c in range(s.clinics)]
         appointment0 = next_id(Appointment)

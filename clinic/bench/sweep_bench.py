@@ -74,7 +74,7 @@ def remove_reminders(tag: str) -> None:
 
 
 def _worker() -> subprocess.Popen:
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-m",

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         }
 
     def _manage(self, url: str, *args: str, **extra) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args],
             cwd=settings.BASE_DIR,
             env=self._env(url, **extra),
@@ -113,9 +113,10 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as folder:
             small = self._plan(small_url, folder, "small")
             large = self._plan(large_url, folder, "large")
-            self.stdout.write("SQL queries per request (small / large): " + json.dumps(
-                {k: [small.queries.get(k), v] for k, v in large.queries.items()}
-            ))
+            self.stdout.write(
+                "SQL queries per request (small / large): "
+                + json.dumps({k: [small.queries.get(k), v] for k, v in large.queries.items()})
+            )
             runs = measure(
                 large,
                 env=self._env(large_url),
