@@ -59,7 +59,7 @@ class Command(BaseCommand):
         parser.add_argument("--small-scale", type=float, default=0.01)
         parser.add_argument("--large-scale", type=float, default=1.0)
         parser.add_argument("--rounds", type=int, default=2)
-        parser.add_argument("--seconds", type=float, default=4.0, help="Per wrk run.")
+        parser.add_argument("--seconds", type=int, default=4, help="Per wrk run.")
         parser.add_argument("--messages", type=int, default=10_000)
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--skip-sweep", action="store_true")
