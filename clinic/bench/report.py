@@ -88,7 +88,10 @@ class Row:
 
 def combine(name: str, pairs: list[tuple[WrkRun, WrkRun]], **extra) -> Row:
     """An endpoint's row from its rounds, each (bare run just before, endpoint run)."""
-    ratios = [run.requests_per_s / bare.requests_per_s for bare, run in pairs]
+    ratios = [
+        run.requests_per_s / bare.requests_per_s if bare.requests_per_s else 0.0
+        for bare, run in pairs
+    ]
     runs = [run for _, run in pairs]
     return Row(
         name=name,

@@ -42,12 +42,14 @@ def _check(small: dict[str, int], large: dict[str, int]) -> None:
         assert len({count for name, count in large.items() if name.startswith(page)}) == 1
 
 
+@pytest.mark.urls("clinic.bench.urls")
 @pytest.mark.django_db
 def test_query_counts_are_the_same_on_a_small_and_a_larger_data_set():
     _check(_counts(SMALL), _counts(LARGE))
 
 
 @pytest.mark.postgres
+@pytest.mark.urls("clinic.bench.urls")
 @pytest.mark.django_db
 def test_query_counts_are_the_same_on_postgresql():
     _check(_counts(SMALL), _counts(LARGE))

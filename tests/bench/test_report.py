@@ -139,3 +139,8 @@ def test_copy_text_escapes_what_postgresql_would_misread():
     assert _text(True) == "t" and _text(False) == "f"
     assert _text("a\tb\nc\\d") == "a\\tb\\nc\\\\d"
     assert json.loads(_text({"k": [1, "x"]})) == {"k": [1, "x"]}
+
+
+def test_a_round_whose_bare_run_got_nothing_counts_as_zero_not_a_crash():
+    row = combine("page", [(_run(0), _run(5)), (_run(1000), _run(100))], target=0.1)
+    assert row.rounds == [0.0, 0.1]

@@ -1,6 +1,6 @@
 """seed_load at a tiny scale: the counts of its scale, rows that belong together, valid data."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -82,7 +82,8 @@ def _check_load(sizes: Sizes) -> None:
     assert Appointment.objects.aggregate(first=Min("start"))["first"].date() < TODAY
     assert Appointment.objects.aggregate(last=Max("start"))["last"].date() >= TODAY
     # Nothing seeded is due now: the seed makes no work for a sweep.
-    assert not Notification.objects.filter(status="pending", due_at__lte="2027-01-01").exists()
+    next_year = datetime(2027, 1, 1, tzinfo=UTC)
+    assert not Notification.objects.filter(status="pending", due_at__lte=next_year).exists()
 
 
 def test_a_tiny_load_has_the_counts_and_relations_of_its_scale():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,8 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ the run
     def handle(self, *args, **o):
+        # A terminated benchmark still stops its gunicorn and worker (their `with`/`finally`).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         started = time.perf_counter()
         large_url = o["database_url"]
         small_url = _with_database(large_url, f"{_database_name(large_url)}_small")
