@@ -139,7 +139,7 @@ def build_plan() -> Plan:
         Endpoint("clinician screen detail", f"/screens/{screen.pk}/", "clinician", 0.10),
         Endpoint(
             "screen create + findings (POST)",
-            f"/patients/{patients[8].pk}/screens/new/",
+            f"/patients/{patients[20].pk}/screens/new/",
             "clinician",
             0.08,
             method="POST",
