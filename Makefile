@@ -46,9 +46,11 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
-# Engine throughput on one core (the HTTP benchmark is added by the performance work).
+# Engine throughput on one core, then the HTTP and sweep benchmark on PostgreSQL (seeds
+# gw_bench and gw_bench_small on first use; BENCH_DATABASE_URL / BENCH_REDIS_URL override).
 bench: install
 	$(MANAGE) bench_engines
+	$(MANAGE) bench_http --settings=clinic.settings.bench
 
 clean:
 	rm -rf var/broker var/static var/*.sqlite3* var/celerybeat-schedule*

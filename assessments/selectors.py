@@ -135,9 +135,13 @@ def screen_detail(*, screen: Screen) -> ScreenDetail:
     )
 
 
-def patient_screens(*, user, patient: Patient) -> list[Screen]:
-    """All of a patient's screens, oldest first, in one query (for lists and charts)."""
-    return list(screens_visible_to(user).filter(patient=patient).order_by("performed_on", "id"))
+def patient_screens(*, user, patient: Patient, limit: int | None = None) -> list[Screen]:
+    """A patient's screens, oldest first, in one query (for lists and charts); with `limit`,
+    only the latest that many, so a page does not grow with a long history."""
+    screens = screens_visible_to(user).filter(patient=patient)
+    if limit is None:
+        return list(screens.order_by("performed_on", "id"))
+    return list(reversed(screens.order_by("-performed_on", "-id")[:limit]))
 
 
 def chart_series(screens: list[Screen]) -> dict:

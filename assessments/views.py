@@ -28,6 +28,10 @@ def _clinical_patient(request, pk: int) -> Patient:
     return get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
 
 
+# The screen page charts the patient's latest screens only: a long history stays one page.
+CHART_SCREENS = 24
+
+
 def _clinical_screen(request, pk: int) -> Screen:
     return get_object_or_404(
         scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
@@ -144,7 +148,9 @@ def screen_detail(request, pk: int):
     screen = _clinical_screen(request, pk)
     access_record(user=request.user, obj=screen)
     detail = selectors.screen_detail(screen=screen)
-    history = selectors.patient_screens(user=request.user, patient=screen.patient)
+    history = selectors.patient_screens(
+        user=request.user, patient=screen.patient, limit=CHART_SCREENS
+    )
     changes = {(c.measure, c.side): c for c in detail.changes}
     rows = []
     for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):

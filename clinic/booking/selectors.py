@@ -261,12 +261,22 @@ class Calendar:
     columns: list[CalendarColumn]
 
 
-def calendar(*, clinic: Clinic, first: date, days: int, clinician_id: int | None) -> Calendar:
-    """Appointments (all statuses), time off and closures per local day; four queries."""
+def calendar(
+    *,
+    clinic: Clinic,
+    first: date,
+    days: int,
+    clinician_id: int | None,
+    max_clinicians: int | None = None,
+) -> Calendar:
+    """Appointments (all statuses), time off and closures per local day; four queries.
+    With more than `max_clinicians` and none chosen, the first clinician's only."""
     last = first + timedelta(days=days - 1)
     span_start, span_end = _day_span(clinic, first, last)
     clinicians = list(clinicians_of(clinic=clinic))
     chosen = next((c for c in clinicians if c.pk == clinician_id), None)
+    if chosen is None and max_clinicians is not None and len(clinicians) > max_clinicians:
+        chosen = clinicians[0]
     appointments = Appointment.objects.filter(
         clinic=clinic, start__gte=span_start, start__lt=span_end
     ).select_related("patient", "clinician", "appointment_type")

@@ -50,6 +50,11 @@ def _day_param(request, clinic) -> date:
     return _parse_day(request.GET.get("date", "")) or timezone.localdate(timezone=clinic.tz)
 
 
+# A large clinic's whole week grows with its staff: up to this many clinicians it is shown at
+# once, beyond that one clinician at a time (the day view still shows everyone).
+WEEK_MAX_CLINICIANS = 4
+
+
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
@@ -101,7 +106,11 @@ def calendar_week(request):
     day = _day_param(request, clinic)
     monday = day - timedelta(days=day.weekday())
     cal = selectors.calendar(
-        clinic=clinic, first=monday, days=7, clinician_id=_int_param(request, "clinician")
+        clinic=clinic,
+        first=monday,
+        days=7,
+        clinician_id=_int_param(request, "clinician"),
+        max_clinicians=WEEK_MAX_CLINICIANS,
     )
     return render(
         request,

@@ -58,3 +58,15 @@ def test_signed_in_pages_carry_no_store(client, world):
 def test_public_pages_for_anonymous_visitors_are_not_marked_private(client, db):
     response = client.get(reverse("magic_link_request"))
     assert "private" not in response.get("Cache-Control", "")
+
+
+def test_the_last_seen_time_is_saved_at_most_once_a_minute(client, world):
+    """No session write on every staff page; the idle clock still moves on."""
+    client.force_login(world.home.clinician)
+    client.get(reverse("patient_list"))
+    first = client.session[SESSION_SEEN]
+    client.get(reverse("patient_list"))
+    assert client.session[SESSION_SEEN] == first
+    age_session(client, **{SESSION_SEEN: 90})
+    client.get(reverse("patient_list"))
+    assert client.session[SESSION_SEEN] > time.time() - 5

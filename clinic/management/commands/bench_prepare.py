@@ -1,0 +1,21 @@
+"""`manage.py bench_prepare --out plan.json`: the HTTP benchmark's actors, requests and query
+counts on the database of DATABASE_URL (seeded by seed_load). `bench_http` runs it."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from clinic.bench.scenario import build_plan, count_queries
+
+
+class Command(BaseCommand):
+    help = "Prepare the HTTP benchmark on this database and count each endpoint's queries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True)
+
+    def handle(self, *args, out, **options):
+        plan = build_plan()
+        plan.queries = count_queries(plan)
+        Path(out).write_text(json.dumps(plan.as_dict(), indent=2))

@@ -1,0 +1,55 @@
+"""Every benchmarked endpoint makes as many SQL queries on a larger data set as on a small one.
+
+The same requests as `make bench` (clinic.bench.scenario), on two load data sets of different
+sizes, each seeded and rolled back inside the test. Program sizes 1, 8 and 20 are compared too.
+"""
+
+import pytest
+from django.db import transaction
+
+from clinic.bench.scenario import build_plan, count_queries
+from clinic.bench.seed import seed_load
+
+SMALL, LARGE = 0.0005, 0.002
+
+# Upper bounds, so a new query on a hot page is a decision rather than an accident.
+BUDGETS = {
+    "bare view (ceiling)": 0,
+    "patient home": 8,
+    "GET /api/v1/me/program/": 7,
+    "clinician screen detail": 10,
+    "screen create + findings (POST)": 14,
+    "program build (POST)": 15,
+    "front-desk week calendar": 9,
+    "public availability, one day and type": 9,
+}
+
+
+def _counts(scale: float) -> dict[str, int]:
+    with transaction.atomic():
+        seed_load(scale=scale)
+        counts = count_queries(build_plan())
+        transaction.set_rollback(True)
+    return counts
+
+
+def _check(small: dict[str, int], large: dict[str, int]) -> None:
+    assert small == large
+    for name, count in large.items():
+        budget = next(b for prefix, b in BUDGETS.items() if name.startswith(prefix))
+        assert count <= budget, f"{name}: {count} queries, budget {budget}"
+    for page in ("patient home", "GET /api/v1/me/program/"):
+        assert len({count for name, count in large.items() if name.startswith(page)}) == 1
+
+
+@pytest.mark.urls("clinic.bench.urls")
+@pytest.mark.django_db
+def test_query_counts_are_the_same_on_a_small_and_a_larger_data_set():
+    _check(_counts(SMALL), _counts(LARGE))
+
+
+@pytest.mark.postgres
+@pytest.mark.urls("clinic.bench.urls")
+@pytest.mark.django_db
+def test_query_counts_are_the_same_on_postgresql():
+    _check(_counts(SMALL), _counts(LARGE))
