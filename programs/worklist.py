@@ -172,11 +172,7 @@ class PatientProgress:
 def patient_progress(*, program: Program, today: date, weeks: int = 8) -> PatientProgress:
     """Sessions per week and pain over time for the patient's own charts. Three queries."""
     since = today - timedelta(weeks=weeks)
-    days = set(
-        SessionLog.objects.filter(patient_id=program.patient_id, date__gte=since).values_list(
-            "date", flat=True
-        )
-    )
+    # Every logged session has items, so the days with pain are the session days.
     pain = [
         (row["session__date"], round(row["pain"], 1))
         for row in SessionItemLog.objects.filter(
@@ -186,6 +182,7 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
         .annotate(pain=Avg("pain_during"))
         .order_by("session__date")
     ]
+    days = {day for day, _ in pain}
     changes = list(
         ProgramChange.objects.filter(
             program__patient_id=program.patient_id,

@@ -15,7 +15,9 @@ SMALL, LARGE = 0.0005, 0.002
 # Upper bounds, so a new query on a hot page is a decision rather than an accident.
 BUDGETS = {
     "bare view (ceiling)": 0,
-    "patient home": 8,
+    # Home: the program and its items, plus the progress charts, what changed and whether the
+    # morning check-in is due (three aggregate reads whatever the history).
+    "patient home": 10,
     "GET /api/v1/me/program/": 7,
     "clinician screen detail": 10,
     "screen create + findings (POST)": 14,
