@@ -85,6 +85,9 @@ def test_clinician_screens_a_runner_and_publishes_a_program(open_page):
     sign_in(page, "clinician@demo.clinic")
     page.get_by_role("link", name="Patients").first.click()
     page.get_by_label("Search patients").fill("Reyes")
+    # The list is filtered in place and the address updated once the search answered.
+    expect(page).to_have_url(re.compile(r"[?&]q=Reyes"))
+    expect(page.locator("#patient-rows tbody tr")).to_have_count(1)
     page.get_by_role("link", name="Daniel Reyes").click()
     expect(page.get_by_role("heading", name="Daniel Reyes", level=1)).to_be_visible()
     check_page(page, "journey1-01-patient")
