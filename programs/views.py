@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
 from clinic.audit.services import access_record
+from clinic.forms import add_service_errors
 
 from . import selectors, services
 from .models import Program, Side
@@ -79,10 +81,20 @@ def program_build(request, screen_pk: int):
 
 @role_required(*CLINICAL_ROLES)
 def program_detail(request, pk: int):
-    program = _program(request, pk)
+    return _detail_page(request, _program(request, pk))
+
+
+def _detail_page(request, program: Program, *, dose_form=None, item_pk=None, status=200):
+    """The draft page; a dose form that failed comes back open on its drill, as typed."""
     items = list(program.items.all())
     rows = [
-        {"item": item, "form": DoseForm(initial=_dose_initial(item), prefix=f"i{item.pk}")}
+        {
+            "item": item,
+            "form": dose_form
+            if item.pk == item_pk
+            else DoseForm(initial=_dose_initial(item), prefix=f"i{item.pk}"),
+            "open": item.pk == item_pk,
+        }
         for item in items
     ]
     search = request.GET.get("q", "").strip()[:100]
@@ -100,7 +112,7 @@ def program_detail(request, pk: int):
     if request.headers.get("HX-Request") and "q" in request.GET:
         return render(request, "programs/_library_results.html", context)
     access_record(user=request.user, obj=program)
-    return render(request, "programs/program_detail.html", context)
+    return render(request, "programs/program_detail.html", context, status=status)
 
 
 def _dose_initial(item) -> dict:
@@ -138,13 +150,24 @@ def program_item_remove(request, pk: int, item_pk: int):
 @require_POST
 def program_item_dose(request, pk: int, item_pk: int):
     program = _program(request, pk)
+    if item_pk not in {item.pk for item in program.items.all()}:
+        raise Http404("Not a drill of this program.")
     form = DoseForm(request.POST, prefix=f"i{item_pk}")
     if form.is_valid():
-        _update(request, program, items=[{"id": item_pk, **form.cleaned_data}])
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
-    return redirect("program_detail", pk=program.pk)
+        try:
+            services.program_update(
+                user=request.user, program=program, items=[{"id": item_pk, **form.cleaned_data}]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.ProgramConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("program_detail", pk=program.pk)
+        else:
+            messages.success(request, "Draft updated.")
+            return redirect("program_detail", pk=program.pk)
+    # Re-render rather than redirect, so the clinician sees what was wrong next to what they typed.
+    return _detail_page(request, program, dose_form=form, item_pk=item_pk, status=400)
 
 
 @role_required(*CLINICAL_ROLES)

@@ -1,4 +1,5 @@
-// Front-desk booking form: clicking a free time fills the start (and clinician) fields.
+// Front-desk booking and move forms: clicking a free time fills the start (and the day and
+// clinician, when the time carries them) fields.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -8,6 +9,10 @@
     }
     var time = document.getElementById("id_start_time");
     var clinician = document.getElementById("id_clinician");
+    var day = document.getElementById("id_day");
+    if (day && button.getAttribute("data-day")) {
+      day.value = button.getAttribute("data-day");
+    }
     if (time) {
       time.value = button.getAttribute("data-time");
     }

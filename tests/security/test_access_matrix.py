@@ -263,7 +263,7 @@ MATRIX: dict[str, Route] = {
     ),
     "programs/<int:pk>/items/<int:item_pk>/dose/": Route(
         lambda c: f"/programs/{c.program.pk}/items/{c.item.pk}/dose/",
-        staff_gets(page(roles=CLINICAL, other=404), 302),  # back to the draft, with a message
+        staff_gets(page(roles=CLINICAL, other=404), 400),  # the empty dose, back on the draft
         method="post",
     ),
     "programs/<int:pk>/items/<int:item_pk>/move/": Route(
