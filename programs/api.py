@@ -1,9 +1,9 @@
 """REST API of programs: the drill library, build a draft from a screen, edit, publish, history."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
 from rest_framework.response import Response
 
 from assessments.models import Screen
