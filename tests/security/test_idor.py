@@ -359,6 +359,85 @@ REFERENCES: dict[str, Reference] = {
             ],
         },
     ),
+    "POST /api/v1/appointments/ (clinician)": Reference(
+        "post",
+        lambda own: "/api/v1/appointments/",
+        "frontdesk",
+        lambda own, t: {
+            "type": own.kind.slug,
+            "start": _start(own),
+            "patient": own.side.patient_b.pk,
+            "clinician": t.side.clinician.pk,
+        },
+    ),
+    "POST /api/v1/appointments/ (type)": Reference(
+        "post",
+        lambda own: "/api/v1/appointments/",
+        "frontdesk",
+        lambda own, t: {
+            "type": t.kind.slug,
+            "start": _start(own),
+            "patient": own.side.patient_b.pk,
+        },
+    ),
+    "POST /api/v1/public/bookings/ (clinician)": Reference(
+        "post",
+        lambda own: f"/api/v1/public/bookings/?clinic={own.side.clinic.slug}",
+        "anonymous",
+        lambda own, t: {
+            "type": own.kind.slug,
+            "start": _start(own),
+            "clinician": t.side.clinician.pk,
+            "name": "Cora New",
+            "email": "cora@example.test",
+            "phone": "555-0142",
+        },
+    ),
+    "calendar/book/ (clinician)": Reference(
+        "post",
+        lambda own: "/calendar/book/",
+        "frontdesk",
+        lambda own, t: {
+            "appointment_type": own.kind.pk,
+            "clinician": t.side.clinician.pk,
+            "day": _tomorrow_10(),
+            "start_time": "14:00",
+            "patient": own.side.patient_b.pk,
+        },
+        json=False,
+        refused=(200, 400, 404),
+    ),
+    "calendar/time-off/ (clinician)": Reference(
+        "post",
+        lambda own: "/calendar/time-off/",
+        "frontdesk",
+        lambda own, t: {
+            "clinician": t.side.clinician.pk,
+            "day": _tomorrow_10(),
+            "start_time": "12:00",
+            "end_time": "13:00",
+            "reason": "Dentist",
+        },
+        json=False,
+        refused=(200, 400, 404),
+    ),
+    "settings/appointment-types/new/ (clinicians)": Reference(
+        "post",
+        lambda own: "/settings/appointment-types/new/",
+        "admin",
+        lambda own, t: {
+            "name": "Gait retraining",
+            "slug": "gait-retraining",
+            "duration_minutes": 45,
+            "buffer_minutes": 0,
+            "is_public": "on",
+            "color": "#123456",
+            "is_active": "on",
+            "clinicians": [t.side.clinician.pk],
+        },
+        json=False,
+        refused=(200, 400, 404),
+    ),
     "calendar/book/ (patient)": Reference(
         "post",
         lambda own: "/calendar/book/",
@@ -394,8 +473,12 @@ REFERENCES: dict[str, Reference] = {
 
 def _send_reference(furnished: Furnished, ref: Reference, target: Records):
     own = furnished.home
-    user = own.side.patient_a.user if ref.actor == "patient_a" else getattr(own.side, ref.actor)
-    client = client_for(user)
+    if ref.actor == "anonymous":
+        client = APIClient()
+    elif ref.actor == "patient_a":
+        client = client_for(own.side.patient_a.user)
+    else:
+        client = client_for(getattr(own.side, ref.actor))
     item = _first_item(target.draft)
     url = ref.url(own).replace("{item}", str(item))
     data = ref.data(own, target)
