@@ -271,9 +271,15 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         programs = selectors.program_with_items(selectors.programs_visible_to(self.request.user))
         patient = self.request.query_params.get("patient")
-        if patient and patient.isdigit():
+        if patient and patient.isascii() and patient.isdigit():  # "²" is a digit too
             programs = programs.filter(patient_id=int(patient))
         return programs
+
+    @extend_schema(
+        parameters=[OpenApiParameter("patient", int, description="Only this patient's programs")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def _out(self, program: Program, code=status.HTTP_200_OK) -> Response:
         program = selectors.program_with_items(Program.objects.filter(pk=program.pk)).get()
