@@ -11,6 +11,8 @@ from .models import Clinic, Patient
 
 def patient_list(*, user, search: str = "") -> QuerySet[Patient]:
     patients = scope(Patient.objects.all(), user)
+    if "\x00" in search:  # no name holds one, and PostgreSQL refuses it as a parameter
+        return patients.none()
     for word in search.split():
         patients = patients.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)

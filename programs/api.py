@@ -1,9 +1,9 @@
 """REST API of programs: the drill library, build a draft from a screen, edit, publish, history."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
 from rest_framework.response import Response
 
 from assessments.models import Screen
@@ -272,7 +272,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         programs = selectors.program_with_items(selectors.programs_visible_to(self.request.user))
         patient = self.request.query_params.get("patient")
-        if patient and patient.isdigit():
+        if patient and patient.isascii() and patient.isdigit():  # "²" is a digit too
             programs = programs.filter(patient_id=int(patient))
         return programs
 
@@ -280,6 +280,12 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         program = self.get_object()
         access_record(user=request.user, obj=program, detail="api")
         return Response(ProgramOut(program).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("patient", int, description="Only this patient's programs")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def _out(self, program: Program, code=status.HTTP_200_OK) -> Response:
         program = selectors.program_with_items(Program.objects.filter(pk=program.pk)).get()

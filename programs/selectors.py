@@ -25,6 +25,8 @@ def drills_for_clinic(
         hidden = HiddenDrill.objects.filter(clinic_id=clinic_id).values("drill_id")
         library &= ~Q(pk__in=hidden)
     drills = Drill.objects.filter(library | Q(clinic_id=clinic_id), is_active=True)
+    if "\x00" in search + category:  # no drill holds one; PostgreSQL refuses it as a parameter
+        return drills.none()
     for word in search.split():
         drills = drills.filter(
             Q(name__icontains=word) | Q(slug__icontains=word) | Q(category__icontains=word)

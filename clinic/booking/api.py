@@ -377,8 +377,20 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             user=self.request.user,
             start=start,
             end=end,
-            clinician_id=int(clinician) if clinician and clinician.isdigit() else None,
+            clinician_id=int(clinician)
+            if clinician and clinician.isascii() and clinician.isdigit()
+            else None,
         ).select_related("clinic")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (clinic time)"),
+            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (clinic time)"),
+            OpenApiParameter("clinician", int, description="Only this clinician's bookings"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def _clinician(self, clinician_id):
         if not clinician_id:

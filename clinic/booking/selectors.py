@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -57,6 +58,9 @@ def public_clinic(*, slug: str | None) -> Clinic | None:
     """The clinic a public request means: `?clinic=<slug>`, else the demo clinic, else the
     only clinic when there is just one (a single-clinic install needs no parameter)."""
     if slug:
+        # Only a valid slug can name a clinic (and PostgreSQL refuses NUL characters).
+        if not slug_re.match(slug):
+            return None
         return Clinic.objects.filter(slug=slug).first()
     default = getattr(settings, "BOOKING_DEFAULT_CLINIC", DEFAULT_PUBLIC_CLINIC)
     found = Clinic.objects.filter(slug=default).first()

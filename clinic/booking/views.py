@@ -57,7 +57,7 @@ WEEK_MAX_CLINICIANS = 4
 
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None  # "²" is a digit too
 
 
 # Front desk ----------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def appointment_new(request):
     chosen_id = request.POST.get("patient", "")
     chosen_patient = (
         scope(Patient.objects.all(), request.user).filter(pk=int(chosen_id)).first()
-        if chosen_id.isdigit()
+        if chosen_id.isascii() and chosen_id.isdigit()
         else None
     )
     if request.method == "POST" and form.is_valid():
