@@ -62,6 +62,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args, **kwargs):
+        # A new password signs the user out everywhere: other browser sessions stop matching
+        # the session hash (Django), and API tokens are deleted here.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
