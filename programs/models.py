@@ -198,6 +198,14 @@ class ProgramItem(models.Model):
     def __str__(self) -> str:
         return f"{self.drill_id} ({self.side})"
 
+    @property
+    def ladder_steps(self) -> int | None:
+        """How many rungs the drill's ladder has (None off a ladder), for the progress bar."""
+        from .ladders import LADDERS
+
+        ladder = LADDERS.get(self.ladder) if self.ladder and self.rung else None
+        return len(ladder.rungs) if ladder is not None else None
+
 
 class ChangeSource(models.TextChoices):
     ENGINE = "engine", "Prescription engine"

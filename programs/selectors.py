@@ -120,7 +120,9 @@ def patient_home(user, today) -> dict:
     progress = worklist.patient_progress(program=program, today=today)
     return {
         "program": program,
-        "today_items": [by_pk[pk] for pk in plan[today.weekday()]],
+        # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
+        "today_items": [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused],
+        "paused_items": [item for item in items if item.paused],
         "week": week,
         "red_flag_questions": list(RED_FLAG_QUESTIONS.items()),
         "progress": progress,

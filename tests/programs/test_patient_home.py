@@ -229,3 +229,17 @@ def test_the_home_page_query_count_does_not_grow_with_logged_sessions(client, wo
         assert client.get("/").status_code == 200
     # Pinned: the same with no logs and with 500 (the progress charts read aggregates).
     assert len(queries) == EXPECTED_HOME_QUERIES, [q["sql"][:80] for q in queries]
+
+
+def test_each_laddered_drill_shows_its_level_and_a_paused_drill_says_why(client, world):
+    program = make_program(world.home, items=2)
+    first, second = program.items.all()
+    first.ladder, first.rung = "L-CALF", 3
+    first.save()
+    second.paused, second.pause_reason = True, "Paused, because pain during was 8/10."
+    second.save()
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert "Level 3 of 7" in html and 'value="3" max="7"' in html
+    assert "Paused, because pain during was 8/10." in html
+    assert f'id="sets-{second.pk}"' not in html  # not in today's log
