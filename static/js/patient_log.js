@@ -1,35 +1,14 @@
-// The patient's "log today's session" form: sends the prefilled or changed values as JSON
-// to /api/v1/me/sessions/ and reports the answer in the form's status line, with what the
-// program changed because of it. The one-tap pain and difficulty answers fill every drill that
-// was not changed by hand, so the usual case is: pain, how hard, save.
+// The patient's "log today's session" form: sends the prefilled or changed values to
+// /api/v1/me/sessions/ and reports the answer, with what the program changed because of it.
+// The one-tap pain and difficulty answers fill every drill that was not changed by hand, so the
+// usual case is: pain, how hard, save.
 (function () {
   "use strict";
-
-  function csrfToken(form) {
-    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
+  var patient = window.GroundworkPatient;
 
   function numberIn(fieldset, name) {
     var input = fieldset.querySelector("input[name=" + name + "]");
     return input ? Number(input.value) : NaN;
-  }
-
-  function describe(errors) {
-    if (!errors || typeof errors !== "object") {
-      return "Something went wrong. Please try again.";
-    }
-    if (errors.detail) {
-      return String(errors.detail);
-    }
-    return "Please check: " + Object.keys(errors).join(", ") + ".";
-  }
-
-  function describeChanges(body) {
-    if (!body || !body.changes || !body.changes.length) {
-      return "";
-    }
-    return " " + body.changes.map(function (change) { return change.reason; }).join(" ");
   }
 
   function spread(form, name, value) {
@@ -42,8 +21,6 @@
   }
 
   function send(form) {
-    var status = form.querySelector(".patient-log-status");
-    var button = form.querySelector("button[type=submit]");
     var items = Array.prototype.map.call(
       form.querySelectorAll("fieldset[data-item]"),
       function (fieldset) {
@@ -55,27 +32,9 @@
         };
       }
     );
-    button.disabled = true;
-    status.textContent = "Saving…";
-    fetch(form.dataset.endpoint, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
-      body: JSON.stringify({ date: form.dataset.date, items: items }),
-    })
-      .then(function (response) {
-        return response.json().then(function (body) {
-          status.textContent = response.ok
-            ? "Saved. You can change it again today." + describeChanges(body)
-            : describe(body);
-        });
-      })
-      .catch(function () {
-        status.textContent = "Could not reach the clinic. Check your connection and try again.";
-      })
-      .finally(function () {
-        button.disabled = false;
-      });
+    patient.send(form, { date: form.dataset.date, items: items }, function (body) {
+      return "Saved. You can change it again today." + patient.changes(body);
+    }, "Saving…");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -89,10 +48,7 @@
       form.querySelectorAll("input[name=difficulty_all]").forEach(function (radio) {
         radio.addEventListener("change", function () { spread(form, "difficulty", radio.value); });
       });
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        send(form);
-      });
     });
   });
+  patient.onSubmit("form.patient-log", send);
 })();

@@ -1,0 +1,61 @@
+// Shared by the patient's forms (session log, check-in, "something is wrong?"): send a JSON body
+// to the form's data-endpoint with the CSRF token, show progress and the answer in the form's
+// status line (role=status), and hand a successful body to the caller.
+(function () {
+  "use strict";
+
+  function describe(errors) {
+    if (!errors || typeof errors !== "object") {
+      return "Something went wrong. Please try again.";
+    }
+    if (errors.detail) {
+      return String(errors.detail);
+    }
+    return "Please check: " + Object.keys(errors).join(", ") + ".";
+  }
+
+  function changes(body) {
+    if (!body || !body.changes || !body.changes.length) {
+      return "";
+    }
+    return " " + body.changes.map(function (change) { return change.reason; }).join(" ");
+  }
+
+  function send(form, body, onOk, busyText) {
+    var status = form.querySelector("[role=status]");
+    var button = form.querySelector("button[type=submit]");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    button.disabled = true;
+    status.textContent = busyText || "Sending…";
+    fetch(form.dataset.endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: JSON.stringify(body),
+    })
+      .then(function (response) {
+        return response.json().then(function (answer) {
+          status.textContent = response.ok ? onOk(answer) : describe(answer);
+        });
+      })
+      .catch(function () {
+        status.textContent = "Could not reach the clinic. Check your connection and try again.";
+      })
+      .finally(function () {
+        button.disabled = false;
+      });
+  }
+
+  function onSubmit(selector, handler) {
+    document.addEventListener("DOMContentLoaded", function () {
+      document.querySelectorAll(selector).forEach(function (form) {
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          handler(form);
+        });
+      });
+    });
+  }
+
+  window.GroundworkPatient = { send: send, changes: changes, onSubmit: onSubmit };
+})();
