@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from tests import factories as f
 
 # Browser fixtures (chromium, open_page) are shared by every app's real-browser tests.
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.smtp_support"]
 
 
 def _service_missing(marker: str) -> str | None:

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -19,29 +18,11 @@ from clinic.booking import forms as booking_forms
 from clinic.booking.models import Appointment, AppointmentStatus, BookingSource
 from clinic.models import Clinic
 from tests.browser_support import PHONE, check_page
-from tests.notifications.test_worker_smtp import Inbox, free_port
+from tests.smtp_support import Inbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "jamie.stride@example.com"
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    """Mail goes over SMTP to a server on this machine that keeps every message."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    yield inbox
-    controller.stop()
 
 
 def _messages_to(inbox: Inbox, address: str) -> list:
