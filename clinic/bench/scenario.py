@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -24,7 +24,7 @@ from assessments.models import Screen
 from clinic.models import Clinic, Role, StaffMembership, User
 from programs.models import Program, ProgramStatus
 
-from .seed import PASSWORD, SLUG_PREFIX
+from .seed import PASSWORD, SCREENS_PER_PATIENT, SLUG_PREFIX
 
 CLINIC = f"{SLUG_PREFIX}01"
 PROGRAM_SIZES = (1, 8, 20)
@@ -94,20 +94,56 @@ def _recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def _as_seeded(clinic: Clinic):
+    """Patients of `clinic` whose records are as seed_load left them: one program and the
+    seeded screens. The POST endpoints add a screen or a program version on each request, so
+    after a few runs their patients have hundreds; a page read for one of them would measure
+    that pile-up rather than a patient's page."""
+    other_program = Program.objects.filter(patient=OuterRef("patient")).exclude(pk=OuterRef("pk"))
+    extra_screens = (
+        Screen.objects.filter(patient=OuterRef("patient"))
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=SCREENS_PER_PATIENT)
+    )
+    return (
+        Program.objects.filter(clinic=clinic, status=ProgramStatus.PUBLISHED)
+        .exclude(patient__user=None)
+        .exclude(Exists(other_program))
+        .exclude(Exists(extra_screens))
+    )
+
+
+def _write_target(clinic: Clinic, taken: set[int], offset: int):
+    """A patient for a POST endpoint, never one whose pages are read: the lowest ids of the
+    clinic's patients with a screen, so every run writes to the same one."""
+    candidates = (
+        Screen.objects.filter(clinic=clinic)
+        .exclude(patient_id__in=taken)
+        .order_by("patient_id")
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )
+    ids = list(candidates[: offset + 1])
+    return ids[offset] if len(ids) > offset else None
+
+
 def build_plan() -> Plan:
     clinic = Clinic.objects.get(slug=CLINIC)
     actors: dict[str, dict] = {}
     patients = {}
+    # The write targets are fixed first (the lowest ids), the readers chosen among the others.
+    writers = [_write_target(clinic, set(), n) for n in (0, 1)]
+    taken = {pk for pk in writers if pk is not None}
     for size in PROGRAM_SIZES:
-        program = (
-            Program.objects.filter(clinic=clinic, status=ProgramStatus.PUBLISHED)
-            .exclude(patient__user=None)
+        sized = (
+            _as_seeded(clinic)
             .annotate(n=Count("items"))
             .filter(n=size)
             .select_related("patient__user")
             .order_by("pk")
-            .first()
         )
+        program = sized.exclude(patient_id__in=taken).first() or sized.first()
         patients[size] = program.patient
         actors[f"patient{size}"] = {"email": program.patient.user.email, "password": PASSWORD}
     clinician = _staff(clinic, Role.CLINICIAN)
@@ -115,6 +151,13 @@ def build_plan() -> Plan:
     for key, user in (("clinician", clinician), ("frontdesk", desk)):
         actors[key] = {"email": user.email, "password": PASSWORD, "codes": _recovery_codes(user)}
     screen = Screen.objects.filter(patient=patients[8]).order_by("-performed_on", "-pk").first()
+    # Without spare patients (a very small data set) the writes go to the readers, as before.
+    create_for = writers[0] or patients[20].pk
+    build_from = (
+        Screen.objects.filter(patient_id=writers[1]).order_by("-performed_on", "-pk").first()
+        if writers[1]
+        else screen
+    )
     today = timezone.localdate(timezone=clinic.tz)
     tomorrow = today + timedelta(days=1)
     while tomorrow.weekday() >= 5:
@@ -139,7 +182,7 @@ def build_plan() -> Plan:
         Endpoint("clinician screen detail", f"/screens/{screen.pk}/", "clinician", 0.10),
         Endpoint(
             "screen create + findings (POST)",
-            f"/patients/{patients[20].pk}/screens/new/",
+            f"/patients/{create_for}/screens/new/",
             "clinician",
             0.08,
             method="POST",
@@ -147,7 +190,7 @@ def build_plan() -> Plan:
         ),
         Endpoint(
             "program build (POST)",
-            f"/screens/{screen.pk}/program/",
+            f"/screens/{build_from.pk}/program/",
             "clinician",
             0.08,
             method="POST",
