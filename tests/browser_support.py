@@ -59,8 +59,15 @@ class PageProblems:
         self._pages_4xx: set[str] = set()
         page.on("console", self._on_console)
         page.on("pageerror", lambda e: self._other.append(str(e)))
-        page.on("requestfailed", lambda r: self._other.append(f"failed: {r.method} {r.url}"))
+        page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
+
+    def _on_request_failed(self, request) -> None:
+        # A request the browser itself cancelled because the test navigated or reloaded (the
+        # favicon of the page being left, say) is not a failure of the app; anything else is.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type != "fetch":
+            return
+        self._other.append(f"failed: {request.method} {request.url} ({request.failure})")
 
     def _on_console(self, message) -> None:
         if message.type == "error":
