@@ -41,7 +41,7 @@ def magic_link(request, token: str):
             status=400,
         )
     if request.method == "POST":
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="clinic.auth_backend.ClinicModelBackend")
         return redirect("home")
     return render(request, "clinic/magic_link_confirm.html", {"patient": user.patient_profile})
 

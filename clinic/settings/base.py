@@ -106,7 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, loading the staff membership and patient record with the user.
+    "clinic.auth_backend.ClinicModelBackend",
 ]
 # Brute-force protection: after 5 failures for one account, or from one address, sign-in is
 # refused for 15 minutes; the answer is the same whether or not the account exists.

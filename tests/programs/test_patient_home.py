@@ -16,7 +16,7 @@ from tests.programs.test_me_api import make_program
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED_HOME_QUERIES = 10
+EXPECTED_HOME_QUERIES = 8
 
 
 def no_inline_code(html: str) -> bool:
