@@ -4,8 +4,10 @@ what the engine changed, resuming a paused program, and running the engine now."
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
@@ -61,7 +63,9 @@ def _change(request, pk: int) -> ProgramChange:
 
 def _back(request):
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("worklist")
 
@@ -99,8 +103,11 @@ def item_override(request, pk: int, item_pk: int):
     program = _program(request, pk)
     item = get_object_or_404(program.items.all(), pk=item_pk)
     change = None
-    if request.GET.get("change") or request.POST.get("change"):
-        change = _change(request, int(request.GET.get("change") or request.POST.get("change")))
+    change_id = request.POST.get("change") or request.GET.get("change") or ""
+    if change_id:
+        if not change_id.isascii() or not change_id.isdigit():
+            raise Http404("No such change.")
+        change = _change(request, int(change_id))
     initial = {"sets": item.sets, "reps": item.reps, "hold_s": item.hold_s}
     form = OverrideForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -208,3 +208,36 @@ def test_the_nightly_task_evaluates_every_published_program(world):
     assert evaluate_programs() == {"evaluated": 2, "changed": 0, "failed": 0}
     assert [f["code"] for f in current(world.home).flags] == ["low_adherence"]
     assert progression.program_evaluate(program=current(world.home)).changes == []
+
+
+@pytest.mark.django_db
+def test_override_with_a_bad_change_id_is_a_404_not_an_error(client, world):
+    program = one_drill_program(world.home)
+    item = program.items.get()
+    client.force_login(world.home.clinician)
+    url = f"/programs/{program.pk}/items/{item.pk}/override/"
+    for bad in ("abc", "²", "999999"):
+        assert client.get(url, {"change": bad}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_review_actions_only_go_back_to_our_own_pages(client, patient_api, world):
+    change = progressed_change(patient_api, world)
+    client.force_login(world.home.clinician)
+    for target, expected in (
+        ("/worklist/?show=all", "/worklist/?show=all"),
+        ("https://evil.example/", "/worklist/"),
+        ("/\\evil.example/", "/worklist/"),
+    ):
+        response = client.post(f"/programs/changes/{change.pk}/accept/", {"next": target})
+        assert response.status_code == 302 and response["Location"] == expected
+
+
+def progressed_change(api, world):
+    home = world.home
+    one_drill_program(home)
+    log(api, home, 6, pain=1)
+    check_in(api, home, 5)
+    log(api, home, 3, pain=1)
+    check_in(api, home, 2)
+    return ProgramChange.objects.get(action="progressed")
