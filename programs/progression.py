@@ -92,10 +92,6 @@ class Evaluation:
     changes: list[ProgramChange] = field(default_factory=list)  # automatic dose changes
     paused_program: bool = False
 
-    @property
-    def new_version(self) -> bool:
-        return bool(self.changes)
-
 
 def today_for(program: Program) -> date:
     return timezone.localdate(timezone=program.clinic.tz)
@@ -332,7 +328,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
         )
         result.program = program
         result.changes = list(program.changes.filter(action__in=AUTOMATIC_ACTIONS))
-        _tell_about_changes(program, result.changes, decisions, today)
+        _tell_about_changes(program, result.changes, today)
     elif _merge_flags(program.flags, review_flags) != program.flags:
         program.flags = _merge_flags(program.flags, review_flags)
         program.save(update_fields=["flags", "updated_at"])
@@ -621,9 +617,7 @@ def _moment(day: date, program: Program) -> datetime:
     return datetime.combine(day, time(0), tzinfo=program.clinic.tz)
 
 
-def _tell_about_changes(
-    program: Program, changes: list[ProgramChange], decisions: list, today: date
-) -> None:
+def _tell_about_changes(program: Program, changes: list[ProgramChange], today: date) -> None:
     moved = [c for c in changes if c.action in (PROGRESSED, REGRESSED)]
     if moved:
         notify.patient_message_schedule(

@@ -24,7 +24,7 @@ from .models import (
     SessionItemLog,
     SessionLog,
 )
-from .progression import AUTOMATIC_ACTIONS, started_on
+from .progression import AUTOMATIC_ACTIONS, program_adherence
 from .selectors import week_plan
 
 WINDOW_WEEKS = 6
@@ -115,17 +115,11 @@ def worklist(*, user, today: date, only_flagged: bool = False) -> list[WorklistR
     for program in programs:
         items = list(program.items.all())
         by_lineage = {str(item.lineage): item for item in items}
-        weekdays = {day for day, ids in enumerate(week_plan(items)) if ids}
         days = logged.get(program.patient_id, set())
-        start = started_on(program)
         row = WorklistRow(
             program=program,
-            adherence_2w=adherence.adherence_pct(
-                weekdays, days, started_on=start, today=today, weeks=2
-            ),
-            adherence_6w=adherence.adherence_pct(
-                weekdays, days, started_on=start, today=today, weeks=6
-            ),
+            adherence_2w=program_adherence(program, items, days, today, 2),
+            adherence_6w=program_adherence(program, items, days, today, 6),
             pain=adherence.pain_trend(pains.get(program.patient_id, ()), today=today),
             last_session=max(days) if days else None,
             pending=[
