@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assessments.selectors import clinic_thresholds
 from assessments.thresholds import Thresholds
-from clinic.models import Patient, Role, StaffMembership
+from clinic.models import Patient
 from clinic.notifications import services as notify
 from clinic.notifications.models import Kind
 
@@ -603,14 +603,9 @@ def program_pause_for_red_flags(
 
 def responsible_staff(program: Program) -> list:
     """The clinician who published the program, or every clinician of the clinic."""
-    memberships = StaffMembership.objects.filter(
-        clinic_id=program.clinic_id, is_active=True, role__in=[Role.CLINICIAN, Role.CLINIC_ADMIN]
-    ).select_related("user")
-    members = list(memberships)
-    mine = [m.user for m in members if m.user_id == program.published_by_id]
-    if mine:
-        return mine
-    return [m.user for m in members if m.role == Role.CLINICIAN] or [m.user for m in members]
+    return notify.responsible_clinicians(
+        clinic_id=program.clinic_id, preferred=(program.published_by,)
+    )
 
 
 def _moment(day: date, program: Program) -> datetime:

@@ -591,27 +591,33 @@ def _next_reminder_moment(patient: Patient, day: date) -> datetime:
     return due
 
 
+def responsible_clinicians(*, clinic_id: int, preferred: Iterable[User | None] = ()) -> list[User]:
+    """Who hears about a patient's program: the first of `preferred` who still works at the
+    clinic as a clinician or clinic admin, else every active clinician (else its admins)."""
+    from clinic.models import Role
+
+    members = list(
+        StaffMembership.objects.filter(
+            clinic_id=clinic_id,
+            role__in=(Role.CLINIC_ADMIN, Role.CLINICIAN),
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+    )
+    present = {m.user_id for m in members}
+    for user in preferred:
+        if user is not None and user.pk in present:
+            return [user]
+    clinicians = [m.user for m in members if m.role == Role.CLINICIAN]
+    return clinicians or [m.user for m in members]
+
+
 def rescreen_staff(*, screen, program) -> list[User]:
     """Who hears that a re-screen is due: the clinician who screened the patient, else the
     one who published the program, else every active clinician of the clinic."""
-    from clinic.models import Role
-
-    clinical = (Role.CLINIC_ADMIN, Role.CLINICIAN)
-    for user in (screen.created_by, program.published_by):
-        if (
-            user is not None
-            and user.is_active
-            and StaffMembership.objects.filter(
-                user=user, clinic_id=program.clinic_id, role__in=clinical, is_active=True
-            ).exists()
-        ):
-            return [user]
-    return [
-        membership.user
-        for membership in StaffMembership.objects.filter(
-            clinic_id=program.clinic_id, role=Role.CLINICIAN, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
+    return responsible_clinicians(
+        clinic_id=program.clinic_id, preferred=(screen.created_by, program.published_by)
+    )
 
 
 @transaction.atomic
