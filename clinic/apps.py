@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from clinic.access import CLINICAL_ROLES, scope
@@ -75,10 +79,59 @@ def category_rank(category: str) -> int:
     return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
 
 
+# The items (with drills) of one program as it was at `stamp` (its updated_at), for the
+# patient's own pages. Every change to a program's items saves the program (a new updated_at),
+# and any drill change moves DRILLS_GENERATION, so a key never names stale content.
+ITEMS_KEY = "gw:program-items:{pk}:{stamp}:{drills}"
+DRILLS_GENERATION = "gw:drills-generation"
+
+
+def _items_cache_seconds() -> int:
+    return getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0)
+
+
+def drills_changed() -> None:
+    """Drill content changed: cached program items stop being used (now and at commit)."""
+    if not _items_cache_seconds():
+        return
+    cache.delete(DRILLS_GENERATION)
+    transaction.on_commit(lambda: cache.delete(DRILLS_GENERATION))
+
+
+def _attach_items(program: Program, items: list[ProgramItem]) -> None:
+    """What prefetch_related("items") leaves on the program, from a list already at hand."""
+    for item in items:
+        item.program = program
+    prefetched = program.items.all()
+    prefetched._result_cache = items
+    prefetched._prefetch_done = True
+    program._prefetched_objects_cache = {"items": prefetched}
+
+
+def with_items(program: Program) -> Program:
+    """The program with its items and drills loaded: one query, or none when cached."""
+    items_query = ProgramItem.objects.select_related("drill").order_by("order", "id")
+    seconds = _items_cache_seconds()
+    if not seconds:
+        _attach_items(program, list(items_query.filter(program=program)))
+        return program
+    drills = cache.get_or_set(DRILLS_GENERATION, lambda: uuid.uuid4().hex, None)
+    key = ITEMS_KEY.format(pk=program.pk, stamp=program.updated_at.timestamp(), drills=drills)
+    items = cache.get(key)
+    if items is None:
+        items = list(items_query.filter(program=program))
+        cache.set(key, items, seconds)
+    _attach_items(program, items)
+    # What the program's items were built from, for caching what is made of them (the page).
+    program.items_cache_key = key
+    return program
+
+
 def current_program_for(user) -> Program | None:
     """The signed-in patient's current program (published or paused) with its items and drills.
 
-    Two queries whatever the number of items (the patient lookup is cached on the user).
+    Two queries whatever the number of items, one when the items are cached (the patient
+    lookup is cached on the user).
     """
     from clinic.access import PATIENT
 
@@ -87,7 +140,8 @@ def current_program_for(user) -> Program | None:
     programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
         status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
     )
-    return program_with_items(programs.order_by("-version")).first()
+    program = programs.order_by("-version").first()
+    return with_items(program) if program is not None else None
 
 
 # The red-flag questions of clinical.md 8.6 as the patient sees them, keyed by the API codes.
@@ -131,6 +185,12 @@ def patient_home(user, today) -> dict:
         "yesterday": today - timedelta(days=1),
         "checkin_for": worklist.checkin_due(program=program, progress=progress, today=today),
         "difficulty_choices": DIFFICULTY_CHOICES,
+        # The day's part of the page depends on nothing but the program version and the day.
+        "day_fragment_key": (
+            f"{program.items_cache_key}:{today.isoformat()}"
+            if getattr(program, "items_cache_key", None)
+            else ""
+        ),
     }
 
 

@@ -7,12 +7,15 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from importlib import import_module
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.access import membership_of
+from clinic.booking import slot_cache
 from clinic.models import Patient
 
 from .context import audit_context
@@ -210,6 +213,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
+        slot_cache.clinic_changed([patient.clinic_id])  # cancelled above without signals
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,
             cancel_reason="Patient data anonymised on request",
@@ -244,6 +248,7 @@ def _close_login(user_id: int) -> None:
     login.set_unusable_password()
     login.save()
     Token.objects.filter(user_id=user_id).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
-            session.delete()
+            store(session_key=session.session_key).delete()  # from the cache too

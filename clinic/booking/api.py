@@ -114,6 +114,7 @@ class PublicView(APIView):
             raise ValidationError({"type": "Unknown appointment type."})
         if not found.is_public:
             raise ValidationError({"type": "This appointment type cannot be booked online."})
+        found.clinic = clinic  # already loaded: no second query for it
         return found
 
 

@@ -142,22 +142,29 @@ def free_slots(
     shape: AppointmentShape,
     clinicians: Sequence[ClinicianDay],
     rules: Rules,
-    now: datetime,
+    now: datetime | None,
     closures: Iterable[tuple[date, date]] = (),
 ) -> list[Slot]:
-    """Every free (start, clinician) on `day`, sorted by start then clinician."""
+    """Every free (start, clinician) on `day`, sorted by start then clinician; with `now`,
+    only those bookable at that moment (see `within_window`)."""
     if _closed(day, list(closures)):
         return []
     slots: list[Slot] = []
     for clinician in clinicians:
         for start in grid_starts(day=day, hours=clinician.hours, shape=shape, rules=rules):
-            if _outside_window(start, rules=rules, now=now) is not None:
+            if now is not None and _outside_window(start, rules=rules, now=now) is not None:
                 continue
             wanted = Interval(start, start + shape.occupied)
             if any(wanted.overlaps(busy) for busy in clinician.busy):
                 continue
             slots.append(Slot(start, start + shape.duration, clinician.clinician_id))
     return sorted(slots)
+
+
+def within_window(slots: Iterable[Slot], *, rules: Rules, now: datetime) -> list[Slot]:
+    """The slots bookable at `now`: not past, not inside the minimum notice, not beyond the
+    horizon."""
+    return [slot for slot in slots if _outside_window(slot.start, rules=rules, now=now) is None]
 
 
 def one_per_start(slots: Iterable[Slot], clinicians: Sequence[ClinicianDay]) -> list[Slot]:

@@ -1,19 +1,35 @@
 """Appointment types, clinicians' hours, time off, closures, booking settings and appointments."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from clinic.models import Clinic, Patient
+
+# The longest appointment (8 hours) and buffer (4 hours) a type may have. An appointment's
+# busy time is therefore never longer than MAX_APPOINTMENT_SPAN, which lets the availability
+# query look back a bounded time from a day's start and use the (clinician, start) index.
+MAX_DURATION_MINUTES = 8 * 60
+MAX_BUFFER_MINUTES = 4 * 60
+MAX_APPOINTMENT_SPAN = timedelta(minutes=MAX_DURATION_MINUTES + MAX_BUFFER_MINUTES)
 
 
 class AppointmentType(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="appointment_types")
     name = models.CharField(max_length=100)
     slug = models.SlugField()
-    duration_minutes = models.PositiveIntegerField()
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+        help_text=f"1 to {MAX_DURATION_MINUTES} minutes.",
+    )
     buffer_minutes = models.PositiveIntegerField(
-        default=0, help_text="Free time kept after the appointment before the next one."
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text=f"Free time kept after the appointment before the next one (at most "
+        f"{MAX_BUFFER_MINUTES} minutes).",
     )
     is_public = models.BooleanField(default=False, help_text="Bookable from the public page.")
     color = models.CharField(max_length=7, default="#2f6f4f")
@@ -25,7 +41,15 @@ class AppointmentType(models.Model):
     class Meta:
         ordering = ["clinic", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "slug"], name="appointment_type_slug_unique")
+            models.UniqueConstraint(fields=["clinic", "slug"], name="appointment_type_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    duration_minutes__gte=1,
+                    duration_minutes__lte=MAX_DURATION_MINUTES,
+                    buffer_minutes__lte=MAX_BUFFER_MINUTES,
+                ),
+                name="appointment_type_length_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +250,16 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def clean(self):
+        if self.start and self.end:
+            if self.end <= self.start:
+                raise ValidationError({"end": "The end must be after the start."})
+            if (self.busy_until or self.end) - self.start > MAX_APPOINTMENT_SPAN:
+                hours = MAX_APPOINTMENT_SPAN.total_seconds() / 3600
+                raise ValidationError(
+                    {"end": f"An appointment and its buffer last at most {hours:g} hours."}
+                )
 
 
 OVERLAP_CONSTRAINT = "appointment_no_overlap_per_clinician"

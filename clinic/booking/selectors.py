@@ -16,8 +16,10 @@ from clinic.access import STAFF_ROLES, scope
 from clinic.models import Clinic, Role, User
 
 from . import availability as av
+from . import slot_cache
 from .models import (
     ACTIVE_STATUSES,
+    MAX_APPOINTMENT_SPAN,
     Appointment,
     AppointmentType,
     BookingSettings,
@@ -157,6 +159,9 @@ def clinician_days(
         Appointment.objects.filter(
             clinician_id__in=ids,
             status__in=ACTIVE_STATUSES,
+            # No appointment's busy time is longer than MAX_APPOINTMENT_SPAN, so one that ends
+            # after span_start began after this bound: an index range, not the whole history.
+            start__gte=span_start - MAX_APPOINTMENT_SPAN,
             start__lt=span_end,
         )
         .annotate(blocked_until=Coalesce("busy_until", "end"))
@@ -191,20 +196,34 @@ def available_slots(
 ) -> list[av.Slot]:
     """Free slots of a type on a local day, for one clinician or one per start for anyone."""
     clinic = appointment_type.clinic
-    offering = clinicians_for_type(appointment_type=appointment_type)
-    if clinician is not None:
-        offering = [c for c in offering if c.pk == clinician.pk]
-    if not offering:
-        return []
-    days = clinician_days(clinic=clinic, clinician_ids=[c.pk for c in offering], first=day)
-    slots = av.free_slots(
+
+    def build() -> tuple[list[av.Slot], av.Rules, list[av.ClinicianDay]]:
+        offering = clinicians_for_type(appointment_type=appointment_type)
+        if clinician is not None:
+            offering = [c for c in offering if c.pk == clinician.pk]
+        rules = rules_for(clinic=clinic, for_staff=for_staff)
+        if not offering:
+            return [], rules, []
+        days = clinician_days(clinic=clinic, clinician_ids=[c.pk for c in offering], first=day)
+        grid = av.free_slots(
+            day=day,
+            shape=shape_of(appointment_type),
+            clinicians=days,
+            rules=rules,
+            now=None,
+            closures=closures_between(clinic=clinic, first=day, last=day),
+        )
+        return grid, rules, days
+
+    grid, rules, days = slot_cache.day(
+        clinic_id=clinic.pk,
+        type_id=appointment_type.pk,
         day=day,
-        shape=shape_of(appointment_type),
-        clinicians=days,
-        rules=rules_for(clinic=clinic, for_staff=for_staff),
-        now=now or timezone.now(),
-        closures=closures_between(clinic=clinic, first=day, last=day),
+        clinician_id=clinician.pk if clinician is not None else None,
+        for_staff=for_staff,
+        build=build,
     )
+    slots = av.within_window(grid, rules=rules, now=now or timezone.now())
     return slots if clinician is not None else av.one_per_start(slots, days)
 
 

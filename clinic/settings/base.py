@@ -208,7 +208,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "clinic.cache.ClinicRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -246,6 +246,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# With a cache every process shares (Redis), sessions are read from it and written to both it
+# and the database; a signed-in user (with membership, patient and clinic) is kept there too
+# (clinic.auth_backend). A per-process cache could not see another process's sign-out or
+# change, so without Redis both stay in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
+# A patient's program items, keyed by the program's last change (programs.selectors.with_items).
+PROGRAM_ITEMS_CACHE_SECONDS = 3600 if REDIS_URL else 0
+# A clinic's free times per day and type, until its next booking change (clinic.booking.slot_cache).
+BOOKING_CACHE_SECONDS = 3600 if REDIS_URL else 0
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone for 30 days
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)

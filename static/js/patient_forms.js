@@ -21,10 +21,20 @@
     return " " + body.changes.map(function (change) { return change.reason; }).join(" ");
   }
 
+  // The page's CSRF token, which base.html gives every request htmx makes (hx-headers).
+  function pageToken() {
+    try {
+      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      return headers["X-CSRFToken"] ? { value: headers["X-CSRFToken"] } : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
   function send(form, body, onOk, busyText) {
     var status = form.querySelector("[role=status]");
     var button = form.querySelector("button[type=submit]");
-    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]") || pageToken();
     button.disabled = true;
     status.textContent = busyText || "Sending…";
     fetch(form.dataset.endpoint, {

@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
     def _plan(self, url: str, folder: str, label: str) -> Plan:
         out = Path(folder) / f"plan-{label}.json"
-        self._manage(url, "bench_prepare", "--out", str(out))
+        self._manage(url, "bench_prepare", "--out", str(out), REDIS_URL=self.redis_url)
         return Plan.from_dict(json.loads(out.read_text()))
 
     # ------------------------------------------------------------------ the run
@@ -108,6 +108,7 @@ class Command(BaseCommand):
         # A terminated benchmark still stops its gunicorn and worker (their `with`/`finally`).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         started = time.perf_counter()
+        self.redis_url = o["redis_url"]
         large_url = o["database_url"]
         small_url = _with_database(large_url, f"{_database_name(large_url)}_small")
         for url, scale in ((small_url, o["small_scale"]), (large_url, o["large_scale"])):
@@ -122,7 +123,8 @@ class Command(BaseCommand):
             )
             runs = measure(
                 large,
-                env=self._env(large_url),
+                # The production shape: the cache, sessions and sign-in users live in Redis.
+                env=self._env(large_url, REDIS_URL=o["redis_url"]),
                 port=o["port"],
                 rounds=o["rounds"],
                 seconds=o["seconds"],

@@ -1,0 +1,162 @@
+"""The caches in front of the database (on in production with Redis, off in the rest of the
+suite so query counts stay fixed): cached sessions, cached sign-in users and cached program
+items must follow every change at once.
+
+With CI=true these run against Redis (REDIS_URL); without it, against the per-process cache.
+"""
+
+from importlib import import_module
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clinic.audit.services import patient_anonymise
+from clinic.auth_backend import ClinicModelBackend
+from clinic.setup import staff_update
+from programs.models import ProgramStatus
+from tests.programs.test_me_api import make_program
+
+CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture
+def cached_users(settings):
+    settings.AUTH_USER_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def cached_items(settings):
+    settings.PROGRAM_ITEMS_CACHE_SECONDS = 3600
+
+
+# --- sign-in users ----------------------------------------------------------------------------
+# Outside a transaction (transactional_db): a user is only cached from committed rows.
+
+
+def test_a_signed_in_user_is_read_once_then_from_the_cache(
+    transactional_db, world, cached_users, django_assert_num_queries
+):
+    backend = ClinicModelBackend()
+    with django_assert_num_queries(1):
+        first = backend.get_user(world.home.clinician.pk)
+    with django_assert_num_queries(0):
+        again = backend.get_user(world.home.clinician.pk)
+    assert again == first
+    assert again.membership.clinic == world.home.clinic
+
+
+def test_deactivated_staff_are_refused_at_once(transactional_db, world, cached_users):
+    backend = ClinicModelBackend()
+    assert backend.get_user(world.home.frontdesk.pk) is not None  # now cached
+    staff_update(
+        membership=world.home.frontdesk.membership,
+        acting_user=world.home.admin,
+        role="front_desk",
+        title="",
+        is_active=False,
+    )
+    assert backend.get_user(world.home.frontdesk.pk) is None
+
+
+def test_patient_clinic_and_password_changes_reach_the_cached_user(
+    transactional_db, world, cached_users
+):
+    backend = ClinicModelBackend()
+    patient = world.home.patient_a
+    backend.get_user(patient.user.pk)
+    patient.first_name = "Renamed"
+    patient.save()
+    world.home.clinic.name = "Renamed clinic"
+    world.home.clinic.save()
+    fresh = backend.get_user(patient.user.pk)
+    assert fresh.patient_profile.first_name == "Renamed"
+    assert fresh.patient_profile.clinic.name == "Renamed clinic"
+    user = fresh
+    user.set_password("a-new-long-password-2026")
+    user.save()
+    assert backend.get_user(patient.user.pk).password == user.password
+
+
+def test_a_password_change_signs_out_other_browsers_with_cached_users(
+    transactional_db, world, cached_users, settings
+):
+    settings.SESSION_ENGINE = CACHED_SESSIONS
+    user = world.home.patient_a.user
+    phone, laptop = Client(), Client()
+    for browser in (phone, laptop):
+        browser.force_login(user)
+        assert browser.get(reverse("home")).status_code == 200
+    user.set_password("a-new-long-password-2026")
+    user.save()
+    assert laptop.get(reverse("home")).status_code == 302  # to the sign-in page
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def test_anonymising_a_patient_removes_their_cached_sessions(transactional_db, world, settings):
+    settings.SESSION_ENGINE = CACHED_SESSIONS
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    phone = Client()
+    phone.force_login(world.home.patient_a.user)
+    key = phone.cookies[settings.SESSION_COOKIE_NAME].value
+    assert store(session_key=key).load()  # in the cache and the database
+    patient_anonymise(user=world.home.admin, patient=world.home.patient_a)
+    assert not store(session_key=key).exists(key)
+    assert store(session_key=key).load() == {}
+
+
+# --- program items --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def patient_browser(world):
+    browser = Client()
+    browser.force_login(world.home.patient_a.user)
+    return browser
+
+
+def test_program_items_come_from_the_cache_until_the_program_changes(
+    world, cached_items, patient_browser, django_assert_max_num_queries
+):
+    program = make_program(world.home, items=3)
+    first = patient_browser.get("/api/v1/me/program/").json()
+    with django_assert_max_num_queries(3):  # session, user, program: no items query
+        again = patient_browser.get("/api/v1/me/program/").json()
+    assert again == first
+    # A red flag pauses the program: the next read shows it at once.
+    response = patient_browser.post(
+        "/api/v1/me/red-flags/", {"red_flags": ["sudden_pop"]}, content_type="application/json"
+    )
+    assert response.status_code in (200, 201), response.content
+    body = patient_browser.get("/api/v1/me/program/").json()
+    assert body["id"] == program.pk
+    assert body["status"] == ProgramStatus.PAUSED
+
+
+def test_a_drill_edit_reaches_cached_programs_and_the_patient_page(
+    world, cached_items, patient_browser
+):
+    program = make_program(world.home, items=1)
+    drill = program.items.get().drill
+    assert patient_browser.get("/api/v1/me/program/").json()["items"][0]["instructions"] == (
+        drill.instructions
+    )
+    patient_browser.get(reverse("home"))  # caches the page's day part too
+    drill.instructions = ["Stand tall by a wall.", "Rise onto your toes slowly."]
+    drill.save()
+    item = patient_browser.get("/api/v1/me/program/").json()["items"][0]
+    assert item["instructions"] == drill.instructions
+    page = patient_browser.get(reverse("home")).content.decode()
+    assert "Rise onto your toes slowly." in page
+
+
+def test_a_new_version_replaces_the_cached_items(world, cached_items, patient_browser):
+    old = make_program(world.home, items=2)
+    assert len(patient_browser.get("/api/v1/me/program/").json()["items"]) == 2
+    old.status = ProgramStatus.SUPERSEDED
+    old.save()
+    new = make_program(world.home, items=4, version=2)
+    body = patient_browser.get("/api/v1/me/program/").json()
+    assert (body["id"], len(body["items"])) == (new.pk, 4)
