@@ -160,7 +160,15 @@ class MyProgramView(APIView):
 
     @extend_schema(responses=MyProgramOut)
     def get(self, request):
-        return Response(MyProgramOut(_current(request)).data)
+        program = selectors.current_program_for(request.user, items=False)
+        if program is None:
+            raise exceptions.NotFound(NO_PROGRAM)
+        # The answer follows from the program version alone: kept per version when cached.
+        return Response(
+            selectors.for_version(
+                program, "me-api", lambda: MyProgramOut(selectors.with_items(program)).data
+            )
+        )
 
 
 class MySessionsView(APIView):

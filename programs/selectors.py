@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -79,23 +81,53 @@ def category_rank(category: str) -> int:
     return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
 
 
-# The items (with drills) of one program as it was at `stamp` (its updated_at), for the
-# patient's own pages. Every change to a program's items saves the program (a new updated_at),
-# and any drill change moves DRILLS_GENERATION, so a key never names stale content.
-ITEMS_KEY = "gw:program-items:{pk}:{stamp}:{drills}"
+# What is built from one program as it was at its last change (updated_at): its items with
+# their drills, its API answer, the day's part of the patient page. Every change to a
+# program's items saves the program (a new updated_at), and any drill change moves
+# DRILLS_GENERATION, so a key never names stale content.
+VERSION_KEY = "gw:program:{pk}:{stamp}:{drills}"
 DRILLS_GENERATION = "gw:drills-generation"
 
 
-def _items_cache_seconds() -> int:
+def _version_cache_seconds() -> int:
     return getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0)
 
 
 def drills_changed() -> None:
-    """Drill content changed: cached program items stop being used (now and at commit)."""
-    if not _items_cache_seconds():
+    """Drill content changed: what was cached from programs stops being used (now and at
+    commit)."""
+    if not _version_cache_seconds():
         return
     cache.delete(DRILLS_GENERATION)
     transaction.on_commit(lambda: cache.delete(DRILLS_GENERATION))
+
+
+def version_key(program: Program) -> str:
+    """The cache key of the program as it is now; empty when caching is off."""
+    if not _version_cache_seconds():
+        return ""
+    stamp = program.updated_at.timestamp()
+    known = getattr(program, "_version_key", None)  # (stamp, key) of an earlier call
+    if known is None or known[0] != stamp:
+        drills = cache.get_or_set(DRILLS_GENERATION, lambda: uuid.uuid4().hex, None)
+        known = program._version_key = (
+            stamp,
+            VERSION_KEY.format(pk=program.pk, stamp=stamp, drills=drills),
+        )
+    return known[1]
+
+
+def for_version(program: Program, name: str, build: Callable[[], Any]) -> Any:
+    """`build()`, kept per program version when caching is on (see VERSION_KEY)."""
+    key = version_key(program)
+    if not key:
+        return build()
+    key = f"{key}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, _version_cache_seconds())
+    return value
 
 
 def _attach_items(program: Program, items: list[ProgramItem]) -> None:
@@ -111,24 +143,14 @@ def _attach_items(program: Program, items: list[ProgramItem]) -> None:
 def with_items(program: Program) -> Program:
     """The program with its items and drills loaded: one query, or none when cached."""
     items_query = ProgramItem.objects.select_related("drill").order_by("order", "id")
-    seconds = _items_cache_seconds()
-    if not seconds:
-        _attach_items(program, list(items_query.filter(program=program)))
-        return program
-    drills = cache.get_or_set(DRILLS_GENERATION, lambda: uuid.uuid4().hex, None)
-    key = ITEMS_KEY.format(pk=program.pk, stamp=program.updated_at.timestamp(), drills=drills)
-    items = cache.get(key)
-    if items is None:
-        items = list(items_query.filter(program=program))
-        cache.set(key, items, seconds)
+    items = for_version(program, "items", lambda: list(items_query.filter(program=program)))
     _attach_items(program, items)
-    # What the program's items were built from, for caching what is made of them (the page).
-    program.items_cache_key = key
     return program
 
 
-def current_program_for(user) -> Program | None:
-    """The signed-in patient's current program (published or paused) with its items and drills.
+def current_program_for(user, *, items: bool = True) -> Program | None:
+    """The signed-in patient's current program (published or paused), with its items and
+    drills unless `items` is false.
 
     Two queries whatever the number of items, one when the items are cached (the patient
     lookup is cached on the user).
@@ -141,7 +163,7 @@ def current_program_for(user) -> Program | None:
         status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
     )
     program = programs.order_by("-version").first()
-    return with_items(program) if program is not None else None
+    return with_items(program) if program is not None and items else program
 
 
 # The red-flag questions of clinical.md 8.6 as the patient sees them, keyed by the API codes.
@@ -186,11 +208,7 @@ def patient_home(user, today) -> dict:
         "checkin_for": worklist.checkin_due(program=program, progress=progress, today=today),
         "difficulty_choices": DIFFICULTY_CHOICES,
         # The day's part of the page depends on nothing but the program version and the day.
-        "day_fragment_key": (
-            f"{program.items_cache_key}:{today.isoformat()}"
-            if getattr(program, "items_cache_key", None)
-            else ""
-        ),
+        "day_fragment_key": f"{key}:{today.isoformat()}" if (key := version_key(program)) else "",
     }
 
 
