@@ -22,6 +22,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django_otp.middleware import OTPMiddleware
 
 KEY = "gw:auth-user:{}"
 
@@ -85,3 +86,39 @@ class ClinicModelBackend(ModelBackend):
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
+
+
+# --- the second factor -------------------------------------------------------------------------
+DEVICE_KEY = "gw:otp-device:{}"
+
+
+def forget_device(persistent_id: str) -> None:
+    """Drop a cached second-factor device now and at commit (see CachedOTPMiddleware)."""
+    if not _cache_seconds():
+        return
+    key = DEVICE_KEY.format(persistent_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, reading the session's device from the shared cache.
+
+    Every staff request looks up the device its session was verified with; with the cache
+    (AUTH_USER_CACHE_SECONDS) that is one cache read instead of a query. Any save or delete of
+    a device forgets it (`clinic.signals`): a device removed or unconfirmed stops counting on
+    the next request, as without the cache.
+    """
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        seconds = _cache_seconds()
+        if not seconds:
+            return super()._device_from_persistent_id(persistent_id)
+        key = DEVICE_KEY.format(self._normalize_persistent_id(persistent_id))
+        found = cache.get(key)
+        if found is None:
+            device = super()._device_from_persistent_id(persistent_id)
+            found = (device,)  # a device that is gone is remembered as gone, too
+            if not transaction.get_connection().in_atomic_block:
+                cache.set(key, found, seconds)
+        return found[0]

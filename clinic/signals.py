@@ -3,8 +3,9 @@ who a user is in the clinic (see `clinic.auth_backend`)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_otp.models import Device
 
-from .auth_backend import caching_users, forget_users
+from .auth_backend import caching_users, forget_device, forget_users
 from .models import Clinic, Patient, StaffMembership, User
 
 
@@ -26,3 +27,10 @@ def _clinic_changed(sender, instance, **kwargs):
     staff = StaffMembership.objects.filter(clinic_id=instance.pk).values_list("user_id", flat=True)
     patients = Patient.objects.filter(clinic_id=instance.pk, user__isnull=False)
     forget_users([*staff, *patients.values_list("user_id", flat=True)])
+
+
+@receiver([post_save, post_delete], dispatch_uid="gw_forget_device")
+def _device_changed(sender, instance, **kwargs):
+    # Devices are several models (authenticator, recovery codes); all derive from Device.
+    if isinstance(instance, Device) and caching_users():
+        forget_device(instance.persistent_id)

@@ -106,9 +106,10 @@ def ensure_wrk() -> str:
 
 
 class Server:
-    """gunicorn with 2 sync workers on loopback, for as long as the `with` block lasts."""
+    """gunicorn on loopback, for as long as the `with` block lasts, with as many sync workers
+    as the production service of docker-compose.yml (`--workers 3`)."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int = 2):
+    def __init__(self, env: dict[str, str], port: int, workers: int = 3):
         self.env, self.port, self.workers = env, port, workers
         self.process: subprocess.Popen | None = None
 

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "clinic.auth_backend.CachedOTPMiddleware",  # django-otp's, with the device cached
     "clinic.two_factor_views.StaffTwoFactorMiddleware",
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",

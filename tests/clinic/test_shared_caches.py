@@ -160,3 +160,33 @@ def test_a_new_version_replaces_the_cached_items(world, cached_items, patient_br
     new = make_program(world.home, items=4, version=2)
     body = patient_browser.get("/api/v1/me/program/").json()
     assert (body["id"], len(body["items"])) == (new.pk, 4)
+
+
+# --- the second factor ------------------------------------------------------------------------
+
+
+def test_the_verified_device_is_read_once_and_a_removed_device_stops_counting(
+    transactional_db, world, cached_users, settings, django_assert_max_num_queries
+):
+    from tests.clinic.test_two_factor import confirmed_device, current_code, sign_in
+
+    settings.STAFF_TWO_FACTOR_REQUIRED = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = world.home.clinician
+    device = confirmed_device(user)
+    browser = Client()
+    sign_in(browser, user)
+    verified = browser.post(
+        reverse("two_factor_verify"), {"code": current_code(device, 1), "next": "/patients/"}
+    )
+    assert verified.status_code == 302
+    assert browser.get(reverse("patient_list")).status_code == 200  # caches user and device
+    with django_assert_max_num_queries(4) as seen:  # session, patient list and its count
+        assert browser.get(reverse("patient_list")).status_code == 200
+    assert not any("otp_totp" in query["sql"] for query in seen.captured_queries)
+    device.delete()  # e.g. the clinic admin reset the staff member's authenticator
+    response = browser.get(reverse("patient_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        (reverse("two_factor_setup"), reverse("two_factor_verify"))
+    )
