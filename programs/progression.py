@@ -39,7 +39,7 @@ from .models import (
     ProgramStatus,
     SessionItemLog,
 )
-from .selectors import week_plan
+from .selectors import progress_changed, week_plan
 from .services import ProgramConflict, validate_dose
 
 # Actions of the history lines this module writes.
@@ -544,6 +544,7 @@ def _write_version(
             ),
         ]
     )
+    progress_changed([program.patient_id])  # bulk_create sends no signal
     new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
     if new.status == ProgramStatus.PUBLISHED:
         # Reminders follow the version in force.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -130,6 +130,24 @@ def for_version(program: Program, name: str, build: Callable[[], Any]) -> Any:
     return value
 
 
+# A patient's progress (sessions, pain, changes, last check-in) as of their last log,
+# check-in or program change: PROGRESS_GENERATION moves on every such write (signals in
+# programs.signals; bulk writes call progress_changed themselves).
+PROGRESS_GENERATION = "gw:progress-generation:{}"
+PROGRESS_KEY = "gw:progress:{patient}:{generation}:{version}:{today}"
+
+
+def progress_changed(patient_ids: Iterable[int | None]) -> None:
+    """New logs, check-ins or changes: the patients' cached progress stops being used (now and
+    at commit)."""
+    if not getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0):
+        return
+    keys = [PROGRESS_GENERATION.format(pk) for pk in set(patient_ids) if pk is not None]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def _attach_items(program: Program, items: list[ProgramItem]) -> None:
     """What prefetch_related("items") leaves on the program, from a list already at hand."""
     for item in items:
@@ -193,7 +211,7 @@ def patient_home(user, today) -> dict:
     ]
     from . import worklist  # the progress read side builds on this module
 
-    progress = worklist.patient_progress(program=program, today=today)
+    progress = worklist.patient_progress_cached(program=program, today=today)
     return {
         "program": program,
         # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.

@@ -27,7 +27,7 @@ from .models import (
     Side,
 )
 from .prescribe import DraftProgram, ExtraInputs, prescribe
-from .selectors import drills_for_clinic
+from .selectors import drills_for_clinic, progress_changed
 
 MAX_SETS = 10
 MAX_REPS = 100
@@ -137,6 +137,7 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
             ),
         ]
     )
+    progress_changed([program.patient_id])  # bulk_create sends no signal
     return program
 
 
@@ -291,6 +292,7 @@ def program_update(
         log.append(_change(program, action="noted", detail={"notes": notes}, **who))
     program.save(update_fields=["notes", "updated_at"])
     ProgramChange.objects.bulk_create(log)
+    progress_changed([program.patient_id])  # bulk_create sends no signal
     return program
 
 
@@ -347,6 +349,7 @@ def program_publish(*, user, program: Program) -> Program:
             ),
         ]
     )
+    progress_changed([program.patient_id])  # bulk_create sends no signal
     fresh.refresh_from_db()
     notifications.program_published_notify(program=fresh, replaced=previous)
     return fresh

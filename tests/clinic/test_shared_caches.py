@@ -190,3 +190,58 @@ def test_the_verified_device_is_read_once_and_a_removed_device_stops_counting(
     assert response["Location"].startswith(
         (reverse("two_factor_setup"), reverse("two_factor_verify"))
     )
+
+
+# --- the patient's progress -------------------------------------------------------------------
+
+
+def test_progress_on_the_patient_page_follows_logs_and_check_ins(
+    transactional_db, world, cached_items, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.models import SessionItemLog, SessionLog
+
+    program = make_program(world.home, items=2)
+    today = timezone.localdate(timezone=world.home.clinic.tz)
+    yesterday = SessionLog.objects.create(
+        patient=world.home.patient_a, program=program, date=today - timedelta(days=1)
+    )
+    SessionItemLog.objects.create(
+        session=yesterday,
+        program_item=program.items.first(),
+        completed_sets=3,
+        pain_during=2,
+        difficulty=5,
+    )
+    browser = Client()
+    browser.force_login(world.home.patient_a.user)
+    page = browser.get(reverse("home")).content.decode()
+    assert 'id="checkin-h"' in page  # yesterday's session is waiting for its check-in
+    with django_assert_max_num_queries(4):  # session, user, program, upcoming appointments
+        browser.get(reverse("home"))
+    answer = browser.post(
+        "/api/v1/me/checkins/",
+        {
+            "date": today.isoformat(),
+            "pain_next_morning": 1,
+            "soreness_hours": 0,
+            "red_flags": [],
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert 'id="checkin-h"' not in browser.get(reverse("home")).content.decode()
+    items = [
+        {"program_item": item.pk, "completed_sets": 3, "pain_during": 6, "difficulty": 5}
+        for item in program.items.all()
+    ]
+    logged = browser.post(
+        "/api/v1/me/sessions/",
+        {"date": today.isoformat(), "items": items},
+        content_type="application/json",
+    )
+    assert logged.status_code == 201, logged.content
+    assert "latest: 6.0/10" in browser.get(reverse("home")).content.decode()
