@@ -117,9 +117,7 @@ def test_the_week_heads_each_day_with_its_name_and_a_link_to_that_day(client, ho
     ) not in page  # whole clinic: no clinician in the links
     assert f'<a href="{reverse("booking_calendar_day")}?date=2030-03-04">Mon 4 Mar</a>' in page
     assert "<title>Week of 2030-03-04 · Groundwork</title>" in page
-    chosen = _page(
-        client, home, "booking_calendar_week", MONDAY, clinician=str(home.clinician.pk)
-    )
+    chosen = _page(client, home, "booking_calendar_week", MONDAY, clinician=str(home.clinician.pk))
     assert (
         f'<a href="{reverse("booking_calendar_day")}?date=2030-03-10&clinician='
         f'{home.clinician.pk}">Sun 10 Mar</a>'
