@@ -308,6 +308,28 @@ def _user_name(full_name: str, email: str) -> str:
 
 _STATUS_LABELS = dict(AppointmentStatus.choices)
 
+# The shape of the calendar's two big reads, built once like a class-based view's `queryset`:
+# each request only clones one and adds its clinic, span and clinician. Resolving the joins,
+# columns and ordering took as long as running the query.
+_APPOINTMENT_ROWS = Appointment.objects.order_by("start", "clinician__full_name").values_list(
+    "pk",
+    "clinician_id",
+    "clinician__full_name",
+    "clinician__email",
+    "patient__first_name",
+    "patient__last_name",
+    "appointment_type__name",
+    "appointment_type__color",
+    "status",
+    "source",
+    "cancelled_source",
+    "start",
+    "end",
+)
+_TIME_OFF_ROWS = TimeOff.objects.order_by("start").values_list(
+    "clinician_id", "clinician__full_name", "clinician__email", "reason", "start", "end"
+)
+
 
 def calendar(
     *,
@@ -329,13 +351,13 @@ def calendar(
     chosen = next((c for c in clinicians if c.pk == clinician_id), None)
     if chosen is None and max_clinicians is not None and len(clinicians) > max_clinicians:
         chosen = clinicians[0]
-    appointments = Appointment.objects.filter(
-        clinic=clinic, start__gte=span_start, start__lt=span_end
+    whose = {} if chosen is None else {"clinician_id": chosen.pk}
+    appointments = _APPOINTMENT_ROWS.filter(
+        clinic_id=clinic.pk, start__gte=span_start, start__lt=span_end, **whose
     )
-    time_off = TimeOff.objects.filter(clinic=clinic, start__lt=span_end, end__gt=span_start)
-    if chosen is not None:
-        appointments = appointments.filter(clinician=chosen)
-        time_off = time_off.filter(clinician=chosen)
+    time_off = _TIME_OFF_ROWS.filter(
+        clinic_id=clinic.pk, start__lt=span_end, end__gt=span_start, **whose
+    )
     closures = closures_between(clinic=clinic, first=first, last=last)
     tz = clinic.tz
     columns = {
@@ -344,21 +366,6 @@ def calendar(
     }
     for column in columns.values():
         column.closed = any(a <= column.day <= b for a, b in closures)
-    rows = appointments.order_by("start", "clinician__full_name").values_list(
-        "pk",
-        "clinician_id",
-        "clinician__full_name",
-        "clinician__email",
-        "patient__first_name",
-        "patient__last_name",
-        "appointment_type__name",
-        "appointment_type__color",
-        "status",
-        "source",
-        "cancelled_source",
-        "start",
-        "end",
-    )
     for (
         pk,
         owner_id,
@@ -373,7 +380,7 @@ def calendar(
         cancelled_source,
         start,
         end,
-    ) in rows:
+    ) in appointments:
         local_start = start.astimezone(tz)
         columns[local_start.date()].appointments.append(
             CalendarAppointment(
@@ -391,10 +398,7 @@ def calendar(
                 ends=end.astimezone(tz).strftime("%H:%M"),
             )
         )
-    blocks = time_off.order_by("start").values_list(
-        "clinician_id", "clinician__full_name", "clinician__email", "reason", "start", "end"
-    )
-    for owner_id, owner_name, owner_email, reason, start, end in blocks:
+    for owner_id, owner_name, owner_email, reason, start, end in time_off:
         block = CalendarTimeOff(
             clinician_id=owner_id,
             clinician_name=_user_name(owner_name, owner_email),
