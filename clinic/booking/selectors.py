@@ -310,7 +310,7 @@ _STATUS_LABELS = dict(AppointmentStatus.choices)
 
 # The shape of the calendar's two big reads, built once like a class-based view's `queryset`:
 # each request only clones one and adds its clinic, span and clinician. Resolving the joins,
-# columns and ordering took as long as running the query.
+# columns and ordering cost about as much CPU as running the query did.
 _APPOINTMENT_ROWS = Appointment.objects.order_by("start", "clinician__full_name").values_list(
     "pk",
     "clinician_id",
