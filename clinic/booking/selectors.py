@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from .models import (
     ACTIVE_STATUSES,
     MAX_APPOINTMENT_SPAN,
     Appointment,
+    AppointmentStatus,
     AppointmentType,
     BookingSettings,
     BookingSource,
@@ -80,19 +81,17 @@ def public_types(*, clinic: Clinic) -> QuerySet[AppointmentType]:
 
 def clinicians_of(*, clinic: Clinic) -> QuerySet[User]:
     """Active staff who see patients: clinicians, and anyone offering an appointment type."""
-    return (
-        User.objects.filter(
-            membership__clinic=clinic,
-            membership__is_active=True,
-            is_active=True,
-        )
-        .filter(
-            Q(membership__role=Role.CLINICIAN)
-            | Q(appointment_types__clinic=clinic, appointment_types__is_active=True)
-        )
-        .distinct()
-        .order_by("full_name", "pk")
-    )
+    # A subquery rather than a join on the types: each user once, without a DISTINCT over
+    # every column of the user row (and cheaper to plan than EXISTS).
+    offering_a_type = AppointmentType.clinicians.through.objects.filter(
+        appointmenttype__clinic=clinic, appointmenttype__is_active=True
+    ).values("user_id")
+    return User.objects.filter(
+        Q(membership__role=Role.CLINICIAN) | Q(pk__in=offering_a_type),
+        membership__clinic=clinic,
+        membership__is_active=True,
+        is_active=True,
+    ).order_by("full_name", "pk")
 
 
 def clinicians_for_type(*, appointment_type: AppointmentType) -> list[User]:
@@ -266,12 +265,50 @@ def appointment_list(
     return appointments.order_by("start", "pk")
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarAppointment:
+    """An appointment as the calendars show it: names, labels and local times, ready to print."""
+
+    pk: int
+    clinician_id: int
+    clinician_name: str
+    patient_name: str
+    type_name: str
+    type_color: str
+    status: str
+    status_label: str
+    source: str
+    cancelled_source: str
+    starts: str  # HH:MM in the clinic's time zone
+    ends: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarTimeOff:
+    clinician_id: int
+    clinician_name: str
+    reason: str
+    starts: str  # HH:MM in the clinic's time zone
+    ends: str
+
+
 @dataclass
 class CalendarColumn:
     day: date
-    appointments: list[Appointment]
-    time_off: list[TimeOff]
+    appointments: list[CalendarAppointment]
+    time_off: list[CalendarTimeOff]
     closed: bool
+    # The column's date as its links and headings print it, formatted once here rather than by
+    # three template filters per column (the site is in English only, as `date` prints it).
+    iso: str = field(init=False)  # 2026-11-23
+    heading: str = field(init=False)  # Mon 23 Nov
+    label: str = field(init=False)  # Monday 23 November
+
+    def __post_init__(self) -> None:
+        day = self.day
+        self.iso = day.isoformat()
+        self.heading = f"{day:%a} {day.day} {day:%b}"
+        self.label = f"{day:%A} {day.day} {day:%B}"
 
 
 @dataclass
@@ -284,6 +321,35 @@ class Calendar:
     columns: list[CalendarColumn]
 
 
+def _user_name(full_name: str, email: str) -> str:
+    return full_name or email  # as User.__str__
+
+
+_STATUS_LABELS = dict(AppointmentStatus.choices)
+
+# The shape of the calendar's two big reads, built once like a class-based view's `queryset`:
+# each request only clones one and adds its clinic, span and clinician. Resolving the joins,
+# columns and ordering cost about as much CPU as running the query did.
+_APPOINTMENT_ROWS = Appointment.objects.order_by("start", "clinician__full_name").values_list(
+    "pk",
+    "clinician_id",
+    "clinician__full_name",
+    "clinician__email",
+    "patient__first_name",
+    "patient__last_name",
+    "appointment_type__name",
+    "appointment_type__color",
+    "status",
+    "source",
+    "cancelled_source",
+    "start",
+    "end",
+)
+_TIME_OFF_ROWS = TimeOff.objects.order_by("start").values_list(
+    "clinician_id", "clinician__full_name", "clinician__email", "reason", "start", "end"
+)
+
+
 def calendar(
     *,
     clinic: Clinic,
@@ -293,22 +359,24 @@ def calendar(
     max_clinicians: int | None = None,
 ) -> Calendar:
     """Appointments (all statuses), time off and closures per local day; four queries.
-    With more than `max_clinicians` and none chosen, the first clinician's only."""
+    With more than `max_clinicians` and none chosen, the first clinician's only.
+
+    A week is drawn on every visit to the front desk, so each query reads only the columns
+    the calendars print, as plain values; times are turned into local HH:MM once, here.
+    """
     last = first + timedelta(days=days - 1)
     span_start, span_end = _day_span(clinic, first, last)
-    clinicians = list(clinicians_of(clinic=clinic))
+    clinicians = list(clinicians_of(clinic=clinic).only("pk", "full_name", "email"))
     chosen = next((c for c in clinicians if c.pk == clinician_id), None)
     if chosen is None and max_clinicians is not None and len(clinicians) > max_clinicians:
         chosen = clinicians[0]
-    appointments = Appointment.objects.filter(
-        clinic=clinic, start__gte=span_start, start__lt=span_end
-    ).select_related("patient", "clinician", "appointment_type")
-    time_off = TimeOff.objects.filter(
-        clinic=clinic, start__lt=span_end, end__gt=span_start
-    ).select_related("clinician")
-    if chosen is not None:
-        appointments = appointments.filter(clinician=chosen)
-        time_off = time_off.filter(clinician=chosen)
+    whose = {} if chosen is None else {"clinician_id": chosen.pk}
+    appointments = _APPOINTMENT_ROWS.filter(
+        clinic_id=clinic.pk, start__gte=span_start, start__lt=span_end, **whose
+    )
+    time_off = _TIME_OFF_ROWS.filter(
+        clinic_id=clinic.pk, start__lt=span_end, end__gt=span_start, **whose
+    )
     closures = closures_between(clinic=clinic, first=first, last=last)
     tz = clinic.tz
     columns = {
@@ -317,12 +385,49 @@ def calendar(
     }
     for column in columns.values():
         column.closed = any(a <= column.day <= b for a, b in closures)
-    for appointment in appointments.order_by("start", "clinician__full_name"):
-        columns[appointment.start.astimezone(tz).date()].appointments.append(appointment)
-    for block in time_off.order_by("start"):
+    for (
+        pk,
+        owner_id,
+        owner_name,
+        owner_email,
+        first_name,
+        last_name,
+        type_name,
+        type_color,
+        status,
+        source,
+        cancelled_source,
+        start,
+        end,
+    ) in appointments:
+        local_start = start.astimezone(tz)
+        columns[local_start.date()].appointments.append(
+            CalendarAppointment(
+                pk=pk,
+                clinician_id=owner_id,
+                clinician_name=_user_name(owner_name, owner_email),
+                patient_name=f"{first_name} {last_name}",  # as Patient.full_name
+                type_name=type_name,
+                type_color=type_color,
+                status=status,
+                status_label=_STATUS_LABELS.get(status, status),
+                source=source,
+                cancelled_source=cancelled_source,
+                starts=local_start.strftime("%H:%M"),
+                ends=end.astimezone(tz).strftime("%H:%M"),
+            )
+        )
+    for owner_id, owner_name, owner_email, reason, start, end in time_off:
+        block = CalendarTimeOff(
+            clinician_id=owner_id,
+            clinician_name=_user_name(owner_name, owner_email),
+            reason=reason,
+            starts=start.astimezone(tz).strftime("%H:%M"),
+            ends=end.astimezone(tz).strftime("%H:%M"),
+        )
         for column in columns.values():
             day_start, day_end = _day_span(clinic, column.day, column.day)
-            if block.start < day_end and block.end > day_start:
+            if start < day_end and end > day_start:
                 column.time_off.append(block)
     return Calendar(clinic, first, last, clinicians, chosen, list(columns.values()))
 
