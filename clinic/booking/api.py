@@ -159,10 +159,21 @@ class PublicAvailability(PublicView):
 
     @extend_schema(parameters=[AvailabilityInput, CLINIC_PARAM], responses=SlotOutput(many=True))
     def get(self, request):
-        clinic = self.clinic(request)
         query = AvailabilityInput(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        kind = self.public_type(clinic, query.validated_data["type"])
+        # The usual request names a bookable type of a clinic: one query finds both. Anything
+        # else takes the steps below, which say what is wrong.
+        kind = (
+            selectors.public_type_of(
+                clinic_slug=request.query_params.get("clinic"), slug=query.validated_data["type"]
+            )
+            if query.is_valid()
+            else None
+        )
+        if kind is None:
+            clinic = self.clinic(request)
+            query.is_valid(raise_exception=True)
+            kind = self.public_type(clinic, query.validated_data["type"])
+        clinic = kind.clinic
         clinician = None
         if "clinician" in query.validated_data:
             clinician = next(

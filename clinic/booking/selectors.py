@@ -73,6 +73,18 @@ def public_clinic(*, slug: str | None) -> Clinic | None:
     return clinics[0] if len(clinics) == 1 else None
 
 
+def public_type_of(*, clinic_slug: str | None, slug: str) -> AppointmentType | None:
+    """The active, public type `slug` of the clinic `clinic_slug`, with its clinic; None when
+    there is none (or no clinic slug is given)."""
+    if not clinic_slug or not slug_re.match(clinic_slug):
+        return None
+    return (
+        AppointmentType.objects.select_related("clinic")
+        .filter(clinic__slug=clinic_slug, slug=slug, is_active=True, is_public=True)
+        .first()
+    )
+
+
 def public_types(*, clinic: Clinic) -> QuerySet[AppointmentType]:
     return AppointmentType.objects.filter(clinic=clinic, is_public=True, is_active=True).order_by(
         "name"
