@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat, yesno
+from django.template.defaultfilters import capfirst, floatformat, yesno
 from django.utils import timezone
 from django.utils.formats import localize
 from django.views.decorators.http import require_http_methods
@@ -179,6 +179,23 @@ def _scalar_cell(spec, value, change) -> dict:
     return {"label": spec.label, "unit": spec.unit, "value": value, "change": note}
 
 
+def _real_change(change) -> dict:
+    """A change called real, as one line of the page's list."""
+    side = f" {change.side}" if change.side else ""
+    text = f"{_label(change.measure)}{side}: {localize(change.before)} → {localize(change.after)}"
+    if change.delta is not None:
+        real_from = ""
+        if change.threshold:
+            real_from = f"; real from {floatformat(change.threshold, '-1')}"
+        text = f"{text} ({floatformat(change.delta, '-1')}{real_from})"
+    return {"direction": change.direction, "word": capfirst(change.direction), "text": text}
+
+
+def _minute(moment, tz) -> str:
+    """A date and time as the clinic reads it: 2026-10-14 09:05 in its time zone."""
+    return f"{timezone.localtime(moment, tz):%Y-%m-%d %H:%M}"
+
+
 def _yes_no(left, right) -> str:
     return f"left {yesno(left, YES_NO)}, right {yesno(right, YES_NO)}"
 
@@ -207,6 +224,7 @@ def screen_detail(request, pk: int):
     scalars = [
         _scalar_cell(s, getattr(screen, s.key), changes.get((s.key, None))) for s in schema.SCALARS
     ]
+    tz = membership_of(request.user).clinic.tz
     return render(
         request,
         "assessments/screen_detail.html",
@@ -214,14 +232,22 @@ def screen_detail(request, pk: int):
             "screen": screen,
             "patient": screen.patient,
             "findings": [(f, FINDING_LABELS.get(f.code, f.code)) for f in detail.findings],
+            "performed_on": screen.performed_on.isoformat(),
+            "created_at": _minute(screen.created_at, tz),
+            "updated_at": _minute(screen.updated_at, tz),
             "previous": detail.previous,
+            "previous_on": detail.previous.performed_on.isoformat() if detail.previous else "",
             "rows": rows,
             "scalars": scalars,
-            "real_changes": [(_label(c.measure), c) for c in detail.changes if c.real],
+            "real_changes": [_real_change(c) for c in detail.changes if c.real],
             "chart": json.dumps(selectors.chart_series(history)),
             "history": history,
             "edits": [
-                (c, [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()])
+                (
+                    c,
+                    _minute(c.changed_at, tz),
+                    [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()],
+                )
                 for c in detail.history
             ],
             "gait_flags": [
@@ -229,7 +255,9 @@ def screen_detail(request, pk: int):
                 for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
             ],
             "prom_dates": [
-                (p.label, day) for p in schema.PROMS if (day := getattr(screen, p.date_key))
+                (p.label, day.isoformat())
+                for p in schema.PROMS
+                if (day := getattr(screen, p.date_key))
             ],
             "signs": "; ".join(schema.SIGN_LABELS.get(code, "") for code in screen.signs or ())
             or "—",
