@@ -196,11 +196,11 @@ def _minute(moment, tz) -> str:
     return f"{timezone.localtime(moment, tz):%Y-%m-%d %H:%M}"
 
 
+YES_NO = "yes,no,—"
+
+
 def _yes_no(left, right) -> str:
     return f"left {yesno(left, YES_NO)}, right {yesno(right, YES_NO)}"
-
-
-YES_NO = "yes,no,—"
 
 
 @role_required(*CLINICAL_ROLES)
