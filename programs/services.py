@@ -7,7 +7,6 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from assessments import findings as finding_rules
@@ -79,7 +78,14 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     draft = draft_for_screen(screen)
     # Serialise builds and publishes for one patient so versions never collide.
     list(Patient.objects.select_for_update().filter(pk=screen.patient_id).order_by().values("pk"))
-    last = Program.objects.filter(patient_id=screen.patient_id).aggregate(v=Max("version"))["v"]
+    # The newest version read down the (patient, version) index: MAX() may scan every version
+    # of the patient when the planner's row estimate is off.
+    last = (
+        Program.objects.filter(patient_id=screen.patient_id)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
     program = Program.objects.create(
         clinic_id=screen.clinic_id,
         patient_id=screen.patient_id,
