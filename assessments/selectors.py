@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, JSONField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Clinic, Patient
@@ -26,6 +27,43 @@ def clinic_thresholds(clinic: Clinic | int) -> Thresholds:
     clinic_id = clinic if isinstance(clinic, int) else clinic.pk
     row = ClinicThresholds.objects.filter(clinic_id=clinic_id).values_list("overrides").first()
     return build(row[0] if row else None)
+
+
+# Written out rather than as Subquery/Exists: the ORM takes about a millisecond to compile
+# each of those, more than the database takes to answer them, and the screen pages are hot.
+# Constant SQL: nothing from a request goes into it.
+_CLINIC_OVERRIDES = RawSQL(  # noqa: S611
+    "SELECT overrides FROM assessments_clinicthresholds"
+    " WHERE assessments_clinicthresholds.clinic_id = assessments_screen.clinic_id",
+    (),
+    output_field=JSONField(),
+)
+_WAS_EDITED = RawSQL(  # noqa: S611
+    "EXISTS (SELECT 1 FROM assessments_screenchange"
+    " WHERE assessments_screenchange.screen_id = assessments_screen.id)",
+    (),
+    output_field=BooleanField(),
+)
+
+
+def with_thresholds(screens: QuerySet[Screen]) -> QuerySet[Screen]:
+    """`screens` carrying their clinic's threshold overrides, read in the same query (see
+    `screen_thresholds`)."""
+    return screens.annotate(clinic_overrides=_CLINIC_OVERRIDES)
+
+
+def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
+    """`screens` carrying, in the same query, their clinic's threshold overrides and whether
+    each was edited after it was entered, so `screen_detail` reads neither separately."""
+    return screens.annotate(clinic_overrides=_CLINIC_OVERRIDES, was_edited=_WAS_EDITED)
+
+
+def screen_thresholds(screen: Screen) -> Thresholds:
+    """The thresholds that apply to `screen`: read with it (`with_thresholds`), else one
+    query."""
+    if hasattr(screen, "clinic_overrides"):
+        return build(screen.clinic_overrides)
+    return clinic_thresholds(screen.clinic_id)
 
 
 def screens_visible_to(user) -> QuerySet[Screen]:
@@ -121,18 +159,46 @@ def screen_findings(screen: Screen, t: Thresholds) -> list[Finding]:
     return findings.evaluate(screen_input(screen), t)
 
 
-def screen_detail(*, screen: Screen) -> ScreenDetail:
-    """Findings, change since the previous screen and edit log: three queries, whatever the
-    number of screens or edits."""
-    t = clinic_thresholds(screen.clinic_id)
+_UNKNOWN = object()
+
+
+def screen_detail(*, screen: Screen, previous: Screen | None | object = _UNKNOWN) -> ScreenDetail:
+    """Findings, change since the previous screen and edit log: at most three queries,
+    whatever the number of screens or edits; fewer when the caller already has the previous
+    screen or read the screen `with_page_extras` (no edit log query for a screen never
+    edited)."""
+    t = screen_thresholds(screen)
     current = screen_input(screen)
-    previous = previous_screen(screen)
+    if previous is _UNKNOWN:
+        previous = previous_screen(screen)
     changes = []
     if previous is not None:
         changes = findings.change_since(screen_input(previous), current, t)
-    return ScreenDetail(
-        screen, findings.evaluate(current, t), previous, changes, screen_changes(screen=screen)
+    edits = screen_changes(screen=screen) if getattr(screen, "was_edited", True) else []
+    return ScreenDetail(screen, findings.evaluate(current, t), previous, changes, edits)
+
+
+def screen_page(*, user, screen: Screen, chart_limit: int) -> tuple[ScreenDetail, list[Screen]]:
+    """What the screen page shows: the detail, and the patient's latest `chart_limit` screens
+    oldest first for the chart. The previous screen is usually among those, so it costs no
+    query of its own."""
+    latest = list(
+        scope(Screen.objects.all(), user, roles=READ_ROLES)
+        .filter(patient_id=screen.patient_id)
+        .order_by("-performed_on", "-id")[:chart_limit]
     )
+    for other in latest:
+        other.patient = screen.patient  # the same patient: no lazy read per row
+    position = next((i for i, other in enumerate(latest) if other.pk == screen.pk), None)
+    if position is not None and position + 1 < len(latest):
+        previous = latest[position + 1]
+    elif position is not None and len(latest) < chart_limit:
+        previous = None  # the list holds every screen of the patient: this is the first
+    else:
+        previous = _UNKNOWN  # older than the chart, or its oldest point: ask the database
+    detail = screen_detail(screen=screen, previous=previous)
+    latest.reverse()
+    return detail, latest
 
 
 def patient_screens(*, user, patient: Patient, limit: int | None = None) -> list[Screen]:

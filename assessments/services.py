@@ -189,6 +189,12 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
     return clean
 
 
+# The services set these from rows they hold (the patient, the clinic, the signed-in user),
+# so full_clean need not look each one up again (four queries); the foreign keys still
+# guard them in the database.
+_RELATIONS = ("clinic", "patient", "created_by", "updated_by")
+
+
 def _apply(screen: Screen, clean: dict) -> None:
     for column, value in clean.items():
         setattr(screen, column, value)
@@ -196,7 +202,7 @@ def _apply(screen: Screen, clean: dict) -> None:
     for prom in schema.PROMS:
         if getattr(screen, prom.key) is not None and getattr(screen, prom.date_key) is None:
             setattr(screen, prom.date_key, screen.performed_on)
-    screen.full_clean()
+    screen.full_clean(exclude=_RELATIONS)
 
 
 @transaction.atomic

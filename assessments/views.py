@@ -10,7 +10,9 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import capfirst, floatformat, yesno
 from django.utils import timezone
+from django.utils.formats import localize
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
@@ -25,20 +27,25 @@ from .models import ClinicThresholds, Screen
 
 
 def _clinical_patient(request, pk: int) -> Patient:
-    return get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    membership = membership_of(request.user)
+    if membership is not None and membership.clinic_id == patient.clinic_id:
+        patient.clinic = membership.clinic  # loaded with the user: no query of its own
+    return patient
 
 
 # The screen page charts the patient's latest screens only: a long history stays one page.
 CHART_SCREENS = 24
 
 
-def _clinical_screen(request, pk: int) -> Screen:
-    return get_object_or_404(
-        scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
-            "patient", "created_by", "updated_by"
-        ),
-        pk=pk,
+def _clinical_screens(request):
+    return scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
+        "patient", "created_by", "updated_by"
     )
+
+
+def _clinical_screen(request, pk: int) -> Screen:
+    return get_object_or_404(_clinical_screens(request), pk=pk)
 
 
 def _rows(form: ScreenForm) -> list[dict]:
@@ -135,34 +142,89 @@ def screen_edit(request, pk: int):
     return _entry_page(request, form, patient=screen.patient, screen=screen)
 
 
-SEVERITY_WORDS = {"marked": "Marked", "mild": "Mild", "none": "Normal"}
-
-
 def _label(key: str) -> str:
     spec = schema.MEASURES_BY_KEY.get(key) or schema.SCALARS_BY_KEY.get(key)
     return spec.label if spec else key
 
 
+# The screen page is read often: its table cells arrive as finished strings, so the template
+# only prints them (the same text the template's own filters would give).
+def _signed(delta) -> str:
+    sign = "+" if delta is not None and delta > 0 else ""
+    return f"{sign}{floatformat(delta, '-1')}"
+
+
+def _change_css(change) -> str:
+    return f"real-change change-{change.direction}" if change.real else "muted"
+
+
+def _side_cell(value, change) -> dict:
+    note = None
+    if change is not None:
+        note = {
+            "css": _change_css(change),
+            "delta": _signed(change.delta)
+            if change.delta is not None
+            else f"was {localize(change.before)}",
+            "verdict": f"· real change ({change.direction})" if change.real else "· within error",
+        }
+    return {"value": None if value is None or value == "" else value, "change": note}
+
+
+def _scalar_cell(spec, value, change) -> dict:
+    note = None
+    if change is not None:
+        verdict = ", real change" if change.real else ", within error"
+        note = {"css": _change_css(change), "text": f"({_signed(change.delta)}{verdict})"}
+    return {"label": spec.label, "unit": spec.unit, "value": value, "change": note}
+
+
+def _real_change(change) -> dict:
+    """A change called real, as one line of the page's list."""
+    side = f" {change.side}" if change.side else ""
+    text = f"{_label(change.measure)}{side}: {localize(change.before)} → {localize(change.after)}"
+    if change.delta is not None:
+        real_from = ""
+        if change.threshold:
+            real_from = f"; real from {floatformat(change.threshold, '-1')}"
+        text = f"{text} ({floatformat(change.delta, '-1')}{real_from})"
+    return {"direction": change.direction, "word": capfirst(change.direction), "text": text}
+
+
+def _minute(moment, tz) -> str:
+    """A date and time as the clinic reads it: 2026-10-14 09:05 in its time zone."""
+    return f"{timezone.localtime(moment, tz):%Y-%m-%d %H:%M}"
+
+
+YES_NO = "yes,no,—"
+
+
+def _yes_no(left, right) -> str:
+    return f"left {yesno(left, YES_NO)}, right {yesno(right, YES_NO)}"
+
+
 @role_required(*CLINICAL_ROLES)
 def screen_detail(request, pk: int):
-    screen = _clinical_screen(request, pk)
+    screen = get_object_or_404(selectors.with_page_extras(_clinical_screens(request)), pk=pk)
     access_record(user=request.user, obj=screen)
-    detail = selectors.screen_detail(screen=screen)
-    history = selectors.patient_screens(
-        user=request.user, patient=screen.patient, limit=CHART_SCREENS
+    detail, history = selectors.screen_page(
+        user=request.user, screen=screen, chart_limit=CHART_SCREENS
     )
     changes = {(c.measure, c.side): c for c in detail.changes}
-    rows = []
-    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
-        sides = []
-        for side in schema.SIDES:
-            value = screen.side_value(measure.key, side)
-            sides.append({"value": value, "change": changes.get((measure.key, side))})
-        rows.append({"measure": measure, "sides": sides})
-    scalars = [
-        {"spec": s, "value": getattr(screen, s.key), "change": changes.get((s.key, None))}
-        for s in schema.SCALARS
+    rows = [
+        {
+            "measure": measure,
+            "cells": [
+                _side_cell(screen.side_value(measure.key, side), changes.get((measure.key, side)))
+                for side in schema.SIDES
+            ],
+        }
+        for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN)
     ]
+    scalars = [
+        _scalar_cell(s, getattr(screen, s.key), changes.get((s.key, None))) for s in schema.SCALARS
+    ]
+    tz = membership_of(request.user).clinic.tz
     return render(
         request,
         "assessments/screen_detail.html",
@@ -170,26 +232,41 @@ def screen_detail(request, pk: int):
             "screen": screen,
             "patient": screen.patient,
             "findings": [(f, FINDING_LABELS.get(f.code, f.code)) for f in detail.findings],
+            "performed_on": screen.performed_on.isoformat(),
+            "created_at": _minute(screen.created_at, tz),
+            "updated_at": _minute(screen.updated_at, tz),
             "previous": detail.previous,
+            "previous_on": detail.previous.performed_on.isoformat() if detail.previous else "",
             "rows": rows,
             "scalars": scalars,
-            "real_changes": [(_label(c.measure), c) for c in detail.changes if c.real],
-            "severity_words": SEVERITY_WORDS,
+            "real_changes": [_real_change(c) for c in detail.changes if c.real],
             "chart": json.dumps(selectors.chart_series(history)),
             "history": history,
             "edits": [
-                (c, [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()])
+                (
+                    c,
+                    _minute(c.changed_at, tz),
+                    [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()],
+                )
                 for c in detail.history
             ],
-            "conditions": schema.CONDITION_LABELS,
-            "sign_labels": schema.SIGN_LABELS,
             "gait_flags": [
-                (label, screen.side_value(key, "left"), screen.side_value(key, "right"))
+                (label, _yes_no(screen.side_value(key, "left"), screen.side_value(key, "right")))
                 for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
             ],
-            "proms": [
-                (p, getattr(screen, p.key), getattr(screen, p.date_key)) for p in schema.PROMS
+            "prom_dates": [
+                (p.label, day.isoformat())
+                for p in schema.PROMS
+                if (day := getattr(screen, p.date_key))
             ],
+            "signs": "; ".join(schema.SIGN_LABELS.get(code, "") for code in screen.signs or ())
+            or "—",
+            "injury_history": "; ".join(
+                f"{schema.CONDITION_LABELS.get(i.get('condition'), '')} "
+                f"({i.get('side', '')}, {i.get('status', '')})"
+                for i in screen.injury_history or ()
+            )
+            or "—",
         },
     )
 

@@ -7,12 +7,11 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from assessments import findings as finding_rules
 from assessments.models import Screen
-from assessments.selectors import clinic_thresholds, screen_input
+from assessments.selectors import screen_input, screen_thresholds
 from clinic.models import Clinic, Patient
 from clinic.notifications import services as notifications
 
@@ -40,8 +39,9 @@ class ProgramConflict(Exception):
 
 
 def draft_for_screen(screen: Screen) -> DraftProgram:
-    """Run the findings rules and the prescription engine on one screen (one query)."""
-    t = clinic_thresholds(screen.clinic_id)
+    """Run the findings rules and the prescription engine on one screen (one query, none
+    when the screen was read `with_thresholds`)."""
+    t = screen_thresholds(screen)
     data = screen_input(screen)
     found = finding_rules.evaluate(data, t)
     extras = ExtraInputs(measurements=data.measurements, pain_nprs=data.pain_nprs)
@@ -77,8 +77,15 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     """
     draft = draft_for_screen(screen)
     # Serialise builds and publishes for one patient so versions never collide.
-    Patient.objects.select_for_update().filter(pk=screen.patient_id).values("pk").first()
-    last = Program.objects.filter(patient_id=screen.patient_id).aggregate(v=Max("version"))["v"]
+    list(Patient.objects.select_for_update().filter(pk=screen.patient_id).order_by().values("pk"))
+    # The newest version read down the (patient, version) index: MAX() may scan every version
+    # of the patient when the planner's row estimate is off.
+    last = (
+        Program.objects.filter(patient_id=screen.patient_id)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
     program = Program.objects.create(
         clinic_id=screen.clinic_id,
         patient_id=screen.patient_id,
@@ -89,14 +96,15 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
         exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
     )
-    drills = {
-        d.slug: d
-        for d in Drill.objects.filter(clinic__isnull=True, slug__in={i.drill for i in draft.items})
-    }
+    drill_ids = dict(
+        Drill.objects.filter(
+            clinic__isnull=True, slug__in={i.drill for i in draft.items}
+        ).values_list("slug", "pk")
+    )
     ProgramItem.objects.bulk_create(
         ProgramItem(
             program=program,
-            drill=drills[item.drill],
+            drill_id=drill_ids[item.drill],
             side=item.side,
             sets=item.sets,
             reps=item.reps,

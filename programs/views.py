@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
+from assessments.selectors import with_thresholds
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
 from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
@@ -70,10 +71,8 @@ def program_list(request):
 @role_required(*CLINICAL_ROLES)
 @require_POST
 def program_build(request, screen_pk: int):
-    screen = get_object_or_404(
-        scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related("patient"),
-        pk=screen_pk,
-    )
+    screens = scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
+    screen = get_object_or_404(with_thresholds(screens.select_related("patient")), pk=screen_pk)
     program = services.program_build_from_screen(user=request.user, screen=screen)
     messages.success(request, f"Draft version {program.version} built from the screen.")
     return redirect("program_detail", pk=program.pk)

@@ -19,9 +19,11 @@ BUDGETS = {
     # morning check-in is due (three aggregate reads whatever the history).
     "patient home": 10,
     "GET /api/v1/me/program/": 7,
-    "clinician screen detail": 10,
-    "screen create + findings (POST)": 14,
-    "program build (POST)": 15,
+    # The screen page: the screen with its clinic's thresholds and whether it was ever edited,
+    # the access record, and the latest screens (the previous one among them).
+    "clinician screen detail": 6,
+    "screen create + findings (POST)": 7,
+    "program build (POST)": 12,
     "front-desk week calendar": 9,
     "public availability, one day and type": 9,
 }

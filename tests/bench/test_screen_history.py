@@ -42,3 +42,23 @@ def test_the_screen_page_charts_at_most_the_latest_screens(client, world):
     assert response.status_code == 200
     history = response.context["history"]
     assert history == screens[-CHART_SCREENS:]
+
+
+def test_every_screen_is_compared_with_the_one_just_before_it(client, world):
+    """The previous screen comes from the chart's screens when it is among them, from the
+    database when the screen is the chart's oldest or older; either way the same one."""
+    screens = _screens(world, CHART_SCREENS + 3)
+    patient = world.home.patient_a
+    same_day = Screen.objects.create(
+        clinic=patient.clinic, patient=patient, performed_on=screens[-2].performed_on
+    )
+    client.force_login(world.home.clinician)
+    newest_first = list(Screen.objects.filter(patient=patient).order_by("-performed_on", "-pk"))
+    for index in (0, 1, 2, CHART_SCREENS - 2, CHART_SCREENS - 1, CHART_SCREENS, -2, -1):
+        screen = newest_first[index]
+        response = client.get(reverse("screen_detail", args=[screen.pk]))
+        assert response.status_code == 200
+        assert response.context["previous"] == selectors.previous_screen(screen)
+    assert newest_first[-1].pk == screens[0].pk
+    # Two screens of one day: the one entered later comes first.
+    assert newest_first[1:3] == [same_day, screens[-2]]
