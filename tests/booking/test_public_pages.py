@@ -185,7 +185,11 @@ def test_the_link_moves_the_appointment(client, booking):
 def test_inside_the_late_cancel_window_the_link_cannot_change_anything(client, booking):
     BookingSettings.objects.create(clinic=booking.clinic, late_cancel_hours=24)
     mine = public_booking(booking)
-    Appointment.objects.filter(pk=mine.pk).update(start=timezone.now() + timedelta(hours=5))
+    # The whole appointment moves: an appointment lasts at most 12 hours.
+    moved = timezone.now() + timedelta(hours=5)
+    Appointment.objects.filter(pk=mine.pk).update(
+        start=moved, end=moved + timedelta(hours=1), busy_until=moved + timedelta(hours=1)
+    )
     url = reverse("booking_manage", args=[services.manage_token(mine)])
     assert "call us" in client.get(url).content.decode()
     response = client.post(url, {"action": "cancel"})

@@ -201,7 +201,11 @@ def test_arrived_and_no_show(booking):
         services.appointment_mark_no_show(appointment=appointment)
     services.appointment_mark_arrived(appointment=appointment)
     assert appointment.status == AppointmentStatus.ARRIVED
-    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(hours=1))
+    # The whole appointment moves: an appointment lasts at most 12 hours.
+    moved = timezone.now() - timedelta(hours=1)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=moved, end=moved + timedelta(hours=1), busy_until=moved + timedelta(hours=1)
+    )
     appointment.refresh_from_db()
     services.appointment_mark_no_show(appointment=appointment)
     assert appointment.status == AppointmentStatus.NO_SHOW
@@ -218,7 +222,11 @@ def test_the_manage_token_names_exactly_one_appointment(booking):
 
 def test_patients_cannot_change_inside_the_late_cancel_window(booking):
     appointment = book(booking)
-    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() + timedelta(hours=3))
+    # The whole appointment moves: an appointment lasts at most 12 hours.
+    moved = timezone.now() + timedelta(hours=3)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=moved, end=moved + timedelta(hours=1), busy_until=moved + timedelta(hours=1)
+    )
     appointment.refresh_from_db()
     assert not services.patient_may_change(appointment)
     with pytest.raises(services.LateChange):
