@@ -89,14 +89,14 @@ VERSION_KEY = "gw:program:{pk}:{stamp}:{drills}"
 DRILLS_GENERATION = "gw:drills-generation"
 
 
-def _version_cache_seconds() -> int:
-    return getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0)
+def program_cache_seconds() -> int:
+    return getattr(settings, "PROGRAM_CACHE_SECONDS", 0)
 
 
 def drills_changed() -> None:
     """Drill content changed: what was cached from programs stops being used (now and at
     commit)."""
-    if not _version_cache_seconds():
+    if not program_cache_seconds():
         return
     cache.delete(DRILLS_GENERATION)
     transaction.on_commit(lambda: cache.delete(DRILLS_GENERATION))
@@ -104,7 +104,7 @@ def drills_changed() -> None:
 
 def version_key(program: Program) -> str:
     """The cache key of the program as it is now; empty when caching is off."""
-    if not _version_cache_seconds():
+    if not program_cache_seconds():
         return ""
     stamp = program.updated_at.timestamp()
     known = getattr(program, "_version_key", None)  # (stamp, key) of an earlier call
@@ -120,13 +120,13 @@ def version_key(program: Program) -> str:
 def for_version(program: Program, name: str, build: Callable[[], Any]) -> Any:
     """`build()`, kept per program version when caching is on (see VERSION_KEY)."""
     key = version_key(program)
-    if not key:
-        return build()
+    if not key or transaction.get_connection().in_atomic_block:
+        return build()  # a write in progress may still be rolled back: nothing shared
     key = f"{key}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, _version_cache_seconds())
+        cache.set(key, value, program_cache_seconds())
     return value
 
 
@@ -140,7 +140,7 @@ PROGRESS_KEY = "gw:progress:{patient}:{generation}:{version}:{today}"
 def progress_changed(patient_ids: Iterable[int | None]) -> None:
     """New logs, check-ins or changes: the patients' cached progress stops being used (now and
     at commit)."""
-    if not getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0):
+    if not program_cache_seconds():
         return
     keys = [PROGRESS_GENERATION.format(pk) for pk in set(patient_ids) if pk is not None]
     if keys:

@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Avg, Prefetch
@@ -29,7 +28,13 @@ from .models import (
     SessionLog,
 )
 from .progression import AUTOMATIC_ACTIONS, program_adherence
-from .selectors import PROGRESS_GENERATION, PROGRESS_KEY, version_key, week_plan
+from .selectors import (
+    PROGRESS_GENERATION,
+    PROGRESS_KEY,
+    program_cache_seconds,
+    version_key,
+    week_plan,
+)
 
 WINDOW_WEEKS = 6
 FLAG_LABELS = {
@@ -207,7 +212,7 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
 
 def patient_progress_cached(*, program: Program, today: date) -> PatientProgress:
     """patient_progress, kept until the patient's next log, check-in or program change."""
-    seconds = getattr(settings, "PROGRAM_ITEMS_CACHE_SECONDS", 0)
+    seconds = program_cache_seconds()
     if not seconds or transaction.get_connection().in_atomic_block:
         return patient_progress(program=program, today=today)
     generation = cache.get_or_set(

@@ -253,7 +253,7 @@ SPECTACULAR_SETTINGS = {
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
 # A patient's program items, keyed by the program's last change (programs.selectors.with_items).
-PROGRAM_ITEMS_CACHE_SECONDS = 3600 if REDIS_URL else 0
+PROGRAM_CACHE_SECONDS = 3600 if REDIS_URL else 0
 # A clinic's free times per day and type, until its next booking change (clinic.booking.slot_cache).
 BOOKING_CACHE_SECONDS = 3600 if REDIS_URL else 0
 SESSION_COOKIE_HTTPONLY = True

@@ -24,5 +24,5 @@ NOTIFICATIONS_SWEEP_ON_COMMIT = False
 # tested on their own with these turned on (tests/clinic/test_shared_caches.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTH_USER_CACHE_SECONDS = 0
-PROGRAM_ITEMS_CACHE_SECONDS = 0
+PROGRAM_CACHE_SECONDS = 0
 BOOKING_CACHE_SECONDS = 0
