@@ -22,6 +22,19 @@ CLINICAL_ROLES = (Role.CLINIC_ADMIN, Role.CLINICIAN)
 _UNSET = object()
 
 
+# The largest id a row can have (a 64-bit signed primary key).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None) -> int | None:
+    """A record id from a query string or form value: plain ASCII digits ("²" is a digit to
+    Python) of a number a primary key can hold; anything else is None."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
 def membership_of(user) -> StaffMembership | None:
     """The active staff membership of a user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):

@@ -7,7 +7,7 @@ from rest_framework.generics import get_object_or_404  # a bad id is a 404, not 
 from rest_framework.response import Response
 
 from assessments.models import Screen
-from clinic.access import CLINICAL_ROLES, membership_of, scope
+from clinic.access import CLINICAL_ROLES, membership_of, parse_id, scope
 from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
@@ -272,8 +272,8 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         programs = selectors.program_with_items(selectors.programs_visible_to(self.request.user))
         patient = self.request.query_params.get("patient")
-        if patient and patient.isascii() and patient.isdigit():  # "²" is a digit too
-            programs = programs.filter(patient_id=int(patient))
+        if (patient_id := parse_id(patient)) is not None:
+            programs = programs.filter(patient_id=patient_id)
         return programs
 
     def retrieve(self, request, *args, **kwargs):

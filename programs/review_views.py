@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.access import CLINICAL_ROLES, membership_of, parse_id, role_required, scope
 
 from . import progression, services, worklist
 from .models import ProgramChange, ProgramStatus
@@ -105,9 +105,9 @@ def item_override(request, pk: int, item_pk: int):
     change = None
     change_id = request.POST.get("change") or request.GET.get("change") or ""
     if change_id:
-        if not change_id.isascii() or not change_id.isdigit():
+        if (change_pk := parse_id(change_id)) is None:
             raise Http404("No such change.")
-        change = _change(request, int(change_id))
+        change = _change(request, change_pk)
     initial = {"sets": item.sets, "reps": item.reps, "hold_s": item.hold_s}
     form = OverrideForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

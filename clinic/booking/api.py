@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from clinic.access import membership_of, scope
+from clinic.access import membership_of, parse_id, scope
 from clinic.api import IsStaff
 from clinic.models import Clinic, Patient, Sex
 
@@ -389,9 +389,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             user=self.request.user,
             start=start,
             end=end,
-            clinician_id=int(clinician)
-            if clinician and clinician.isascii() and clinician.isdigit()
-            else None,
+            clinician_id=parse_id(clinician),
         ).select_related("clinic")
 
     @extend_schema(

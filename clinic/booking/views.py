@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.access import STAFF_ROLES, membership_of, role_required, scope
+from clinic.access import STAFF_ROLES, membership_of, parse_id, role_required, scope
 from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 
@@ -57,7 +57,7 @@ WEEK_MAX_CLINICIANS = 4
 
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None  # "²" is a digit too
+    return parse_id(value)
 
 
 # Front desk ----------------------------------------------------------------------------------
@@ -181,8 +181,8 @@ def appointment_new(request):
     nearest = []
     chosen_id = request.POST.get("patient", "")
     chosen_patient = (
-        scope(Patient.objects.all(), request.user).filter(pk=int(chosen_id)).first()
-        if chosen_id.isascii() and chosen_id.isdigit()
+        scope(Patient.objects.all(), request.user).filter(pk=chosen_pk).first()
+        if (chosen_pk := parse_id(chosen_id)) is not None
         else None
     )
     if request.method == "POST" and form.is_valid():

@@ -59,3 +59,32 @@ def test_odd_search_in_a_programs_library(world):
     client = APIClient()
     client.force_login(world.home.clinician)
     assert client.get(f"/programs/{program.pk}/?q={NUL}").status_code == 200
+
+
+HUGE = "9" * 30  # no primary key holds it; SQLite refuses it as a parameter
+
+HUGE_ID_URLS = [
+    f"/api/v1/programs/?patient={HUGE}",
+    f"/api/v1/appointments/?clinician={HUGE}",
+    f"/calendar/?clinician={HUGE}",
+    f"/calendar/week/?clinician={HUGE}",
+    f"/calendar/book/?clinician={HUGE}",
+    f"/calendar/time-off/?clinician={HUGE}",
+]
+
+
+@pytest.mark.parametrize("url", HUGE_ID_URLS)
+def test_an_id_too_large_for_any_row_is_no_server_error(world, url):
+    client = APIClient()
+    client.force_login(world.home.admin)
+    assert client.get(url).status_code < 500
+
+
+def test_parse_id_takes_plain_digits_a_primary_key_can_hold():
+    from clinic.access import MAX_ID, parse_id
+
+    assert parse_id("42") == 42
+    assert parse_id(str(MAX_ID)) == MAX_ID
+    assert parse_id(str(MAX_ID + 1)) is None
+    assert parse_id(HUGE) is None
+    assert [parse_id(v) for v in ("", None, "²", "-1", "1.5", " 7", "a%00b")] == [None] * 7
