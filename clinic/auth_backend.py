@@ -24,6 +24,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django_otp.middleware import OTPMiddleware
 
+from .cache import drop
+
 KEY = "gw:auth-user:{}"
 
 
@@ -63,11 +65,7 @@ def forget_users(user_ids: Iterable[int | None]) -> None:
     reading between the two would otherwise cache the rows as they were)."""
     if not _cache_seconds():
         return
-    keys = [KEY.format(pk) for pk in set(user_ids) if pk is not None]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    drop(KEY.format(pk) for pk in set(user_ids) if pk is not None)
 
 
 class ClinicModelBackend(ModelBackend):
@@ -96,9 +94,7 @@ def forget_device(persistent_id: str) -> None:
     """Drop a cached second-factor device now and at commit (see CachedOTPMiddleware)."""
     if not _cache_seconds():
         return
-    key = DEVICE_KEY.format(persistent_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    drop([DEVICE_KEY.format(persistent_id)])
 
 
 class CachedOTPMiddleware(OTPMiddleware):

@@ -1,4 +1,4 @@
-"""Django's Redis cache, keeping one Redis client per connection pool.
+"""Django's Redis cache, keeping one Redis client per connection pool; `drop` for invalidation.
 
 Django's client builds a new `redis.Redis` object for every cache call, and building one
 registers a few hundred response callbacks: about a quarter of a millisecond each time,
@@ -6,7 +6,11 @@ several times per request. A `redis.Redis` object is safe to share between threa
 command takes its own connection from the pool), so one per pool is kept instead.
 """
 
+from collections.abc import Iterable
+
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 
 
 class _ReusedClient(RedisCacheClient):
@@ -27,3 +31,16 @@ class ClinicRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedClient
+
+
+def drop(keys: Iterable[str]) -> None:
+    """Delete cache entries now and again when the current transaction commits.
+
+    Now, so the writer's own later reads miss; again at commit, because a reader that looked
+    between the two (seeing the rows as they were before this transaction) may have put the
+    old value back.
+    """
+    keys = list(keys)
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from clinic.access import CLINICAL_ROLES, scope
+from clinic.cache import drop
 from clinic.models import Clinic
 
 from .drills import CATEGORY_ORDER
@@ -98,8 +99,7 @@ def drills_changed() -> None:
     commit)."""
     if not program_cache_seconds():
         return
-    cache.delete(DRILLS_GENERATION)
-    transaction.on_commit(lambda: cache.delete(DRILLS_GENERATION))
+    drop([DRILLS_GENERATION])
 
 
 def version_key(program: Program) -> str:
@@ -142,10 +142,7 @@ def progress_changed(patient_ids: Iterable[int | None]) -> None:
     at commit)."""
     if not program_cache_seconds():
         return
-    keys = [PROGRESS_GENERATION.format(pk) for pk in set(patient_ids) if pk is not None]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    drop(PROGRESS_GENERATION.format(pk) for pk in set(patient_ids) if pk is not None)
 
 
 def _attach_items(program: Program, items: list[ProgramItem]) -> None:

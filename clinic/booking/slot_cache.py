@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from clinic.cache import drop
+
 GENERATION = "gw:booking-generation:{}"
 DAY = "gw:free-times:{generation}:{type}:{day}:{clinician}:{staff}"
 
@@ -35,10 +37,7 @@ def clinic_changed(clinic_ids: Iterable[int | None]) -> None:
     """What the clinics' availability is built from changed: forget their cached days."""
     if not _seconds():
         return
-    keys = [GENERATION.format(pk) for pk in set(clinic_ids) if pk is not None]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    drop(GENERATION.format(pk) for pk in set(clinic_ids) if pk is not None)
 
 
 def day(
