@@ -14,6 +14,7 @@ from tests.programs.test_progression_service import (
     current,
     log,
     one_drill_program,
+    progressed,
     today,
 )
 
@@ -222,7 +223,7 @@ def test_override_with_a_bad_change_id_is_a_404_not_an_error(client, world):
 
 @pytest.mark.django_db
 def test_review_actions_only_go_back_to_our_own_pages(client, patient_api, world):
-    change = progressed_change(patient_api, world)
+    change = progressed(patient_api, world)
     client.force_login(world.home.clinician)
     for target, expected in (
         ("/worklist/?show=all", "/worklist/?show=all"),
@@ -231,13 +232,3 @@ def test_review_actions_only_go_back_to_our_own_pages(client, patient_api, world
     ):
         response = client.post(f"/programs/changes/{change.pk}/accept/", {"next": target})
         assert response.status_code == 302 and response["Location"] == expected
-
-
-def progressed_change(api, world):
-    home = world.home
-    one_drill_program(home)
-    log(api, home, 6, pain=1)
-    check_in(api, home, 5)
-    log(api, home, 3, pain=1)
-    check_in(api, home, 2)
-    return ProgramChange.objects.get(action="progressed")
