@@ -6,7 +6,8 @@ several times per request. A `redis.Redis` object is safe to share between threa
 command takes its own connection from the pool), so one per pool is kept instead.
 """
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -44,3 +45,18 @@ def drop(keys: Iterable[str]) -> None:
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def generations(keys: Sequence[str]) -> list[str]:
+    """The current value of each generation key, in one round trip; a missing key (never set,
+    or dropped by a write) gets a fresh value that lasts until the next drop.
+
+    Call it before reading the rows the cached value is built from: a write that commits
+    after that read drops the key, so what the read saw is never found again.
+    """
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, None)
+        found.update(missing)
+    return [found[key] for key in keys]

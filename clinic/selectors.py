@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 
 from .access import scope
-from .booking.models import ACTIVE_STATUSES, Appointment
+from .booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from .models import Clinic, Patient
 
 
@@ -36,3 +36,18 @@ def appointments_on_day(*, clinic: Clinic, day: date, clinician=None) -> QuerySe
     if clinician is not None:
         appointments = appointments.filter(clinician=clinician)
     return appointments.order_by("start")
+
+
+def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 5) -> list[dict]:
+    """The patient's next booked appointments as plain values (start, type, clinician): what
+    their home page lists, small enough to keep in the shared cache."""
+    appointments = (
+        scope(patient.appointments.all(), user)
+        .filter(start__gte=now, status=AppointmentStatus.BOOKED)
+        .select_related("clinician", "appointment_type")
+        .order_by("start")[:limit]
+    )
+    return [
+        {"start": a.start, "type": a.appointment_type.name, "clinician": str(a.clinician)}
+        for a in appointments
+    ]

@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
@@ -68,15 +70,7 @@ def home(request):
     today = timezone.localdate(timezone=clinic.tz)
     context = {"today": today}
     if role == PATIENT:
-        patient = patient_of(request.user)
-        context["patient"] = patient
-        context["upcoming"] = (
-            scope(patient.appointments.all(), request.user)
-            .filter(start__gte=timezone.now(), status="booked")
-            .select_related("clinician", "appointment_type")[:5]
-        )
-        context.update(program_selectors.patient_home(request.user, today))
-        return render(request, "clinic/home_patient.html", context)
+        return _patient_home(request, clinic=clinic, today=today)
     if role == Role.CLINICIAN:
         context["appointments"] = selectors.appointments_on_day(
             clinic=clinic, day=today, clinician=request.user
@@ -94,6 +88,41 @@ def home(request):
     context["staff"] = clinic.staff.select_related("user").order_by("role", "user__full_name")
     context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)
     return render(request, "clinic/home_admin.html", context)
+
+
+def _patient_home(request, *, clinic, today):
+    """The patient's page: the program section and the upcoming appointments come from the
+    shared cache when it is on (one round trip for their keys, one for both values)."""
+    patient = patient_of(request.user)
+    now = timezone.now()
+    keys = program_selectors.patient_view_keys(patient.pk, clinic_id=clinic.pk)
+    if keys:  # the day and the clinic's time zone shape the section too
+        keys["program"] = f"{keys['program']}:{today.isoformat()}:{clinic.time_zone}"
+    wanted = [keys["program"], keys["upcoming"]] if keys else []
+    found = cache.get_many(wanted) if wanted else {}
+    fresh = {}
+    section = found.get(keys.get("program"))
+    if section is None:
+        context = {"today": today, **program_selectors.patient_home(request.user, today)}
+        with timezone.override(clinic.tz):
+            section = fresh[keys.get("program")] = render_to_string(
+                "programs/_patient_program.html", context
+            )
+    upcoming = found.get(keys.get("upcoming"))
+    # An appointment that has begun since the list was kept leaves it: read it again.
+    if upcoming is None or any(a["start"] < now for a in upcoming):
+        upcoming = fresh[keys.get("upcoming")] = selectors.upcoming_for_patient(
+            user=request.user, patient=patient, now=now
+        )
+    if keys and fresh:
+        cache.set_many(fresh, program_selectors.program_cache_seconds())
+    context = {
+        "today": today,
+        "patient": patient,
+        "program_section": mark_safe(section),  # noqa: S308 (our own template's output)
+        "upcoming": upcoming,
+    }
+    return render(request, "clinic/home_patient.html", context)
 
 
 @role_required(*STAFF_ROLES)

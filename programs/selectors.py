@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from clinic.access import CLINICAL_ROLES, scope
-from clinic.cache import drop
+from clinic.cache import drop, generations
 from clinic.models import Clinic
 
 from .drills import CATEGORY_ORDER
@@ -145,6 +145,39 @@ def progress_changed(patient_ids: Iterable[int | None]) -> None:
     drop(PROGRESS_GENERATION.format(pk) for pk in set(patient_ids) if pk is not None)
 
 
+# What is built from nothing but one patient's programs (rows, items, their drills) and
+# progress: the program section of the patient page and the program API answer. The key is
+# made of the patient's progress generation, which every write to their programs, sessions,
+# check-ins and program changes drops (programs.signals, and progress_changed after bulk
+# writes), and the drill generation; finding it needs no database read.
+PATIENT_VIEW_KEY = "gw:patient-view:{patient}:{progress}:{drills}:{name}"
+PATIENT_UPCOMING_KEY = "gw:patient-upcoming:{patient}:{booking}"
+
+
+def patient_view_keys(patient_id: int, *, clinic_id: int | None = None) -> dict[str, str]:
+    """Keys of the patient's cached views as of now, in one cache round trip: "program" and
+    "api" (see PATIENT_VIEW_KEY) and, given the clinic, "upcoming" (the patient's next
+    appointments, under the clinic's booking generation, which every change to appointments,
+    types, staff and the clinic drops). Empty when caching is off or a write is in progress."""
+    if not program_cache_seconds() or transaction.get_connection().in_atomic_block:
+        return {}
+    from clinic.booking import slot_cache
+
+    wanted = [PROGRESS_GENERATION.format(patient_id), DRILLS_GENERATION]
+    if clinic_id is not None:
+        wanted.append(slot_cache.GENERATION.format(clinic_id))
+    progress, drills, *booking = generations(wanted)
+    keys = {
+        name: PATIENT_VIEW_KEY.format(
+            patient=patient_id, progress=progress, drills=drills, name=name
+        )
+        for name in ("program", "api")
+    }
+    if booking:
+        keys["upcoming"] = PATIENT_UPCOMING_KEY.format(patient=patient_id, booking=booking[0])
+    return keys
+
+
 def _attach_items(program: Program, items: list[ProgramItem]) -> None:
     """What prefetch_related("items") leaves on the program, from a list already at hand."""
     for item in items:
@@ -222,8 +255,6 @@ def patient_home(user, today) -> dict:
         "yesterday": today - timedelta(days=1),
         "checkin_for": worklist.checkin_due(program=program, progress=progress, today=today),
         "difficulty_choices": DIFFICULTY_CHOICES,
-        # The day's part of the page depends on nothing but the program version and the day.
-        "day_fragment_key": f"{key}:{today.isoformat()}" if (key := version_key(program)) else "",
     }
 
 

@@ -1,5 +1,5 @@
 """Signal receivers of the programs app: what is cached for patients' pages follows every
-write it is built from (see programs.selectors.version_key and
+write it is built from (see programs.selectors.version_key and patient_view_keys, and
 programs.worklist.patient_progress_cached)."""
 
 from django.db.models.signals import post_delete, post_save
@@ -14,6 +14,7 @@ def _drill_changed(sender, instance, **kwargs):
     drills_changed()
 
 
+@receiver([post_save, post_delete], sender=Program, dispatch_uid="gw_progress_program")
 @receiver([post_save, post_delete], sender=SessionLog, dispatch_uid="gw_progress_session")
 @receiver([post_save, post_delete], sender=CheckIn, dispatch_uid="gw_progress_checkin")
 def _patient_row_changed(sender, instance, **kwargs):

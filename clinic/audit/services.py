@@ -184,6 +184,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
     from clinic.notifications.models import Notification, Status
     from programs.models import Program
+    from programs.selectors import progress_changed
 
     membership = membership_of(user)
     if membership is None or membership.clinic_id != patient.clinic_id:
@@ -204,6 +205,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
         )
         Screen.objects.filter(patient=patient).update(notes="", updated_at=now)
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
+        progress_changed([patient.pk])  # the patient's cached program views (no signal above)
         appointments = Appointment.objects.filter(patient=patient)
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
             status=AppointmentStatus.CANCELLED,

@@ -7,6 +7,7 @@ The cache is only used outside a transaction, so these tests commit (transaction
 from datetime import time, timedelta
 
 import pytest
+from django.core.cache import cache
 
 from clinic.audit.services import patient_anonymise
 from clinic.booking import selectors, services
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 @pytest.fixture(autouse=True)
 def cached_free_times(settings):
     settings.BOOKING_CACHE_SECONDS = 3600
+    cache.clear()  # nothing kept from an earlier test or run: ids repeat between databases
 
 
 def starts(booking, clinician=None, **kwargs):

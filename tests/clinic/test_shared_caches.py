@@ -5,9 +5,11 @@ items must follow every change at once.
 With CI=true these run against Redis (REDIS_URL); without it, against the per-process cache.
 """
 
+import re
 from importlib import import_module
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +20,12 @@ from programs.models import ProgramStatus
 from tests.programs.test_me_api import make_program
 
 CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing kept from an earlier test or run: ids repeat between test databases."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -249,3 +257,103 @@ def test_progress_on_the_patient_page_follows_logs_and_check_ins(
     )
     assert logged.status_code == 201, logged.content
     assert "latest: 6.0/10" in browser.get(reverse("home")).content.decode()
+
+
+# --- the patient's page and program API -------------------------------------------------------
+
+
+@pytest.fixture
+def cached_patient_views(settings):
+    settings.AUTH_USER_CACHE_SECONDS = 300
+    settings.PROGRAM_CACHE_SECONDS = 3600
+    settings.BOOKING_CACHE_SECONDS = 3600
+
+
+def _tables(queries) -> str:
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def _appointment(home, start):
+    from datetime import UTC, timedelta
+
+    from clinic.booking.models import Appointment
+    from tests import factories as f
+
+    kind = f.AppointmentTypeFactory(clinic=home.clinic, name="Gait retest")
+    return Appointment.objects.create(
+        clinic=home.clinic,
+        patient=home.patient_a,
+        clinician=home.clinician,
+        appointment_type=kind,
+        start=start,
+        end=start.astimezone(UTC) + timedelta(minutes=45),
+    )
+
+
+def test_once_cached_the_patient_page_and_api_read_no_program_or_appointment_row(
+    transactional_db, world, cached_patient_views, patient_browser, django_assert_max_num_queries
+):
+    make_program(world.home, items=3)
+    first_page = patient_browser.get(reverse("home")).content.decode()
+    first_api = patient_browser.get("/api/v1/me/program/").json()
+    with django_assert_max_num_queries(1) as page_queries:  # the session (database sessions)
+        page = patient_browser.get(reverse("home")).content.decode()
+    with django_assert_max_num_queries(1) as api_queries:
+        assert patient_browser.get("/api/v1/me/program/").json() == first_api
+    for tables in (_tables(page_queries), _tables(api_queries)):
+        assert "programs_" not in tables and "booking_" not in tables
+    # The same page, but for the per-request CSRF tokens.
+    token = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*')
+    assert token.sub("", page) == token.sub("", first_page)
+
+
+def test_bookings_cancellations_and_started_appointments_reach_the_cached_page(
+    transactional_db, world, cached_patient_views, patient_browser, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clinic.booking import services as booking
+
+    make_program(world.home, items=1)
+    assert "None booked." in patient_browser.get(reverse("home")).content.decode()
+    appointment = _appointment(world.home, timezone.now() + timedelta(days=1))
+    assert "Gait retest" in patient_browser.get(reverse("home")).content.decode()
+    booking.appointment_cancel(appointment=appointment, reason="Feeling better")
+    assert "None booked." in patient_browser.get(reverse("home")).content.decode()
+    _appointment(world.home, timezone.now() + timedelta(hours=2))
+    assert "Gait retest" in patient_browser.get(reverse("home")).content.decode()
+    # Three hours later it has begun: the kept list is read again, without it.
+    later = timezone.now() + timedelta(hours=3)
+    monkeypatch.setattr("clinic.views.timezone.now", lambda: later)
+    assert "None booked." in patient_browser.get(reverse("home")).content.decode()
+
+
+def test_publishing_a_new_version_reaches_the_cached_page_and_api(
+    transactional_db, world, cached_patient_views, patient_browser
+):
+    from programs.services import program_publish
+
+    make_program(world.home, items=2)
+    assert "Version 1" in patient_browser.get(reverse("home")).content.decode()
+    assert len(patient_browser.get("/api/v1/me/program/").json()["items"]) == 2
+    draft = make_program(world.home, items=4, version=2, status=ProgramStatus.DRAFT)
+    program_publish(user=world.home.clinician, program=draft)  # writes with update()
+    assert "Version 2" in patient_browser.get(reverse("home")).content.decode()
+    body = patient_browser.get("/api/v1/me/program/").json()
+    assert (body["id"], len(body["items"])) == (draft.pk, 4)
+
+
+def test_a_patient_never_gets_another_patients_cached_page(
+    transactional_db, world, cached_patient_views, patient_browser
+):
+    make_program(world.home, items=2)
+    make_program(world.home, world.home.patient_b, items=5)
+    mine = patient_browser.get("/api/v1/me/program/").json()
+    patient_browser.get(reverse("home"))
+    other = Client()
+    other.force_login(world.home.patient_b.user)
+    theirs = other.get("/api/v1/me/program/").json()
+    assert (len(mine["items"]), len(theirs["items"])) == (2, 5)
+    assert f"Hi {world.home.patient_b.first_name}" in other.get(reverse("home")).content.decode()
