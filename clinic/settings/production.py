@@ -17,7 +17,7 @@ CSRF_COOKIE_SECURE = True
 
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "clinic.static_storage.StaticStorage"},
 }
 
 TEMPLATES = [  # cached template loader, explicit
