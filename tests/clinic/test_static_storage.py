@@ -22,4 +22,3 @@ def test_a_file_missing_from_the_manifest_is_an_error_every_time(storage):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("css/missing.css")
-
