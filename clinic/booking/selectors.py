@@ -323,6 +323,17 @@ class CalendarColumn:
         self.label = f"{day:%A} {day.day} {day:%B}"
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarClinician:
+    """A clinician as the calendars' chooser prints them."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @dataclass
 class Calendar:
     clinic: Clinic
@@ -335,6 +346,10 @@ class Calendar:
 
 def _user_name(full_name: str, email: str) -> str:
     return full_name or email  # as User.__str__
+
+
+def calendar_clinician(user: User) -> CalendarClinician:
+    return CalendarClinician(user.pk, _user_name(user.full_name, user.email))
 
 
 _STATUS_LABELS = dict(AppointmentStatus.choices)

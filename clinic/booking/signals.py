@@ -1,10 +1,10 @@
-"""Signal receivers of booking: cached free times follow every change they are built from
-(see `clinic.booking.slot_cache`)."""
+"""Signal receivers of booking: cached free times and calendar weeks follow every change they
+are built from (see `clinic.booking.slot_cache`)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from clinic.models import Clinic, StaffMembership, User
+from clinic.models import Clinic, Patient, StaffMembership, User
 
 from .models import (
     Appointment,
@@ -33,6 +33,17 @@ for _model in (*_CLINIC_ROWS, StaffMembership):
 @receiver([post_save, post_delete], sender=Clinic, dispatch_uid="gw_slots_clinic")
 def _clinic_saved(sender, instance, **kwargs):
     clinic_changed([instance.pk])
+
+
+# What of a patient the calendar prints (Patient.full_name on every card).
+_PATIENT_SHOWN = frozenset({"first_name", "last_name"})
+
+
+@receiver([post_save, post_delete], sender=Patient, dispatch_uid="gw_slots_patient")
+def _patient_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and not _PATIENT_SHOWN & set(update_fields):
+        return  # e.g. the login linked, intake notes: nothing the calendar shows
+    clinic_changed([instance.clinic_id])
 
 
 @receiver([post_save, post_delete], sender=User, dispatch_uid="gw_slots_user")

@@ -1,4 +1,5 @@
-"""Template tags of the front-desk calendars: the appointment cards of a day or week column."""
+"""Template tags of the front-desk calendars: the appointment cards of a day or week column,
+and the clinicians to choose from."""
 
 from __future__ import annotations
 
@@ -62,3 +63,14 @@ def appointment_cards(
     url_prefix = _url_prefix(context)
     cards = "".join(_card(card, url_prefix, show_clinician) for card in appointments)
     return mark_safe(cards)  # noqa: S308 (every value in a card is escaped above)
+
+
+@register.simple_tag
+def clinician_options(clinicians: Iterable, chosen: int | None) -> SafeString:
+    """An <option> per clinician (anything with a pk that prints as their name), the chosen
+    one selected; written here for the same reason as the cards, on every calendar page."""
+    options = "".join(
+        f'<option value="{c.pk}"{" selected" if c.pk == chosen else ""}>{escape(str(c))}</option>'
+        for c in clinicians
+    )
+    return mark_safe(options)  # noqa: S308 (names escaped above, pks are integers)
