@@ -180,6 +180,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
     The audit trail keeps its rows (they cannot be changed) and gains one for this action.
     """
+    from assessments import page_cache
     from assessments.models import Screen
     from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
     from clinic.notifications.models import Notification, Status
@@ -203,6 +204,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         Screen.objects.filter(patient=patient).update(notes="", updated_at=now)
+        page_cache.patients_changed([patient.pk])  # updated above without signals
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
         appointments = Appointment.objects.filter(patient=patient)
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
