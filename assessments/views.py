@@ -9,6 +9,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import capfirst, floatformat, yesno
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
-from clinic.audit.services import access_record
+from clinic.audit.services import access_record, access_record_in_clinic
 from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
 
@@ -281,18 +282,16 @@ def _screen_with_page_extras(request, pk: int) -> Screen:
 @role_required(*CLINICAL_ROLES)
 def screen_detail(request, pk: int):
     if page_cache.in_use():
-        # Where the page's parts are cached, the clinic check reads only what names them.
-        screen = get_object_or_404(
-            scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).only(
-                "clinic_id", "patient_id"
-            ),
-            pk=pk,
-        )
-        access_record(user=request.user, obj=screen)
+        # Where the page's parts are cached, one statement checks that the screen is the
+        # clinic's and records the read; the parts are named by what it returns.
+        patient_id = access_record_in_clinic(user=request.user, model=Screen, pk=pk)
+        if patient_id is None:
+            raise Http404("No such screen.")
+        clinic_id = membership_of(request.user).clinic_id
         page = page_cache.screen_parts(
-            screen_id=screen.pk,
-            patient_id=screen.patient_id,
-            clinic_id=screen.clinic_id,
+            screen_id=pk,
+            patient_id=patient_id,
+            clinic_id=clinic_id,
             today=timezone.localdate(),  # the age shown is today's
             build=lambda: _screen_page_parts(
                 user=request.user, screen=_screen_with_page_extras(request, pk)

@@ -90,14 +90,20 @@ def test_every_read_is_checked_and_recorded_even_from_the_cache(
         assert clinician.get(url).status_code == 200
     views = AccessEvent.objects.filter(object_type="screen", object_id=screen.pk)
     assert views.count() == 3
-    assert set(views.values_list("actor_id", flat=True)) == {world.home.clinician.pk}
+    assert set(views.values_list("actor_id", "clinic_id", "patient_id", "action")) == {
+        (world.home.clinician.pk, world.home.clinic.pk, screen.patient_id, "view")
+    }
+    assert all(view.created_at for view in views)
     other = Client()
     other.force_login(world.other.clinician)
     assert other.get(url).status_code == 404
     desk = Client()
     desk.force_login(world.home.frontdesk)
     assert desk.get(url).status_code == 403
+    for missing in (screen.pk + 1000, 10**30):
+        assert clinician.get(f"/screens/{missing}/").status_code == 404
     assert views.count() == 3
+    assert AccessEvent.objects.count() == 3
 
 
 def test_an_edit_of_the_screen_shows_with_its_change_log(
