@@ -9,18 +9,22 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import capfirst, floatformat, yesno
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
-from clinic.audit.services import access_record
+from clinic.audit.services import access_record, access_record_in_clinic
 from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
 
-from . import schema, selectors, services, thresholds
+from . import page_cache, schema, selectors, services, thresholds
 from .findings import FINDING_LABELS
 from .forms import ScreenForm, ThresholdsForm
 from .models import ClinicThresholds, Screen
@@ -203,13 +207,10 @@ def _yes_no(left, right) -> str:
     return f"left {yesno(left, YES_NO)}, right {yesno(right, YES_NO)}"
 
 
-@role_required(*CLINICAL_ROLES)
-def screen_detail(request, pk: int):
-    screen = get_object_or_404(selectors.with_page_extras(_clinical_screens(request)), pk=pk)
-    access_record(user=request.user, obj=screen)
-    detail, history = selectors.screen_page(
-        user=request.user, screen=screen, chart_limit=CHART_SCREENS
-    )
+def _screen_page_parts(*, user, screen: Screen) -> dict:
+    """The screen page apart from what depends on the request (CSRF token, messages, the
+    signed-in user): the same for every clinician of the clinic, so it can be cached."""
+    detail, history = selectors.screen_page(user=user, screen=screen, chart_limit=CHART_SCREENS)
     changes = {(c.measure, c.side): c for c in detail.changes}
     rows = [
         {
@@ -224,51 +225,83 @@ def screen_detail(request, pk: int):
     scalars = [
         _scalar_cell(s, getattr(screen, s.key), changes.get((s.key, None))) for s in schema.SCALARS
     ]
-    tz = membership_of(request.user).clinic.tz
-    return render(
-        request,
-        "assessments/screen_detail.html",
-        {
-            "screen": screen,
-            "patient": screen.patient,
-            "findings": [(f, FINDING_LABELS.get(f.code, f.code)) for f in detail.findings],
-            "performed_on": screen.performed_on.isoformat(),
-            "created_at": _minute(screen.created_at, tz),
-            "updated_at": _minute(screen.updated_at, tz),
-            "previous": detail.previous,
-            "previous_on": detail.previous.performed_on.isoformat() if detail.previous else "",
-            "rows": rows,
-            "scalars": scalars,
-            "real_changes": [_real_change(c) for c in detail.changes if c.real],
-            "chart": json.dumps(selectors.chart_series(history)),
-            "history": history,
-            "edits": [
-                (
-                    c,
-                    _minute(c.changed_at, tz),
-                    [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()],
-                )
-                for c in detail.history
-            ],
-            "gait_flags": [
-                (label, _yes_no(screen.side_value(key, "left"), screen.side_value(key, "right")))
-                for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
-            ],
-            "prom_dates": [
-                (p.label, day.isoformat())
-                for p in schema.PROMS
-                if (day := getattr(screen, p.date_key))
-            ],
-            "signs": "; ".join(schema.SIGN_LABELS.get(code, "") for code in screen.signs or ())
-            or "—",
-            "injury_history": "; ".join(
-                f"{schema.CONDITION_LABELS.get(i.get('condition'), '')} "
-                f"({i.get('side', '')}, {i.get('status', '')})"
-                for i in screen.injury_history or ()
+    tz = membership_of(user).clinic.tz
+    performed_on = screen.performed_on.isoformat()
+    context = {
+        "screen": screen,
+        "patient": screen.patient,
+        "findings": [(f, FINDING_LABELS.get(f.code, f.code)) for f in detail.findings],
+        "performed_on": performed_on,
+        "created_at": _minute(screen.created_at, tz),
+        "updated_at": _minute(screen.updated_at, tz),
+        "previous": detail.previous,
+        "previous_on": detail.previous.performed_on.isoformat() if detail.previous else "",
+        "rows": rows,
+        "scalars": scalars,
+        "real_changes": [_real_change(c) for c in detail.changes if c.real],
+        "chart": json.dumps(selectors.chart_series(history)),
+        "history": history,
+        "edits": [
+            (
+                c,
+                _minute(c.changed_at, tz),
+                [(selectors.column_label(k), b, a) for k, (b, a) in c.fields.items()],
             )
-            or "—",
-        },
-    )
+            for c in detail.history
+        ],
+        "gait_flags": [
+            (label, _yes_no(screen.side_value(key, "left"), screen.side_value(key, "right")))
+            for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
+        ],
+        "prom_dates": [
+            (p.label, day.isoformat()) for p in schema.PROMS if (day := getattr(screen, p.date_key))
+        ],
+        "signs": "; ".join(schema.SIGN_LABELS.get(code, "") for code in screen.signs or ()) or "—",
+        "injury_history": "; ".join(
+            f"{schema.CONDITION_LABELS.get(i.get('condition'), '')} "
+            f"({i.get('side', '')}, {i.get('status', '')})"
+            for i in screen.injury_history or ()
+        )
+        or "—",
+    }
+    return {
+        "title": format_html("Screen {} · {}", performed_on, screen.patient.full_name),
+        "header": render_to_string("assessments/_screen_header.html", context),
+        "body": render_to_string("assessments/_screen_body.html", context),
+        "build_url": reverse("program_build", args=[screen.pk]),
+        "edit_url": reverse("screen_edit", args=[screen.pk]),
+        "new_url": reverse("screen_create", args=[screen.patient_id]),
+        "has_chart": len(history) > 1,
+    }
+
+
+def _screen_with_page_extras(request, pk: int) -> Screen:
+    return get_object_or_404(selectors.with_page_extras(_clinical_screens(request)), pk=pk)
+
+
+@role_required(*CLINICAL_ROLES)
+def screen_detail(request, pk: int):
+    if page_cache.in_use():
+        # Where the page's parts are cached, one statement checks that the screen is the
+        # clinic's and records the read; the parts are named by what it returns.
+        patient_id = access_record_in_clinic(user=request.user, model=Screen, pk=pk)
+        if patient_id is None:
+            raise Http404("No such screen.")
+        clinic_id = membership_of(request.user).clinic_id
+        page = page_cache.screen_parts(
+            screen_id=pk,
+            patient_id=patient_id,
+            clinic_id=clinic_id,
+            today=timezone.localdate(),  # the age shown is today's
+            build=lambda: _screen_page_parts(
+                user=request.user, screen=_screen_with_page_extras(request, pk)
+            ),
+        )
+    else:
+        screen = _screen_with_page_extras(request, pk)
+        access_record(user=request.user, obj=screen)
+        page = _screen_page_parts(user=request.user, screen=screen)
+    return render(request, "assessments/screen_detail.html", {"page": page})
 
 
 @role_required(*CLINICAL_ROLES)
