@@ -81,7 +81,7 @@ class InjuryHistory:
 class ScreenInput:
     """Everything the rules read. Per-side values are dicts {"left": x, "right": y}."""
 
-    age: int
+    age: int | None  # None when the date of birth is not known: age norms are not applied
     sex: str
     measurements: dict[str, dict[str, object]] = field(default_factory=dict)
     gait: dict[str, object] = field(default_factory=dict)
@@ -213,7 +213,8 @@ def _dorsiflexion(s: ScreenInput, t: Thresholds, out: _Out) -> None:
 def _calf(s: ScreenInput, t: Thresholds, out: _Out) -> None:
     norm = slhr_norm(s.age, s.sex)
     margin = t["slhr.deficit_margin"]
-    floor = t["slhr.floor_under60"] if s.age < t["slhr.floor_age"] else None
+    young = s.age is not None and s.age < t["slhr.floor_age"]
+    floor = t["slhr.floor_under60"] if young else None
     values = {side: _num(s, "heel_raise_reps", side) for side in SIDES}
     for side, v in values.items():
         if v is None:

@@ -40,7 +40,7 @@ PAGE = "gw:screen-page:{screen}:{today}"
 
 def seconds() -> int:
     """How long parts are kept; 0 (the default without a shared cache) turns caching off."""
-    return getattr(settings, "SCREEN_CACHE_SECONDS", getattr(settings, "PROGRAM_CACHE_SECONDS", 0))
+    return getattr(settings, "SCREEN_CACHE_SECONDS", 0)
 
 
 def in_use() -> bool:

@@ -176,11 +176,14 @@ def build(overrides: Mapping[str, object] | None = None) -> Thresholds:
 DEFAULT_THRESHOLDS: Thresholds = build()
 
 
-def slhr_norm(age: int, sex: str) -> int | None:
-    """Mean single-leg heel-raise reps for an age and sex; None below 20 years.
+def slhr_norm(age: int | None, sex: str) -> int | None:
+    """Mean single-leg heel-raise reps for an age and sex; None below 20 years or when the age
+    is unknown (no date of birth, e.g. after anonymisation).
 
     "other" uses the lower of the two sexes' norms, the conservative choice.
     """
+    if age is None:
+        return None
     for (low, high), by_sex in SLHR_NORMS.items():
         if low <= age <= high:
             if sex in by_sex:
@@ -189,7 +192,9 @@ def slhr_norm(age: int, sex: str) -> int | None:
     return None
 
 
-def balance_eyes_open_min(age: int, t: Thresholds) -> float | None:
+def balance_eyes_open_min(age: int | None, t: Thresholds) -> float | None:
+    if age is None:
+        return None
     if age < 60:
         return t["bal.eo_min_under60"]
     if age < 70:
@@ -197,7 +202,9 @@ def balance_eyes_open_min(age: int, t: Thresholds) -> float | None:
     return None
 
 
-def balance_eyes_closed_min(age: int, t: Thresholds) -> float | None:
+def balance_eyes_closed_min(age: int | None, t: Thresholds) -> float | None:
+    if age is None:
+        return None
     for high, key in ((39, "bal.ec_min_18_39"), (49, "bal.ec_min_40_49"), (59, "bal.ec_min_50_59")):
         if 18 <= age <= high:
             return t[key]

@@ -287,12 +287,11 @@ def screen_detail(request, pk: int):
         patient_id = access_record_in_clinic(user=request.user, model=Screen, pk=pk)
         if patient_id is None:
             raise Http404("No such screen.")
-        clinic_id = membership_of(request.user).clinic_id
         page = page_cache.screen_parts(
             screen_id=pk,
             patient_id=patient_id,
-            clinic_id=clinic_id,
-            today=timezone.localdate(),  # the age shown is today's
+            clinic_id=membership_of(request.user).clinic_id,
+            today=timezone.localdate(),  # the age shown is today's (Patient.age)
             build=lambda: _screen_page_parts(
                 user=request.user, screen=_screen_with_page_extras(request, pk)
             ),

@@ -208,7 +208,7 @@ class _Candidate:
 @dataclass
 class _Context:
     t: Thresholds
-    age: int
+    age: int | None
     sex: str
     extras: ExtraInputs
     modifiers: dict[str, set[str]]  # modifier code -> sides
@@ -1018,7 +1018,7 @@ def _number(values: Mapping[str, object] | None, side: str) -> float | None:
 def plyo_gate(
     side: str,
     *,
-    age: int,
+    age: int | None,
     sex: str,
     extras: ExtraInputs,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
@@ -1036,7 +1036,8 @@ def plyo_gate(
         norm = slhr_norm(age, sex)
         if norm is not None and reps < norm - t["slhr.deficit_margin"]:
             reasons.append(f"heel raises {reps:g} below norm {norm} - {t['slhr.deficit_margin']:g}")
-        if age < t["slhr.floor_age"] and reps < t["slhr.floor_under60"]:
+        # An unknown age (no date of birth) keeps the stricter floor: the gate stays closed.
+        if (age is None or age < t["slhr.floor_age"]) and reps < t["slhr.floor_under60"]:
             reasons.append(f"heel raises {reps:g} below {t['slhr.floor_under60']:g}")
         if other is not None and max(reps, other) > 0:
             lsi = min(reps, other) / max(reps, other) * 100
@@ -1102,7 +1103,7 @@ def prescribe(
     findings: Iterable[Finding],
     *,
     history: Iterable[InjuryHistory] = (),
-    age: int,
+    age: int | None,
     sex: str,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     extras: ExtraInputs | None = None,

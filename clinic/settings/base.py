@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,9 +207,28 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+
+def code_version() -> str:
+    """A short digest of the code and templates: the shared cache's key prefix, so what one
+    release rendered or computed is never read by another (a deploy starts with an empty
+    cache; sessions fall back to the database). Web and worker run the same files, so they
+    share it."""
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in ("clinic", "assessments", "programs", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 CACHES = {
     "default": (
-        {"BACKEND": "clinic.cache.ClinicRedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "clinic.cache.ClinicRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="") or code_version(),
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -256,6 +276,9 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300) if RED
 PROGRAM_CACHE_SECONDS = 3600 if REDIS_URL else 0
 # A clinic's free times per day and type, until its next booking change (clinic.booking.slot_cache).
 BOOKING_CACHE_SECONDS = 3600 if REDIS_URL else 0
+# The screen page's rendered parts, until the patient's, clinic's or staff's next change
+# (assessments.page_cache).
+SCREEN_CACHE_SECONDS = 3600 if REDIS_URL else 0
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone for 30 days
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)

@@ -394,3 +394,21 @@ def test_example_3_insertional_history_marks_the_right_tendon():
     history = [InjuryHistory("achilles_insertional", "right", "current")]
     f = one(screen(history=history), "tendon_irritability")
     assert (f.side, f.evidence) == ("right", "current insertional Achilles pain")
+
+
+def test_an_unknown_age_applies_no_age_norm_but_keeps_the_other_rules():
+    """No date of birth (e.g. an anonymised patient): no heel-raise norm or floor and no
+    balance minimum can be named, so none fires; side-to-side rules still do."""
+    s = screen(
+        age=None,
+        heel_raise_reps={"left": 5, "right": 30},
+        balance_eyes_open_s={"left": 3, "right": 3},
+        balance_eyes_closed_s={"left": 1, "right": 1},
+        knee_to_wall_cm={"left": 4, "right": 12},
+    )
+    codes = {f.code for f in evaluate(s, T)}
+    assert "static_balance_deficit" not in codes
+    assert not any(
+        "norm" in f.reason or "floor" in f.reason for f in found(s, "calf_strength_deficit")
+    )
+    assert "restricted_dorsiflexion" in codes

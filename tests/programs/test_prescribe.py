@@ -408,3 +408,14 @@ def test_one_drill_never_appears_twice_for_a_side_after_merging():
             if covers(item, side):
                 assert (item.drill, side) not in seen, f"{item.drill} twice on {side}"
                 seen.add((item.drill, side))
+
+
+def test_an_unknown_age_keeps_the_strict_floor_in_the_hop_gate():
+    """No date of birth (e.g. an anonymised patient): the under-60 floor still applies."""
+    measurements = {**HEALTHY, "heel_raise_reps": {"left": 18, "right": 19}}
+    extras = ExtraInputs(measurements=measurements, **GATE_OPEN)
+    gate = plyo_gate("left", age=None, sex="female", extras=extras)
+    assert not gate.open
+    assert any("below 20" in r for r in gate.reasons)
+    program = build_program(age=None, measurements=measurements, **GATE_OPEN)
+    assert "short_hops" not in by_drill(program)
