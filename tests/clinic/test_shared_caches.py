@@ -357,3 +357,18 @@ def test_a_patient_never_gets_another_patients_cached_page(
     theirs = other.get("/api/v1/me/program/").json()
     assert (len(mine["items"]), len(theirs["items"])) == (2, 5)
     assert f"Hi {world.home.patient_b.first_name}" in other.get(reverse("home")).content.decode()
+
+
+def test_building_a_draft_drops_the_patients_cached_progress(transactional_db, world, cached_items):
+    """A new draft drops the patient's cached progress and program views."""
+    from django.core.cache import cache
+
+    from programs import services
+    from programs.selectors import PROGRESS_GENERATION
+    from tests.programs.conftest import make_screen
+
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5)
+    key = PROGRESS_GENERATION.format(screen.patient_id)
+    cache.set(key, "before the build")
+    services.program_build_from_screen(user=world.home.clinician, screen=screen)
+    assert cache.get(key) is None
