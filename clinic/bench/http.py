@@ -88,6 +88,15 @@ def lua_script(endpoint: Endpoint, browser: Browser | None, port: int) -> str:
         lines.append(f"wrk.body = {json.dumps(urlencode(endpoint.form, doseq=True))}")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    if endpoint.paths:  # each request takes the next path, round the list
+        lines += [
+            f"paths = {{{', '.join(json.dumps(p) for p in endpoint.paths)}}}",
+            "counter = 0",
+            "request = function()",
+            "  counter = counter % #paths + 1",
+            "  return wrk.format(nil, paths[counter])",
+            "end",
+        ]
     return "\n".join(lines) + "\n"
 
 

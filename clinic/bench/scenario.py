@@ -29,6 +29,11 @@ from .seed import PASSWORD, SCREENS_PER_PATIENT, SLUG_PREFIX
 CLINIC = f"{SLUG_PREFIX}01"
 PROGRAM_SIZES = (1, 8, 20)
 RECOVERY_CODES = 5
+# Drafts are built for this many patients in turn, as many as the load generator's
+# connections: a build locks its patient's row (versions must not collide), so eight
+# connections building for one patient would measure that lock's queue, not a build, and in
+# a clinic two clinicians rarely build for the same patient at the same moment.
+BUILD_PATIENTS = 8
 
 SCREEN_FORM = {
     "knee_to_wall_cm_left": "7.5",
@@ -53,6 +58,8 @@ class Endpoint:
     target: float | None  # minimum ratio to the bare view
     method: str = "GET"
     form: dict[str, str] = field(default_factory=dict)
+    # Paths sent in turn instead of `path` alone (the load generator's connections rotate).
+    paths: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -133,7 +140,7 @@ def build_plan() -> Plan:
     actors: dict[str, dict] = {}
     patients = {}
     # The write targets are fixed first (the lowest ids), the readers chosen among the others.
-    writers = [_write_target(clinic, set(), n) for n in (0, 1)]
+    writers = [_write_target(clinic, set(), n) for n in range(1 + BUILD_PATIENTS)]
     taken = {pk for pk in writers if pk is not None}
     for size in PROGRAM_SIZES:
         sized = (
@@ -153,11 +160,11 @@ def build_plan() -> Plan:
     screen = Screen.objects.filter(patient=patients[8]).order_by("-performed_on", "-pk").first()
     # Without spare patients (a very small data set) the writes go to the readers, as before.
     create_for = writers[0] or patients[20].pk
-    build_from = (
-        Screen.objects.filter(patient_id=writers[1]).order_by("-performed_on", "-pk").first()
-        if writers[1]
-        else screen
-    )
+    build_from = [
+        Screen.objects.filter(patient_id=pk).order_by("-performed_on", "-pk").first()
+        for pk in writers[1:]
+        if pk is not None
+    ] or [screen]
     today = timezone.localdate(timezone=clinic.tz)
     tomorrow = today + timedelta(days=1)
     while tomorrow.weekday() >= 5:
@@ -190,10 +197,11 @@ def build_plan() -> Plan:
         ),
         Endpoint(
             "program build (POST)",
-            f"/screens/{build_from.pk}/program/",
+            f"/screens/{build_from[0].pk}/program/",
             "clinician",
             0.08,
             method="POST",
+            paths=[f"/screens/{s.pk}/program/" for s in build_from],
         ),
         Endpoint(
             "front-desk week calendar",

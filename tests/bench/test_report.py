@@ -134,6 +134,17 @@ def test_a_post_script_sends_the_form_cookies_and_csrf_header():
     assert "Cookie" not in anonymous and 'wrk.method = "GET"' in anonymous
 
 
+def test_a_script_with_several_paths_sends_each_in_turn():
+    endpoint = Endpoint(
+        "build", "/s/1/", "clinician", 0.08, method="POST", paths=["/s/1/", "/s/2/"]
+    )
+    script = lua_script(endpoint, None, 8765)
+    assert 'paths = {"/s/1/", "/s/2/"}' in script
+    assert "counter = counter % #paths + 1" in script
+    assert "return wrk.format(nil, paths[counter])" in script
+    assert "request = function" not in lua_script(Endpoint("one", "/o/", "x", None), None, 8765)
+
+
 def test_copy_text_escapes_what_postgresql_would_misread():
     assert _text(None) == r"\N"
     assert _text(True) == "t" and _text(False) == "f"

@@ -8,7 +8,7 @@ run to the next for a reason no real patient has.
 import pytest
 
 from assessments.models import Screen
-from clinic.bench.scenario import build_plan
+from clinic.bench.scenario import BUILD_PATIENTS, build_plan
 from clinic.bench.seed import seed_load
 from clinic.models import Patient
 from programs.models import Program
@@ -17,10 +17,9 @@ from programs.models import Program
 def _writes_and_reads(plan):
     by_name = {e.name: e for e in plan.endpoints}
     create = by_name["screen create + findings (POST)"].path  # /patients/<id>/screens/new/
-    build = by_name["program build (POST)"].path  # /screens/<id>/program/
-    written = {
-        int(create.split("/")[2]),
-        Screen.objects.get(pk=int(build.split("/")[2])).patient_id,
+    builds = by_name["program build (POST)"].paths  # /screens/<id>/program/, in turn
+    written = {int(create.split("/")[2])} | {
+        Screen.objects.get(pk=int(build.split("/")[2])).patient_id for build in builds
     }
     emails = [a["email"] for key, a in plan.actors.items() if key.startswith("patient")]
     read = set(Patient.objects.filter(user__email__in=emails).values_list("pk", flat=True))
@@ -32,9 +31,13 @@ def _writes_and_reads(plan):
 @pytest.mark.django_db
 def test_post_endpoints_write_to_patients_whose_pages_are_not_measured():
     seed_load(scale=0.002)
-    written, read = _writes_and_reads(build_plan())
-    assert len(written) == 2
+    plan = build_plan()
+    written, read = _writes_and_reads(plan)
+    # One patient gets the new screens, BUILD_PATIENTS others the drafts, one at a time each.
+    assert len(written) == 1 + BUILD_PATIENTS
     assert not written & read
+    build = next(e for e in plan.endpoints if e.name == "program build (POST)")
+    assert build.path == build.paths[0]
 
 
 @pytest.mark.django_db
