@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments import findings as finding_rules
@@ -68,61 +69,113 @@ def _change(program: Program, *, source, action, user=None, drill="", detail=Non
     )
 
 
+class _Sql(NamedTuple):
+    """A column value the database computes (a subquery), for `_insert`."""
+
+    sql: str
+    params: tuple
+
+
+def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> list[tuple]:
+    """INSERT `objs` in one statement, as the ORM writes them (defaults, auto_now, field
+    conversions) but without the queryset machinery: building a new draft is hot, and the ORM
+    spends far longer compiling its statements than the database takes to run them. A field
+    whose value is an `_Sql` is computed by the database. The pghistory triggers and context
+    apply as to any other statement."""
+    if not objs:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows, params = [], []
+    for obj in objs:
+        marks = []
+        for field in fields:
+            value = getattr(obj, field.attname)
+            if isinstance(value, _Sql):
+                marks.append(value.sql)
+                params.extend(value.params)
+            else:
+                marks.append("%s")
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        rows.append(f"({', '.join(marks)})")
+    qn = connection.ops.quote_name
+    # Names come from the model, values are parameters or the constant `_Sql` snippets below.
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
+        f" VALUES {', '.join(rows)}"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(qn(name) for name in returning)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if returning else []
+
+
+# The newest version read down the (patient, version) index: MAX() may scan every version of
+# the patient when the planner's row estimate is off.
+_NEXT_VERSION = (
+    "COALESCE((SELECT version FROM programs_program WHERE patient_id = %s"
+    " ORDER BY version DESC LIMIT 1), 0) + 1"
+)
+_LIBRARY_DRILL = "(SELECT id FROM programs_drill WHERE clinic_id IS NULL AND slug = %s)"
+
+
+def _lock_patient(patient_id: int) -> None:
+    """Serialise builds and publishes for one patient (what select_for_update() does)."""
+    sql = "SELECT id FROM clinic_patient WHERE id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patient_id])
+
+
 @transaction.atomic
 def program_build_from_screen(*, user, screen: Screen) -> Program:
     """A new draft version for the screen's patient, built by the engine.
 
-    Fixed query count whatever the number of items: lock, version, program, drills, items,
-    history.
+    Four statements whatever the number of items: the patient lock, then the program (its
+    version read in the same statement, after the lock), its items (their library drills read
+    in the same statement) and its history.
     """
     draft = draft_for_screen(screen)
-    # Serialise builds and publishes for one patient so versions never collide.
-    list(Patient.objects.select_for_update().filter(pk=screen.patient_id).order_by().values("pk"))
-    # The newest version read down the (patient, version) index: MAX() may scan every version
-    # of the patient when the planner's row estimate is off.
-    last = (
-        Program.objects.filter(patient_id=screen.patient_id)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    program = Program.objects.create(
+    _lock_patient(screen.patient_id)
+    program = Program(
         clinic_id=screen.clinic_id,
         patient_id=screen.patient_id,
         screen=screen,
-        version=(last or 0) + 1,
+        version=_Sql(_NEXT_VERSION, (screen.patient_id,)),
         created_by=user,
         flags=[asdict(f) for f in draft.flags],
         modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
         exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
     )
-    drill_ids = dict(
-        Drill.objects.filter(
-            clinic__isnull=True, slug__in={i.drill for i in draft.items}
-        ).values_list("slug", "pk")
-    )
-    ProgramItem.objects.bulk_create(
-        ProgramItem(
-            program=program,
-            drill_id=drill_ids[item.drill],
-            side=item.side,
-            sets=item.sets,
-            reps=item.reps,
-            hold_s=item.hold_s,
-            load_note=item.load_note[:300],
-            days_per_week=item.days_per_week,
-            order=item.order,
-            reason=item.reason,
-            finding=item.finding,
-            rule=item.rule,
-            ladder=item.ladder,
-            rung=item.rung,
-            variant=item.variant,
-        )
-        for item in draft.items
+    [(program.pk, program.version)] = _insert(Program, [program], returning=("id", "version"))
+    program._state.adding, program._state.db = False, connection.alias
+    _insert(
+        ProgramItem,
+        [
+            ProgramItem(
+                program=program,
+                drill_id=_Sql(_LIBRARY_DRILL, (item.drill,)),
+                side=item.side,
+                sets=item.sets,
+                reps=item.reps,
+                hold_s=item.hold_s,
+                load_note=item.load_note[:300],
+                days_per_week=item.days_per_week,
+                order=item.order,
+                reason=item.reason,
+                finding=item.finding,
+                rule=item.rule,
+                ladder=item.ladder,
+                rung=item.rung,
+                variant=item.variant,
+            )
+            for item in draft.items
+        ],
     )
     summary = "red flag: no drills" if draft.has_red_flag else f"{len(draft.items)} drills"
-    ProgramChange.objects.bulk_create(
+    _insert(
+        ProgramChange,
         [
             _change(
                 program,
@@ -143,9 +196,9 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
                 )
                 for item in draft.items
             ),
-        ]
+        ],
     )
-    progress_changed([program.patient_id])  # bulk_create sends no signal
+    progress_changed([program.patient_id])  # raw inserts send no signal
     return program
 
 
