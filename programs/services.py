@@ -76,14 +76,12 @@ class _Sql(NamedTuple):
     params: tuple
 
 
-def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> list[tuple]:
-    """INSERT `objs` in one statement, as the ORM writes them (defaults, auto_now, field
-    conversions) but without the queryset machinery: building a new draft is hot, and the ORM
-    spends far longer compiling its statements than the database takes to run them. A field
+def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> tuple[str, list]:
+    """The INSERT of `objs` in one statement, as the ORM writes them (defaults, auto_now,
+    field conversions) but without the queryset machinery: building a new draft is hot, and the
+    ORM spends far longer compiling its statements than the database takes to run them. A field
     whose value is an `_Sql` is computed by the database. The pghistory triggers and context
     apply as to any other statement."""
-    if not objs:
-        return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     rows, params = [], []
     for obj in objs:
@@ -105,11 +103,30 @@ def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> list[tuple
     )
     if returning:
         sql += f" RETURNING {', '.join(qn(name) for name in returning)}"
+    return sql, params
+
+
+def _run(*statements: tuple[str, list]) -> list[tuple]:
+    """Run the statements in order and return the rows of the last one.
+
+    PostgreSQL gets them in one round trip; each still runs as its own statement (with its own
+    snapshot), so a statement after a lock sees what was committed while it waited.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if returning else []
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps]
+            )
+            while cursor.nextset():  # pghistory may have moved to the last result already
+                pass
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
+# Serialise builds and publishes for one patient (what select_for_update() does).
+_LOCK_PATIENT = "SELECT id FROM clinic_patient WHERE id = %s"
 # The newest version read down the (patient, version) index: MAX() may scan every version of
 # the patient when the planner's row estimate is off.
 _NEXT_VERSION = (
@@ -119,25 +136,16 @@ _NEXT_VERSION = (
 _LIBRARY_DRILL = "(SELECT id FROM programs_drill WHERE clinic_id IS NULL AND slug = %s)"
 
 
-def _lock_patient(patient_id: int) -> None:
-    """Serialise builds and publishes for one patient (what select_for_update() does)."""
-    sql = "SELECT id FROM clinic_patient WHERE id = %s"
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [patient_id])
-
-
 @transaction.atomic
 def program_build_from_screen(*, user, screen: Screen) -> Program:
     """A new draft version for the screen's patient, built by the engine.
 
-    Four statements whatever the number of items: the patient lock, then the program (its
-    version read in the same statement, after the lock), its items (their library drills read
-    in the same statement) and its history.
+    Four statements in three round trips (PostgreSQL) whatever the number of items: the
+    patient lock, the program (its version read in that statement, after the lock), then its
+    items (their library drills read in that statement) and its history together.
     """
     draft = draft_for_screen(screen)
-    _lock_patient(screen.patient_id)
+    lock = _LOCK_PATIENT + (" FOR UPDATE" if connection.features.has_select_for_update else "")
     program = Program(
         clinic_id=screen.clinic_id,
         patient_id=screen.patient_id,
@@ -148,56 +156,54 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
         exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
     )
-    [(program.pk, program.version)] = _insert(Program, [program], returning=("id", "version"))
+    # The lock goes alone: pghistory sets its context only ahead of statements that do not
+    # start with SELECT, and the program's audit row needs it.
+    _run((lock, [screen.patient_id]))
+    [(program.pk, program.version)] = _run(_insert(Program, [program], returning=("id", "version")))
     program._state.adding, program._state.db = False, connection.alias
-    _insert(
-        ProgramItem,
-        [
-            ProgramItem(
-                program=program,
-                drill_id=_Sql(_LIBRARY_DRILL, (item.drill,)),
-                side=item.side,
-                sets=item.sets,
-                reps=item.reps,
-                hold_s=item.hold_s,
-                load_note=item.load_note[:300],
-                days_per_week=item.days_per_week,
-                order=item.order,
-                reason=item.reason,
-                finding=item.finding,
-                rule=item.rule,
-                ladder=item.ladder,
-                rung=item.rung,
-                variant=item.variant,
-            )
-            for item in draft.items
-        ],
-    )
+    items = [
+        ProgramItem(
+            program=program,
+            drill_id=_Sql(_LIBRARY_DRILL, (item.drill,)),
+            side=item.side,
+            sets=item.sets,
+            reps=item.reps,
+            hold_s=item.hold_s,
+            load_note=item.load_note[:300],
+            days_per_week=item.days_per_week,
+            order=item.order,
+            reason=item.reason,
+            finding=item.finding,
+            rule=item.rule,
+            ladder=item.ladder,
+            rung=item.rung,
+            variant=item.variant,
+        )
+        for item in draft.items
+    ]
     summary = "red flag: no drills" if draft.has_red_flag else f"{len(draft.items)} drills"
-    _insert(
-        ProgramChange,
-        [
+    changes = [
+        _change(
+            program,
+            source=ChangeSource.ENGINE,
+            action="built",
+            user=user,
+            detail={"screen": screen.pk, "items": [i.drill for i in draft.items]},
+            reason=f"Built from the screen of {screen.performed_on}: {summary}.",
+        ),
+        *(
             _change(
                 program,
                 source=ChangeSource.ENGINE,
-                action="built",
-                user=user,
-                detail={"screen": screen.pk, "items": [i.drill for i in draft.items]},
-                reason=f"Built from the screen of {screen.performed_on}: {summary}.",
-            ),
-            *(
-                _change(
-                    program,
-                    source=ChangeSource.ENGINE,
-                    action="added",
-                    drill=item.drill,
-                    detail={"side": item.side, "rule": item.rule, "finding": item.finding},
-                    reason=item.reason,
-                )
-                for item in draft.items
-            ),
-        ],
-    )
+                action="added",
+                drill=item.drill,
+                detail={"side": item.side, "rule": item.rule, "finding": item.finding},
+                reason=item.reason,
+            )
+            for item in draft.items
+        ),
+    ]
+    _run(*([_insert(ProgramItem, items)] if items else []), _insert(ProgramChange, changes))
     progress_changed([program.patient_id])  # raw inserts send no signal
     return program
 

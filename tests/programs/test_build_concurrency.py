@@ -1,0 +1,48 @@
+"""Building drafts for one patient from two connections at once gives two versions
+(PostgreSQL: the build locks the patient row, then reads the newest version)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from programs import services
+from programs.library import sync_library
+from programs.models import Drill, Program
+from tests.programs.conftest import make_screen
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def library():
+    """Transactional tests flush the tables between tests, the migrated library included."""
+    sync_library(Drill)
+
+
+def test_concurrent_builds_for_one_patient_get_distinct_versions(world):
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
+    services.program_build_from_screen(user=world.home.clinician, screen=screen)
+    barrier = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def build():
+        try:
+            barrier.wait()
+            services.program_build_from_screen(user=world.home.clinician, screen=screen)
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    programs = Program.objects.filter(patient=screen.patient).order_by("version")
+    assert [p.version for p in programs] == [1, 2, 3, 4, 5]
+    for program in programs:
+        assert program.items.count() > 0
+        assert set(program.changes.values_list("version", flat=True)) == {program.version}
