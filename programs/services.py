@@ -126,7 +126,7 @@ def _run(*statements: tuple[str, list]) -> list[tuple]:
 
 
 # Serialise builds and publishes for one patient (what select_for_update() does).
-_LOCK_PATIENT = "SELECT id FROM clinic_patient WHERE id = %s"
+_LOCK_PATIENT = "SELECT * FROM clinic_patient WHERE id = %s"
 # The newest version read down the (patient, version) index: MAX() may scan every version of
 # the patient when the planner's row estimate is off.
 _NEXT_VERSION = (
@@ -141,11 +141,16 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     """A new draft version for the screen's patient, built by the engine.
 
     Four statements in three round trips (PostgreSQL) whatever the number of items: the
-    patient lock, the program (its version read in that statement, after the lock), then its
-    items (their library drills read in that statement) and its history together.
+    patient, read and locked; the program (its version read in that statement, after the
+    lock); then its items (their library drills read in that statement) and its history.
     """
-    draft = draft_for_screen(screen)
     lock = _LOCK_PATIENT + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    # The engine reads the patient (age, sex): read under the lock, so the screen's query need
+    # not join it. (A plain raw read: the ORM takes longer to build the join than this.)
+    # pghistory sets its context only ahead of statements that do not start with SELECT, so
+    # the lock goes alone, before the program's INSERT that needs the context.
+    screen.patient = next(iter(Patient.objects.raw(lock, [screen.patient_id])))
+    draft = draft_for_screen(screen)
     program = Program(
         clinic_id=screen.clinic_id,
         patient_id=screen.patient_id,
@@ -156,9 +161,6 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
         exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
     )
-    # The lock goes alone: pghistory sets its context only ahead of statements that do not
-    # start with SELECT, and the program's audit row needs it.
-    _run((lock, [screen.patient_id]))
     [(program.pk, program.version)] = _run(_insert(Program, [program], returning=("id", "version")))
     program._state.adding, program._state.db = False, connection.alias
     items = [
