@@ -76,6 +76,21 @@ class _Sql(NamedTuple):
     params: tuple
 
 
+# Fields that save a plain int, str or bool unchanged (no need to ask them).
+_AS_IS = frozenset(
+    (
+        "BooleanField",
+        "CharField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    )
+)
+
+
 def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> tuple[str, list]:
     """The INSERT of `objs` in one statement, as the ORM writes them (defaults, auto_now,
     field conversions) but without the queryset machinery: building a new draft is hot, and the
@@ -91,9 +106,15 @@ def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> tuple[str,
             if isinstance(value, _Sql):
                 marks.append(value.sql)
                 params.extend(value.params)
-            else:
-                marks.append("%s")
-                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+                continue
+            value = field.pre_save(obj, True)
+            if value is None:  # every field saves None as NULL
+                marks.append("NULL")
+                continue
+            marks.append("%s")
+            if not (type(value) in (int, str, bool) and field.get_internal_type() in _AS_IS):
+                value = field.get_db_prep_save(value, connection)
+            params.append(value)
         rows.append(f"({', '.join(marks)})")
     qn = connection.ops.quote_name
     # Names come from the model, values are parameters or the constant `_Sql` snippets below.
