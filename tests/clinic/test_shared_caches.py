@@ -249,3 +249,18 @@ def test_progress_on_the_patient_page_follows_logs_and_check_ins(
     )
     assert logged.status_code == 201, logged.content
     assert "latest: 6.0/10" in browser.get(reverse("home")).content.decode()
+
+
+def test_building_a_draft_drops_the_patients_cached_progress(transactional_db, world, cached_items):
+    """The build writes with plain INSERTs (no signals): it drops the progress itself."""
+    from django.core.cache import cache
+
+    from programs import services
+    from programs.selectors import PROGRESS_GENERATION
+    from tests.programs.conftest import make_screen
+
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5)
+    key = PROGRESS_GENERATION.format(screen.patient_id)
+    cache.set(key, "before the build")
+    services.program_build_from_screen(user=world.home.clinician, screen=screen)
+    assert cache.get(key) is None
