@@ -96,7 +96,12 @@ class Program(models.Model):
     """One version of a patient's home program; publishing a new one supersedes the old."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="programs")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="programs")
+    # No index of its own: the (patient, version) constraint's index serves every lookup by
+    # patient, and with a second one the planner, short of fresh statistics, may pick it and
+    # sort all of a patient's versions to find the newest (see program_build_from_screen).
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="programs", db_index=False
+    )
     screen = models.ForeignKey(
         "assessments.Screen",
         null=True,
