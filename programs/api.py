@@ -295,9 +295,8 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request):
         data = ProgramCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        screen = (
+        screen = (  # no select_related("patient"): the build reads it as it locks it
             scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
-            .select_related("patient")
             .filter(pk=data.validated_data["screen"])
             .first()
         )

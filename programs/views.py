@@ -72,7 +72,8 @@ def program_list(request):
 @require_POST
 def program_build(request, screen_pk: int):
     screens = scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
-    screen = get_object_or_404(with_thresholds(screens.select_related("patient")), pk=screen_pk)
+    # No select_related("patient"): the build reads the patient as it locks it.
+    screen = get_object_or_404(with_thresholds(screens), pk=screen_pk)
     program = services.program_build_from_screen(user=request.user, screen=screen)
     messages.success(request, f"Draft version {program.version} built from the screen.")
     return redirect("program_detail", pk=program.pk)

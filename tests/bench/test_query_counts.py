@@ -25,7 +25,7 @@ BUDGETS = {
     # the access record, and the latest screens (the previous one among them).
     "clinician screen detail": 6,
     "screen create + findings (POST)": 7,
-    "program build (POST)": 12,
+    "program build (POST)": 10,
     "front-desk week calendar": 7,
     "public availability, one day and type": 7,
 }

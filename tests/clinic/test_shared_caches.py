@@ -360,7 +360,8 @@ def test_a_patient_never_gets_another_patients_cached_page(
 
 
 def test_building_a_draft_drops_the_patients_cached_progress(transactional_db, world, cached_items):
-    """A new draft drops the patient's cached progress and program views."""
+    """The build writes with plain INSERTs (no signals): it drops the patient's cached
+    progress and program views itself."""
     from django.core.cache import cache
 
     from programs import services
