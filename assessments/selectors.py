@@ -6,12 +6,13 @@ Every query is scoped through clinic.access, and none grows with a patient's num
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, JSONField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from clinic.access import CLINICAL_ROLES, PATIENT, scope
+from clinic.access import CLINICAL_ROLES, MAX_ID, PATIENT, membership_of, scope
 from clinic.models import Clinic, Patient
 
 from . import findings, schema
@@ -56,6 +57,30 @@ def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
     """`screens` carrying, in the same query, their clinic's threshold overrides and whether
     each was edited after it was entered, so `screen_detail` reads neither separately."""
     return screens.annotate(clinic_overrides=_CLINIC_OVERRIDES, was_edited=_WAS_EDITED)
+
+
+# One screen of a clinic with the clinic's overrides, as a plain statement (constant SQL).
+_CLINIC_SCREEN = (
+    "SELECT assessments_screen.*, (SELECT overrides FROM assessments_clinicthresholds"
+    " WHERE assessments_clinicthresholds.clinic_id = assessments_screen.clinic_id)"
+    " AS clinic_overrides FROM assessments_screen"
+    " WHERE assessments_screen.id = %s AND assessments_screen.clinic_id = %s"
+)
+
+
+def clinic_screen(*, user, pk: int) -> Screen | None:
+    """Screen `pk` if it is the staff member's clinic's (the clinic check of `scope` for
+    staff; the caller checks the role), with its clinic's threshold overrides as
+    `with_thresholds` gives them; None otherwise. A plain statement: the program build reads
+    a screen on every request, and the ORM takes longer to build this query than the
+    database takes to answer it."""
+    membership = membership_of(user)
+    if membership is None or not 0 < pk <= MAX_ID:
+        return None
+    screen = next(iter(Screen.objects.raw(_CLINIC_SCREEN, [pk, membership.clinic_id])), None)
+    if screen is not None and isinstance(screen.clinic_overrides, str | bytes):
+        screen.clinic_overrides = json.loads(screen.clinic_overrides)  # raw: no field to decode
+    return screen
 
 
 def screen_thresholds(screen: Screen) -> Thresholds:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
-from assessments.selectors import with_thresholds
+from assessments.selectors import clinic_screen
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
 from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
@@ -71,9 +71,10 @@ def program_list(request):
 @role_required(*CLINICAL_ROLES)
 @require_POST
 def program_build(request, screen_pk: int):
-    screens = scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
-    # No select_related("patient"): the build reads the patient as it locks it.
-    screen = get_object_or_404(with_thresholds(screens), pk=screen_pk)
+    # Not joined with the patient: the build reads the patient as it locks it.
+    screen = clinic_screen(user=request.user, pk=screen_pk)
+    if screen is None:
+        raise Http404("No such screen.")
     program = services.program_build_from_screen(user=request.user, screen=screen)
     messages.success(request, f"Draft version {program.version} built from the screen.")
     return redirect("program_detail", pk=program.pk)

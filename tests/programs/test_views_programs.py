@@ -93,3 +93,26 @@ def test_front_desk_gets_403_and_another_clinic_404(client, world, page):
 def test_the_programs_page_lists_screens_to_build_from(client, page):
     html = client.get("/programs/").content.decode()
     assert "Build program" in html and page.patient.full_name in html
+
+
+def test_the_build_applies_the_clinic_threshold_overrides(client, world, example_1_screen):
+    """Knee-to-wall 7.5 / 11 cm is restricted under the defaults, not under this clinic's."""
+    from assessments.models import ClinicThresholds
+
+    client.force_login(world.home.clinician)
+    client.post(f"/screens/{example_1_screen.pk}/program/")
+    default = Program.objects.get(screen=example_1_screen, version=1)
+    assert default.items.filter(finding="restricted_dorsiflexion").exists()
+    ClinicThresholds.objects.create(
+        clinic=world.home.clinic,
+        overrides={"wblt.restricted_cm": 7.0, "wblt.marked_cm": 6.0, "wblt.asym_cm": 5.0},
+    )
+    assert client.post(f"/screens/{example_1_screen.pk}/program/").status_code == 302
+    lenient = Program.objects.get(screen=example_1_screen, version=2)
+    assert not lenient.items.filter(finding="restricted_dorsiflexion").exists()
+
+
+def test_an_unknown_or_impossible_screen_id_is_404(client, world):
+    client.force_login(world.home.clinician)
+    for pk in ("999999", "99999999999999999999"):
+        assert client.post(f"/screens/{pk}/program/").status_code == 404
