@@ -7,17 +7,10 @@ import pytest
 from django.db import connection
 
 from programs import services
-from programs.library import sync_library
-from programs.models import Drill, Program
+from programs.models import Program
 from tests.programs.conftest import make_screen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def library():
-    """Transactional tests flush the tables between tests, the migrated library included."""
-    sync_library(Drill)
 
 
 def test_concurrent_builds_for_one_patient_get_distinct_versions(world):

@@ -6,17 +6,10 @@ import pytest
 from django.db import connection
 
 from programs import services
-from programs.library import sync_library
-from programs.models import Drill, Program, ProgramStatus
+from programs.models import Program, ProgramStatus
 from tests.programs.conftest import make_screen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def library():
-    """Transactional tests flush the tables between tests, the migrated library included."""
-    sync_library(Drill)
 
 
 def test_two_concurrent_publishes_publish_once(world):
