@@ -22,7 +22,6 @@ on every request by the view, never cached.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -30,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from clinic.cache import drop
+from clinic.cache import drop, generations
 
 PATIENT_GENERATION = "gw:screen-pages:patient:{}"
 CLINIC_GENERATION = "gw:screen-pages:clinic:{}"
@@ -67,19 +66,6 @@ def staff_changed() -> None:
         drop([STAFF_GENERATION])
 
 
-def _generations(keys: list[str], found: dict) -> tuple[str, ...]:
-    """The current generation of each key, starting one where there is none."""
-    current = []
-    for key in keys:
-        value = found.get(key)
-        if value is None:
-            value = uuid.uuid4().hex
-            if not cache.add(key, value, None):  # another process started one first
-                value = cache.get(key) or value
-        current.append(value)
-    return tuple(current)
-
-
 def screen_parts(
     *, screen_id: int, patient_id: int, clinic_id: int, today: date, build: Callable[[], dict]
 ) -> dict:
@@ -92,12 +78,12 @@ def screen_parts(
     ]
     page_key = PAGE.format(screen=screen_id, today=today.isoformat())
     found = cache.get_many([page_key, *keys])
-    generations = _generations(keys, found)
+    current = tuple(generations(keys, found=found))
     entry = found.get(page_key)
-    if entry is not None and entry[0] == generations:
+    if entry is not None and entry[0] == current:
         return entry[1]
     # Built after the generations were read: a write committed meanwhile has dropped them,
     # so what is stored here under the old ones is never used.
     parts = build()
-    cache.set(page_key, (generations, parts), seconds())
+    cache.set(page_key, (current, parts), seconds())
     return parts

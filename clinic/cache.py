@@ -7,7 +7,7 @@ command takes its own connection from the pool), so one per pool is kept instead
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -47,16 +47,22 @@ def drop(keys: Iterable[str]) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def generations(keys: Sequence[str]) -> list[str]:
-    """The current value of each generation key, in one round trip; a missing key (never set,
-    or dropped by a write) gets a fresh value that lasts until the next drop.
+def generations(keys: Sequence[str], *, found: Mapping[str, object] | None = None) -> list[str]:
+    """The current value of each generation key, in one round trip (none when `found`, the
+    answer of a `get_many` that asked for them too, is given); a missing key (never set, or
+    dropped by a write) gets a fresh value that lasts until the next drop.
 
     Call it before reading the rows the cached value is built from: a write that commits
     after that read drops the key, so what the read saw is never found again.
     """
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        cache.set_many(missing, None)
-        found.update(missing)
-    return [found[key] for key in keys]
+    if found is None:
+        found = cache.get_many(keys)
+    current = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = uuid.uuid4().hex
+            if not cache.add(key, value, None):  # another process started one first
+                value = cache.get(key) or value
+        current.append(value)
+    return current

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from clinic.cache import drop
+from clinic.cache import drop, generations
 
 T = TypeVar("T")
 
@@ -104,12 +104,10 @@ def week(
         time_zone=time_zone,
     )
     found = cache.get_many([generation_key, key])
-    generation = found.get(generation_key)
+    [generation] = generations([generation_key], found=found)
     entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
+    if entry is not None and entry[0] == generation:
         return entry[1]
-    if generation is None:
-        generation = cache.get_or_set(generation_key, lambda: uuid.uuid4().hex, None)
     value = build()
     if keep(value):
         cache.set(key, (generation, value), seconds)
