@@ -98,29 +98,29 @@ def _patient_home(request, *, clinic, today):
     keys = program_selectors.patient_view_keys(patient.pk, clinic_id=clinic.pk)
     if keys:  # the day and the clinic's time zone shape the section too
         keys["program"] = f"{keys['program']}:{today.isoformat()}:{clinic.time_zone}"
-    wanted = [keys["program"], keys["upcoming"]] if keys else []
-    found = cache.get_many(wanted) if wanted else {}
+        found = cache.get_many([keys["program"], keys["upcoming"]])
+        cached = {name: found.get(keys[name]) for name in ("program", "upcoming")}
+    else:
+        cached = {"program": None, "upcoming": None}
     fresh = {}
-    section = found.get(keys.get("program"))
-    if section is None:
+    if cached["program"] is None:
         context = {"today": today, **program_selectors.patient_home(request.user, today)}
         with timezone.override(clinic.tz):
-            section = fresh[keys.get("program")] = render_to_string(
-                "programs/_patient_program.html", context
-            )
-    upcoming = found.get(keys.get("upcoming"))
+            fresh["program"] = render_to_string("programs/_patient_program.html", context)
     # An appointment that has begun since the list was kept leaves it: read it again.
-    if upcoming is None or any(a["start"] < now for a in upcoming):
-        upcoming = fresh[keys.get("upcoming")] = selectors.upcoming_for_patient(
+    if cached["upcoming"] is None or any(a["start"] < now for a in cached["upcoming"]):
+        fresh["upcoming"] = selectors.upcoming_for_patient(
             user=request.user, patient=patient, now=now
         )
     if keys and fresh:
-        cache.set_many(fresh, program_selectors.program_cache_seconds())
+        seconds = program_selectors.program_cache_seconds()
+        cache.set_many({keys[name]: value for name, value in fresh.items()}, seconds)
+    page = {**cached, **fresh}
     context = {
         "today": today,
         "patient": patient,
-        "program_section": mark_safe(section),  # noqa: S308 (our own template's output)
-        "upcoming": upcoming,
+        "program_section": mark_safe(page["program"]),  # noqa: S308 (our own template's output)
+        "upcoming": page["upcoming"],
     }
     return render(request, "clinic/home_patient.html", context)
 

@@ -196,9 +196,9 @@ def with_items(program: Program) -> Program:
     return program
 
 
-def current_program_for(user, *, items: bool = True) -> Program | None:
+def current_program_for(user) -> Program | None:
     """The signed-in patient's current program (published or paused), with its items and
-    drills unless `items` is false.
+    drills.
 
     Two queries whatever the number of items, one when the items are cached (the patient
     lookup is cached on the user).
@@ -211,7 +211,7 @@ def current_program_for(user, *, items: bool = True) -> Program | None:
         status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
     )
     program = programs.order_by("-version").first()
-    return with_items(program) if program is not None and items else program
+    return with_items(program) if program is not None else None
 
 
 # The red-flag questions of clinical.md 8.6 as the patient sees them, keyed by the API codes.
