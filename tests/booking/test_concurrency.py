@@ -4,7 +4,6 @@ Each thread has its own database connection, so these run on PostgreSQL with rea
 transactions (the exclusion constraint is what settles the race there).
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 from clinic.booking import services
 from clinic.booking.models import ACTIVE_STATUSES, Appointment
 from tests.booking.conftest import build_booking
+from tests.concurrency import run_together as together
 from tests.factories import World
 
 THREADS = 50
@@ -23,25 +23,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(worker, count=THREADS):
-    """Start `count` threads that wait at a barrier, then call `worker(i)`; gather outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = worker(i)
-        except Exception as error:  # noqa: BLE001 - the test reports what leaked
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return together(worker, count)
 
 
 def test_the_exclusion_constraint_exists():

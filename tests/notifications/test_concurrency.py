@@ -1,13 +1,11 @@
 """Ten sweeps at once on PostgreSQL: SKIP LOCKED hands each due message to exactly one."""
 
-import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from clinic.notifications import sweep
@@ -20,6 +18,7 @@ from clinic.notifications.models import (
     Status,
 )
 from tests import factories as f
+from tests.concurrency import failures, run_together
 
 SWEEPERS = 10
 MESSAGES = 120
@@ -44,25 +43,8 @@ def due_messages(world, round_no: int) -> set[str]:
 
 
 def run_sweeps_together() -> list[BaseException]:
-    barrier = threading.Barrier(SWEEPERS)
-    errors: list[BaseException] = []
-
-    def one_sweeper():
-        try:
-            barrier.wait()
-            # Small batches so the sweepers really interleave over the same rows.
-            sweep.sweep(batch_size=7)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one_sweeper) for _ in range(SWEEPERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+    # Small batches so the sweepers really interleave over the same rows.
+    return failures(run_together(lambda i: sweep.sweep(batch_size=7), SWEEPERS))
 
 
 @pytest.mark.postgres

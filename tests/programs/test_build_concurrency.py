@@ -1,13 +1,11 @@
 """Building drafts for one patient from two connections at once gives two versions
 (PostgreSQL: the build locks the patient row, then reads the newest version)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from programs import services
 from programs.models import Program
+from tests.concurrency import failures, run_together
 from tests.programs.conftest import make_screen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -16,23 +14,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_concurrent_builds_for_one_patient_get_distinct_versions(world):
     screen = make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
     services.program_build_from_screen(user=world.home.clinician, screen=screen)
-    barrier = threading.Barrier(4)
-    errors: list[Exception] = []
-
-    def build():
-        try:
-            barrier.wait()
-            services.program_build_from_screen(user=world.home.clinician, screen=screen)
-        except Exception as exc:  # noqa: BLE001 - the test reports any failure
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=build) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(
+        lambda i: services.program_build_from_screen(user=world.home.clinician, screen=screen), 4
+    )
+    errors = failures(outcomes)
     assert errors == []
     programs = Program.objects.filter(patient=screen.patient).order_by("version")
     assert [p.version for p in programs] == [1, 2, 3, 4, 5]

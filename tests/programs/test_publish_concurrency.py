@@ -1,12 +1,12 @@
 """Publishing the same draft from two connections at once publishes it once (PostgreSQL)."""
 
-import threading
+import contextlib
 
 import pytest
-from django.db import connection
 
 from programs import services
 from programs.models import Program, ProgramStatus
+from tests.concurrency import run_together
 from tests.programs.conftest import make_screen
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -15,24 +15,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_concurrent_publishes_publish_once(world):
     screen = make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
     draft = services.program_build_from_screen(user=world.home.clinician, screen=screen)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def publish():
+    def publish(i):
         try:
-            barrier.wait()
             services.program_publish(user=world.home.clinician, program=draft)
-            outcomes.append("published")
         except services.ProgramConflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+            return "conflict"
+        return "published"
 
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(publish, 2)
     assert sorted(outcomes) == ["conflict", "published"]
     program = Program.objects.get(pk=draft.pk)
     assert program.status == ProgramStatus.PUBLISHED
@@ -45,22 +36,12 @@ def test_two_drafts_published_at_once_leave_one_published(world):
         services.program_build_from_screen(user=world.home.clinician, screen=screen)
         for _ in range(2)
     ]
-    barrier = threading.Barrier(2)
 
-    def publish(program):
-        try:
-            barrier.wait()
-            services.program_publish(user=world.home.clinician, program=program)
-        except services.ProgramConflict:
-            pass
-        finally:
-            connection.close()
+    def publish(i):
+        with contextlib.suppress(services.ProgramConflict):
+            services.program_publish(user=world.home.clinician, program=drafts[i])
 
-    threads = [threading.Thread(target=publish, args=(d,)) for d in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(publish, 2)
     statuses = sorted(
         Program.objects.filter(patient=screen.patient).values_list("status", flat=True)
     )
