@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,6 +25,17 @@ def has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def may_set_up(user) -> bool:
+    """Whether this session may show a new authenticator secret and enrol it.
+
+    A password alone is enough only while the account has no confirmed authenticator. Once it
+    has one, replacing it needs a session verified with that device or a recovery code:
+    otherwise a stolen password would enrol the thief's phone and lock the owner out.
+    """
+    verified = getattr(user, "is_verified", None)  # set on request.user by OTPMiddleware
+    return not has_device(user) or bool(verified and verified())
+
+
 def pending_device(user) -> TOTPDevice:
     """The authenticator being set up: one unconfirmed device per user, reused on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -30,14 +44,33 @@ def pending_device(user) -> TOTPDevice:
 
 @transaction.atomic
 def confirm_device(user, code: str) -> list[str] | None:
-    """Confirm the pending authenticator with a code from it; returns fresh recovery codes."""
+    """Confirm the pending authenticator with a code from it; returns fresh recovery codes.
+
+    Replacing a confirmed authenticator is refused unless `may_set_up(user)`; the owner is
+    e-mailed whenever their second factor changes, so a change they did not make is noticed.
+    """
+    if not may_set_up(user):
+        raise PermissionDenied("Verify with your current authenticator or a recovery code first.")
+    replacing = has_device(user)
     device = pending_device(user)
     if not device.verify_token(code.strip()):
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save()
-    return regenerate_recovery_codes(user)
+    codes = regenerate_recovery_codes(user)
+    transaction.on_commit(lambda: _tell_owner(user, replaced=replacing))
+    return codes
+
+
+def _tell_owner(user, *, replaced: bool) -> None:
+    context = {"user": user, "replaced": replaced}
+    send_mail(
+        render_to_string("clinic/email/two_factor_changed_subject.txt", context).strip(),
+        render_to_string("clinic/email/two_factor_changed.txt", context),
+        None,
+        [user.email],
+    )
 
 
 @transaction.atomic

@@ -34,6 +34,11 @@ def _next_url(request) -> str:
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def setup(request):
+    if not two_factor.may_set_up(request.user):
+        # An enrolled account proves the current factor before it may enrol another.
+        target = quote(request.get_full_path())
+        return redirect(f"{reverse('two_factor_verify')}?next={target}")
+    replacing = two_factor.has_device(request.user)
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +49,13 @@ def setup(request):
             return render(request, "clinic/two_factor_codes.html", {"codes": codes})
         form.add_error("code", "That code did not match. Check the time on your phone and retry.")
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
-    context = {"form": form, "qr": qr, "secret": device.bin_key.hex(), "url": device.config_url}
+    context = {
+        "form": form,
+        "qr": qr,
+        "secret": device.bin_key.hex(),
+        "url": device.config_url,
+        "replacing": replacing,
+    }
     return render(request, "clinic/two_factor_setup.html", context)
 
 
@@ -70,7 +81,16 @@ def verify(request):
 class StaffTwoFactorMiddleware:
     """Every staff page and session API call needs a verified second factor when required."""
 
-    OPEN_PREFIXES = ("/static/", "/login/", "/logout/", "/2fa/", "/healthz/", "/password/reset/")
+    OPEN_PREFIXES = (
+        "/static/",
+        "/login/",
+        "/logout/",
+        "/2fa/verify/",
+        "/healthz/",
+        "/password/reset/",
+    )
+    # Set-up is open to an unverified session only while the account has no authenticator.
+    SETUP_PREFIX = "/2fa/setup/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,6 +103,7 @@ class StaffTwoFactorMiddleware:
             and not request.path.startswith(self.OPEN_PREFIXES)
             and two_factor.required_for(user)
             and not user.is_verified()
+            and not (request.path.startswith(self.SETUP_PREFIX) and not two_factor.has_device(user))
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Enter your two-factor code first."}, status=403)

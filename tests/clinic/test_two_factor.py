@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -136,3 +137,70 @@ def test_with_two_factor_off_staff_sign_in_with_a_password_alone(client, world, 
     settings.STAFF_TWO_FACTOR_REQUIRED = False
     sign_in(client, world.home.clinician)
     assert client.get(reverse("patient_list")).status_code == 200
+
+
+def test_a_password_alone_cannot_enrol_a_new_authenticator(client, world, required, mailoutbox):
+    """The review's attack: with the password only, open set-up, enrol, and become verified."""
+    victim = world.home.clinician
+    victim_device = confirmed_device(victim)
+    mailoutbox.clear()
+    sign_in(client, victim)  # the attacker knows the password, not the code
+
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("two_factor_verify"))
+    assert TOTPDevice.objects.filter(user=victim, confirmed=False).count() == 0
+
+    # Posting a code for a device the attacker made up is refused the same way.
+    attacker_device = TOTPDevice.objects.create(user=victim, name="attacker", confirmed=False)
+    response = client.post(reverse("two_factor_setup"), {"code": current_code(attacker_device)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert client.get(reverse("patient_list")).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=victim, confirmed=True)) == [victim_device]
+    assert mailoutbox == []
+
+    # The owner's own code still works.
+    good = client.post(reverse("two_factor_verify"), {"code": current_code(victim_device, 1)})
+    assert good.status_code == 302
+
+
+def test_the_service_refuses_to_replace_a_device_for_an_unverified_user(world):
+    user = world.home.clinician
+    confirmed_device(user)
+    with pytest.raises(PermissionDenied):
+        two_factor.confirm_device(user, "123456")
+
+
+def test_a_verified_session_may_replace_the_authenticator_and_the_owner_hears(
+    client, world, required, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = world.home.clinician
+    old = confirmed_device(user)
+    sign_in(client, user)
+    client.post(reverse("two_factor_verify"), {"code": current_code(old, 1)})
+    mailoutbox.clear()
+
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200
+    assert "replaces your current authenticator" in page.content.decode()
+    new = two_factor.pending_device(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("two_factor_setup"), {"code": current_code(new)})
+    assert response.content.decode().count("<code>") == two_factor.RECOVERY_CODES
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [new]
+    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert "replaced" in mailoutbox[0].subject
+
+
+def test_first_set_up_e_mails_the_owner(
+    client, world, required, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = world.home.frontdesk
+    sign_in(client, user)
+    client.get(reverse("two_factor_setup"))
+    device = two_factor.pending_device(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("two_factor_setup"), {"code": current_code(device)})
+    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert "set up" in mailoutbox[0].subject
