@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,7 +56,14 @@ def magic_link_request(request):
         if _over_limit(f"magic-link:ip:{ip}") or _over_limit(f"magic-link:email:{email}"):
             form.add_error(None, "Too many requests. Wait a few minutes and try again.")
         else:
-            for patient in Patient.objects.filter(email__iexact=email).select_related("clinic"):
+            # Either address finds the patient, but the link always goes to the account's
+            # own address (staff may edit the record's, so it must not move a sign-in).
+            patients = (
+                Patient.objects.filter(Q(user__email__iexact=email) | Q(email__iexact=email))
+                .select_related("clinic", "user")
+                .distinct()
+            )
+            for patient in patients:
                 try:
                     send_magic_link(patient, base_url=request.build_absolute_uri("/"))
                 except ValueError:
@@ -69,9 +77,11 @@ def magic_link_request(request):
 def patient_invite(request, pk: int):
     patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
     try:
-        send_magic_link(patient, base_url=request.build_absolute_uri("/"))
+        user = send_magic_link(patient, base_url=request.build_absolute_uri("/"))
     except ValueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"We e-mailed {patient.first_name} a sign-in link.")
+        messages.success(
+            request, f"We e-mailed {patient.first_name} a sign-in link at {user.email}."
+        )
     return redirect("patient_detail", pk=patient.pk)

@@ -33,6 +33,18 @@ def make_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=SALT, compress=True)
 
 
+def is_patient_only(user: User) -> bool:
+    """An account that may sign in by e-mailed link: no staff role and no admin rights.
+
+    A magic link is only as strong as the mailbox it goes to, and front desk staff can edit a
+    patient's e-mail; so it must never open an account that could do more than see one
+    patient's own program.
+    """
+    return not (
+        user.is_staff or user.is_superuser or StaffMembership.objects.filter(user=user).exists()
+    )
+
+
 def user_for_token(token: str) -> User:
     """The patient user a token signs in, or MagicLinkError saying why not."""
     max_age = settings.MAGIC_LINK_MAX_AGE_MINUTES * 60
@@ -45,16 +57,24 @@ def user_for_token(token: str) -> User:
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None or _fingerprint(user) != data.get("f"):
         raise MagicLinkError("This sign-in link has already been used. Ask for a new one below.")
-    # Staff accounts sign in with a password (and, in production, a second factor) only.
-    if StaffMembership.objects.filter(user=user).exists() or not hasattr(user, "patient_profile"):
+    # Staff and admin accounts sign in with a password (and, in production, a second factor).
+    if not is_patient_only(user) or not hasattr(user, "patient_profile"):
         raise MagicLinkError("This link can only sign in a patient. Staff sign in with a password.")
     return user
 
 
 def patient_login_user(patient: Patient) -> User:
-    """The patient's sign-in account, created (without a password) on first invitation."""
+    """The patient's sign-in account, created (without a password) on first invitation.
+
+    An existing account with the same e-mail is adopted only when it is patient-only and signs
+    in no other patient; anything else is refused, so that typing a staff member's or an
+    administrator's address into a patient record can never hand out a link to their account.
+    """
     if patient.user_id:
-        return patient.user
+        user = patient.user
+        if not is_patient_only(user):
+            raise ValueError("This patient's sign-in account is not a patient account.")
+        return user
     if not patient.email:
         raise ValueError("The patient needs an e-mail address before they can be invited.")
     user = User.objects.filter(email__iexact=patient.email).first()
@@ -62,7 +82,11 @@ def patient_login_user(patient: Patient) -> User:
         user = User.objects.create_user(
             email=patient.email, password=None, full_name=patient.full_name
         )
-    elif hasattr(user, "membership"):
+    elif not is_patient_only(user) or (
+        user.has_usable_password() and not hasattr(user, "patient_profile")
+    ):
+        # A password-holding account that is no patient's (a former staff member, say) was
+        # made for someone else: it is not ours to hand out.
         raise ValueError("This e-mail belongs to a staff account; use another for the patient.")
     elif Patient.objects.filter(user=user).exclude(pk=patient.pk).exists():
         raise ValueError("This e-mail already signs in another patient record.")
@@ -71,7 +95,8 @@ def patient_login_user(patient: Patient) -> User:
     return user
 
 
-def send_magic_link(patient: Patient, *, base_url: str | None = None) -> None:
+def send_magic_link(patient: Patient, *, base_url: str | None = None) -> User:
+    """E-mail a sign-in link to the account's own address (not the editable record's)."""
     user = patient_login_user(patient)
     link = (base_url or settings.SITE_URL).rstrip("/") + reverse(
         "magic_link", args=[make_token(user)]
@@ -86,6 +111,7 @@ def send_magic_link(patient: Patient, *, base_url: str | None = None) -> None:
         render_to_string("clinic/email/magic_link_subject.txt", context).strip(),
         render_to_string("clinic/email/magic_link.txt", context),
         None,
-        [patient.email or user.email],
+        [user.email],
         html_message=render_to_string("clinic/email/magic_link.html", context),
     )
+    return user

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from clinic.magic_links import MagicLinkError, make_token, user_for_token
+from clinic.magic_links import MagicLinkError, make_token, send_magic_link, user_for_token
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,8 @@ def test_asking_for_a_link_answers_the_same_for_known_and_unknown_addresses(clie
     unknown = client.post(reverse("magic_link_request"), {"email": "nobody@nowhere.test"})
     assert known.status_code == unknown.status_code == 200
     assert "If" in known.content.decode() and "If" in unknown.content.decode()
-    assert [m.to for m in mail.outbox] == [[world.home.patient_b.email]]
+    # The link goes to the address the patient signs in with, found by either address.
+    assert [m.to for m in mail.outbox] == [[world.home.patient_b.user.email]]
 
 
 def test_asking_for_links_is_rate_limited(client, world):
@@ -113,3 +114,101 @@ def test_staff_cannot_invite_another_clinics_patient_and_patients_cannot_invite(
     client.force_login(world.home.patient_a.user)
     assert client.post(reverse("patient_invite", args=[world.home.patient_b.pk])).status_code == 403
     assert mail.outbox == []
+
+
+@pytest.fixture
+def superuser(db):
+    from clinic.models import User
+
+    return User.objects.create_superuser(email="ops@groundwork.example", password="s3cret-ops")
+
+
+def test_front_desk_cannot_take_over_a_superuser_through_an_invite(client, world, superuser):
+    """The review's attack: record the admin's e-mail, invite, change the e-mail, invite again."""
+    client.force_login(world.home.frontdesk)
+    details = {
+        "first_name": "Ops",
+        "last_name": "Person",
+        "date_of_birth": "1980-01-01",
+        "sex": "other",
+        "email": "ops@groundwork.example",
+        "phone": "",
+    }
+    response = client.post(reverse("patient_create"), details)
+    patient = world.home.clinic.patients.get(first_name="Ops")
+    assert response.status_code == 302
+    mail.outbox.clear()
+
+    client.post(reverse("patient_invite", args=[patient.pk]))
+    patient.refresh_from_db()
+    assert patient.user_id is None
+    client.post(
+        reverse("patient_edit", args=[patient.pk]), {**details, "email": "attacker@evil.example"}
+    )
+    client.post(reverse("patient_invite", args=[patient.pk]))
+    patient.refresh_from_db()
+
+    # The second invite made a fresh patient-only account for the new address; nothing ever
+    # carried a token for the superuser.
+    assert patient.user_id != superuser.pk
+    assert not patient.user.is_staff and not patient.user.is_superuser
+    for message in mail.outbox:
+        token = link_path(message).split("/")[-2]
+        assert user_for_token(token).pk != superuser.pk
+
+
+def test_no_link_ever_signs_in_an_administrator_or_staff(world, superuser):
+    for user in (superuser, world.home.clinician):
+        with pytest.raises(MagicLinkError, match="only sign in a patient"):
+            user_for_token(make_token(user))
+    # Even one that was linked to a patient record before this rule existed.
+    patient = world.home.patient_b
+    patient.user = superuser
+    patient.save()
+    with pytest.raises(MagicLinkError, match="only sign in a patient"):
+        user_for_token(make_token(superuser))
+    with pytest.raises(ValueError, match="not a patient account"):
+        send_magic_link(patient)
+
+
+def test_a_former_staff_account_with_a_password_is_not_adopted(world):
+    from clinic.models import User
+
+    User.objects.create_user(email="left@home.test", password="old-password")
+    patient = world.home.patient_b
+    patient.user = None
+    patient.email = "left@home.test"
+    patient.save()
+    with pytest.raises(ValueError, match="staff account"):
+        send_magic_link(patient)
+
+
+def test_changing_a_patients_e_mail_does_not_move_their_sign_in(client, world):
+    patient = world.home.patient_a
+    sign_in_address = patient.user.email
+    client.force_login(world.home.frontdesk)
+    details = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": "1990-06-15",
+        "sex": "female",
+        "email": "attacker@evil.example",
+        "phone": "",
+    }
+    assert client.post(reverse("patient_edit", args=[patient.pk]), details).status_code == 302
+    mail.outbox.clear()
+    client.post(reverse("patient_invite", args=[patient.pk]))
+    assert [m.to for m in mail.outbox] == [[sign_in_address]]
+    patient.refresh_from_db()
+    assert patient.user.email == sign_in_address
+
+    # Asking for a link at the record's new address sends it to the sign-in address only.
+    from django.core.cache import cache
+
+    cache.clear()
+    client.logout()
+    mail.outbox.clear()
+    client.post(reverse("magic_link_request"), {"email": "attacker@evil.example"})
+    client.post(reverse("magic_link_request"), {"email": sign_in_address})
+    assert [m.to for m in mail.outbox] == [[sign_in_address], [sign_in_address]]
+    cache.clear()
