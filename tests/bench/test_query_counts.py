@@ -1,14 +1,14 @@
 """Every benchmarked endpoint makes as many SQL queries on a larger data set as on a small one.
 
-The same requests as `make bench` (clinic.bench.scenario), on two load data sets of different
+The same requests as `make bench` (bench.scenario), on two load data sets of different
 sizes, each seeded and rolled back inside the test. Program sizes 1, 8 and 20 are compared too.
 """
 
 import pytest
 from django.db import transaction
 
-from clinic.bench.scenario import build_plan, count_queries
-from clinic.bench.seed import seed_load
+from bench.scenario import build_plan, count_queries
+from bench.seed import seed_load
 
 SMALL, LARGE = 0.0005, 0.002
 
@@ -48,14 +48,14 @@ def _check(small: dict[str, int], large: dict[str, int]) -> None:
         assert len({count for name, count in large.items() if name.startswith(page)}) == 1
 
 
-@pytest.mark.urls("clinic.bench.urls")
+@pytest.mark.urls("bench.urls")
 @pytest.mark.django_db
 def test_query_counts_are_the_same_on_a_small_and_a_larger_data_set():
     _check(_counts(SMALL), _counts(LARGE))
 
 
 @pytest.mark.postgres
-@pytest.mark.urls("clinic.bench.urls")
+@pytest.mark.urls("bench.urls")
 @pytest.mark.django_db
 def test_query_counts_are_the_same_on_postgresql():
     _check(_counts(SMALL), _counts(LARGE))

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from clinic.bench.bulk import _text
-from clinic.bench.http import Browser, lua_script
-from clinic.bench.report import Row, WrkRun, combine, parse_wrk, render_markdown
-from clinic.bench.scenario import Endpoint, Plan
-from clinic.management.commands.bench_http import build_rows
+from bench.bulk import _text
+from bench.http import Browser, lua_script
+from bench.management.commands.bench_http import build_rows
+from bench.report import Row, WrkRun, combine, parse_wrk, render_markdown
+from bench.scenario import Endpoint, Plan
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8765/bench/bare/
   1 threads and 8 connections

@@ -8,8 +8,8 @@ run to the next for a reason no real patient has.
 import pytest
 
 from assessments.models import Screen
-from clinic.bench.scenario import BUILD_PATIENTS, build_plan
-from clinic.bench.seed import seed_load
+from bench.scenario import BUILD_PATIENTS, build_plan
+from bench.seed import seed_load
 from clinic.models import Patient
 from programs.models import Program
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Max, Min
 
 from assessments.models import Screen
-from clinic.bench.seed import ITEM_LOGS_PER_PROGRAM, Sizes, seed_load
+from bench.seed import ITEM_LOGS_PER_PROGRAM, Sizes, seed_load
 from clinic.booking.models import ACTIVE_STATUSES, Appointment
 from clinic.models import Clinic, Patient, Role, StaffMembership, User
 from clinic.notifications.models import Notification

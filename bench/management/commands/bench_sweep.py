@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from clinic.bench.sweep_bench import measure_sweep
+from bench.sweep_bench import measure_sweep
 
 
 class Command(BaseCommand):

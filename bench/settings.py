@@ -1,7 +1,7 @@
 """Benchmark settings (`make bench`): the production settings, plus what a loopback run needs.
 
 Only for a benchmark on one machine: a throw-away secret key and loopback hosts when none are
-given, the bare reference view of clinic.bench.urls, and messages kept in memory so the sweep
+given, the bare reference view of bench.urls, and messages kept in memory so the sweep
 measures the application rather than a mail server. Everything else, including HTTPS-only
 cookies and the cached template loader, is production's: the load generator sends
 X-Forwarded-Proto: https as the TLS proxy in front of gunicorn would.
@@ -12,13 +12,14 @@ import os
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "0123456789abcdef" * 3)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from .production import *  # noqa: E402
-from .production import LOGGING, REST_FRAMEWORK  # noqa: E402
+from clinic.settings.production import *  # noqa: E402, F403
+from clinic.settings.production import INSTALLED_APPS, LOGGING, REST_FRAMEWORK  # noqa: E402
 
-ROOT_URLCONF = "clinic.bench.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "clinic.notifications.transports.LocmemSmsBackend"
-CELERY_IMPORTS = ["clinic.bench.tasks"]
+CELERY_IMPORTS = ["bench.tasks"]
 # The benchmark drives the sweep itself; no task is queued after each commit.
 NOTIFICATIONS_SWEEP_ON_COMMIT = False
 # The per-address limits of the public API still run, with rates a load generator stays under.

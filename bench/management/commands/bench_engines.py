@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from programs.bench import prescribe_throughput, progress_throughput
+from bench.engines import prescribe_throughput, progress_throughput
 
 TARGETS = {"prescription": 1000, "progression": 5000}
 

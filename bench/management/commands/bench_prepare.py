@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
-from clinic.bench.scenario import build_plan, count_queries
+from bench.scenario import build_plan, count_queries
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True)
 
     def handle(self, *args, out, **options):
-        # The small and the large data set share the benchmark's cache: start from an empty one,
-        # so nothing cached from one database is served from the other.
+        # The small and the large data set share the benchmark's Redis: start with no rate-limit
+        # counters left from the other run.
         cache.clear()
         plan = build_plan()
         plan.queries = count_queries(plan)

@@ -1,6 +1,6 @@
 """The engine benchmark runs (its speed is measured by `make bench`, not asserted here)."""
 
-from programs.bench import prescribe_throughput
+from bench.engines import prescribe_throughput
 
 
 def test_the_benchmark_builds_programs():
@@ -9,7 +9,7 @@ def test_the_benchmark_builds_programs():
 
 
 def test_the_progression_benchmark_evaluates():
-    from programs.bench import progress_throughput
+    from bench.engines import progress_throughput
 
     result = progress_throughput(evaluations=50)
     assert result["evaluations"] == 50 and result["per_second"] > 0

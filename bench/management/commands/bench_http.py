@@ -25,9 +25,9 @@ import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.bench.http import measure
-from clinic.bench.report import Row, combine, render_markdown
-from clinic.bench.scenario import Plan
+from bench.http import measure
+from bench.report import Row, combine, render_markdown
+from bench.scenario import Plan
 
 SWEEP_TARGET = 0.5
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         return {
             **os.environ,
             "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "clinic.settings.bench",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             **extra,
         }
 
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             )
             runs = measure(
                 large,
-                # The production shape: the cache, sessions and sign-in users live in Redis.
+                # The production shape: Redis is the broker and holds the rate-limit counters.
                 env=self._env(large_url, REDIS_URL=o["redis_url"]),
                 port=o["port"],
                 rounds=o["rounds"],

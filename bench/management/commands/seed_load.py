@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.bench.seed import Sizes, already_seeded, seed_load
+from bench.seed import Sizes, already_seeded, seed_load
 
 
 class Command(BaseCommand):

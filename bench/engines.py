@@ -6,8 +6,9 @@ import random
 import time
 
 from assessments.findings import FINDING_CODES, Finding, InjuryHistory
-
-from .prescribe import ExtraInputs, prescribe
+from programs.ladders import LADDERS
+from programs.prescribe import ExtraInputs, prescribe
+from programs.progress import Dose, ItemState, SessionLog, baseline_from, evaluate
 
 _HISTORY = ("achilles_midportion", "achilles_insertional", "shin_splints", "plantar_heel_pain")
 
@@ -62,9 +63,6 @@ if __name__ == "__main__":
 def progress_throughput(evaluations: int = 20000, seed: int = 1) -> dict[str, float]:
     """Progression decisions per second on one core: one item and its recent logs each."""
     from datetime import date, timedelta
-
-    from .ladders import LADDERS
-    from .progress import Dose, ItemState, SessionLog, baseline_from, evaluate
 
     rng = random.Random(seed)
     today = date(2026, 11, 23)
