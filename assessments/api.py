@@ -307,7 +307,7 @@ class ScreenOut(serializers.Serializer):
         allow_null=True,
         required=False,
         help_text="Detail only: change per measurement since the previous screen; "
-        "real_change is true only beyond the measurement error (clinical.md 8.1).",
+        "real_change is true only beyond the measurement error (docs/clinical-rules.md §3).",
     )
     history = serializers.ListField(
         child=serializers.DictField(),

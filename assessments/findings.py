@@ -1,7 +1,7 @@
 """PURE: a screen (+ patient age and sex, + the previous screen) -> findings.
 
 No Django imports. Input and output are the dataclasses below; the rules read every number
-from `assessments.thresholds`. Codes and rules follow clinical.md 8.2.
+from `assessments.thresholds`. Codes and rules follow docs/clinical-rules.md §4.
 
 CONTRACT (shared with programs.prescribe): `Finding.code` is one of FINDING_CODES,
 `side` is "left", "right" or "both", `severity` one of "none", "mild", "marked".
@@ -23,7 +23,7 @@ from .thresholds import (
 
 SIDES = ("left", "right")
 
-# code -> the clinical.md rule it implements
+# code -> the rule of docs/clinical-rules.md §4 it implements
 FINDING_CODES: dict[str, str] = {
     "restricted_dorsiflexion": "R-DF-1",
     "dorsiflexion_asymmetry": "R-DF-2",

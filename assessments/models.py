@@ -57,7 +57,7 @@ class Screen(models.Model):
     pain_nprs = _int("Pain today, NPRS 0-10", 0, 10)
     notes = models.TextField(blank=True)
 
-    # Per-side measurements (clinical.md 2 and 7).
+    # Per-side measurements (docs/clinical-rules.md §3 and §2).
     knee_to_wall_cm_left = _cm("Weight-bearing lunge, toe-to-wall cm, 0-25", 25)
     knee_to_wall_cm_right = _cm("Weight-bearing lunge, toe-to-wall cm, 0-25", 25)
     heel_raise_reps_left = _int("Single-leg heel raise, repetitions, 0-100", 0, 100)
@@ -81,7 +81,7 @@ class Screen(models.Model):
     toe_yoga_left = _pass_fail("Toe yoga, both directions, 3 s each")
     toe_yoga_right = _pass_fail("Toe yoga, both directions, 3 s each")
 
-    # Running gait (clinical.md 3).
+    # Running gait (docs/clinical-rules.md §12).
     cadence_spm = _int("Steps per minute at easy pace, 120-230", 120, 230)
     speed_kmh = models.DecimalField(
         max_digits=4,

@@ -1,4 +1,5 @@
-"""PURE: what a screen records — every field's unit, valid range (clinical.md 7) and enum values.
+"""PURE: what a screen records — every field's unit, valid range and enum values
+(docs/clinical-rules.md §2).
 
 No Django imports. The model, the services' validation, the API, the entry form and the
 change-over-time comparison all read this one table, so a range or unit lives in one place.

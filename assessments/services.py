@@ -1,6 +1,6 @@
 """Write-side operations of assessments: create and update screens, set a clinic's thresholds.
 
-Every value is checked against the ranges of `assessments.schema` (clinical.md 7) before
+Every value is checked against the ranges of `assessments.schema` (docs/clinical-rules.md §2) before
 anything is written, and each service runs in one transaction, so a bad value saves nothing.
 Errors are keyed by model column (e.g. `knee_to_wall_cm_left`) and the message names the side.
 """

@@ -1,4 +1,5 @@
-"""PURE: the one table of clinical thresholds (clinical.md 8.1), with per-clinic overrides.
+"""PURE: the one table of clinical thresholds (docs/clinical-rules.md §3), with per-clinic
+overrides.
 
 Every rule in `assessments.findings`, `programs.prescribe` and `programs.progress` reads its
 numbers from a `Thresholds` mapping built here, never from a literal. A clinic admin may
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-# Heel-raise norms (Hébert-Losier 2017, clinical.md 2.2): mean reps by age band and sex.
+# Heel-raise norms (Hébert-Losier 2017, docs/clinical-rules.md §3): mean reps by age band and sex.
 SLHR_NORMS: dict[tuple[int, int], dict[str, int]] = {
     (20, 29): {"male": 37, "female": 30},
     (30, 39): {"male": 32, "female": 27},
@@ -83,11 +84,11 @@ DEFAULTS: dict[str, float] = {
     "progress.rep_step": 2,
     "progress.max_difficulty": 6,
     "regress.volume_cut_pct": 30.0,
-    # Numbers the progression engine (programs.progress, clinical.md 8.3/8.5) needs that the
-    # table of 8.1 states only in prose; [D] where the text gives no number.
+    # Numbers the progression engine (programs.progress, docs/clinical-rules.md §5 and §7)
+    # needs that the rules state only in prose; [D] where the text gives no number.
     "baseline.sessions": 3,  # baseline = mean pain over the programme's first 3 sessions
     "progress.completion_pct": 100.0,  # T-UP: every prescribed set and rep done
-    "progress.hold_step_s": 15,  # 8.3: "+10-15 s" per time step (30 -> 45 -> 60 s)
+    "progress.hold_step_s": 15,  # §5: "+10-15 s" per time step (30 -> 45 -> 60 s)
     "progress.max_load_pct": 20.0,  # [D] added load on one rung before the next rung
     "regress.completion_min_pct": 80.0,  # T-DOWN-4 below this, T-HOLD from this to 99%
     "regress.difficulty_high": 9,  # T-DOWN-4 from this; T-HOLD above progress.max_difficulty
@@ -101,7 +102,7 @@ DEFAULTS: dict[str, float] = {
     "review.adherence_min_pct": 50.0,
     "load.run_spike_pct": 30.0,
     # Smallest change between two screens called "real" (beyond measurement error). Where
-    # clinical.md gives no MDC the value is our design choice [D] and clinic-adjustable.
+    # docs/clinical-rules.md gives no MDC the value is our design choice [D] and clinic-adjustable.
     "bal.real_change_eo_s": 5.0,
     "bal.real_change_ec_s": 3.0,
     "ybt.real_change_cm": 4.0,

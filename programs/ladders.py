@@ -1,7 +1,7 @@
-"""PURE: progression ladders (clinical.md 8.3) as ordered rungs. No Django imports.
+"""PURE: progression ladders (docs/clinical-rules.md §5) as ordered rungs. No Django imports.
 
 CONTRACT shared by `programs.prescribe` (which rung a drill starts on) and `programs.progress`
-(what the next step up or down is). The programs app fills LADDERS with the data of 8.3.
+(what the next step up or down is). The programs app fills LADDERS with the data of §5.
 
 A rung is one drill at a dose range. Within a rung the dose climbs reps -> sets -> load/time;
 past the top of the rung the item moves to the next rung at the bottom of its range.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Rung:
-    drill: str  # a drill slug of clinical.md 8.8
+    drill: str  # a drill slug of docs/clinical-rules.md §10
     sets: int  # starting sets
     max_sets: int
     reps: int | None = None  # starting reps per set (None for timed holds)
@@ -40,8 +40,8 @@ def _ladder(code, name, kind, days, rungs, adjuncts=()) -> Ladder:
     return Ladder(code, name, tuple(rungs), kind, tuple(adjuncts), days)
 
 
-# Data of clinical.md 8.3. A rung's number is its 1-based position here (L-TENDON's "rung 0",
-# the isometric hold, is position 1).
+# Data of docs/clinical-rules.md §5. A rung's number is its 1-based position here (L-TENDON's
+# "rung 0", the isometric hold, is position 1).
 LADDERS: dict[str, Ladder] = {
     "L-DF": _ladder(
         "L-DF",

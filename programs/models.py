@@ -9,7 +9,8 @@ from django.db.models import Q
 from clinic.models import Clinic, Patient
 
 
-# Choice order is the session order of clinical.md 8.0 (drills.CATEGORY_ORDER; a test checks).
+# Choice order is the session order of docs/clinical-rules.md §1 (drills.CATEGORY_ORDER; a
+# test checks).
 class DrillCategory(models.TextChoices):
     SOFT_TISSUE = "soft-tissue", "Soft tissue"
     MOBILITY = "mobility", "Mobility"

@@ -1,7 +1,8 @@
 """PURE: findings + injury history (+ age, sex, thresholds) -> a draft home program with reasons.
 
-No Django imports. Implements clinical.md 8.0 (precedence, dedup, session size and order, weekly
-structure), the finding rules of 8.2, the injury modifiers of 8.4 and the gate G-PLYO of 8.6.
+No Django imports. Implements docs/clinical-rules.md §1 (precedence, dedup, session size and
+order, weekly structure), the finding rules of §4, the injury modifiers of §6 and the gate G-PLYO
+of §8.
 Every number comes from the threshold table or from the ladder and drill data.
 """
 
@@ -22,11 +23,11 @@ from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
 from .ladders import LADDERS, Rung
 
 SIDES = ("left", "right")
-MAX_DRILLS = 8  # clinical.md 8.0 session size [D]
-# G-PLYO asks for two weeks on the current strength rung (8.6); the 8.1 table has no key for it.
+MAX_DRILLS = 8  # docs/clinical-rules.md §1 session size [D]
+# G-PLYO asks for two weeks on the current strength rung (§8); the §3 table has no key for it.
 GATE_MIN_WEEKS_ON_RUNG = 2
 
-# Red-flag answer codes of interface.md -> the red flag of clinical.md 8.6.
+# Red-flag answer codes of interface.md -> the red flag of docs/clinical-rules.md §8.
 RED_FLAGS: dict[str, str] = {
     "cannot_bear_weight": "RF-1",
     "sudden_pop": "RF-2",
@@ -63,7 +64,8 @@ MODIFIER_TEXT: dict[str, str] = {
     "M-BSI-HX": "Past bone stress injury: the hop gate allows almost no pain.",
 }
 
-# Which modifier an injury-history entry turns on (clinical.md 8.4), by condition and status.
+# Which modifier an injury-history entry turns on (docs/clinical-rules.md §6), by condition
+# and status.
 _HISTORY_MODIFIERS: dict[tuple[str, str], str] = {
     ("achilles_midportion", "current"): "M-AT-MID",
     ("achilles_insertional", "current"): "M-AT-INS",
@@ -76,7 +78,7 @@ _HISTORY_MODIFIERS: dict[tuple[str, str], str] = {
     ("bone_stress_injury", "past"): "M-BSI-HX",
 }
 
-# Days per week by category (clinical.md 8.0 weekly structure).
+# Days per week by category (docs/clinical-rules.md §1 weekly structure).
 _DAYS: dict[str, int] = {
     "soft-tissue": 7,
     "mobility": 7,
@@ -98,7 +100,7 @@ _WEEK_PATTERNS: dict[int, tuple[int, ...]] = {
 }
 _PLYO_PATTERN = (1, 5)  # hop days sit between strength days
 
-# Priority ranks: lower wins when the session must be trimmed (precedence of 8.0).
+# Priority ranks: lower wins when the session must be trimmed (precedence of §1).
 _MODIFIER, _MARKED, _FINDING, _MAINTENANCE = 0, 1, 2, 3
 
 
@@ -278,7 +280,7 @@ def _evidence(finding: Finding) -> str:
     return finding.evidence.rstrip(".") if finding.evidence else finding.code.replace("_", " ")
 
 
-# --- finding rules (clinical.md 8.2) ------------------------------------------------------------
+# --- finding rules (docs/clinical-rules.md §4) ----------------------------------------------------
 
 
 def _rule_df1(f: Finding, ctx: _Context) -> list[_Candidate]:
@@ -588,7 +590,7 @@ _RULES = {
 _REVIEW_ONLY = {"foot_posture_review", "hallux_review", "tendon_irritability"}
 
 
-# --- modifiers (clinical.md 8.4) ----------------------------------------------------------------
+# --- modifiers (docs/clinical-rules.md §6) --------------------------------------------------------
 
 
 def _modifiers(
@@ -635,7 +637,7 @@ def _modifier_items(ctx: _Context, findings: tuple[Finding, ...]) -> list[_Candi
     out: list[_Candidate] = []
     for code, ladder in (("M-AT-MID", "L-TENDON"), ("M-AT-INS", "L-TENDON-INS")):
         for side in sorted(ctx.modifiers.get(code, ())):
-            # Rung 0 of 8.3 (isometric) when irritable, else the first loading rung.
+            # Rung 0 of §5 (isometric) when irritable, else the first loading rung.
             number = 1 if _irritable(findings, side) else 2
             why = f"{MODIFIER_TEXT[code].split(':')[0]} ({side}): tendon ladder rung {number}."
             out.append(_from_rung(ladder, number, {side}, why, None, code, _MODIFIER))
@@ -939,7 +941,7 @@ def _maintenance(sides: frozenset[str]) -> list[_Candidate]:
 
 
 def _minimum_structure(cands: list[_Candidate]) -> list[_Candidate]:
-    """At least 2 strength days and 1 mobility day a week (clinical.md 8.0, [S5])."""
+    """At least 2 strength days and 1 mobility day a week (docs/clinical-rules.md §1, [S5])."""
     extra = []
     why = "Every program keeps at least two strength days and one mobility day a week (R-MAINT)"
     if not any(c.category == "strength" for c in cands):
@@ -1005,7 +1007,7 @@ def _cat_rank(c: _Candidate) -> int:
     return CATEGORY_ORDER.index(c.category)
 
 
-# --- the gate G-PLYO (clinical.md 8.6) ---------------------------------------------------------
+# --- the gate G-PLYO (docs/clinical-rules.md §8) --------------------------------------------------
 
 
 def _number(values: Mapping[str, object] | None, side: str) -> float | None:

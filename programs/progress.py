@@ -1,4 +1,5 @@
-"""PURE: a drill's session logs -> progress / hold / regress / stop / review (clinical.md 8.5)."""
+"""PURE: a drill's session logs -> progress / hold / regress / stop / review
+(docs/clinical-rules.md §7)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ OTHER_KINDS = frozenset(
 )
 
 # Drills that load the Achilles / plantar fascia: the tendon pain model applies to them
-# under M-AT-* / M-PHP (clinical.md 8.4, 8.9 example 2: "heel-raise drills").
+# under M-AT-* / M-PHP (docs/clinical-rules.md §6, §11 example 2: "heel-raise drills").
 TENDON_LOADING_DRILLS = frozenset(
     {
         "heel_raise_bilateral",
@@ -39,14 +40,14 @@ TENDON_LOADING_DRILLS = frozenset(
         "short_hops",
     }
 )
-PLYOMETRIC_DRILLS = frozenset({"short_hops"})  # moving onto these needs G-PLYO (8.6)
+PLYOMETRIC_DRILLS = frozenset({"short_hops"})  # moving onto these needs G-PLYO (§8)
 
 TENDON_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS", "M-PHP"})
 T_TEN_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS"})  # next morning must be back to baseline
 BONE_OR_ACUTE_MODIFIERS = frozenset({"M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX"})
-BSI_SUSPECT = "M-BSI-SUSPECT"  # 8.4: raises RF-6, so it stops the programme
+BSI_SUSPECT = "M-BSI-SUSPECT"  # §6: raises RF-6, so it stops the programme
 
-# Red-flag answers of 8.6: answer key -> (code, what the patient reported, in plain words).
+# Red-flag answers of §8: answer key -> (code, what the patient reported, in plain words).
 RED_FLAGS: dict[str, tuple[str, str]] = {
     "cannot_bear_weight": ("RF-1", "you could not take four steps or have new bony tenderness"),
     "sudden_pop": ("RF-2", "a sudden pop or kick at the back of the ankle"),
@@ -118,7 +119,7 @@ class SessionLog:
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
-    """Mean pain over the programme's first sessions (8.5); see `baseline_from`."""
+    """Mean pain over the programme's first sessions (§7); see `baseline_from`."""
 
     pain_during: float = 0.0
     next_morning_pain: float | None = None
@@ -146,7 +147,7 @@ NO_CONTEXT = Context()
 
 @dataclass(frozen=True, slots=True)
 class PainZone:
-    """The pain ceiling and green zone that apply to one item (8.5)."""
+    """The pain ceiling and green zone that apply to one item (§7)."""
 
     model: str  # "tendon", "bone_or_acute" or "general"
     ceiling: float
@@ -212,7 +213,7 @@ def baseline_from(logs: Sequence[SessionLog], t: Thresholds = DEFAULT_THRESHOLDS
 
 
 def pain_zone(item: ItemState, t: Thresholds = DEFAULT_THRESHOLDS) -> PainZone:
-    """Ceiling per 8.5. Where two ceilings apply (a heel raise under M-AT-MID and
+    """Ceiling per §7. Where two ceilings apply (a heel raise under M-AT-MID and
     M-SPRAIN-ACUTE) the lower one wins, the conservative reading."""
     modifiers = item.modifiers
     tendon_loading = item.kind == "tendon" or item.dose.drill in TENDON_LOADING_DRILLS
@@ -244,7 +245,7 @@ def dose_on(rung: Rung, rung_index: int) -> Dose:
 def step_up(
     dose: Dose, ladder: Ladder | None, load_step: float, t: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[Dose, Rung | None] | None:
-    """The next step of 8.3: reps -> sets -> load or time -> next rung (at its bottom).
+    """The next step of §5: reps -> sets -> load or time -> next rung (at its bottom).
 
     Returns the new dose and the new Rung when the item moves rung; None at the top.
     """

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-# clinical.md 8.7: WBLT, SLHR and balance every 4-6 weeks; LEFS and FAAM every 4 weeks. The
+# docs/clinical-rules.md §9: WBLT, SLHR and balance every 4-6 weeks; LEFS and FAAM every 4
+# weeks. The
 # shortest interval wins, so the questionnaires and the tests are repeated together.
 RESCREEN_AFTER = timedelta(weeks=4)
 # How far ahead home-program reminders exist as rows. The daily task tops the window up, so a

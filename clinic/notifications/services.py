@@ -686,7 +686,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
 
 def rescreen_due_check() -> dict[str, int]:
     """The daily task: patients on a published program whose last screen is at least the
-    re-screen interval old (clinical.md 8.7) get the re-screen messages."""
+    re-screen interval old (docs/clinical-rules.md §9) get the re-screen messages."""
     from assessments.models import Screen
     from programs.models import Program, ProgramStatus
 

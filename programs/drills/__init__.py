@@ -1,4 +1,4 @@
-"""PURE: the drill library shipped with Groundwork (clinical.md 8.8) as plain data."""
+"""PURE: the drill library shipped with Groundwork (docs/clinical-rules.md §10) as plain data."""
 
 from .catalogue import CATEGORY_ORDER, DRILLS, DRILLS_BY_SLUG, DrillSpec
 

@@ -1,4 +1,4 @@
-"""PURE: every drill of clinical.md 8.8 with dose, precautions and home instructions.
+"""PURE: every drill of docs/clinical-rules.md §10 with dose, precautions and home instructions.
 
 No Django imports: the prescription engine reads this directly, and a data migration copies it
 into the `Drill` table so clinics can browse, hide or extend the library.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The order drills appear in a home session (clinical.md 8.0).
+# The order drills appear in a home session (docs/clinical-rules.md §1).
 CATEGORY_ORDER: tuple[str, ...] = (
     "soft-tissue",
     "mobility",

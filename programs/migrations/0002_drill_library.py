@@ -1,4 +1,4 @@
-"""Ship the drill library (clinical.md 8.8) with `migrate`."""
+"""Ship the drill library (docs/clinical-rules.md §10) with `migrate`."""
 
 from django.db import migrations
 

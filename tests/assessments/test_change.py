@@ -1,4 +1,5 @@
-"""Change between two screens: "real" only beyond the measurement error (clinical.md 8.1, 2.x)."""
+"""Change between two screens: "real" only beyond the measurement error
+(docs/clinical-rules.md §3)."""
 
 import pytest
 

@@ -62,7 +62,7 @@ def test_dorsiflexion_asymmetry_at_2_cm_names_the_short_side(short, gap, fires):
 
 
 def test_example_1_unilateral_restriction_left_marked_and_asymmetry():
-    """clinical.md 8.9 example 1: WBLT L 7.5, R 11.0, no history."""
+    """docs/clinical-rules.md §11 example 1: WBLT L 7.5, R 11.0, no history."""
     result = evaluate(screen(knee_to_wall_cm={"left": 7.5, "right": 11.0}))
     df = [f for f in result if f.code == "restricted_dorsiflexion"]
     assert [(f.side, f.severity) for f in df] == [("left", "marked")]
@@ -127,7 +127,7 @@ def test_heel_raise_norm_for_a_young_man_and_marked_beyond_twice_the_noise(reps,
 
 
 def test_example_10_woman_45_with_18_reps_passes_the_norm_but_fails_the_floor():
-    """clinical.md 8.9 example 10: norm 24 - 6 = 18 is not a deficit, < 20 is."""
+    """docs/clinical-rules.md §11 example 10: norm 24 - 6 = 18 is not a deficit, < 20 is."""
     f = one(screen(age=45, sex="female", heel_raise_reps={"left": 18}), "calf_strength_deficit")
     assert f.side == "left"
     assert "< 20" in f.evidence
@@ -380,7 +380,7 @@ def test_marked_findings_come_first():
 
 
 def test_example_2_dorsiflexion_still_fires_under_the_achilles_modifier():
-    """clinical.md 8.9 example 2: WBLT L 9.0 with mid-portion Achilles (L)."""
+    """docs/clinical-rules.md §11 example 2: WBLT L 9.0 with mid-portion Achilles (L)."""
     history = [InjuryHistory("achilles_midportion", "left", "current")]
     result = evaluate(screen(knee_to_wall_cm={"left": 9.0}, history=history))
     assert ("restricted_dorsiflexion", "left", "mild") in {
@@ -390,7 +390,8 @@ def test_example_2_dorsiflexion_still_fires_under_the_achilles_modifier():
 
 
 def test_example_3_insertional_history_marks_the_right_tendon():
-    """clinical.md 8.9 example 3: insertional Achilles (R) reaches the programs as a finding."""
+    """docs/clinical-rules.md §11 example 3: insertional Achilles (R) reaches the programs as a
+    finding."""
     history = [InjuryHistory("achilles_insertional", "right", "current")]
     f = one(screen(history=history), "tendon_irritability")
     assert (f.side, f.evidence) == ("right", "current insertional Achilles pain")

@@ -1,4 +1,5 @@
-"""Screen services: every value checked against clinical.md 7, all or nothing, side named."""
+"""Screen services: every value checked against docs/clinical-rules.md §2, all or nothing,
+side named."""
 
 import datetime as dt
 

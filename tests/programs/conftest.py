@@ -26,7 +26,7 @@ def screen_factory():
 
 @pytest.fixture
 def example_1_screen(world):
-    """clinical.md 8.9 example 1: knee-to-wall 7.5 cm left, 11.0 cm right, no history."""
+    """docs/clinical-rules.md §11 example 1: knee-to-wall 7.5 cm left, 11.0 cm right, no history."""
     return make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
 
 

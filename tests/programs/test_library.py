@@ -1,5 +1,11 @@
-"""The drill library: every seed drill and every clinical.md 8.8 slug ships with migrate."""
+"""The drill library: every seed drill and every slug of docs/clinical-rules.md §10 ships with
+migrate.
 
+The seed articles are not ours to copy into the repository: the tests that read them run where
+the shared folder sits beside the checkout (CI always has it; with CI=true a missing folder is
+a failure, elsewhere those two tests are skipped and say why)."""
+
+import os
 import re
 from pathlib import Path
 
@@ -9,9 +15,9 @@ from programs.drills import CATEGORY_ORDER, DRILLS, DRILLS_BY_SLUG
 from programs.ladders import LADDERS
 from programs.models import Drill, DrillCategory
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEEDS = SHARED / "seeds"
-CLINICAL = SHARED / "reference" / "clinical.md"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"
+RULES = ROOT / "docs" / "clinical-rules.md"
 
 # Every drill the five seed articles name, in the seed's own words -> the library slug(s).
 # Keys are (seed file prefix, phrase); the phrase must occur in that seed's text.
@@ -97,16 +103,17 @@ def _normalise(text: str) -> str:
 
 def _seed_texts() -> dict[str, str]:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI=true, but the seed articles are not at {SEEDS}.", pytrace=False)
+        pytest.skip(f"seed articles not found at {SEEDS} (CI runs this test)")
     return {p.name[:3]: _normalise(p.read_text()) for p in sorted(SEEDS.glob("*.txt"))}
 
 
 def _catalogue_slugs() -> list[str]:
-    if not CLINICAL.is_file():
-        pytest.skip(f"clinical.md not found at {CLINICAL}")
-    text = CLINICAL.read_text()
-    section = text[text.index("### 8.8") : text.index("### 8.9")]
-    return re.findall(r"^\| `([a-z_]+)`", section, flags=re.MULTILINE)
+    text = RULES.read_text()
+    section = text[text.index("## §10 ") : text.index("## §11 ")]
+    first_cells = re.findall(r"^\| ((?:`[a-z_]+`(?:, )?)+) \|", section, flags=re.MULTILINE)
+    return [slug for cell in first_cells for slug in re.findall(r"`([a-z_]+)`", cell)]
 
 
 def test_every_seed_phrase_is_in_its_seed_and_maps_to_library_drills():
@@ -116,10 +123,6 @@ def test_every_seed_phrase_is_in_its_seed_and_maps_to_library_drills():
         assert phrase in texts[seed], f"{phrase!r} is not in seed {seed}"
         for slug in slugs:
             assert slug in DRILLS_BY_SLUG, f"{phrase!r} -> {slug} missing from the library"
-
-
-def test_every_seed_names_at_least_one_library_drill():
-    assert {seed for seed, _ in SEED_DRILLS} == {"000", "001", "002", "003", "004"}
 
 
 def test_every_catalogue_slug_exists_and_nothing_else():

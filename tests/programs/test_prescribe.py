@@ -1,5 +1,6 @@
-"""The pure prescription engine: each rule of clinical.md 8.2, each modifier of 8.4, G-PLYO,
-the conventions of 8.0 and the examples of 8.9 (1, 2, 3, 10)."""
+"""The pure prescription engine: each rule of docs/clinical-rules.md §4, each modifier of §6,
+G-PLYO,
+the conventions of §1 and the examples of §11 (1, 2, 3, 10)."""
 
 import pytest
 
@@ -40,7 +41,7 @@ def flag_codes(program, kind=None):
     return {f.code for f in program.flags if kind is None or f.kind == kind}
 
 
-# --- clinical.md 8.9 examples -------------------------------------------------------------------
+# --- docs/clinical-rules.md §11 examples ----------------------------------------------------------
 
 
 def test_example_1_unilateral_dorsiflexion_restriction():
@@ -150,7 +151,7 @@ def test_severe_pain_on_the_day_is_a_red_flag():
     assert not build_program(pain_nprs=7).has_red_flag
 
 
-# --- each rule of 8.2 ---------------------------------------------------------------------------
+# --- each rule of §4 ---------------------------------------------------------------------------
 
 RULE_CASES = [
     # (finding code, kwargs, expected {drill: side})
@@ -275,7 +276,7 @@ def test_r_maint_without_deficits():
     assert all(i.rule == "R-MAINT" for i in program.items)
 
 
-# --- each modifier of 8.4 -----------------------------------------------------------------------
+# --- each modifier of §6 -----------------------------------------------------------------------
 
 
 def test_m_at_mid_caps_holds_and_keeps_hops_behind_the_gate():
@@ -354,7 +355,7 @@ def test_m_bsi_hx_makes_the_hop_gate_stricter():
     assert "short_hops" not in by_drill(program)
 
 
-# --- conventions of 8.0 -------------------------------------------------------------------------
+# --- conventions of §1 -------------------------------------------------------------------------
 
 
 def test_a_drill_from_two_rules_appears_once():

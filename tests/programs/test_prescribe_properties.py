@@ -71,7 +71,7 @@ def _sides(s: str) -> set[str]:
 
 
 def _forbidden(drill, variant, s, *, hx, found, gates, first_step_pain) -> bool:
-    """An independent reading of clinical.md 8.4 and 8.6: may `drill` run on side `s`?"""
+    """An independent reading of docs/clinical-rules.md §6 and §8: may `drill` run on side `s`?"""
 
     def has(condition, statuses=("current",)):
         return any(

@@ -1,4 +1,5 @@
-"""The pure progression engine: clinical.md 8.5 rules, 8.3 ladder steps, 8.9 examples."""
+"""The pure progression engine: docs/clinical-rules.md §7 rules, §5 ladder steps,
+§11 examples."""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -85,7 +86,7 @@ def run(state, logs, ladder=CALF, baseline=BASE, context=NO_CONTEXT, t=T, today=
 GOOD_TWO = [log(5, pain=0), log(2, pain=0)]
 
 
-# --- clinical.md 8.9 progression examples --------------------------------------------------
+# --- docs/clinical-rules.md §11 progression examples ----------------------------------------------
 
 
 def test_example_4_strength_progresses_from_3x10_to_3x12():
@@ -705,7 +706,7 @@ def test_format_dose(dose, text):
     assert format_dose(dose) == text
 
 
-# --- the real ladders of clinical.md 8.3 --------------------------------------------------
+# --- the real ladders of docs/clinical-rules.md §5 ------------------------------------------------
 
 
 def _real(code):

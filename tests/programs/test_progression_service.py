@@ -1,5 +1,5 @@
 """Automatic progression end to end: log sessions and check in through the API, the engine
-runs, and a change becomes a new program version with a reason in plain words (8.9)."""
+runs, and a change becomes a new program version with a reason in plain words (§11)."""
 
 from datetime import timedelta
 
@@ -111,7 +111,7 @@ def current(side):
     return Program.objects.get(patient=side.patient_a, status__in=["published", "paused"])
 
 
-# --- clinical.md 8.9 through the API ----------------------------------------------------------
+# --- docs/clinical-rules.md §11 through the API ---------------------------------------------------
 
 
 def test_example_4_two_good_sessions_make_version_2_at_3x12(patient_api, world):
