@@ -13,6 +13,7 @@ var/tools/bin/uv:
 	var/tools/bin/pip install --quiet uv
 
 install: $(if $(findstring var/tools,$(UV)),var/tools/bin/uv)
+	mkdir -p var/static
 	$(UV) sync --frozen --quiet
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --loglevel=error; \
@@ -49,8 +50,8 @@ test: install
 # Engine throughput on one core, then the HTTP and sweep benchmark on PostgreSQL (seeds
 # gw_bench and gw_bench_small on first use; BENCH_DATABASE_URL / BENCH_REDIS_URL override).
 bench: install
-	$(MANAGE) bench_engines
-	$(MANAGE) bench_http --settings=clinic.settings.bench
+	$(MANAGE) bench_engines --settings=bench.settings
+	$(MANAGE) bench_http --settings=bench.settings
 
 clean:
 	rm -rf var/broker var/static var/*.sqlite3* var/celerybeat-schedule*

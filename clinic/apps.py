@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 
+from .celery import filesystem_broker_folders
+
 
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        filesystem_broker_folders()
