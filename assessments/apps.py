@@ -3,6 +3,3 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)

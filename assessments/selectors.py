@@ -6,13 +6,11 @@ Every query is scoped through clinic.access, and none grows with a patient's num
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, JSONField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from clinic.access import CLINICAL_ROLES, MAX_ID, PATIENT, membership_of, scope
+from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Clinic, Patient
 
 from . import findings, schema
@@ -30,57 +28,25 @@ def clinic_thresholds(clinic: Clinic | int) -> Thresholds:
     return build(row[0] if row else None)
 
 
-# Written out rather than as Subquery/Exists: the ORM takes about a millisecond to compile
-# each of those, more than the database takes to answer them, and the screen pages are hot.
-# Constant SQL: nothing from a request goes into it.
-_CLINIC_OVERRIDES = RawSQL(  # noqa: S611
-    "SELECT overrides FROM assessments_clinicthresholds"
-    " WHERE assessments_clinicthresholds.clinic_id = assessments_screen.clinic_id",
-    (),
-    output_field=JSONField(),
-)
-_WAS_EDITED = RawSQL(  # noqa: S611
-    "EXISTS (SELECT 1 FROM assessments_screenchange"
-    " WHERE assessments_screenchange.screen_id = assessments_screen.id)",
-    (),
-    output_field=BooleanField(),
-)
-
-
 def with_thresholds(screens: QuerySet[Screen]) -> QuerySet[Screen]:
     """`screens` carrying their clinic's threshold overrides, read in the same query (see
     `screen_thresholds`)."""
-    return screens.annotate(clinic_overrides=_CLINIC_OVERRIDES)
+    overrides = ClinicThresholds.objects.filter(clinic_id=OuterRef("clinic_id"))
+    return screens.annotate(clinic_overrides=Subquery(overrides.values("overrides")[:1]))
 
 
 def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
     """`screens` carrying, in the same query, their clinic's threshold overrides and whether
     each was edited after it was entered, so `screen_detail` reads neither separately."""
-    return screens.annotate(clinic_overrides=_CLINIC_OVERRIDES, was_edited=_WAS_EDITED)
+    edits = ScreenChange.objects.filter(screen_id=OuterRef("pk"))
+    return with_thresholds(screens).annotate(was_edited=Exists(edits))
 
 
-# One screen of a clinic with the clinic's overrides, as a plain statement (constant SQL).
-_CLINIC_SCREEN = (
-    "SELECT assessments_screen.*, (SELECT overrides FROM assessments_clinicthresholds"
-    " WHERE assessments_clinicthresholds.clinic_id = assessments_screen.clinic_id)"
-    " AS clinic_overrides FROM assessments_screen"
-    " WHERE assessments_screen.id = %s AND assessments_screen.clinic_id = %s"
-)
-
-
-def clinic_screen(*, user, pk: int) -> Screen | None:
-    """Screen `pk` if it is the staff member's clinic's (the clinic check of `scope` for
-    staff; the caller checks the role), with its clinic's threshold overrides as
-    `with_thresholds` gives them; None otherwise. A plain statement: the program build reads
-    a screen on every request, and the ORM takes longer to build this query than the
-    database takes to answer it."""
-    membership = membership_of(user)
-    if membership is None or not 0 < pk <= MAX_ID:
-        return None
-    screen = next(iter(Screen.objects.raw(_CLINIC_SCREEN, [pk, membership.clinic_id])), None)
-    if screen is not None and isinstance(screen.clinic_overrides, str | bytes):
-        screen.clinic_overrides = json.loads(screen.clinic_overrides)  # raw: no field to decode
-    return screen
+def clinical_screen(*, user, pk) -> Screen | None:
+    """Screen `pk` if a clinician or clinic admin `user` may read it, with its patient and
+    its clinic's thresholds (the program build's input); None otherwise."""
+    screens = scope(Screen.objects.all(), user, roles=CLINICAL_ROLES).select_related("patient")
+    return with_thresholds(screens).filter(pk=pk).first()
 
 
 def screen_thresholds(screen: Screen) -> Thresholds:

@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .booking import slot_cache
 from .booking.models import AppointmentType, WorkingHours
 from .models import Clinic, Role, StaffMembership, User
 
@@ -89,4 +88,3 @@ def working_hours_replace(*, clinic: Clinic, clinician: User, week: dict) -> Non
         if span is not None
         for s, e in [span]
     )
-    slot_cache.clinic_changed([clinic.pk])  # bulk_create sends no signal

@@ -8,9 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
@@ -91,36 +89,14 @@ def home(request):
 
 
 def _patient_home(request, *, clinic, today):
-    """The patient's page: the program section and the upcoming appointments come from the
-    shared cache when it is on (one round trip for their keys, one for both values)."""
     patient = patient_of(request.user)
-    now = timezone.now()
-    keys = program_selectors.patient_view_keys(patient.pk, clinic_id=clinic.pk)
-    if keys:  # the day and the clinic's time zone shape the section too
-        keys["program"] = f"{keys['program']}:{today.isoformat()}:{clinic.time_zone}"
-        found = cache.get_many([keys["program"], keys["upcoming"]])
-        cached = {name: found.get(keys[name]) for name in ("program", "upcoming")}
-    else:
-        cached = {"program": None, "upcoming": None}
-    fresh = {}
-    if cached["program"] is None:
-        context = {"today": today, **program_selectors.patient_home(request.user, today)}
-        with timezone.override(clinic.tz):
-            fresh["program"] = render_to_string("programs/_patient_program.html", context)
-    # An appointment that has begun since the list was kept leaves it: read it again.
-    if cached["upcoming"] is None or any(a["start"] < now for a in cached["upcoming"]):
-        fresh["upcoming"] = selectors.upcoming_for_patient(
-            user=request.user, patient=patient, now=now
-        )
-    if keys and fresh:
-        seconds = program_selectors.program_cache_seconds()
-        cache.set_many({keys[name]: value for name, value in fresh.items()}, seconds)
-    page = {**cached, **fresh}
     context = {
         "today": today,
         "patient": patient,
-        "program_section": mark_safe(page["program"]),  # noqa: S308 (our own template's output)
-        "upcoming": page["upcoming"],
+        "upcoming": selectors.upcoming_for_patient(
+            user=request.user, patient=patient, now=timezone.now()
+        ),
+        **program_selectors.patient_home(request.user, today),
     }
     return render(request, "clinic/home_patient.html", context)
 

@@ -6,8 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
 from rest_framework.response import Response
 
-from assessments.models import Screen
-from clinic.access import CLINICAL_ROLES, membership_of, parse_id, scope
+from assessments.selectors import clinical_screen
+from clinic.access import membership_of, parse_id
 from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
@@ -295,11 +295,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request):
         data = ProgramCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        screen = (  # no select_related("patient"): the build reads it as it locks it
-            scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES)
-            .filter(pk=data.validated_data["screen"])
-            .first()
-        )
+        screen = clinical_screen(user=request.user, pk=data.validated_data["screen"])
         if screen is None:
             raise exceptions.ValidationError({"screen": ["No such screen in your clinic."]})
         program = services.program_build_from_screen(user=request.user, screen=screen)

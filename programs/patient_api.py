@@ -1,12 +1,10 @@
 """REST API of the signed-in patient's own program: read it, log a session, check in."""
 
-from django.core.cache import cache
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.access import patient_of
 from clinic.api import IsPatient
 
 from . import patient_services, selectors
@@ -162,17 +160,7 @@ class MyProgramView(APIView):
 
     @extend_schema(responses=MyProgramOut)
     def get(self, request):
-        # The answer follows from the patient's programs alone: kept under their view key.
-        key = selectors.patient_view_keys(patient_of(request.user).pk).get("api")
-        answer = cache.get(key) if key else None
-        if answer is None:
-            program = selectors.current_program_for(request.user)
-            if program is None:
-                raise exceptions.NotFound(NO_PROGRAM)
-            answer = MyProgramOut(program).data
-            if key:
-                cache.set(key, answer, selectors.program_cache_seconds())
-        return Response(answer)
+        return Response(MyProgramOut(_current(request)).data)
 
 
 class MySessionsView(APIView):

@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Patient
 from clinic.notifications import services as notifications
 
-from . import progression
+from . import progression, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .progress import RED_FLAGS
 from .services import ProgramConflict
@@ -26,7 +25,7 @@ MAX_SORENESS_HOURS = 168
 def _lock(program: Program) -> Program:
     """Lock the patient, then the program: the same order as publishing and the progression
     engine, so two writers for one patient wait for each other instead of deadlocking."""
-    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    versions.lock_patient(program.patient_id)
     return Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
 
 

@@ -17,16 +17,14 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from assessments.selectors import clinic_thresholds
 from assessments.thresholds import Thresholds
-from clinic.models import Patient
 from clinic.notifications import services as notify
 from clinic.notifications.models import Kind
 
-from . import adherence, progress
+from . import adherence, progress, versions
 from .ladders import LADDERS
 from .models import (
     ChangeReview,
@@ -39,7 +37,7 @@ from .models import (
     ProgramStatus,
     SessionItemLog,
 )
-from .selectors import progress_changed, week_plan
+from .selectors import week_plan
 from .services import ProgramConflict, validate_dose
 
 # Actions of the history lines this module writes.
@@ -247,7 +245,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
     that supersedes this one; holds change nothing; review rules land in the program's flags;
     a red flag pauses the program. Evaluating twice without a new log changes nothing more.
     """
-    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    versions.lock_patient(program.patient_id)
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status != ProgramStatus.PUBLISHED:
         return Evaluation(program)
@@ -489,26 +487,10 @@ def _write_version(
     supersede it, and write the history lines on the new version. Call under the patient lock.
     """
     now = timezone.now()
-    last = Program.objects.filter(patient_id=program.patient_id).aggregate(v=Max("version"))["v"]
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUPERSEDED, updated_at=now)
-    new = Program.objects.create(
-        clinic_id=program.clinic_id,
-        patient_id=program.patient_id,
-        screen_id=program.screen_id,
-        status=program.status,
-        version=last + 1,
-        notes=program.notes,
-        flags=program.flags if flags is None else flags,
-        modifiers=program.modifiers,
-        exclusions=program.exclusions,
-        created_by=user,
-        published_by=program.published_by,
-        published_at=now,
-        started_on=started_on(program),
-    )
     slugs = {u["drill_slug"] for u in updates.values() if "drill_slug" in u}
     drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
-    copies = []
+    items = []
     for item in program.items.all():
         values = {name: getattr(item, name) for name in STATE_FIELDS}
         for name, value in updates.get(item.lineage, {}).items():
@@ -516,35 +498,44 @@ def _write_version(
                 values["drill_id"] = drills[value].pk
             else:
                 values[name] = value
-        copies.append(ProgramItem(program=new, **values))
-    ProgramItem.objects.bulk_create(copies)
-    ProgramChange.objects.bulk_create(
-        [
-            ProgramChange(
-                program=program,
-                version=program.version,
-                source=source,
-                action="superseded",
-                detail={"by_version": new.version},
-                reason=f"Replaced by version {new.version}.",
-                created_by=user,
-            ),
-            *(
-                ProgramChange(
-                    program=new,
-                    version=new.version,
-                    source=source,
-                    action=line["action"],
-                    drill=line["drill"],
-                    detail=line["detail"],
-                    reason=line["reason"],
-                    created_by=user,
-                )
-                for line in lines
-            ),
-        ]
+        items.append(values)
+    new = versions.version_create(
+        patient_id=program.patient_id,
+        user=user,
+        fields={
+            "clinic_id": program.clinic_id,
+            "screen_id": program.screen_id,
+            "status": program.status,
+            "notes": program.notes,
+            "flags": program.flags if flags is None else flags,
+            "modifiers": program.modifiers,
+            "exclusions": program.exclusions,
+            "published_by": program.published_by,
+            "published_at": now,
+            "started_on": started_on(program),
+        },
+        items=items,
+        changes=[
+            {
+                "source": source,
+                "action": line["action"],
+                "drill": line["drill"],
+                "detail": line["detail"],
+                "reason": line["reason"],
+                "created_by": user,
+            }
+            for line in lines
+        ],
     )
-    progress_changed([program.patient_id])  # bulk_create sends no signal
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=source,
+        action="superseded",
+        detail={"by_version": new.version},
+        reason=f"Replaced by version {new.version}.",
+        created_by=user,
+    )
     new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
     if new.status == ProgramStatus.PUBLISHED:
         # Reminders follow the version in force.
@@ -722,7 +713,7 @@ def item_override(
         raise ValidationError(errors)
     if change is not None:
         change = _pending(change)
-    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    versions.lock_patient(program.patient_id)
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status not in (ProgramStatus.PUBLISHED, ProgramStatus.PAUSED):
         raise ProgramConflict(
@@ -741,7 +732,7 @@ def item_override(
 def program_resume(*, user, program: Program, note: str = "") -> Program:
     """The clinician has seen the patient about a red flag: the program runs again. Logs up to
     today are not read again by the red-flag and stop rules."""
-    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    versions.lock_patient(program.patient_id)
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status != ProgramStatus.PAUSED:
         raise ProgramConflict(
@@ -785,7 +776,7 @@ def _pending(change: ProgramChange) -> ProgramChange:
 
 
 def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
-    Patient.objects.select_for_update().filter(pk=change.program.patient_id).values("pk").first()
+    versions.lock_patient(change.program.patient_id)
     program = current_program(change.program.patient_id)
     lineage = change.detail.get("lineage")
     item = (

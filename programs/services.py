@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import findings as finding_rules
 from assessments.models import Screen
 from assessments.selectors import screen_input, screen_thresholds
-from clinic.models import Clinic, Patient
+from clinic.models import Clinic
 from clinic.notifications import services as notifications
 
+from . import versions
 from .models import (
     ChangeSource,
     Drill,
@@ -27,7 +27,7 @@ from .models import (
     Side,
 )
 from .prescribe import DraftProgram, ExtraInputs, prescribe
-from .selectors import drills_for_clinic, progress_changed
+from .selectors import drills_for_clinic
 
 MAX_SETS = 10
 MAX_REPS = 100
@@ -40,8 +40,7 @@ class ProgramConflict(Exception):
 
 
 def draft_for_screen(screen: Screen) -> DraftProgram:
-    """Run the findings rules and the prescription engine on one screen (one query, none
-    when the screen was read `with_thresholds`)."""
+    """Run the findings rules and the prescription engine on one screen."""
     t = screen_thresholds(screen)
     data = screen_input(screen)
     found = finding_rules.evaluate(data, t)
@@ -69,166 +68,66 @@ def _change(program: Program, *, source, action, user=None, drill="", detail=Non
     )
 
 
-class _Sql(NamedTuple):
-    """A column value the database computes (a subquery), for `_insert`."""
-
-    sql: str
-    params: tuple
-
-
-# Fields that save a plain int, str or bool unchanged (no need to ask them).
-_AS_IS = frozenset(
-    (
-        "BooleanField",
-        "CharField",
-        "ForeignKey",
-        "IntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SmallIntegerField",
-        "TextField",
-    )
-)
-
-
-def _insert(model, objs: list, *, returning: tuple[str, ...] = ()) -> tuple[str, list]:
-    """The INSERT of `objs` in one statement, as the ORM writes them (defaults, auto_now,
-    field conversions) but without the queryset machinery: building a new draft is hot, and the
-    ORM spends far longer compiling its statements than the database takes to run them. A field
-    whose value is an `_Sql` is computed by the database. The pghistory triggers and context
-    apply as to any other statement."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows, params = [], []
-    for obj in objs:
-        marks = []
-        for field in fields:
-            value = getattr(obj, field.attname)
-            if isinstance(value, _Sql):
-                marks.append(value.sql)
-                params.extend(value.params)
-                continue
-            value = field.pre_save(obj, True)
-            if value is None:  # every field saves None as NULL
-                marks.append("NULL")
-                continue
-            marks.append("%s")
-            if not (type(value) in (int, str, bool) and field.get_internal_type() in _AS_IS):
-                value = field.get_db_prep_save(value, connection)
-            params.append(value)
-        rows.append(f"({', '.join(marks)})")
-    qn = connection.ops.quote_name
-    # Names come from the model, values are parameters or the constant `_Sql` snippets below.
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
-        f" VALUES {', '.join(rows)}"
-    )
-    if returning:
-        sql += f" RETURNING {', '.join(qn(name) for name in returning)}"
-    return sql, params
-
-
-def _run(*statements: tuple[str, list]) -> list[tuple]:
-    """Run the statements in order and return the rows of the last one.
-
-    PostgreSQL gets them in one round trip; each still runs as its own statement (with its own
-    snapshot), so a statement after a lock sees what was committed while it waited.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps]
-            )
-            while cursor.nextset():  # pghistory may have moved to the last result already
-                pass
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-# Serialise builds and publishes for one patient (what select_for_update() does).
-_LOCK_PATIENT = "SELECT * FROM clinic_patient WHERE id = %s"
-# The newest version read down the (patient, version) index: MAX() may scan every version of
-# the patient when the planner's row estimate is off.
-_NEXT_VERSION = (
-    "COALESCE((SELECT version FROM programs_program WHERE patient_id = %s"
-    " ORDER BY version DESC LIMIT 1), 0) + 1"
-)
-_LIBRARY_DRILL = "(SELECT id FROM programs_drill WHERE clinic_id IS NULL AND slug = %s)"
-
-
 @transaction.atomic
 def program_build_from_screen(*, user, screen: Screen) -> Program:
-    """A new draft version for the screen's patient, built by the engine.
-
-    Four statements in three round trips (PostgreSQL) whatever the number of items: the
-    patient, read and locked; the program (its version read in that statement, after the
-    lock); then its items (their library drills read in that statement) and its history.
-    """
-    lock = _LOCK_PATIENT + (" FOR UPDATE" if connection.features.has_select_for_update else "")
-    # The engine reads the patient (age, sex): read under the lock, so the screen's query need
-    # not join it. (A plain raw read: the ORM takes longer to build the join than this.)
-    # pghistory sets its context only ahead of statements that do not start with SELECT, so
-    # the lock goes alone, before the program's INSERT that needs the context.
-    screen.patient = next(iter(Patient.objects.raw(lock, [screen.patient_id])))
+    """A new draft version for the screen's patient, built by the engine."""
+    versions.lock_patient(screen.patient_id)
     draft = draft_for_screen(screen)
-    program = Program(
-        clinic_id=screen.clinic_id,
-        patient_id=screen.patient_id,
-        screen=screen,
-        version=_Sql(_NEXT_VERSION, (screen.patient_id,)),
-        created_by=user,
-        flags=[asdict(f) for f in draft.flags],
-        modifiers=[{"code": code, "side": side} for code, side in draft.modifiers],
-        exclusions={side: dict(drills) for side, drills in draft.excluded.items()},
+    drill_ids = dict(
+        Drill.objects.filter(
+            clinic__isnull=True, slug__in={i.drill for i in draft.items}
+        ).values_list("slug", "pk")
     )
-    [(program.pk, program.version)] = _run(_insert(Program, [program], returning=("id", "version")))
-    program._state.adding, program._state.db = False, connection.alias
-    items = [
-        ProgramItem(
-            program=program,
-            drill_id=_Sql(_LIBRARY_DRILL, (item.drill,)),
-            side=item.side,
-            sets=item.sets,
-            reps=item.reps,
-            hold_s=item.hold_s,
-            load_note=item.load_note[:300],
-            days_per_week=item.days_per_week,
-            order=item.order,
-            reason=item.reason,
-            finding=item.finding,
-            rule=item.rule,
-            ladder=item.ladder,
-            rung=item.rung,
-            variant=item.variant,
-        )
-        for item in draft.items
-    ]
     summary = "red flag: no drills" if draft.has_red_flag else f"{len(draft.items)} drills"
-    changes = [
-        _change(
-            program,
-            source=ChangeSource.ENGINE,
-            action="built",
-            user=user,
-            detail={"screen": screen.pk, "items": [i.drill for i in draft.items]},
-            reason=f"Built from the screen of {screen.performed_on}: {summary}.",
-        ),
-        *(
-            _change(
-                program,
-                source=ChangeSource.ENGINE,
-                action="added",
-                drill=item.drill,
-                detail={"side": item.side, "rule": item.rule, "finding": item.finding},
-                reason=item.reason,
-            )
+    return versions.version_create(
+        patient_id=screen.patient_id,
+        user=user,
+        fields={
+            "clinic_id": screen.clinic_id,
+            "screen": screen,
+            "flags": [asdict(f) for f in draft.flags],
+            "modifiers": [{"code": code, "side": side} for code, side in draft.modifiers],
+            "exclusions": {side: dict(drills) for side, drills in draft.excluded.items()},
+        },
+        items=[
+            {
+                "drill_id": drill_ids[item.drill],
+                "side": item.side,
+                "sets": item.sets,
+                "reps": item.reps,
+                "hold_s": item.hold_s,
+                "load_note": item.load_note[:300],
+                "days_per_week": item.days_per_week,
+                "order": item.order,
+                "reason": item.reason,
+                "finding": item.finding,
+                "rule": item.rule,
+                "ladder": item.ladder,
+                "rung": item.rung,
+                "variant": item.variant,
+            }
             for item in draft.items
-        ),
-    ]
-    _run(*([_insert(ProgramItem, items)] if items else []), _insert(ProgramChange, changes))
-    progress_changed([program.patient_id])  # raw inserts send no signal
-    return program
+        ],
+        changes=[
+            {
+                "source": ChangeSource.ENGINE,
+                "action": "built",
+                "created_by": user,
+                "detail": {"screen": screen.pk, "items": [i.drill for i in draft.items]},
+                "reason": f"Built from the screen of {screen.performed_on}: {summary}.",
+            },
+            *(
+                {
+                    "source": ChangeSource.ENGINE,
+                    "action": "added",
+                    "drill": item.drill,
+                    "detail": {"side": item.side, "rule": item.rule, "finding": item.finding},
+                    "reason": item.reason,
+                }
+                for item in draft.items
+            ),
+        ],
+    )
 
 
 def validate_dose(values: Mapping, errors: dict, field: str) -> None:
@@ -382,7 +281,6 @@ def program_update(
         log.append(_change(program, action="noted", detail={"notes": notes}, **who))
     program.save(update_fields=["notes", "updated_at"])
     ProgramChange.objects.bulk_create(log)
-    progress_changed([program.patient_id])  # bulk_create sends no signal
     return program
 
 
@@ -393,7 +291,7 @@ def program_publish(*, user, program: Program) -> Program:
     Two publishes racing on the same draft publish it once: the patient row is locked and the
     status moves draft -> published only by a conditional UPDATE; the loser gets a conflict.
     """
-    Patient.objects.select_for_update().filter(pk=program.patient_id).values("pk").first()
+    versions.lock_patient(program.patient_id)
     fresh = Program.objects.get(pk=program.pk)
     if fresh.status != ProgramStatus.DRAFT:
         raise ProgramConflict(f"This program is already {fresh.status}.")
@@ -439,7 +337,6 @@ def program_publish(*, user, program: Program) -> Program:
             ),
         ]
     )
-    progress_changed([program.patient_id])  # bulk_create sends no signal
     fresh.refresh_from_db()
     notifications.program_published_notify(program=fresh, replaced=previous)
     return fresh

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
-from assessments.selectors import clinic_screen
+from assessments.selectors import clinical_screen
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
 from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
@@ -71,8 +71,7 @@ def program_list(request):
 @role_required(*CLINICAL_ROLES)
 @require_POST
 def program_build(request, screen_pk: int):
-    # Not joined with the patient: the build reads the patient as it locks it.
-    screen = clinic_screen(user=request.user, pk=screen_pk)
+    screen = clinical_screen(user=request.user, pk=screen_pk)
     if screen is None:
         raise Http404("No such screen.")
     program = services.program_build_from_screen(user=request.user, screen=screen)

@@ -5,13 +5,10 @@ A fixed number of queries whatever the number of patients, items and logs.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Avg, Prefetch
 
 from clinic.access import CLINICAL_ROLES, scope
@@ -28,13 +25,7 @@ from .models import (
     SessionLog,
 )
 from .progression import AUTOMATIC_ACTIONS, program_adherence
-from .selectors import (
-    PROGRESS_GENERATION,
-    PROGRESS_KEY,
-    program_cache_seconds,
-    version_key,
-    week_plan,
-)
+from .selectors import week_plan
 
 WINDOW_WEEKS = 6
 FLAG_LABELS = {
@@ -208,27 +199,6 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
         session_days=days,
         last_checkin=last_checkin,
     )
-
-
-def patient_progress_cached(*, program: Program, today: date) -> PatientProgress:
-    """patient_progress, kept until the patient's next log, check-in or program change."""
-    seconds = program_cache_seconds()
-    if not seconds or transaction.get_connection().in_atomic_block:
-        return patient_progress(program=program, today=today)
-    generation = cache.get_or_set(
-        PROGRESS_GENERATION.format(program.patient_id), lambda: uuid.uuid4().hex, None
-    )
-    key = PROGRESS_KEY.format(
-        patient=program.patient_id,
-        generation=generation,
-        version=version_key(program),  # the plan per week follows the program version
-        today=today.isoformat(),
-    )
-    progress = cache.get(key)
-    if progress is None:
-        progress = patient_progress(program=program, today=today)
-        cache.set(key, progress, seconds)
-    return progress
 
 
 def checkin_due(*, program: Program, progress: PatientProgress, today: date) -> date | None:

@@ -11,11 +11,10 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from clinic.access import MAX_ID, membership_of
-from clinic.booking import slot_cache
+from clinic.access import membership_of
 from clinic.models import Patient
 
 from .context import audit_context
@@ -47,48 +46,6 @@ def access_record(*, user, obj, action: str = AccessAction.VIEW, detail: str = "
         object_id=obj.pk,
         detail=detail[:200],
     )
-
-
-_IN_CLINIC_SQL: dict[str, str] = {}
-
-
-def _in_clinic_sql(model) -> str:
-    """INSERT ... SELECT of one access row from a row of `model` (a table with clinic and
-    patient columns) when it is of the given clinic; built once per model from the models."""
-    sql = _IN_CLINIC_SQL.get(model._meta.label_lower)
-    if sql is None:
-        opts, log = model._meta, AccessEvent._meta
-        pk, clinic = opts.pk.column, opts.get_field("clinic").column
-        patient = opts.get_field("patient").column
-        columns = ", ".join(
-            log.get_field(name).column
-            for name in ("actor", "clinic", "patient", "action", "object_type", "object_id")
-        )
-        sql = _IN_CLINIC_SQL[opts.label_lower] = (
-            f"INSERT INTO {log.db_table} ({columns}, detail, created_at)"  # noqa: S608
-            f" SELECT %s, {clinic}, {patient}, %s, %s, {pk}, %s, %s FROM {opts.db_table}"
-            f" WHERE {pk} = %s AND {clinic} = %s RETURNING {log.get_field('patient').column}"
-        )
-    return sql
-
-
-def access_record_in_clinic(*, user, model, pk: int, detail: str = "") -> int | None:
-    """Record a staff member's read of row `pk` of `model` if it is their own clinic's: one
-    statement that is both the clinic check of `clinic.access.scope` for staff and the access
-    record of `access_record`. The row's patient id; None, recording nothing, when the
-    clinic has no such row or the user is no staff member (the caller checks the role)."""
-    membership = membership_of(user)
-    if membership is None or not 0 < pk <= MAX_ID:
-        return None
-    now = AccessEvent._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
-    kind = _KINDS.get(model._meta.label_lower, model._meta.model_name)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _in_clinic_sql(model),
-            [user.pk, AccessAction.VIEW, kind, detail[:200], now, pk, membership.clinic_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 # --- Export for the patient's right of access -------------------------------------------
@@ -222,12 +179,10 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
     The audit trail keeps its rows (they cannot be changed) and gains one for this action.
     """
-    from assessments import page_cache
     from assessments.models import Screen
     from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
     from clinic.notifications.models import Notification, Status
     from programs.models import Program
-    from programs.selectors import progress_changed
 
     membership = membership_of(user)
     if membership is None or membership.clinic_id != patient.clinic_id:
@@ -247,9 +202,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         Screen.objects.filter(patient=patient).update(notes="", updated_at=now)
-        page_cache.patients_changed([patient.pk])  # updated above without signals
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
-        progress_changed([patient.pk])  # the patient's cached program views (no signal above)
         appointments = Appointment.objects.filter(patient=patient)
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
             status=AppointmentStatus.CANCELLED,
@@ -259,7 +212,6 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
-        slot_cache.clinic_changed([patient.clinic_id])  # cancelled above without signals
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,
             cancel_reason="Patient data anonymised on request",
@@ -297,4 +249,4 @@ def _close_login(user_id: int) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
-            store(session_key=session.session_key).delete()  # from the cache too
+            store(session_key=session.session_key).delete()

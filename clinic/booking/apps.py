@@ -5,6 +5,3 @@ class BookingConfig(AppConfig):
     name = "clinic.booking"
     label = "booking"
     verbose_name = "Booking"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)

@@ -16,7 +16,6 @@ from clinic.access import STAFF_ROLES, scope
 from clinic.models import Clinic, Role, User
 
 from . import availability as av
-from . import slot_cache
 from .models import (
     ACTIVE_STATUSES,
     MAX_APPOINTMENT_SPAN,
@@ -207,32 +206,20 @@ def available_slots(
 ) -> list[av.Slot]:
     """Free slots of a type on a local day, for one clinician or one per start for anyone."""
     clinic = appointment_type.clinic
-
-    def build() -> tuple[list[av.Slot], av.Rules, list[av.ClinicianDay]]:
-        offering = clinicians_for_type(appointment_type=appointment_type)
-        if clinician is not None:
-            offering = [c for c in offering if c.pk == clinician.pk]
-        rules = rules_for(clinic=clinic, for_staff=for_staff)
-        if not offering:
-            return [], rules, []
-        days = clinician_days(clinic=clinic, clinician_ids=[c.pk for c in offering], first=day)
-        grid = av.free_slots(
-            day=day,
-            shape=shape_of(appointment_type),
-            clinicians=days,
-            rules=rules,
-            now=None,
-            closures=closures_between(clinic=clinic, first=day, last=day),
-        )
-        return grid, rules, days
-
-    grid, rules, days = slot_cache.day(
-        clinic_id=clinic.pk,
-        type_id=appointment_type.pk,
+    offering = clinicians_for_type(appointment_type=appointment_type)
+    if clinician is not None:
+        offering = [c for c in offering if c.pk == clinician.pk]
+    rules = rules_for(clinic=clinic, for_staff=for_staff)
+    if not offering:
+        return []
+    days = clinician_days(clinic=clinic, clinician_ids=[c.pk for c in offering], first=day)
+    grid = av.free_slots(
         day=day,
-        clinician_id=clinician.pk if clinician is not None else None,
-        for_staff=for_staff,
-        build=build,
+        shape=shape_of(appointment_type),
+        clinicians=days,
+        rules=rules,
+        now=None,
+        closures=closures_between(clinic=clinic, first=day, last=day),
     )
     slots = av.within_window(grid, rules=rules, now=now or timezone.now())
     return slots if clinician is not None else av.one_per_start(slots, days)
@@ -323,17 +310,6 @@ class CalendarColumn:
         self.label = f"{day:%A} {day.day} {day:%B}"
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarClinician:
-    """A clinician as the calendars' chooser prints them."""
-
-    pk: int
-    name: str
-
-    def __str__(self) -> str:
-        return self.name
-
-
 @dataclass
 class Calendar:
     clinic: Clinic
@@ -346,10 +322,6 @@ class Calendar:
 
 def _user_name(full_name: str, email: str) -> str:
     return full_name or email  # as User.__str__
-
-
-def calendar_clinician(user: User) -> CalendarClinician:
-    return CalendarClinician(user.pk, _user_name(user.full_name, user.email))
 
 
 _STATUS_LABELS = dict(AppointmentStatus.choices)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,7 +19,7 @@ from clinic.access import STAFF_ROLES, membership_of, parse_id, role_required, s
 from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 
-from . import selectors, services, slot_cache
+from . import selectors, services
 from .forms import (
     BookingSettingsForm,
     CancelForm,
@@ -100,35 +98,6 @@ def calendar_day(request):
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _WeekGrid:
-    """What a calendar week shows that is the same for every visitor: the clinicians to
-    choose from, the chosen one and the grid of days, rendered (kept by `slot_cache.week`)."""
-
-    first: date
-    clinicians: tuple[selectors.CalendarClinician, ...]
-    clinician: selectors.CalendarClinician | None
-    grid: str
-
-
-def _week_grid(*, clinic, monday: date, clinician_id: int | None) -> _WeekGrid:
-    cal = selectors.calendar(
-        clinic=clinic,
-        first=monday,
-        days=7,
-        clinician_id=clinician_id,
-        max_clinicians=WEEK_MAX_CLINICIANS,
-    )
-    chosen = selectors.calendar_clinician(cal.clinician) if cal.clinician else None
-    return _WeekGrid(
-        first=monday,
-        clinicians=tuple(selectors.calendar_clinician(c) for c in cal.clinicians),
-        clinician=chosen,
-        # Rendered without the request: nothing of the visitor (CSRF token, messages) in it.
-        grid=render_to_string("booking/_calendar_week_grid.html", {"cal": cal}),
-    )
-
-
 @role_required(*STAFF_ROLES)
 @require_GET
 def calendar_week(request):
@@ -136,21 +105,18 @@ def calendar_week(request):
     clinic = membership_of(request.user).clinic
     day = _day_param(request, clinic)
     monday = day - timedelta(days=day.weekday())
-    clinician_id = _int_param(request, "clinician")
-    week = slot_cache.week(
-        clinic_id=clinic.pk,
-        time_zone=clinic.time_zone,
-        monday=monday,
-        clinician_id=clinician_id,
-        build=lambda: _week_grid(clinic=clinic, monday=monday, clinician_id=clinician_id),
-        # An id that is none of the clinicians' shows the whole clinic: not kept under it.
-        keep=lambda w: clinician_id is None or (w.clinician and w.clinician.pk == clinician_id),
+    cal = selectors.calendar(
+        clinic=clinic,
+        first=monday,
+        days=7,
+        clinician_id=_int_param(request, "clinician"),
+        max_clinicians=WEEK_MAX_CLINICIANS,
     )
     return render(
         request,
         "booking/calendar_week.html",
         {
-            "cal": week,
+            "cal": cal,
             "day": day,
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),

@@ -1,6 +1,5 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
-import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,8 +7,7 @@ import environ
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR = BASE_DIR / "var"  # made by `make install`; the SQLite file and mail live here
 
 env = environ.Env()
 
@@ -55,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "clinic.auth_backend.CachedOTPMiddleware",  # django-otp's, with the device cached
+    "django_otp.middleware.OTPMiddleware",
     "clinic.two_factor_views.StaffTwoFactorMiddleware",
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -128,7 +126,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end libraries are installed from the npm registry (package-lock.json) and served
 # straight from node_modules; nothing third-party is copied into the repository.
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -152,9 +149,8 @@ REDIS_URL = env("REDIS_URL", default="")
 
 
 def filesystem_broker(folder: Path) -> dict:
-    """Celery settings for kombu's filesystem transport, with results kept as files."""
-    for sub in ("queue", "processed", "results", "control"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    """Celery settings for kombu's filesystem transport, with results kept as files (the
+    folders are made by the Celery app, `clinic.celery`, not here)."""
     return {
         "CELERY_BROKER_URL": "filesystem://",
         "CELERY_BROKER_TRANSPORT_OPTIONS": {
@@ -208,26 +204,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 
-def code_version() -> str:
-    """A short digest of the code and templates: the shared cache's key prefix, so what one
-    release rendered or computed is never read by another (a deploy starts with an empty
-    cache; sessions fall back to the database). Web and worker run the same files, so they
-    share it."""
-    digest = hashlib.blake2b(digest_size=6)
-    for folder in ("clinic", "assessments", "programs", "templates"):
-        for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in (".py", ".html") and path.is_file():
-                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
+# The shared cache holds counters only (rate limits, the scheduler's heartbeat), never patient
+# data or sign-in state: every request reads those from the database.
 CACHES = {
     "default": (
         {
-            "BACKEND": "clinic.cache.ClinicRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="") or code_version(),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="groundwork"),
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -266,19 +250,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# With a cache every process shares (Redis), sessions are read from it and written to both it
-# and the database; a signed-in user (with membership, patient and clinic) is kept there too
-# (clinic.auth_backend). A per-process cache could not see another process's sign-out or
-# change, so without Redis both stay in the database.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
-AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
-# A patient's program items, keyed by the program's last change (programs.selectors.with_items).
-PROGRAM_CACHE_SECONDS = 3600 if REDIS_URL else 0
-# A clinic's free times per day and type, until its next booking change (clinic.booking.slot_cache).
-BOOKING_CACHE_SECONDS = 3600 if REDIS_URL else 0
-# The screen page's rendered parts, until the patient's, clinic's or staff's next change
-# (assessments.page_cache).
-SCREEN_CACHE_SECONDS = 3600 if REDIS_URL else 0
+# Sessions live in the database everywhere, so a sign-out or a deactivation is seen at once by
+# every process, and the tests run the same path as production.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone for 30 days
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)

@@ -17,13 +17,7 @@ if not REDIS_URL:
 STAFF_TWO_FACTOR_REQUIRED = False
 AXES_VERBOSE = False
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "axes": {"level": "WARNING"}}}
+# The benchmark harness (bench/) is tested too; production never installs it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 # Tests run the sweep themselves (the same code as the task) instead of queueing a task.
 NOTIFICATIONS_SWEEP_ON_COMMIT = False
-# The suite pins query counts, so it runs with sessions, sign-in users and program items read
-# from the database whether or not REDIS_URL is set. The caches in front of the database are
-# tested on their own with these turned on (tests/clinic/test_shared_caches.py).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-AUTH_USER_CACHE_SECONDS = 0
-PROGRAM_CACHE_SECONDS = 0
-BOOKING_CACHE_SECONDS = 0
-SCREEN_CACHE_SECONDS = 0

@@ -64,19 +64,3 @@ def test_database_url_switches_the_database():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "clinicdb"], result.stderr
-
-
-def test_the_shared_cache_prefix_changes_with_the_code_and_templates(tmp_path, monkeypatch):
-    from clinic.settings import base
-
-    monkeypatch.setattr(base, "BASE_DIR", tmp_path)
-    (tmp_path / "templates").mkdir()
-    page = tmp_path / "templates" / "page.html"
-    page.write_text("<p>one</p>")
-    (tmp_path / "templates" / "notes.txt").write_text("not code")
-    first = base.code_version()
-    assert base.code_version() == first  # the same files: web and worker agree
-    (tmp_path / "templates" / "notes.txt").write_text("still not code")
-    assert base.code_version() == first
-    page.write_text("<p>two</p>")
-    assert base.code_version() != first
