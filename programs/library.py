@@ -1,4 +1,5 @@
-"""Copies the shipped drill catalogue into the Drill table (used by the data migration)."""
+"""Copies the shipped drill catalogue (`programs/drills/catalogue.py`, the one source of truth
+for library drills) into the Drill table, after every `migrate`."""
 
 from .drills import DRILLS, DrillSpec
 
@@ -33,3 +34,12 @@ def sync_library(drill_model) -> int:
             clinic=None, slug=spec.slug, defaults=library_fields(spec)
         )
     return len(DRILLS)
+
+
+def sync_after_migrate(sender, apps, **kwargs) -> None:
+    """post_migrate: the library rows match the catalogue of the code that just migrated.
+
+    Data migrations must not import live code (a later change to it would break a fresh
+    `migrate`); this runs after every migration, with the current models.
+    """
+    sync_library(apps.get_model("programs", "Drill"))

@@ -58,7 +58,7 @@ def _is_transactional(request) -> bool:
 @pytest.fixture(autouse=True)
 def _drill_library_after_flush(request):
     """Transactional tests end by emptying every table, including the drill library that a
-    data migration loads; put it back so each such test starts like a migrated database."""
+    migrate loads; put it back so each such test starts like a migrated database."""
     if not _is_transactional(request):
         yield
         return

@@ -1,15 +1,12 @@
-"""Ship the drill library (docs/clinical-rules.md §10) with `migrate`."""
+"""Formerly loaded the drill library by importing the live catalogue, which a later catalogue
+change could break on a fresh `migrate`. The library now follows the catalogue after every
+`migrate` (`programs.library.sync_after_migrate`); this migration is kept, empty, so the
+migration graph does not change."""
 
 from django.db import migrations
-
-
-def load_library(apps, schema_editor):
-    from programs.library import sync_library
-
-    sync_library(apps.get_model("programs", "Drill"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("programs", "0001_initial")]
 
-    operations = [migrations.RunPython(load_library, migrations.RunPython.noop)]
+    operations = []
