@@ -23,51 +23,40 @@ from .thresholds import (
 
 SIDES = ("left", "right")
 
-# code -> the rule of docs/clinical-rules.md §4 it implements
-FINDING_CODES: dict[str, str] = {
-    "restricted_dorsiflexion": "R-DF-1",
-    "dorsiflexion_asymmetry": "R-DF-2",
-    "calf_strength_deficit": "R-PF-1",
-    "calf_asymmetry": "R-PF-2",
-    "tendon_irritability": "R-PF-3",
-    "static_balance_deficit": "R-BAL-1",
-    "eyes_closed_balance_deficit": "R-BAL-2",
-    "balance_asymmetry": "R-BAL-3",
-    "y_balance_asymmetry": "R-YBT-1",
-    "pronated_foot_posture": "R-FP-1",
-    "supinated_foot_posture": "R-FP-2",
-    "foot_posture_review": "R-FP-3",
-    "hallux_limitation": "R-HX-1",
-    "hallux_review": "R-HX-2",
-    "lateral_instability": "R-LAT-1",
-    "intrinsic_control_deficit": "R-INT-1",
-    "low_cadence_overstride": "R-GAIT-1",
-    "early_heel_lift": "R-GAIT-2",
-    "proximal_control": "R-GAIT-3",
-}
 
-# Words shown to clinicians next to the severity colour.
-FINDING_LABELS: dict[str, str] = {
-    "restricted_dorsiflexion": "Restricted ankle dorsiflexion",
-    "dorsiflexion_asymmetry": "Dorsiflexion asymmetry",
-    "calf_strength_deficit": "Calf strength/endurance deficit",
-    "calf_asymmetry": "Calf asymmetry (limb symmetry index)",
-    "tendon_irritability": "Tendon irritability",
-    "static_balance_deficit": "Single-leg balance deficit",
-    "eyes_closed_balance_deficit": "Eyes-closed balance deficit",
-    "balance_asymmetry": "Balance asymmetry",
-    "y_balance_asymmetry": "Y-balance anterior reach asymmetry",
-    "pronated_foot_posture": "Pronated foot posture / arch control",
-    "supinated_foot_posture": "Supinated (rigid) foot posture",
-    "foot_posture_review": "Foot posture: clinician review",
-    "hallux_limitation": "Hallux extension limited",
-    "hallux_review": "Hallux: clinician review",
-    "lateral_instability": "Lateral ankle instability",
-    "intrinsic_control_deficit": "Foot-intrinsic control deficit",
-    "low_cadence_overstride": "Low cadence with overstride",
-    "early_heel_lift": "Early heel lift",
-    "proximal_control": "Proximal (hip) control",
+@dataclass(frozen=True, slots=True)
+class FindingKind:
+    """What a finding code means: the rule of docs/clinical-rules.md §4 it implements and the
+    words clinicians see next to the severity colour."""
+
+    rule: str
+    label: str
+
+
+# The one registry of finding codes.
+FINDING_KINDS: dict[str, FindingKind] = {
+    "restricted_dorsiflexion": FindingKind("R-DF-1", "Restricted ankle dorsiflexion"),
+    "dorsiflexion_asymmetry": FindingKind("R-DF-2", "Dorsiflexion asymmetry"),
+    "calf_strength_deficit": FindingKind("R-PF-1", "Calf strength/endurance deficit"),
+    "calf_asymmetry": FindingKind("R-PF-2", "Calf asymmetry (limb symmetry index)"),
+    "tendon_irritability": FindingKind("R-PF-3", "Tendon irritability"),
+    "static_balance_deficit": FindingKind("R-BAL-1", "Single-leg balance deficit"),
+    "eyes_closed_balance_deficit": FindingKind("R-BAL-2", "Eyes-closed balance deficit"),
+    "balance_asymmetry": FindingKind("R-BAL-3", "Balance asymmetry"),
+    "y_balance_asymmetry": FindingKind("R-YBT-1", "Y-balance anterior reach asymmetry"),
+    "pronated_foot_posture": FindingKind("R-FP-1", "Pronated foot posture / arch control"),
+    "supinated_foot_posture": FindingKind("R-FP-2", "Supinated (rigid) foot posture"),
+    "foot_posture_review": FindingKind("R-FP-3", "Foot posture: clinician review"),
+    "hallux_limitation": FindingKind("R-HX-1", "Hallux extension limited"),
+    "hallux_review": FindingKind("R-HX-2", "Hallux: clinician review"),
+    "lateral_instability": FindingKind("R-LAT-1", "Lateral ankle instability"),
+    "intrinsic_control_deficit": FindingKind("R-INT-1", "Foot-intrinsic control deficit"),
+    "low_cadence_overstride": FindingKind("R-GAIT-1", "Low cadence with overstride"),
+    "early_heel_lift": FindingKind("R-GAIT-2", "Early heel lift"),
+    "proximal_control": FindingKind("R-GAIT-3", "Proximal (hip) control"),
 }
+FINDING_CODES: dict[str, str] = {code: kind.rule for code, kind in FINDING_KINDS.items()}
+FINDING_LABELS: dict[str, str] = {code: kind.label for code, kind in FINDING_KINDS.items()}
 
 
 @dataclass(frozen=True)

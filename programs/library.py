@@ -1,6 +1,8 @@
 """Copies the shipped drill catalogue (`programs/drills/catalogue.py`, the one source of truth
 for library drills) into the Drill table, after every `migrate`."""
 
+from django.apps import apps as global_apps
+
 from .drills import DRILLS, DrillSpec
 
 
@@ -36,10 +38,11 @@ def sync_library(drill_model) -> int:
     return len(DRILLS)
 
 
-def sync_after_migrate(sender, apps, **kwargs) -> None:
+def sync_after_migrate(sender, apps=global_apps, **kwargs) -> None:
     """post_migrate: the library rows match the catalogue of the code that just migrated.
 
     Data migrations must not import live code (a later change to it would break a fresh
-    `migrate`); this runs after every migration, with the current models.
+    `migrate`); this runs after every migration, with the current models. `flush` sends the
+    signal too, without `apps`: an emptied database gets its library back.
     """
     sync_library(apps.get_model("programs", "Drill"))

@@ -10,7 +10,7 @@ from clinic.api import IsPatient
 from . import patient_services, selectors
 from .api import Conflict
 from .models import MAX_RUN_KM_WEEK, Side
-from .progress import RED_FLAGS
+from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
 
 NO_PROGRAM = "You have no published program yet."
@@ -108,7 +108,7 @@ class CheckInIn(serializers.Serializer):
         min_value=0, max_value=patient_services.MAX_SORENESS_HOURS
     )
     red_flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(RED_FLAGS)), required=False, default=list
+        child=serializers.ChoiceField(choices=RED_FLAG_ANSWERS), required=False, default=list
     )
     run_km_week = serializers.DecimalField(
         max_digits=5,
@@ -133,7 +133,7 @@ class CheckInOut(EvaluationOut):
 
 class RedFlagsIn(serializers.Serializer):
     red_flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(RED_FLAGS)), allow_empty=False
+        child=serializers.ChoiceField(choices=RED_FLAG_ANSWERS), allow_empty=False
     )
 
 

@@ -16,7 +16,7 @@ from clinic.notifications import services as notifications
 
 from . import progression, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
-from .progress import RED_FLAGS
+from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
 
 MAX_SORENESS_HOURS = 168
@@ -116,7 +116,7 @@ def checkin_record(
     red_flags = list(dict.fromkeys(red_flags))
     errors: dict[str, list[str]] = {}
     _check_date(program, day, errors)
-    unknown = [code for code in red_flags if code not in RED_FLAGS]
+    unknown = [code for code in red_flags if code not in RED_FLAG_ANSWERS]
     if unknown:
         errors["red_flags"] = [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]
     if errors:
@@ -146,7 +146,7 @@ def red_flags_report(*, program: Program, red_flags: Iterable[str]) -> Program:
     """The "something is wrong" button: any answer pauses the program at once."""
     program = _lock(program)
     answers = list(dict.fromkeys(red_flags))
-    unknown = [code for code in answers if code not in RED_FLAGS]
+    unknown = [code for code in answers if code not in RED_FLAG_ANSWERS]
     if not answers:
         raise ValidationError({"red_flags": ["Tick at least one answer."]})
     if unknown:

@@ -21,32 +21,13 @@ from assessments.thresholds import (
 
 from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
 from .ladders import LADDERS, Rung
+from .red_flags import BY_ANSWER, BY_CODE
 
 SIDES = ("left", "right")
 MAX_DRILLS = 8  # docs/clinical-rules.md §1 session size [D]
 # G-PLYO asks for two weeks on the current strength rung (§8); the §3 table has no key for it.
 GATE_MIN_WEEKS_ON_RUNG = 2
 
-# Red-flag answer codes of interface.md -> the red flag of docs/clinical-rules.md §8.
-RED_FLAGS: dict[str, str] = {
-    "cannot_bear_weight": "RF-1",
-    "sudden_pop": "RF-2",
-    "calf_swelling": "RF-3",
-    "numbness_or_cold_foot": "RF-4",
-    "hot_swollen_joint": "RF-5",
-    "focal_bone_pain": "RF-6",
-    "severe_pain": "RF-7",
-}
-RED_FLAG_TEXT: dict[str, str] = {
-    "RF-1": "Cannot take four steps or new bony tenderness after a fall or twist: rule out a "
-    "fracture before any exercise.",
-    "RF-2": "Sudden pop at the back of the ankle or cannot push off: possible Achilles rupture.",
-    "RF-3": "Calf swelling, warmth or tenderness: possible deep-vein thrombosis.",
-    "RF-4": "Numbness, pins and needles, or a cold or pale foot: nerve or circulation problem.",
-    "RF-5": "Hot, red, swollen joint or fever: possible infection.",
-    "RF-6": "Focal bone pain, pain on hopping, or night pain: suspected bone stress injury.",
-    "RF-7": "Severe pain (8/10 or more): review before any program.",
-}
 
 MODIFIER_TEXT: dict[str, str] = {
     "M-AT-MID": "Mid-portion Achilles tendinopathy: tendon loading replaces calf strength, no "
@@ -1070,12 +1051,15 @@ def plyo_gate(
 
 
 def _red_flags(history, extras: ExtraInputs, t: Thresholds) -> list[Flag]:
-    codes = [RED_FLAGS[c] for c in extras.red_flags if c in RED_FLAGS]
+    codes = [BY_ANSWER[c].code for c in extras.red_flags if c in BY_ANSWER]
     if any(h.condition == "bone_stress_injury" and h.status == "current" for h in history):
         codes.append("RF-6")  # M-BSI-SUSPECT: stop and review
     if extras.pain_nprs is not None and extras.pain_nprs >= t["pain.stop_during"]:
         codes.append("RF-7")
-    return [Flag(code, "red_flag", RED_FLAG_TEXT[code], rule=code) for code in dict.fromkeys(codes)]
+    return [
+        Flag(code, "red_flag", BY_CODE[code].clinician_text, rule=code)
+        for code in dict.fromkeys(codes)
+    ]
 
 
 def weekdays_for(category: str, days_per_week: int) -> tuple[int, ...]:

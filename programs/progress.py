@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from assessments.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from programs.ladders import Ladder, Rung
+from programs.red_flags import BY_ANSWER, BY_CODE
 
 # Actions a decision can carry.
 PROGRESS = "progress"
@@ -47,17 +48,6 @@ T_TEN_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS"})  # next morning must be ba
 BONE_OR_ACUTE_MODIFIERS = frozenset({"M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX"})
 BSI_SUSPECT = "M-BSI-SUSPECT"  # §6: raises RF-6, so it stops the programme
 
-# Red-flag answers of §8: answer key -> (code, what the patient reported, in plain words).
-RED_FLAGS: dict[str, tuple[str, str]] = {
-    "cannot_bear_weight": ("RF-1", "you could not take four steps or have new bony tenderness"),
-    "sudden_pop": ("RF-2", "a sudden pop or kick at the back of the ankle"),
-    "calf_swelling": ("RF-3", "a swollen, warm or tender calf"),
-    "numbness_or_cold_foot": ("RF-4", "numbness, pins and needles, or a cold or pale foot"),
-    "hot_swollen_joint": ("RF-5", "a hot, red, swollen joint or a fever"),
-    "focal_bone_pain": ("RF-6", "bone pain, pain on hopping, or pain at night or at rest"),
-    "severe_pain": ("RF-7", "pain of 8/10 or more, or pain getting worse fast"),
-}
-_RF_BY_CODE = {code: (code, words) for code, words in RED_FLAGS.values()}
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -110,7 +100,7 @@ class SessionLog:
     difficulty: int  # 0-10
     next_morning_pain: int | None = None  # 0-10; None until the check-in is answered
     soreness_hours: float | None = None  # None with a check-in answered means no soreness
-    red_flags: tuple[str, ...] = ()  # keys of RED_FLAGS (or "RF-n" codes) answered "yes"
+    red_flags: tuple[str, ...] = ()  # answer codes (or "RF-n" codes) answered "yes"
 
     @property
     def checked_in(self) -> bool:
@@ -312,15 +302,11 @@ def run_spike_pct(weekly_run_km: Sequence[float]) -> float | None:
     return (weekly_run_km[-1] - before) * 100.0 / before
 
 
-def red_flag_codes(answers: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_red_flag(a)[0] for a in answers)
-
-
 def _red_flag(answer: str) -> tuple[str, str]:
-    if answer in RED_FLAGS:
-        return RED_FLAGS[answer]
+    """(RF code, what the patient reported) of an answer code or an RF code."""
+    flag = BY_ANSWER.get(answer) or BY_CODE.get(answer)
     # An answer the engine does not know is still a "yes" to a red flag: stop anyway.
-    return _RF_BY_CODE.get(answer, ("RF", "a warning sign"))
+    return (flag.code, flag.reported) if flag else ("RF", "a warning sign")
 
 
 def format_dose(dose: Dose) -> str:

@@ -52,31 +52,6 @@ _ACTION_OF = {
 }
 
 # The item fields that make up its dose and engine state (copied into every new version).
-STATE_FIELDS = (
-    "drill_id",
-    "side",
-    "sets",
-    "reps",
-    "hold_s",
-    "load_note",
-    "days_per_week",
-    "order",
-    "reason",
-    "finding",
-    "rule",
-    "ladder",
-    "rung",
-    "variant",
-    "lineage",
-    "load_pct",
-    "dose_since",
-    "no_progress_until",
-    "last_progress",
-    "regressions",
-    "cleared_on",
-    "paused",
-    "pause_reason",
-)
 _DOSE_KEYS = ("rung", "sets", "reps", "hold_s", "load_pct")
 REGRESSION_MEMORY_DAYS = 28  # T-STOP looks 14 days back; keep a little more
 
@@ -492,7 +467,7 @@ def _write_version(
     drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
     items = []
     for item in program.items.all():
-        values = {name: getattr(item, name) for name in STATE_FIELDS}
+        values = {name: getattr(item, name) for name in versions.ITEM_STATE_FIELDS}
         for name, value in updates.get(item.lineage, {}).items():
             if name == "drill_slug":
                 values["drill_id"] = drills[value].pk

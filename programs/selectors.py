@@ -13,6 +13,7 @@ from clinic.models import Clinic
 from .drills import CATEGORY_ORDER
 from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem
 from .prescribe import weekdays_for
+from .red_flags import RED_FLAGS
 
 
 def drills_for_clinic(
@@ -99,19 +100,6 @@ def current_program_for(user) -> Program | None:
     return with_items(program) if program is not None else None
 
 
-# The red-flag questions of docs/clinical-rules.md §8 as the patient sees them, keyed by the
-# API codes.
-RED_FLAG_QUESTIONS = {
-    "cannot_bear_weight": "I cannot walk four steps, or a bone became tender after a fall or twist",
-    "sudden_pop": "I felt a sudden pop or kick at the back of my ankle",
-    "calf_swelling": "My calf is swollen, warm or tender",
-    "numbness_or_cold_foot": "My foot is numb, tingling, cold or pale",
-    "hot_swollen_joint": "A joint is hot, red and swollen, or I have a fever",
-    "focal_bone_pain": "One spot on a bone hurts, on hopping, at night or at rest",
-    "severe_pain": "My pain is 8 out of 10 or more, or getting worse quickly",
-}
-
-
 def patient_home(user, today) -> dict:
     """What the patient home page shows of the program: the program, today's drills, the week."""
     program = current_program_for(user)
@@ -134,7 +122,7 @@ def patient_home(user, today) -> dict:
         "today_items": [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused],
         "paused_items": [item for item in items if item.paused],
         "week": week,
-        "red_flag_questions": list(RED_FLAG_QUESTIONS.items()),
+        "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
         "progress": progress,
         "progress_chart_json": json.dumps(worklist.progress_chart(progress)),
         "pain_scale": range(11),

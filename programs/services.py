@@ -92,19 +92,7 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         items=[
             {
                 "drill_id": drill_ids[item.drill],
-                "side": item.side,
-                "sets": item.sets,
-                "reps": item.reps,
-                "hold_s": item.hold_s,
-                "load_note": item.load_note[:300],
-                "days_per_week": item.days_per_week,
-                "order": item.order,
-                "reason": item.reason,
-                "finding": item.finding,
-                "rule": item.rule,
-                "ladder": item.ladder,
-                "rung": item.rung,
-                "variant": item.variant,
+                **{name: getattr(item, name) for name in versions.DRAFT_ITEM_FIELDS},
             }
             for item in draft.items
         ],

@@ -12,6 +12,37 @@ from clinic.models import Patient
 
 from .models import Program, ProgramChange, ProgramItem
 
+# What a program item takes from the engine's draft item (prescribe.DraftItem), besides its drill.
+DRAFT_ITEM_FIELDS = (
+    "side",
+    "sets",
+    "reps",
+    "hold_s",
+    "load_note",
+    "days_per_week",
+    "order",
+    "reason",
+    "finding",
+    "rule",
+    "ladder",
+    "rung",
+    "variant",
+)
+# What a new version copies of each item: the prescription and the progression state.
+ITEM_STATE_FIELDS = (
+    "drill_id",
+    *DRAFT_ITEM_FIELDS,
+    "lineage",
+    "load_pct",
+    "dose_since",
+    "no_progress_until",
+    "last_progress",
+    "regressions",
+    "cleared_on",
+    "paused",
+    "pause_reason",
+)
+
 
 def lock_patient(patient_id: int) -> None:
     """Hold the patient's row until the transaction ends (call inside `transaction.atomic`)."""

@@ -193,3 +193,19 @@ def test_no_migration_imports_the_project_code():
                 # Validators and managers of the models, as makemigrations writes them, are fine.
                 if name.split(".")[0] in first_party:
                     assert name.endswith(".models"), f"{path} imports {name}"
+
+
+def test_one_list_says_what_a_new_version_copies_of_each_item():
+    """Every field of a program item is either copied into the next version or belongs to the
+    row itself; every field the draft gives is one the item stores."""
+    from dataclasses import fields
+
+    from programs.models import ProgramItem
+    from programs.prescribe import DraftItem
+    from programs.versions import DRAFT_ITEM_FIELDS, ITEM_STATE_FIELDS
+
+    own = {"id", "program"}
+    stored = {f.attname for f in ProgramItem._meta.concrete_fields} - {"id", "program_id"}
+    assert set(ITEM_STATE_FIELDS) == stored
+    assert set(DRAFT_ITEM_FIELDS) <= {f.name for f in fields(DraftItem)}
+    assert own.isdisjoint(ITEM_STATE_FIELDS)

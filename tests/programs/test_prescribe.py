@@ -420,3 +420,16 @@ def test_an_unknown_age_keeps_the_strict_floor_in_the_hop_gate():
     assert any("below 20" in r for r in gate.reasons)
     program = build_program(age=None, measurements=measurements, **GATE_OPEN)
     assert "short_hops" not in by_drill(program)
+
+
+def test_every_red_flag_has_one_row_with_its_urgency():
+    from programs.red_flags import BY_ANSWER, EMERGENCY, RED_FLAGS, TODAY
+
+    assert [f.code for f in RED_FLAGS] == [f"RF-{n}" for n in range(1, 8)]
+    assert len(BY_ANSWER) == len(RED_FLAGS)
+    # docs/clinical-rules.md §8: possible clot, cold foot and hot joint are emergencies; a pop,
+    # not bearing weight and focal bone pain are for today.
+    emergency = {f.answer for f in RED_FLAGS if f.urgency == EMERGENCY}
+    today = {f.answer for f in RED_FLAGS if f.urgency == TODAY}
+    assert emergency == {"calf_swelling", "numbness_or_cold_foot", "hot_swollen_joint"}
+    assert today == {"sudden_pop", "cannot_bear_weight", "focal_bone_pain"}

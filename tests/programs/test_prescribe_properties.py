@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from assessments.findings import FINDING_CODES, Finding, InjuryHistory
 from programs.drills import CATEGORY_ORDER, DRILLS_BY_SLUG
-from programs.prescribe import MAX_DRILLS, RED_FLAGS, ExtraInputs, plyo_gate, prescribe
+from programs.prescribe import MAX_DRILLS, ExtraInputs, plyo_gate, prescribe
+from programs.red_flags import ANSWERS
 
 SIDES = ("left", "right")
 CONDITIONS = (
@@ -61,7 +62,7 @@ extras = st.builds(
         }
     ),
     weeks_on_strength_rung=st.integers(0, 4),
-    red_flags=st.lists(st.sampled_from(sorted(RED_FLAGS)), max_size=1).map(tuple) | st.just(()),
+    red_flags=st.lists(st.sampled_from(ANSWERS), max_size=1).map(tuple) | st.just(()),
     first_step_pain=st.one_of(st.none(), st.integers(0, 8)),
 )
 
