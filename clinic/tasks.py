@@ -4,12 +4,15 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+# Read by the health page (clinic.views.healthz) and the scheduler's health check.
+HEARTBEAT_KEY = "groundwork:heartbeat"
+
 
 @shared_task
 def heartbeat() -> str:
     """Record that the scheduler and a worker are alive; the health page reads it."""
     stamp = timezone.now().isoformat()
-    cache.set("groundwork:heartbeat", stamp, timeout=None)
+    cache.set(HEARTBEAT_KEY, stamp, timeout=None)
     return stamp
 
 
