@@ -332,5 +332,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
 NOTIFICATIONS_SWEEP_ON_COMMIT = True
 
+# Phone numbers typed without +country code are read as this country's, unless the clinic
+# names its own country (clinic settings).
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="US").upper()
+
 # Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
 SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")
