@@ -9,6 +9,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,9 @@ from django.utils.module_loading import import_string
 from clinic.phones import is_e164
 
 from .models import Channel
+
+if TYPE_CHECKING:
+    from twilio.http import HttpClient
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +249,7 @@ class TwilioSmsBackend(SmsBackend):
             self.sender = {"from_": settings.TWILIO_FROM_NUMBER}
 
     @staticmethod
-    def http_client():
+    def http_client() -> HttpClient:
         timeout = settings.TWILIO_TIMEOUT_SECONDS
         if settings.TWILIO_HTTP_CLIENT:
             return import_string(settings.TWILIO_HTTP_CLIENT)(timeout=timeout)
