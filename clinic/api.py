@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .models import Patient
+from .phones import phone_for_clinic
 from .two_factor_views import token_second_factor_error
 
 
@@ -97,7 +98,25 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "intake_notes", "created_at"]
-        extra_kwargs = {"date_of_birth": {"required": True}, "sex": {"required": True}}
+        extra_kwargs = {
+            "date_of_birth": {"required": True},
+            "sex": {"required": True},
+            "phone": {
+                "help_text": "A number with + and country code, or a national number of the "
+                "clinic's country; stored and returned in E.164 (+14105550100)."
+            },
+        }
+
+    def validate_phone(self, value: str) -> str:
+        clinic = (
+            self.instance.clinic
+            if self.instance
+            else membership_of(self.context["request"].user).clinic
+        )
+        try:
+            return phone_for_clinic(value, clinic)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_date_of_birth(self, value):
         from django.utils import timezone

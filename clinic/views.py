@@ -157,7 +157,12 @@ def patient_create(request):
         patient = services.patient_create(clinic=clinic, **form.cleaned_data)
         messages.success(request, f"{patient.full_name} was added.")
         return redirect("patient_detail", pk=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "clinic/patient_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -169,7 +174,12 @@ def patient_edit(request, pk: int):
         services.patient_update(patient=patient, **form.cleaned_data)
         messages.success(request, "Patient details saved.")
         return redirect("patient_detail", pk=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "clinic/patient_form.html",
+        {"form": form, "patient": patient},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(Role.CLINIC_ADMIN)
@@ -181,4 +191,9 @@ def clinic_settings(request):
         form.save()
         messages.success(request, "Clinic settings saved.")
         return redirect("clinic_settings")
-    return render(request, "clinic/clinic_settings.html", {"form": form, "clinic": clinic})
+    return render(
+        request,
+        "clinic/clinic_settings.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )

@@ -493,7 +493,9 @@ def public_book(request):
     slots = []
     if kind is not None and day is not None:
         slots = selectors.available_slots(appointment_type=kind, day=day, clinician=clinician)
-    form = PublicBookingForm(request.POST or None, initial={"started": form_started_token()})
+    form = PublicBookingForm(
+        request.POST or None, clinic=clinic, initial={"started": form_started_token()}
+    )
     nearest = []
     status = 200
     if request.method == "POST":

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, StaffMembership, User
+from clinic.phones import is_e164
 
 from . import rules, timing
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     Notification,
     Status,
 )
+from .transports import sms_available
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +81,20 @@ def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:
     return timing.QuietHours(preference.quiet_start, preference.quiet_end)
 
 
+def can_text(patient: Patient) -> bool:
+    """Whether a text could reach the patient: a provider is set up and the number on file
+    is a valid one (a number kept as typed because it could not be read never is)."""
+    return sms_available() and is_e164(patient.phone)
+
+
 def patient_channels(patient: Patient, preference: ChannelPreference | None = None) -> list[str]:
-    """Channels the patient has agreed to and has an address for."""
+    """Channels the patient has agreed to and has an address for. A patient who chose texts
+    when none can reach them gets e-mail, unless they turned e-mail off themselves."""
     preference = preference or preference_of(patient)
     channels = []
     if preference.email_enabled and patient.email:
         channels.append(Channel.EMAIL)
-    if preference.sms_enabled and patient.phone:
+    if preference.sms_enabled and can_text(patient):
         channels.append(Channel.SMS)
     return channels
 
@@ -826,8 +835,16 @@ def channel_preferences_update(
     and pending messages follow the new choices. Bad input stores nothing."""
     preference, _ = ChannelPreference.objects.select_for_update().get_or_create(patient=patient)
     errors: dict[str, list[str]] = {}
-    if sms_enabled and not preference.sms_enabled and not patient.phone:
-        errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+    if sms_enabled and not preference.sms_enabled:
+        if not sms_available():
+            errors["sms_enabled"] = ["This clinic does not send texts; choose e-mail instead."]
+        elif not patient.phone:
+            errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+        elif not is_e164(patient.phone):
+            errors["sms_enabled"] = [
+                "The phone number on file is not a valid number; correct it before turning "
+                "texts on."
+            ]
     if email_enabled and not preference.email_enabled and not patient.email:
         errors["email_enabled"] = ["There is no e-mail address on file."]
     if (quiet_start is None) != (quiet_end is None):

@@ -319,8 +319,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none.
-    "loggers": {"pgtrigger": {"level": "WARNING"}},
+    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none;
+    # twilio logs every request's headers at INFO.
+    "loggers": {"pgtrigger": {"level": "WARNING"}, "twilio": {"level": "WARNING"}},
 }
 
 # Patients' password-free sign-in links stay valid this long (and work once).
@@ -332,5 +333,24 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
 NOTIFICATIONS_SWEEP_ON_COMMIT = True
 
-# Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
-SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")
+# Phone numbers typed without +country code are read as this country's, unless the clinic
+# names its own country (clinic settings).
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="US").upper()
+
+# Text messages go through Twilio once its account is given. Without a provider nothing is
+# offered: patients choose e-mail only and no text is ever recorded as sent. The console and
+# file back ends (clinic.notifications.transports) are for development only.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+# Either a sender number (E.164) or a messaging service, which picks the sender itself.
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+# A sweep must not hang on a slow provider: one request waits at most this long.
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10)
+# Dotted path of a twilio.http.HttpClient class to talk through instead of Twilio's own
+# (a proxy, or the tests' fake); blank: twilio's TwilioHttpClient.
+TWILIO_HTTP_CLIENT = env("TWILIO_HTTP_CLIENT", default="")
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    default="clinic.notifications.transports.TwilioSmsBackend" if TWILIO_ACCOUNT_SID else "",
+)

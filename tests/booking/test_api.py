@@ -24,7 +24,7 @@ def public_post(api, booking, **overrides):
         "clinician": booking.world.home.clinician.pk,
         "name": "Ann Lee",
         "email": "ann@example.org",
-        "phone": "555 0100",
+        "phone": "410 555 0100",
         **overrides,
     }
     body = {k: v for k, v in body.items() if v is not None}

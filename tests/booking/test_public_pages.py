@@ -36,7 +36,7 @@ def form_data(booking, **overrides):
         "slot": f"{booking.at(9).isoformat()}|{booking.world.home.clinician.pk}",
         "name": "Ann Lee",
         "email": "ann@example.org",
-        "phone": "555 0100",
+        "phone": "410 555 0100",
         "date_of_birth": "1990-04-01",
         "what_hurts": "Left Achilles after long runs",
         "weekly_km": "45",

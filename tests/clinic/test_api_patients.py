@@ -10,7 +10,7 @@ NEW = {
     "date_of_birth": "1994-07-01",
     "sex": "female",
     "email": "ivy@example.org",
-    "phone": "555-0100",
+    "phone": "410-555-0100",
 }
 
 
@@ -94,10 +94,10 @@ def test_another_clinics_patient_is_404_and_unchanged(api, world):
 def test_staff_patch_a_patient(api, world):
     api.force_authenticate(world.home.clinician)
     response = api.patch(
-        f"/api/v1/patients/{world.home.patient_a.pk}/", {"phone": "555-9999"}, format="json"
+        f"/api/v1/patients/{world.home.patient_a.pk}/", {"phone": "(410) 555-0199"}, format="json"
     )
     assert response.status_code == 200
-    assert response.json()["phone"] == "555-9999"
+    assert response.json()["phone"] == "+14105550199"
 
 
 def test_patients_cannot_use_the_staff_patients_api(api, world):
