@@ -1,5 +1,5 @@
-"""DRF defaults set in settings: pagination with a largest page and a JSON parser that
-answers every malformed body with a 400.
+"""DRF defaults set in settings: pagination with a largest page, a JSON parser that
+answers every malformed body with a 400, and API tokens that expire.
 
 DRF imports these classes while it defines its own views, before the apps are ready, so this
 module imports no models.
@@ -7,9 +7,13 @@ module imports no models.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from rest_framework.exceptions import ParseError
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 
@@ -62,3 +66,28 @@ class StrictJSONParser(JSONParser):
                 "which is not valid Unicode."
             )
         return data
+
+
+TOKEN_EXPIRED_MESSAGE = "This token has expired. Sign in again at /api/v1/auth/token/."
+
+
+def token_max_age(user) -> timedelta:
+    """How long a token lives from sign-in: a staff member's working day
+    (STAFF_TOKEN_MAX_AGE_HOURS), longer for a patient's phone (PATIENT_TOKEN_MAX_AGE_HOURS)."""
+    from .access import PATIENT, role_of
+
+    if role_of(user) == PATIENT:
+        return timedelta(hours=settings.PATIENT_TOKEN_MAX_AGE_HOURS)
+    return timedelta(hours=settings.STAFF_TOKEN_MAX_AGE_HOURS)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` as DRF does it, refusing (401) and deleting a token older
+    than its owner's `token_max_age`."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if timezone.now() - token.created >= token_max_age(user):
+            token.delete()
+            raise AuthenticationFailed(TOKEN_EXPIRED_MESSAGE)
+        return user, token

@@ -126,6 +126,8 @@ MATRIX: dict[str, Route] = {
     ),
     # API: authentication, patients, me, schema
     "api/v1/auth/token/": Route(lambda c: "/api/v1/auth/token/", public(400), method="post"),
+    # Token sign-out takes the token itself: a browser session is not enough.
+    "api/v1/auth/logout/": Route(lambda c: "/api/v1/auth/logout/", public(401), method="post"),
     "api/v1/me/": Route(lambda c: "/api/v1/me/", api(roles=PATIENTS, other=None)),
     # The matrix program is a draft: no patient has a current program, so patients get 404.
     "api/v1/me/program/": Route(
