@@ -65,6 +65,18 @@ def test_a_staff_token_expires_after_the_staff_session_limit(world, settings):
     assert not Token.objects.filter(key=token).exists()
 
 
+def test_a_client_still_sending_its_expired_token_can_sign_in_again(world):
+    token = sign_in(world.home.clinician)
+    age(token, hours=13)
+    response = with_token(token).post(
+        "/api/v1/auth/token/",
+        {"username": world.home.clinician.email, "password": PASSWORD},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert with_token(response.json()["token"]).get("/api/v1/patients/").status_code == 200
+
+
 def test_the_token_lifetime_comes_from_settings(world, settings):
     settings.STAFF_TOKEN_MAX_AGE_HOURS = 1
     token = sign_in(world.home.admin)
