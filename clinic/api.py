@@ -1,20 +1,22 @@
-"""REST API of the clinic app: token sign-in, patients, the patient's own profile.
+"""REST API of the clinic app: token sign-in and sign-out, patients, the patient's own profile.
 
 Also the shared API plumbing every app uses: JSON-only errors and role permissions.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
+from .api_defaults import ExpiringTokenAuthentication
 from .models import Patient
 from .phones import phone_for_clinic
 from .two_factor_views import token_second_factor_error
@@ -52,9 +54,14 @@ IsPatient = role_permission(PATIENT)
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username": e-mail, "password"} → {"token"}."""
+    """POST {"username": e-mail, "password"} → {"token"}: a new token at each sign-in, which
+    replaces the user's previous one and expires (clinic.api_defaults.token_max_age)."""
 
     throttle_scope = "auth"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view sets its own
+    # Signing in needs no earlier sign-in: a client still sending its expired token in the
+    # header must get a new one, not the expired token's 401.
+    authentication_classes: list = []
 
     @extend_schema(
         request=inline_serializer(
@@ -68,6 +75,8 @@ class TokenView(ObtainAuthToken):
 
         from .views import LOCKED_OUT_MESSAGE
 
+        if not isinstance(request.data, dict):
+            raise exceptions.ParseError('Send a JSON object: {"username": ..., "password": ...}.')
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
         # middleware, so the API answers the lockout itself.
         credentials = {"username": str(request.data.get("username", ""))}
@@ -79,8 +88,22 @@ class TokenView(ObtainAuthToken):
         problem = token_second_factor_error(user, request.data.get("otp"))
         if problem:
             return Response({"otp": [problem]}, status=400)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = services.api_token_issue(user=user)
+        response = Response({"token": token.key})
+        add_never_cache_headers(response)  # a credential: no browser or proxy keeps a copy
+        return response
+
+
+class TokenLogoutView(APIView):
+    """POST with `Authorization: Token <key>`: that token stops working at once (204)."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        request.auth.delete()
+        return Response(status=204)
 
 
 class PatientSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from .models import Clinic, Patient
@@ -104,3 +104,23 @@ def phone_field_clean(raw: str, region: str) -> str:
         return phone_normalise(raw, region=region)
     except ValidationError as error:
         raise forms.ValidationError(error.messages) from None
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, with the account lookup and the e-mail done by a worker
+    (clinic.tasks.password_reset_send): the page takes the same time for any address."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from . import tasks
+
+        email = self.cleaned_data["email"]
+        domain = domain_override or request.get_host()
+        tasks.password_reset_send.delay(email, domain, use_https)
+
+
+def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+    """What Django's form does in the request: a one-time link to each active account with a
+    password and this address (none for an unknown one)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

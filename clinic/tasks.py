@@ -16,6 +16,22 @@ def heartbeat() -> str:
     return stamp
 
 
+@shared_task(ignore_result=True)
+def magic_links_send(email: str, base_url: str) -> None:
+    """Sign-in links for whoever the address finds (clinic.magic_links.send_magic_links_to)."""
+    from .magic_links import send_magic_links_to
+
+    send_magic_links_to(email=email, base_url=base_url)
+
+
+@shared_task(ignore_result=True)
+def password_reset_send(email: str, domain: str, use_https: bool) -> None:
+    """The password-reset e-mail for the active account with this address, if there is one."""
+    from .forms import send_password_reset
+
+    send_password_reset(email=email, domain=domain, use_https=use_https)
+
+
 @shared_task
 def add(x: int, y: int) -> int:
     """A trivial task used to prove the broker and a worker work end to end."""

@@ -5,19 +5,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
 from programs import selectors as program_selectors
 from programs import worklist as program_worklist
 
-from . import selectors, services
+from . import health, selectors, services
 from .access import (
     CLINICAL_ROLES,
     PATIENT,
@@ -52,11 +52,12 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "clinic/login.html", context, status=429)
 
 
+@never_cache
 def healthz(request):
-    """Liveness for load balancers: the database answers; the last scheduler heartbeat."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "heartbeat": cache.get("groundwork:heartbeat")})
+    """For load balancers and monitors: 200 when the database, Redis (when used) and the
+    scheduler all work, 503 otherwise; the JSON says which part is failing."""
+    healthy, report = health.health_report(now=timezone.now())
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 @login_required

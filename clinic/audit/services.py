@@ -7,9 +7,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
-from importlib import import_module
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -283,8 +281,8 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
 def _close_login(user_id: int) -> None:
     """The patient's login stops working: inactive, no password, no token, no session."""
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
+
+    from clinic.services import sign_out_everywhere
 
     User = get_user_model()
     login = User.objects.get(pk=user_id)
@@ -293,8 +291,4 @@ def _close_login(user_id: int) -> None:
     login.full_name = ""
     login.set_unusable_password()
     login.save()
-    Token.objects.filter(user_id=user_id).delete()
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
-            store(session_key=session.session_key).delete()  # from the cache too
+    sign_out_everywhere(user_id=user_id)

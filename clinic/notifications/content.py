@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
@@ -96,57 +98,49 @@ def ics_uid(notification: Notification) -> str:
     return f"{notification.subject_ref.replace(':', '-')}@{host}"
 
 
-def fold(line: str) -> str:
-    """Fold a calendar line at 75 octets (RFC 5545 3.1), never inside a character."""
-    parts, current = [], ""
-    for char in line:
-        limit = 75 if not parts else 74
-        if len((current + char).encode()) > limit:
-            parts.append(current)
-            current = ""
-        current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
+def calendar_text(text: str) -> str:
+    """Text for a calendar property: every kind of line break (a textarea sends CRLF, a bare
+    CR is still a break to some readers) made one newline, other control characters dropped.
+    The calendar library then escapes it, so no value can start a property of its own."""
+    lines = str(text).splitlines()
+    return "\n".join(
+        "".join(char for char in line if char == "\t" or unicodedata.category(char) != "Cc")
+        for line in lines
+    )
 
 
 def ics_for(notification: Notification) -> Attachment:
-    """A one-event calendar file so the appointment lands in the patient's calendar."""
+    """A one-event calendar file so the appointment lands in the patient's calendar.
+
+    Every message about one appointment has the same UID, and a larger SEQUENCE than the one
+    before, so a calendar updates (or, for a cancellation, removes) the event it has.
+    """
     payload = notification.payload
-
-    def stamp(value: str) -> str:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    def escape(text: str) -> str:
-        return (
-            text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
-        )
-
     cancelled = notification.kind == Kind.BOOKING_CANCELLED
-    description = (
-        f"{payload.get('appointment_type', 'Appointment')} with {payload.get('clinician', '')}."
-    )
+    appointment_type = payload.get("appointment_type", "Appointment")
+    description = f"{appointment_type} with {payload.get('clinician', '')}."
     if payload.get("manage_url") and not cancelled:
         description += f"\nCancel or move: {payload['manage_url']}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Groundwork//Notifications//EN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
-        "BEGIN:VEVENT",
-        f"UID:{ics_uid(notification)}",
-        f"DTSTAMP:{stamp(notification.created_at.isoformat())}",
-        f"DTSTART:{stamp(payload['start'])}",
-        f"DTEND:{stamp(payload['end'])}",
-        f"SUMMARY:{escape(payload.get('appointment_type', 'Appointment'))} at "
-        f"{escape(notification.clinic.name)}",
-        f"DESCRIPTION:{escape(description)}",
-        f"LOCATION:{escape(payload.get('clinic_address') or notification.clinic.name)}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    text = "\r\n".join(fold(line) for line in lines) + "\r\n"
-    return Attachment("appointment.ics", text, "text/calendar")
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Groundwork//Notifications//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", ics_uid(notification))
+    # The row's id is the counter: a later message about the appointment is a later row, even
+    # within the same second. (A message revived by a move back to an earlier time keeps its
+    # old row and number; calendars may then keep the newer event they have.)
+    event.add("sequence", notification.pk)
+    event.add("dtstamp", notification.created_at.astimezone(UTC))
+    event.add("dtstart", datetime.fromisoformat(payload["start"]).astimezone(UTC))
+    event.add("dtend", datetime.fromisoformat(payload["end"]).astimezone(UTC))
+    event.add("summary", calendar_text(f"{appointment_type} at {notification.clinic.name}"))
+    event.add("description", calendar_text(description))
+    event.add("location", calendar_text(payload.get("clinic_address") or notification.clinic.name))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return Attachment("appointment.ics", calendar.to_ical().decode(), "text/calendar")
 
 
 def address_of(notification: Notification) -> str:

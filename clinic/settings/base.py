@@ -236,13 +236,18 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "clinic.api_defaults.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api_defaults.ClinicPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "clinic.api_defaults.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "clinic.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": "30/minute", "auth": "20/minute"},
@@ -283,6 +288,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone for 30 days
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)
 STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+# API tokens (POST /api/v1/auth/token/) live this long from sign-in; each sign-in replaces the
+# user's token, and signing out of the browser or being deactivated ends it.
+STAFF_TOKEN_MAX_AGE_HOURS = env.int("STAFF_TOKEN_MAX_AGE_HOURS", default=STAFF_SESSION_MAX_HOURS)
+PATIENT_TOKEN_MAX_AGE_HOURS = env.int("PATIENT_TOKEN_MAX_AGE_HOURS", default=24 * 30)
 LOGIN_URL_PATH = "/login/"
 # Staff need an authenticator app (TOTP) on every page. On by default; the development
 # settings of `make run` turn it off so the demo logins work with a password alone.
