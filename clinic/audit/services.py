@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic import csv_cells
 from clinic.access import MAX_ID, membership_of
 from clinic.booking import slot_cache
 from clinic.models import Patient
@@ -171,13 +171,14 @@ def export_json(data: dict[str, list[dict]]) -> bytes:
 
 
 def export_csv_zip(data: dict[str, list[dict]]) -> bytes:
-    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON."""
+    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON, and
+    cells that a spreadsheet would run as formulas are escaped (`clinic.csv_cells`)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind, rows in data.items():
             text = io.StringIO()
             columns = list(rows[0]) if rows else []
-            writer = csv.writer(text)
+            writer = csv_cells.writer(text)
             writer.writerow(columns)
             for row in rows:
                 writer.writerow(
