@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinic.audit.services import access_record
+
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .models import Patient
@@ -126,6 +128,11 @@ class PatientViewSet(
         return patient_list(
             user=self.request.user, search=self.request.query_params.get("search", "")
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        patient = self.get_object()
+        access_record(user=request.user, obj=patient, detail="api")  # a read of the chart
+        return Response(self.get_serializer(patient).data)
 
     def perform_create(self, serializer):
         clinic = membership_of(self.request.user).clinic
