@@ -20,6 +20,7 @@ from clinic.access import CLINICAL_ROLES, PATIENT, membership_of, patient_of, ro
 from clinic.models import Patient, Role, User
 
 from . import selectors, services
+from .context import tracking
 from .forms import AnonymiseForm, TrailFilterForm
 from .models import AccessAction, AccessEvent
 
@@ -89,6 +90,9 @@ def trail(request):
             "page": page,
             "rows": [(r, users.get(r.actor_id), patients.get(r.patient_id)) for r in rows],
             "query": query.urlencode(),
+            # Without PostgreSQL's triggers no change is recorded; the page says so rather
+            # than suggesting that nothing changed.
+            "history_kept": tracking(),
         },
     )
 
