@@ -11,13 +11,22 @@ from django.utils import timezone
 
 from clinic.models import Patient
 
-from .models import EVENT_MODELS, AccessEvent, ProgramEvent, SessionLogEvent
+from .models import (
+    ANONYMISED_FIELDS,
+    EVENT_MODELS,
+    AccessAction,
+    AccessEvent,
+    ProgramEvent,
+    SessionLogEvent,
+)
 
 ACCESS = "access"
 KINDS = (*EVENT_MODELS, ACCESS)
 LABELS = {"insert": "created", "update": "changed", "delete": "deleted"}
 # Columns that change on every save and say nothing by themselves.
 _NOISE = {"updated_at"}
+# Shown instead of what an anonymised patient's history rows still hold.
+REMOVED = "(removed: patient anonymised)"
 
 
 @dataclass(frozen=True)
@@ -241,8 +250,42 @@ def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
                     event=e,
                 )
             )
+    _redact_anonymised(clinic_id, rows)
     rows.sort(key=lambda r: r.when, reverse=True)
     return rows
+
+
+def anonymised_patients(clinic_id: int, patient_ids) -> set[int]:
+    """Those of `patient_ids` that the clinic has anonymised."""
+    return set(
+        AccessEvent.objects.filter(
+            clinic_id=clinic_id, action=AccessAction.ANONYMISE, patient_id__in=patient_ids
+        ).values_list("patient_id", flat=True)
+    )
+
+
+def _redact_anonymised(clinic_id: int, rows: list[TrailRow]) -> None:
+    """An anonymised patient's identity and free text leave the trail too: the history rows
+    keep them (append-only), so their before/after values are shown as removed."""
+    candidates = {r.patient_id for r in rows if r.kind in ANONYMISED_FIELDS and r.patient_id}
+    if not candidates:
+        return
+    anonymised = anonymised_patients(clinic_id, candidates)
+    for row in rows:
+        if row.patient_id not in anonymised or row.kind not in ANONYMISED_FIELDS:
+            continue
+        hidden = ANONYMISED_FIELDS[row.kind]
+        changes = []
+        for column, before, after in row.changes:
+            if column in hidden:
+                before, after = _removed(before), _removed(after)
+            changes.append((column, before, after))
+        row.changes = changes
+
+
+def _removed(value):
+    # Empty stays empty (there was nothing to hide); "(not recorded)" is no patient data.
+    return value if value in (None, "", "(not recorded)") else REMOVED
 
 
 def trail_count(*, clinic_id: int, flt: TrailFilter) -> int:

@@ -218,6 +218,9 @@ def is_anonymised(patient: Patient) -> bool:
 def patient_anonymise(*, user, patient: Patient) -> Patient:
     """Replace who the patient is by placeholders, for good; clinical numbers stay.
 
+    The columns replaced are `models.ANONYMISED_FIELDS`; the trail hides the same columns of
+    the patient's history rows.
+
     Name, contact details, date of birth and free-text notes go; the login is closed and its
     sessions and API tokens end; future appointments and pending messages are cancelled.
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
@@ -252,6 +255,14 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
         progress_changed([patient.pk])  # the patient's cached program views (no signal above)
         appointments = Appointment.objects.filter(patient=patient)
+        # Free text first (a patient may have typed a cancel reason), then the cancellations.
+        appointments.update(
+            notes="",
+            intake_what_hurts="",
+            intake_goal_race="",
+            cancel_reason="",
+            updated_at=now,
+        )
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
             status=AppointmentStatus.CANCELLED,
             cancel_reason="Patient data anonymised on request",
@@ -259,7 +270,6 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             cancelled_at=now,
             updated_at=now,
         )
-        appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
         slot_cache.clinic_changed([patient.clinic_id])  # cancelled above without signals
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,
