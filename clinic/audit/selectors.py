@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.link_tokens import redact_text
 from clinic.models import Patient
 
 from .models import (
@@ -212,6 +213,13 @@ def _maps(clinic_id: int) -> tuple[dict, dict]:
     return programs, sessions
 
 
+def _detail(context: dict) -> str:
+    """What a change came through: a task, a service's action, or a request's route. Rows
+    written before routes were recorded hold the path, shown without any link token."""
+    found = context.get("task") or context.get("action") or context.get("route")
+    return found or redact_text(context.get("url") or "")
+
+
 def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
     programs, sessions = _maps(clinic_id) if per_kind else ({}, {})
     rows = []
@@ -246,7 +254,7 @@ def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
                     actor_id=context.get("user"),
                     context=context,
                     changes=changes.get(e.pgh_id, []),
-                    detail=context.get("task") or context.get("action") or context.get("url", ""),
+                    detail=_detail(context),
                     event=e,
                 )
             )
