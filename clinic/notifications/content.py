@@ -34,6 +34,8 @@ SUBJECTS = {
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
 ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
+# Messages to the patient about a booking they can still cancel or move online.
+MANAGE_LINK_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.APPOINTMENT_REMINDER)
 
 
 def site_url(path: str) -> str:
@@ -54,6 +56,24 @@ def _reader_tz(notification: Notification) -> ZoneInfo:
             notification.patient, services.preference_of(notification.patient)
         )
     return notification.clinic.tz
+
+
+def manage_link(notification: Notification) -> str:
+    """The booking's manage link, signed as the message is written: it is a credential, so
+    no notification row keeps it."""
+    if (
+        not notification.to_patient
+        or notification.kind not in MANAGE_LINK_KINDS
+        or not notification.subject_ref.startswith("booking.appointment:")
+        or notification.subject_id is None
+    ):
+        return ""
+    from clinic.booking.services import manage_token_for
+
+    token = manage_token_for(
+        appointment_id=notification.subject_id, clinic_id=notification.clinic_id
+    )
+    return site_url(reverse("booking_manage", args=[token]))
 
 
 def message_context(notification: Notification) -> dict[str, Any]:
@@ -85,6 +105,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "link": site_url(payload.get("link_path", "/")),
         "link_label": payload.get("link_label") or "Open Groundwork",
         "stop_link": stop_link,
+        "manage_url": manage_link(notification),
     }
 
 
@@ -109,7 +130,7 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def ics_for(notification: Notification) -> Attachment:
+def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     """A one-event calendar file so the appointment lands in the patient's calendar."""
     payload = notification.payload
 
@@ -125,8 +146,8 @@ def ics_for(notification: Notification) -> Attachment:
     description = (
         f"{payload.get('appointment_type', 'Appointment')} with {payload.get('clinician', '')}."
     )
-    if payload.get("manage_url") and not cancelled:
-        description += f"\nCancel or move: {payload['manage_url']}"
+    if manage_url and not cancelled:
+        description += f"\nCancel or move: {manage_url}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -177,7 +198,7 @@ def message_for(notification: Notification) -> OutgoingMessage:
         }
     attachments = []
     if notification.kind in ICS_KINDS and notification.payload.get("start"):
-        attachments.append(ics_for(notification))
+        attachments.append(ics_for(notification, context["manage_url"]))
     return OutgoingMessage(
         channel=Channel.EMAIL,
         to=to,
