@@ -178,3 +178,19 @@ def test_on_postgresql_link_requests_and_their_writes_name_the_route_only(client
     from clinic.audit.models import AccessEvent
 
     assert not [row for row in AccessEvent.objects.all() if manage in row.detail]
+
+
+def test_signing_in_by_magic_link_leaves_no_token_in_the_sign_in_log(client, world):
+    from axes.models import AccessLog
+
+    user = world.home.patient_a.user
+    token = make_token(user)
+    assert client.post(reverse("magic_link", args=[token])).status_code == 302
+    (row,) = AccessLog.objects.filter(username=user.get_username())
+    assert row.path_info == "/login/link/[token]/"
+    # Other sign-ins keep their path as it was.
+    client.logout()
+    client.post(reverse("login"), {"username": "nobody@example.org", "password": "wrong"})
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().path_info == reverse("login")
