@@ -14,6 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinic.audit.services import access_record
+
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .api_defaults import ExpiringTokenAuthentication
@@ -168,6 +170,11 @@ class PatientViewSet(
         return patient_list(
             user=self.request.user, search=self.request.query_params.get("search", "")
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        patient = self.get_object()
+        access_record(user=request.user, obj=patient, detail="api")  # a read of the chart
+        return Response(self.get_serializer(patient).data)
 
     def perform_create(self, serializer):
         clinic = membership_of(self.request.user).clinic

@@ -7,3 +7,6 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (register the checks, connect the receivers)
+        from .link_tokens import connect_axes_redaction
+
+        connect_axes_redaction()

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
+from clinic.audit.services import access_record
 from programs import selectors as program_selectors
 from programs import worklist as program_worklist
 
@@ -138,6 +139,7 @@ def patient_list(request):
 @role_required(*STAFF_ROLES)
 def patient_detail(request, pk: int):
     patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    access_record(user=request.user, obj=patient)  # opening the chart is a read of it
     can_see_clinical = role_of(request.user) in CLINICAL_ROLES
     appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
         "-start"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic import csv_cells
 from clinic.access import MAX_ID, membership_of
 from clinic.booking import slot_cache
 from clinic.models import Patient
@@ -169,13 +169,14 @@ def export_json(data: dict[str, list[dict]]) -> bytes:
 
 
 def export_csv_zip(data: dict[str, list[dict]]) -> bytes:
-    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON."""
+    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON, and
+    cells that a spreadsheet would run as formulas are escaped (`clinic.csv_cells`)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind, rows in data.items():
             text = io.StringIO()
             columns = list(rows[0]) if rows else []
-            writer = csv.writer(text)
+            writer = csv_cells.writer(text)
             writer.writerow(columns)
             for row in rows:
                 writer.writerow(
@@ -215,6 +216,9 @@ def is_anonymised(patient: Patient) -> bool:
 def patient_anonymise(*, user, patient: Patient) -> Patient:
     """Replace who the patient is by placeholders, for good; clinical numbers stay.
 
+    The columns replaced are `models.ANONYMISED_FIELDS`; the trail hides the same columns of
+    the patient's history rows.
+
     Name, contact details, date of birth and free-text notes go; the login is closed and its
     sessions and API tokens end; future appointments and pending messages are cancelled.
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
@@ -249,6 +253,14 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
         progress_changed([patient.pk])  # the patient's cached program views (no signal above)
         appointments = Appointment.objects.filter(patient=patient)
+        # Free text first (a patient may have typed a cancel reason), then the cancellations.
+        appointments.update(
+            notes="",
+            intake_what_hurts="",
+            intake_goal_race="",
+            cancel_reason="",
+            updated_at=now,
+        )
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
             status=AppointmentStatus.CANCELLED,
             cancel_reason="Patient data anonymised on request",
@@ -256,7 +268,6 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             cancelled_at=now,
             updated_at=now,
         )
-        appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
         slot_cache.clinic_changed([patient.clinic_id])  # cancelled above without signals
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,

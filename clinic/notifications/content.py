@@ -36,6 +36,8 @@ SUBJECTS = {
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
 ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
+# Messages to the patient about a booking they can still cancel or move online.
+MANAGE_LINK_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.APPOINTMENT_REMINDER)
 
 
 def site_url(path: str) -> str:
@@ -56,6 +58,24 @@ def _reader_tz(notification: Notification) -> ZoneInfo:
             notification.patient, services.preference_of(notification.patient)
         )
     return notification.clinic.tz
+
+
+def manage_link(notification: Notification) -> str:
+    """The booking's manage link, signed as the message is written: it is a credential, so
+    no notification row keeps it."""
+    if (
+        not notification.to_patient
+        or notification.kind not in MANAGE_LINK_KINDS
+        or not notification.subject_ref.startswith("booking.appointment:")
+        or notification.subject_id is None
+    ):
+        return ""
+    from clinic.booking.services import manage_token_for
+
+    token = manage_token_for(
+        appointment_id=notification.subject_id, clinic_id=notification.clinic_id
+    )
+    return site_url(reverse("booking_manage", args=[token]))
 
 
 def message_context(notification: Notification) -> dict[str, Any]:
@@ -87,6 +107,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "link": site_url(payload.get("link_path", "/")),
         "link_label": payload.get("link_label") or "Open Groundwork",
         "stop_link": stop_link,
+        "manage_url": manage_link(notification),
     }
 
 
@@ -109,7 +130,7 @@ def calendar_text(text: str) -> str:
     )
 
 
-def ics_for(notification: Notification) -> Attachment:
+def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     """A one-event calendar file so the appointment lands in the patient's calendar.
 
     Every message about one appointment has the same UID, and a larger SEQUENCE than the one
@@ -119,8 +140,8 @@ def ics_for(notification: Notification) -> Attachment:
     cancelled = notification.kind == Kind.BOOKING_CANCELLED
     appointment_type = payload.get("appointment_type", "Appointment")
     description = f"{appointment_type} with {payload.get('clinician', '')}."
-    if payload.get("manage_url") and not cancelled:
-        description += f"\nCancel or move: {payload['manage_url']}"
+    if manage_url and not cancelled:
+        description += f"\nCancel or move: {manage_url}"
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Groundwork//Notifications//EN")
@@ -171,7 +192,7 @@ def message_for(notification: Notification) -> OutgoingMessage:
         }
     attachments = []
     if notification.kind in ICS_KINDS and notification.payload.get("start"):
-        attachments.append(ics_for(notification))
+        attachments.append(ics_for(notification, context["manage_url"]))
     return OutgoingMessage(
         channel=Channel.EMAIL,
         to=to,

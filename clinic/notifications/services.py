@@ -41,6 +41,9 @@ DEFAULT_PROGRAM_REMINDER_TIME = time(7, 30)
 # Messages due this soon get a sweep right after commit instead of waiting for the next beat.
 KICK_WINDOW = timedelta(minutes=2)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Each message carries a fresh link; one from a message older than this no longer works (the
+# patient turns messages off under Message settings or asks the clinic).
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 REVIVED_STATUSES = (Status.CANCELLED,)
 
 Subject = models.Model | str
@@ -236,10 +239,9 @@ def reminder_hours_for(clinic: Clinic) -> list[float]:
 
 
 def appointment_payload(appointment) -> dict[str, Any]:
-    from clinic.booking.services import manage_url  # booking calls these hooks
-
+    # No manage link: it is a credential, so content.py signs a fresh one when the message
+    # is written instead of keeping it in the row (and the admin's view of it).
     return {
-        "manage_url": manage_url(appointment),
         "start": appointment.start.isoformat(),
         "end": appointment.end.isoformat(),
         "appointment_type": appointment.appointment_type.name,
@@ -753,8 +755,11 @@ def unsubscribe_token(*, patient: Patient, channel: str) -> str:
 
 
 def unsubscribe_token_read(token: str) -> tuple[int, str]:
-    """The patient id and channel a token stands for; raises signing.BadSignature."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """The patient id and channel a token stands for; raises signing.BadSignature, or its
+    subclass SignatureExpired for a link older than UNSUBSCRIBE_MAX_AGE."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
+        raise signing.BadSignature("Not an unsubscribe token.")
     if data.get("c") not in Channel.values:
         raise signing.BadSignature("Unknown channel.")
     return int(data["p"]), data["c"]

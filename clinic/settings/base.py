@@ -326,11 +326,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django logs the path of 4xx/5xx responses and runserver every request line; a manage,
+    # unsubscribe, magic or reset link's path is a credential, so its token is taken out.
+    "filters": {"link_tokens": {"()": "clinic.link_tokens.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none;
-    # twilio logs every request's headers at INFO.
-    "loggers": {"pgtrigger": {"level": "WARNING"}, "twilio": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own loggers lose the handlers of its defaults (without the filter) and
+        # write through the root's.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # pgtrigger announces every trigger at each migrate, even on SQLite where it
+        # installs none; twilio logs every request's headers at INFO.
+        "pgtrigger": {"level": "WARNING"},
+        "twilio": {"level": "WARNING"},
+    },
 }
 
 # Patients' password-free sign-in links stay valid this long (and work once).

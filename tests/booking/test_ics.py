@@ -29,7 +29,7 @@ def test_text_is_escaped_and_long_lines_are_folded(booking):
     booking.clinic.save()
     appointment = booked(booking)
     confirmation = Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION, channel="email")
-    ics = content.ics_for(confirmation).content
+    ics = content.ics_for(confirmation, content.manage_link(confirmation)).content
     lines = ics.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR"
     assert ics.endswith("END:VCALENDAR\r\n")
