@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .models import Patient
+from .throttling import ClientRateThrottle
 from .two_factor_views import token_second_factor_error
 
 
@@ -53,6 +54,8 @@ IsPatient = role_permission(PATIENT)
 class TokenView(ObtainAuthToken):
     """POST {"username": e-mail, "password"} → {"token"}."""
 
+    # ObtainAuthToken sets throttle_classes to (), so the scope alone would throttle nothing.
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(

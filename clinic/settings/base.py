@@ -115,8 +115,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.views.locked_out"
+# How many reverse proxies, each appending to X-Forwarded-For, stand between the clients and
+# this app (clinic.client_ip). 0: the app is reached directly and the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -245,7 +249,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    # Any view that names a throttle_scope is throttled per client address (clinic.client_ip).
+    "DEFAULT_THROTTLE_CLASSES": ["clinic.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"public": "30/minute", "auth": "20/minute"},
+    # Only for DRF's own throttle classes, should one be used: the same proxies as ours trust.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Groundwork API",
