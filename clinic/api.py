@@ -3,6 +3,8 @@
 Also the shared API plumbing every app uses: JSON-only errors and role permissions.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -70,9 +72,15 @@ class TokenView(ObtainAuthToken):
 
         from .views import LOCKED_OUT_MESSAGE
 
+        if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
+            body = {"detail": 'Send an object with "username" and "password".'}
+            return Response(body, status=400)
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
-        # middleware, so the API answers the lockout itself.
-        credentials = {"username": str(request.data.get("username", ""))}
+        # middleware, so the API answers the lockout itself. The key is the one
+        # `authenticate(username=...)` reports failures under (clinic.lockout), so the
+        # page and the API count against the same account.
+        username = request.data.get("username")
+        credentials = {"username": username if isinstance(username, str) else ""}
         if not AxesProxyHandler.is_allowed(request._request, credentials=credentials):
             return Response({"detail": LOCKED_OUT_MESSAGE}, status=429)
         serializer = self.get_serializer(data=request.data)
