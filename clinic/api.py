@@ -3,6 +3,8 @@
 Also the shared API plumbing every app uses: JSON-only errors and role permissions.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
@@ -21,6 +23,7 @@ from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient
 from .api_defaults import ExpiringTokenAuthentication
 from .models import Patient
 from .phones import phone_for_clinic
+from .throttling import ClientRateThrottle
 from .two_factor_views import token_second_factor_error
 
 
@@ -59,6 +62,8 @@ class TokenView(ObtainAuthToken):
     """POST {"username": e-mail, "password"} → {"token"}: a new token at each sign-in, which
     replaces the user's previous one and expires (clinic.api_defaults.token_max_age)."""
 
+    # ObtainAuthToken sets throttle_classes to (), so the scope alone would throttle nothing.
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "auth"
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view sets its own
     # Signing in needs no earlier sign-in: a client still sending its expired token in the
@@ -77,11 +82,15 @@ class TokenView(ObtainAuthToken):
 
         from .views import LOCKED_OUT_MESSAGE
 
-        if not isinstance(request.data, dict):
-            raise exceptions.ParseError('Send a JSON object: {"username": ..., "password": ...}.')
+        if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
+            body = {"detail": 'Send an object with "username" and "password".'}
+            return Response(body, status=400)
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
-        # middleware, so the API answers the lockout itself.
-        credentials = {"username": str(request.data.get("username", ""))}
+        # middleware, so the API answers the lockout itself. The key is the one
+        # `authenticate(username=...)` reports failures under (clinic.lockout), so the
+        # page and the API count against the same account.
+        username = request.data.get("username")
+        credentials = {"username": username if isinstance(username, str) else ""}
         if not AxesProxyHandler.is_allowed(request._request, credentials=credentials):
             return Response({"detail": LOCKED_OUT_MESSAGE}, status=429)
         serializer = self.get_serializer(data=request.data)

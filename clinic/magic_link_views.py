@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tasks
 from .access import STAFF_ROLES, role_required, scope
+from .client_ip import client_ip
 from .magic_links import MagicLinkError, send_magic_link, user_for_token
 from .models import Patient
 
@@ -52,7 +53,7 @@ def magic_link_request(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        ip = request.META.get("REMOTE_ADDR", "")
+        ip = client_ip(request) or "unknown"
         if _over_limit(f"magic-link:ip:{ip}") or _over_limit(f"magic-link:email:{email}"):
             form.add_error(None, "Too many requests. Wait a few minutes and try again.")
         else:

@@ -12,13 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from clinic.access import membership_of, parse_id, scope
 from clinic.api import IsStaff
 from clinic.models import Clinic, Patient, Sex
 from clinic.phones import phone_for_clinic
+from clinic.throttling import ClientRateThrottle
 
 from . import selectors, services
 from .availability import Slot
@@ -100,7 +100,7 @@ class PublicView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "public"
 
     def clinic(self, request) -> Clinic:

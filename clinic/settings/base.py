@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.apps.ClinicAdminConfig",  # Django's admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,13 +110,25 @@ AUTHENTICATION_BACKENDS = [
     # Django's model backend, loading the staff membership and patient record with the user.
     "clinic.auth_backend.ClinicModelBackend",
 ]
-# Brute-force protection: after 5 failures for one account, or from one address, sign-in is
-# refused for 15 minutes; the answer is the same whether or not the account exists.
+# Brute-force protection: after 5 failed sign-ins for one account, from any addresses, that
+# account is refused for 15 minutes, even with the right password; the answer is the same
+# whether or not the account exists. Failures are counted per account (and per account and
+# address), never per address alone: behind a shared address (a clinic's router, a proxy)
+# one person's typos must not lock everyone else out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+# The sign-in forms and the token API send the e-mail as "username" (clinic.lockout).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "clinic.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
+# A successful sign-in clears the failures that the lockout parameters match for that account
+# (every filter above names the username), so it never clears another account's count.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.views.locked_out"
+# How many reverse proxies, each appending to X-Forwarded-For, stand between the clients and
+# this app (clinic.client_ip). 0: the app is reached directly and the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -250,7 +262,11 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    # Any view that names a throttle_scope is throttled per client address (clinic.client_ip).
+    "DEFAULT_THROTTLE_CLASSES": ["clinic.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"public": "30/minute", "auth": "20/minute"},
+    # Only for DRF's own throttle classes, should one be used: the same proxies as ours trust.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Groundwork API",

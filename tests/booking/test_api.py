@@ -308,6 +308,24 @@ def test_public_endpoints_are_throttled_per_ip(api, booking, settings):
     assert codes[3:] == [429, 429]
 
 
+def test_a_made_up_forwarded_for_does_not_dodge_the_public_throttle(api, booking, monkeypatch):
+    """The review's booking_abuse.py: a new X-Forwarded-For per call was a new client."""
+    from django.core.cache import cache
+
+    from clinic.throttling import ClientRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"public": "3/min"})
+    try:
+        codes = [
+            api.get(TYPES + "?clinic=home", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}").status_code
+            for n in range(5)
+        ]
+    finally:
+        cache.clear()
+    assert codes == [200, 200, 200, 429, 429]
+
+
 @pytest.mark.parametrize("start", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+14:00"])
 def test_absurd_years_are_a_400_not_a_crash(api, booking, start):
     assert public_post(api, booking, start=start).status_code == 400

@@ -128,6 +128,32 @@ def test_public_posts_are_limited_per_address(client, booking, settings):
     assert codes == [400, 400, 429]
 
 
+def test_behind_a_proxy_public_posts_are_limited_per_client(client, booking, settings):
+    """The limit keys on clinic.client_ip: clients behind one proxy are told apart."""
+    from django.core.cache import cache
+
+    from clinic.booking import views
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    limit = views.PUBLIC_POSTS_PER_HOUR
+    views.PUBLIC_POSTS_PER_HOUR = 2
+    try:
+        codes = [
+            client.post(
+                page_url(booking),
+                form_data(booking, website="x"),
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            ).status_code
+            for n in range(3)
+        ]
+    finally:
+        views.PUBLIC_POSTS_PER_HOUR = limit
+        cache.clear()
+    assert codes == [400, 400, 400]
+
+
 # The manage link ------------------------------------------------------------------------------
 
 
