@@ -5,7 +5,7 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench backup restore-check clean
 
 var/tools/bin/uv:
 	@echo "uv not found: installing it into var/tools (a private virtual environment)"
@@ -52,6 +52,18 @@ test: install
 bench: install
 	$(MANAGE) bench_engines --settings=bench.settings
 	$(MANAGE) bench_http --settings=bench.settings
+
+# PostgreSQL backups (DATABASE_URL): `make backup` writes one into BACKUP_DIR; `make
+# restore-check` restores the latest into a scratch database (<name>_restore) and compares the
+# row counts of every patient-data table with the live database, failing on a difference.
+BACKUP_DIR ?= var/backups
+
+backup:
+	BACKUP_DIR=$(BACKUP_DIR) bash deploy/backup.sh once
+
+restore-check: install
+	BACKUP_DIR=$(BACKUP_DIR) bash deploy/backup.sh restore
+	$(MANAGE) restore_check
 
 clean:
 	rm -rf var/broker var/static var/*.sqlite3* var/celerybeat-schedule*

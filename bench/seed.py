@@ -119,7 +119,7 @@ class _Loader:
                     f"Load Clinic {c + 1:02d}",
                     f"{SLUG_PREFIX}{c + 1:02d}",
                     TIME_ZONES[c % len(TIME_ZONES)],
-                    f"+1 555 010 {c:04d}",
+                    f"+1410555{c:04d}",
                     f"clinic{c + 1:02d}@{EMAIL_DOMAIN}",
                 )
                 for c in range(s.clinics)
@@ -215,7 +215,7 @@ class _Loader:
                     date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
                     ("female", "male", "other")[i % 3],
                     self._patient_email(i),
-                    f"+1 555 {i // 10000:03d} {i % 10000:04d}",
+                    f"+1410{555 + i // 10000:03d}{i % 10000:04d}",  # E.164, as stored
                 )
                 for i in range(s.patients)
             ),

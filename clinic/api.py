@@ -1,21 +1,29 @@
-"""REST API of the clinic app: token sign-in, patients, the patient's own profile.
+"""REST API of the clinic app: token sign-in and sign-out, patients, the patient's own profile.
 
 Also the shared API plumbing every app uses: JSON-only errors and role permissions.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinic.audit.services import access_record
+
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
+from .api_defaults import ExpiringTokenAuthentication
 from .models import Patient
+from .phones import phone_for_clinic
+from .throttling import ClientRateThrottle
 from .two_factor_views import token_second_factor_error
 
 
@@ -51,9 +59,16 @@ IsPatient = role_permission(PATIENT)
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username": e-mail, "password"} → {"token"}."""
+    """POST {"username": e-mail, "password"} → {"token"}: a new token at each sign-in, which
+    replaces the user's previous one and expires (clinic.api_defaults.token_max_age)."""
 
+    # ObtainAuthToken sets throttle_classes to (), so the scope alone would throttle nothing.
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "auth"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view sets its own
+    # Signing in needs no earlier sign-in: a client still sending its expired token in the
+    # header must get a new one, not the expired token's 401.
+    authentication_classes: list = []
 
     @extend_schema(
         request=inline_serializer(
@@ -67,9 +82,15 @@ class TokenView(ObtainAuthToken):
 
         from .views import LOCKED_OUT_MESSAGE
 
+        if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
+            body = {"detail": 'Send an object with "username" and "password".'}
+            return Response(body, status=400)
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
-        # middleware, so the API answers the lockout itself.
-        credentials = {"username": str(request.data.get("username", ""))}
+        # middleware, so the API answers the lockout itself. The key is the one
+        # `authenticate(username=...)` reports failures under (clinic.lockout), so the
+        # page and the API count against the same account.
+        username = request.data.get("username")
+        credentials = {"username": username if isinstance(username, str) else ""}
         if not AxesProxyHandler.is_allowed(request._request, credentials=credentials):
             return Response({"detail": LOCKED_OUT_MESSAGE}, status=429)
         serializer = self.get_serializer(data=request.data)
@@ -78,8 +99,22 @@ class TokenView(ObtainAuthToken):
         problem = token_second_factor_error(user, request.data.get("otp"))
         if problem:
             return Response({"otp": [problem]}, status=400)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = services.api_token_issue(user=user)
+        response = Response({"token": token.key})
+        add_never_cache_headers(response)  # a credential: no browser or proxy keeps a copy
+        return response
+
+
+class TokenLogoutView(APIView):
+    """POST with `Authorization: Token <key>`: that token stops working at once (204)."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        request.auth.delete()
+        return Response(status=204)
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -97,7 +132,25 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "intake_notes", "created_at"]
-        extra_kwargs = {"date_of_birth": {"required": True}, "sex": {"required": True}}
+        extra_kwargs = {
+            "date_of_birth": {"required": True},
+            "sex": {"required": True},
+            "phone": {
+                "help_text": "A number with + and country code, or a national number of the "
+                "clinic's country; stored and returned in E.164 (+14105550100)."
+            },
+        }
+
+    def validate_phone(self, value: str) -> str:
+        clinic = (
+            self.instance.clinic
+            if self.instance
+            else membership_of(self.context["request"].user).clinic
+        )
+        try:
+            return phone_for_clinic(value, clinic)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_date_of_birth(self, value):
         from django.utils import timezone
@@ -126,6 +179,11 @@ class PatientViewSet(
         return patient_list(
             user=self.request.user, search=self.request.query_params.get("search", "")
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        patient = self.get_object()
+        access_record(user=request.user, obj=patient, detail="api")  # a read of the chart
+        return Response(self.get_serializer(patient).data)
 
     def perform_create(self, serializer):
         clinic = membership_of(self.request.user).clinic

@@ -19,6 +19,7 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),
+    path("auth/logout/", api.TokenLogoutView.as_view(), name="api_logout"),
     path("me/", api.MeView.as_view(), name="api_me"),
     path("me/program/", programs_patient_api.MyProgramView.as_view(), name="api_me_program"),
     path("me/sessions/", programs_patient_api.MySessionsView.as_view(), name="api_me_sessions"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 from .celery import filesystem_broker_folders
 
@@ -9,3 +10,14 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         filesystem_broker_folders()
+        from . import checks, signals  # noqa: F401  (register the checks, connect the receivers)
+        from .link_tokens import connect_axes_redaction
+
+        connect_axes_redaction()
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, with a site that requires the second factor (clinic.admin_site)."""
+
+    default = False  # "clinic" itself still means ClinicConfig
+    default_site = "clinic.admin_site.ClinicAdminSite"

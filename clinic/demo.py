@@ -78,7 +78,7 @@ def _patient(clinic: Clinic, first, last, dob, sex, *, email=None, user=None) ->
             "last_name": last,
             "date_of_birth": dob,
             "sex": sex,
-            "phone": f"+1 410 555 0{sum(map(ord, first + last)) % 1000:03d}",
+            "phone": f"+14105550{sum(map(ord, first + last)) % 1000:03d}",
             "user": user,
         },
     )
@@ -155,7 +155,8 @@ def seed_demo() -> dict[str, DemoClinic]:
             "name": "Groundwork Demo Clinic",
             "time_zone": "America/New_York",
             "address": "120 Harbor Street, Baltimore, MD 21202",
-            "phone": "+1 410 555 0100",
+            "country": "US",
+            "phone": "+14105550100",
             "email": "hello@demo.clinic",
         },
     )
@@ -193,7 +194,8 @@ def seed_demo() -> dict[str, DemoClinic]:
             "name": "Other Clinic",
             "time_zone": "America/Chicago",
             "address": "5 Lakeview Avenue, Chicago, IL 60601",
-            "phone": "+1 312 555 0100",
+            "country": "US",
+            "phone": "+13125550100",
         },
     )
     other = DemoClinic(clinic=other_clinic)

@@ -1,10 +1,12 @@
 """Forms of the clinic app: sign-in, patients, clinic settings."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from .models import Clinic, Patient
+from .phones import country_choices, phone_normalise, region_of
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -60,6 +62,9 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("The date of birth cannot be in the future.")
         return dob
 
+    def clean_phone(self) -> str:
+        return phone_field_clean(self.cleaned_data["phone"], region_of(self.clinic))
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if email:
@@ -74,4 +79,48 @@ class PatientForm(forms.ModelForm):
 class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = ["name", "time_zone", "address", "phone", "email"]
+        fields = ["name", "time_zone", "address", "country", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = settings.PHONE_DEFAULT_REGION
+        self.fields["country"] = forms.ChoiceField(
+            choices=[("", f"The server's default ({default})"), *country_choices()],
+            required=False,
+            label="Country",
+            help_text="Phone numbers typed without + and a country code are read as this "
+            "country's.",
+        )
+
+    def clean_phone(self) -> str:
+        # The country chosen in the same form counts (it is cleaned first).
+        region = self.cleaned_data.get("country") or settings.PHONE_DEFAULT_REGION
+        return phone_field_clean(self.cleaned_data["phone"], region)
+
+
+def phone_field_clean(raw: str, region: str) -> str:
+    """A form field's phone in E.164, or the field's error."""
+    try:
+        return phone_normalise(raw, region=region)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, with the account lookup and the e-mail done by a worker
+    (clinic.tasks.password_reset_send): the page takes the same time for any address."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from . import tasks
+
+        email = self.cleaned_data["email"]
+        domain = domain_override or request.get_host()
+        tasks.password_reset_send.delay(email, domain, use_https)
+
+
+def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+    """What Django's form does in the request: a one-time link to each active account with a
+    password and this address (none for an unknown one)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

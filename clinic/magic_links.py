@@ -12,6 +12,7 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -115,3 +116,22 @@ def send_magic_link(patient: Patient, *, base_url: str | None = None) -> User:
         html_message=render_to_string("clinic/email/magic_link.html", context),
     )
     return user
+
+
+def send_magic_links_to(*, email: str, base_url: str | None = None) -> int:
+    """E-mail a sign-in link to each patient the address finds, by the record's address or
+    the account's; how many were sent. Runs in a worker (clinic.tasks.magic_links_send), so
+    the request that asked answers in the same time whether or not the address is known."""
+    patients = (
+        Patient.objects.filter(Q(user__email__iexact=email) | Q(email__iexact=email))
+        .select_related("clinic", "user")
+        .distinct()
+    )
+    sent = 0
+    for patient in patients:
+        try:
+            send_magic_link(patient, base_url=base_url)
+        except ValueError:
+            continue  # not a patient-only account: no link, and nobody is told why
+        sent += 1
+    return sent

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .phones import validate_region
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -86,6 +88,13 @@ class Clinic(models.Model):
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
     address = models.TextField(blank=True)
+    # Phone numbers typed without +country code are read as this country's (clinic/phones.py).
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[validate_region],
+        help_text="Two-letter code, e.g. US. Blank: the server's default (PHONE_DEFAULT_REGION).",
+    )
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,6 +152,8 @@ class Patient(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     email = models.EmailField(blank=True)
+    # E.164 (clinic/phones.py); a number stored before that rule that could not be read is
+    # kept as typed, shown as needing a fix, and never texted.
     phone = models.CharField(max_length=40, blank=True)
     intake_notes = models.TextField(
         blank=True, help_text="What the patient told us when booking (what hurts, running, goals)."

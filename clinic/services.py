@@ -1,12 +1,30 @@
 """Write-side operations of the clinic domain."""
 
-from django.db import transaction
+from importlib import import_module
 
-from .models import Clinic, Patient
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from .models import Clinic, Patient, User
+from .phones import phone_for_clinic
+
+
+def _phone_of(fields: dict, clinic: Clinic) -> None:
+    """Put a given phone number in E.164 with the clinic's region; a number that cannot be
+    read is refused on the `phone` field."""
+    if "phone" in fields:
+        try:
+            fields["phone"] = phone_for_clinic(fields["phone"], clinic)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
 
 
 @transaction.atomic
 def patient_create(*, clinic: Clinic, **fields) -> Patient:
+    _phone_of(fields, clinic)
     patient = Patient(clinic=clinic, **fields)
     patient.email = (patient.email or "").strip().lower()
     patient.full_clean()
@@ -16,9 +34,35 @@ def patient_create(*, clinic: Clinic, **fields) -> Patient:
 
 @transaction.atomic
 def patient_update(*, patient: Patient, **fields) -> Patient:
+    _phone_of(fields, patient.clinic)
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.email = (patient.email or "").strip().lower()
     patient.full_clean()
     patient.save()
     return patient
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """A new API token for `user`, replacing the one they had: each sign-in starts a fresh
+    lifetime, and a token copied earlier stops working."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one sign-in at a time
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_tokens_end(*, user_id: int) -> None:
+    Token.objects.filter(user_id=user_id).delete()
+
+
+def sign_out_everywhere(*, user_id: int) -> None:
+    """End every way `user_id` is signed in: API tokens and browser sessions."""
+    from django.contrib.sessions.models import Session
+
+    api_tokens_end(user_id=user_id)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    # Sessions are not indexed by user: read each live one (this runs rarely, by an admin).
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            store(session_key=session.session_key).delete()  # from the cache too

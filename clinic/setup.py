@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from .booking.models import AppointmentType, WorkingHours
 from .models import Clinic, Role, StaffMembership, User
+from .services import sign_out_everywhere
 
 
 def _send_set_password_email(user: User, *, clinic: Clinic, request) -> None:
@@ -60,8 +61,11 @@ def staff_update(
     membership.is_active = is_active
     membership.full_clean()
     membership.save()
-    # A deactivated staff member can no longer sign in at all.
+    # A deactivated staff member can no longer sign in at all, and what they were signed in
+    # with ends now: re-activating them later must not bring old tokens or sessions back.
     User.objects.filter(pk=membership.user_id).update(is_active=is_active)
+    if not is_active:
+        sign_out_everywhere(user_id=membership.user_id)
     return membership
 
 

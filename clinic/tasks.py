@@ -4,13 +4,32 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+# Read by the health page (clinic.views.healthz) and the scheduler's health check.
+HEARTBEAT_KEY = "groundwork:heartbeat"
+
 
 @shared_task
 def heartbeat() -> str:
     """Record that the scheduler and a worker are alive; the health page reads it."""
     stamp = timezone.now().isoformat()
-    cache.set("groundwork:heartbeat", stamp, timeout=None)
+    cache.set(HEARTBEAT_KEY, stamp, timeout=None)
     return stamp
+
+
+@shared_task(ignore_result=True)
+def magic_links_send(email: str, base_url: str) -> None:
+    """Sign-in links for whoever the address finds (clinic.magic_links.send_magic_links_to)."""
+    from .magic_links import send_magic_links_to
+
+    send_magic_links_to(email=email, base_url=base_url)
+
+
+@shared_task(ignore_result=True)
+def password_reset_send(email: str, domain: str, use_https: bool) -> None:
+    """The password-reset e-mail for the active account with this address, if there is one."""
+    from .forms import send_password_reset
+
+    send_password_reset(email=email, domain=domain, use_https=use_https)
 
 
 @shared_task

@@ -16,9 +16,18 @@ from .access import membership_of
 RECOVERY_CODES = 10
 
 
+def applies_to(user) -> bool:
+    """Whether an account signs in as staff: a clinic membership, or access to the Django
+    admin (`is_staff`/`is_superuser`, which a `createsuperuser` account has without any
+    membership). Patients never use a second factor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser) or membership_of(user) is not None
+
+
 def required_for(user) -> bool:
-    """Staff must use a second factor when the setting is on; patients never."""
-    return bool(settings.STAFF_TWO_FACTOR_REQUIRED) and membership_of(user) is not None
+    """Staff, admin accounts included, must use a second factor when the setting is on."""
+    return bool(settings.STAFF_TWO_FACTOR_REQUIRED) and applies_to(user)
 
 
 def has_device(user) -> bool:

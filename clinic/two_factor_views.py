@@ -1,10 +1,13 @@
 """Pages to set up and enter the staff second factor, and the middleware that requires it."""
 
+from functools import wraps
 from urllib.parse import quote
 
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from . import two_factor
-from .access import STAFF_ROLES, role_required
 
 
 class CodeForm(forms.Form):
@@ -31,7 +33,22 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
-@role_required(*STAFF_ROLES)
+def staff_account_required(view):
+    """Set-up and entry of the second factor: for any account it applies to, including an
+    admin account without a clinic membership (which no staff role would let in)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not two_factor.applies_to(request.user):
+            raise PermissionDenied("Two-factor sign-in is for staff accounts.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_account_required
 @require_http_methods(["GET", "POST"])
 def setup(request):
     if not two_factor.may_set_up(request.user):
@@ -59,7 +76,7 @@ def setup(request):
     return render(request, "clinic/two_factor_setup.html", context)
 
 
-@role_required(*STAFF_ROLES)
+@staff_account_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
     if not two_factor.has_device(request.user):

@@ -3,19 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
+from clinic.audit.services import access_record
 from programs import selectors as program_selectors
 from programs import worklist as program_worklist
 
-from . import selectors, services
+from . import health, selectors, services
 from .access import (
     CLINICAL_ROLES,
     PATIENT,
@@ -50,11 +50,12 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "clinic/login.html", context, status=429)
 
 
+@never_cache
 def healthz(request):
-    """Liveness for load balancers: the database answers; the last scheduler heartbeat."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "heartbeat": cache.get("groundwork:heartbeat")})
+    """For load balancers and monitors: 200 when the database, Redis (when used) and the
+    scheduler all work, 503 otherwise; the JSON says which part is failing."""
+    healthy, report = health.health_report(now=timezone.now())
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 @login_required
@@ -113,6 +114,7 @@ def patient_list(request):
 @role_required(*STAFF_ROLES)
 def patient_detail(request, pk: int):
     patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    access_record(user=request.user, obj=patient)  # opening the chart is a read of it
     can_see_clinical = role_of(request.user) in CLINICAL_ROLES
     appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
         "-start"
@@ -133,7 +135,12 @@ def patient_create(request):
         patient = services.patient_create(clinic=clinic, **form.cleaned_data)
         messages.success(request, f"{patient.full_name} was added.")
         return redirect("patient_detail", pk=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "clinic/patient_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -145,7 +152,12 @@ def patient_edit(request, pk: int):
         services.patient_update(patient=patient, **form.cleaned_data)
         messages.success(request, "Patient details saved.")
         return redirect("patient_detail", pk=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "clinic/patient_form.html",
+        {"form": form, "patient": patient},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(Role.CLINIC_ADMIN)
@@ -157,4 +169,9 @@ def clinic_settings(request):
         form.save()
         messages.success(request, "Clinic settings saved.")
         return redirect("clinic_settings")
-    return render(request, "clinic/clinic_settings.html", {"form": form, "clinic": clinic})
+    return render(
+        request,
+        "clinic/clinic_settings.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )

@@ -5,8 +5,10 @@ run (a missing service is then a failure, not a skip); elsewhere they skip when 
 """
 
 import os
+from dataclasses import dataclass, field
 
 import pytest
+from celery.app.task import Task
 from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
@@ -84,3 +86,31 @@ def world(db):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@dataclass
+class TaskQueue:
+    """Tasks the code under test sent (`delay`/`apply_async`), kept instead of queued."""
+
+    sent: list[tuple[Task, tuple, dict]] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [task.name for task, _, _ in self.sent]
+
+    def run_all(self) -> None:
+        """Run what was sent, in order, as a worker would."""
+        sent, self.sent = self.sent, []
+        for task, args, kwargs in sent:
+            task(*args, **kwargs)
+
+
+@pytest.fixture
+def task_queue(monkeypatch) -> TaskQueue:
+    """Catches every Celery task sent during the test; `run_all()` then runs them."""
+    queue = TaskQueue()
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        queue.sent.append((self, tuple(args or ()), dict(kwargs or {})))
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return queue

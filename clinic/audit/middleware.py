@@ -1,4 +1,4 @@
-"""Tag every write of a request with who made it and from which clinic."""
+"""Tag every write of a request with who made it, from which clinic, and through which route."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ class _TrackedRequest(WSGIRequest):
 
 
 class AuditContextMiddleware:
-    """Runs each request inside a pghistory context: user, clinic, role, method and path.
+    """Runs each request inside a pghistory context: user, clinic, role, method and route.
 
-    Paths carry ids only (no patient data in URLs), so they are safe to keep.
+    The route is the URL's name (`booking_manage`, `screen-detail`), never the path: some
+    paths are credentials (manage, unsubscribe, magic and password-reset links), and the
+    object's id is in the history row already.
     """
 
     def __init__(self, get_response):
@@ -30,12 +32,15 @@ class AuditContextMiddleware:
     def __call__(self, request):
         if request.method in ("HEAD", "OPTIONS") or not tracking():
             return self.get_response(request)
-        metadata = {
-            **actor_metadata(getattr(request, "user", None)),
-            "method": request.method,
-            "url": request.path,
-        }
+        metadata = {**actor_metadata(getattr(request, "user", None)), "method": request.method}
         with pghistory.context(**metadata):
             if type(request) is WSGIRequest:
                 request.__class__ = _TrackedRequest
             return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The URL is resolved by now; adds to the context entered above (if any).
+        match = request.resolver_match
+        if match is not None and tracking():
+            pghistory.context(route=match.view_name)
+        return None

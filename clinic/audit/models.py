@@ -70,6 +70,17 @@ EVENT_MODELS = {
     "appointment": AppointmentEvent,
 }
 
+# Who the patient is and the free text about them, by trail kind: what anonymisation
+# (services.patient_anonymise) replaces on the live rows. The history rows keep their values
+# (they cannot be changed), so the trail, its CSV and the admin hide these columns for an
+# anonymised patient instead.
+ANONYMISED_FIELDS = {
+    "patient": ("first_name", "last_name", "email", "phone", "date_of_birth", "intake_notes"),
+    "screen": ("notes",),
+    "program": ("notes",),
+    "appointment": ("notes", "intake_what_hurts", "intake_goal_race", "cancel_reason"),
+}
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"

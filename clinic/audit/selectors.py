@@ -9,15 +9,25 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.link_tokens import redact_text
 from clinic.models import Patient
 
-from .models import EVENT_MODELS, AccessEvent, ProgramEvent, SessionLogEvent
+from .models import (
+    ANONYMISED_FIELDS,
+    EVENT_MODELS,
+    AccessAction,
+    AccessEvent,
+    ProgramEvent,
+    SessionLogEvent,
+)
 
 ACCESS = "access"
 KINDS = (*EVENT_MODELS, ACCESS)
 LABELS = {"insert": "created", "update": "changed", "delete": "deleted"}
 # Columns that change on every save and say nothing by themselves.
 _NOISE = {"updated_at"}
+# Shown instead of what an anonymised patient's history rows still hold.
+REMOVED = "(removed: patient anonymised)"
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,13 @@ def _maps(clinic_id: int) -> tuple[dict, dict]:
     return programs, sessions
 
 
+def _detail(context: dict) -> str:
+    """What a change came through: a task, a service's action, or a request's route. Rows
+    written before routes were recorded hold the path, shown without any link token."""
+    found = context.get("task") or context.get("action") or context.get("route")
+    return found or redact_text(context.get("url") or "")
+
+
 def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
     programs, sessions = _maps(clinic_id) if per_kind else ({}, {})
     rows = []
@@ -237,12 +254,46 @@ def _rows(clinic_id: int, per_kind: dict[str, list]) -> list[TrailRow]:
                     actor_id=context.get("user"),
                     context=context,
                     changes=changes.get(e.pgh_id, []),
-                    detail=context.get("task") or context.get("action") or context.get("url", ""),
+                    detail=_detail(context),
                     event=e,
                 )
             )
+    _redact_anonymised(clinic_id, rows)
     rows.sort(key=lambda r: r.when, reverse=True)
     return rows
+
+
+def anonymised_patients(clinic_id: int, patient_ids) -> set[int]:
+    """Those of `patient_ids` that the clinic has anonymised."""
+    return set(
+        AccessEvent.objects.filter(
+            clinic_id=clinic_id, action=AccessAction.ANONYMISE, patient_id__in=patient_ids
+        ).values_list("patient_id", flat=True)
+    )
+
+
+def _redact_anonymised(clinic_id: int, rows: list[TrailRow]) -> None:
+    """An anonymised patient's identity and free text leave the trail too: the history rows
+    keep them (append-only), so their before/after values are shown as removed."""
+    candidates = {r.patient_id for r in rows if r.kind in ANONYMISED_FIELDS and r.patient_id}
+    if not candidates:
+        return
+    anonymised = anonymised_patients(clinic_id, candidates)
+    for row in rows:
+        if row.patient_id not in anonymised or row.kind not in ANONYMISED_FIELDS:
+            continue
+        hidden = ANONYMISED_FIELDS[row.kind]
+        changes = []
+        for column, before, after in row.changes:
+            if column in hidden:
+                before, after = _removed(before), _removed(after)
+            changes.append((column, before, after))
+        row.changes = changes
+
+
+def _removed(value):
+    # Empty stays empty (there was nothing to hide); "(not recorded)" is no patient data.
+    return value if value in (None, "", "(not recorded)") else REMOVED
 
 
 def trail_count(*, clinic_id: int, flt: TrailFilter) -> int:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 from datetime import date, datetime
-from importlib import import_module
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import csv_cells
 from clinic.access import membership_of
 from clinic.models import Patient
 
@@ -128,13 +126,14 @@ def export_json(data: dict[str, list[dict]]) -> bytes:
 
 
 def export_csv_zip(data: dict[str, list[dict]]) -> bytes:
-    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON."""
+    """One CSV per kind in a zip; lists and objects (JSON columns) are written as JSON, and
+    cells that a spreadsheet would run as formulas are escaped (`clinic.csv_cells`)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind, rows in data.items():
             text = io.StringIO()
             columns = list(rows[0]) if rows else []
-            writer = csv.writer(text)
+            writer = csv_cells.writer(text)
             writer.writerow(columns)
             for row in rows:
                 writer.writerow(
@@ -174,6 +173,9 @@ def is_anonymised(patient: Patient) -> bool:
 def patient_anonymise(*, user, patient: Patient) -> Patient:
     """Replace who the patient is by placeholders, for good; clinical numbers stay.
 
+    The columns replaced are `models.ANONYMISED_FIELDS`; the trail hides the same columns of
+    the patient's history rows.
+
     Name, contact details, date of birth and free-text notes go; the login is closed and its
     sessions and API tokens end; future appointments and pending messages are cancelled.
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
@@ -204,6 +206,14 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
         Screen.objects.filter(patient=patient).update(notes="", updated_at=now)
         Program.objects.filter(patient=patient).update(notes="", updated_at=now)
         appointments = Appointment.objects.filter(patient=patient)
+        # Free text first (a patient may have typed a cancel reason), then the cancellations.
+        appointments.update(
+            notes="",
+            intake_what_hurts="",
+            intake_goal_race="",
+            cancel_reason="",
+            updated_at=now,
+        )
         appointments.filter(status__in=ACTIVE_STATUSES, start__gt=now).update(
             status=AppointmentStatus.CANCELLED,
             cancel_reason="Patient data anonymised on request",
@@ -235,8 +245,8 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
 def _close_login(user_id: int) -> None:
     """The patient's login stops working: inactive, no password, no token, no session."""
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
+
+    from clinic.services import sign_out_everywhere
 
     User = get_user_model()
     login = User.objects.get(pk=user_id)
@@ -245,8 +255,4 @@ def _close_login(user_id: int) -> None:
     login.full_name = ""
     login.set_unusable_password()
     login.save()
-    Token.objects.filter(user_id=user_id).delete()
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
-            store(session_key=session.session_key).delete()
+    sign_out_everywhere(user_id=user_id)

@@ -6,7 +6,6 @@ and for the patient themself (their own only); anonymisation for clinic admins.
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -16,10 +15,12 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic import csv_cells
 from clinic.access import CLINICAL_ROLES, PATIENT, membership_of, patient_of, role_required, scope
 from clinic.models import Patient, Role, User
 
 from . import selectors, services
+from .context import tracking
 from .forms import AnonymiseForm, TrailFilterForm
 from .models import AccessAction, AccessEvent
 
@@ -89,6 +90,9 @@ def trail(request):
             "page": page,
             "rows": [(r, users.get(r.actor_id), patients.get(r.patient_id)) for r in rows],
             "query": query.urlencode(),
+            # Without PostgreSQL's triggers no change is recorded; the page says so rather
+            # than suggesting that nothing changed.
+            "history_kept": tracking(),
         },
     )
 
@@ -120,7 +124,7 @@ def trail_csv(request):
         patient_id=flt.patient if flt.patient and flt.patient in patients else None,
         detail=request.GET.urlencode()[:200],
     )
-    writer = csv.writer(_Echo())
+    writer = csv_cells.writer(_Echo())
     header = [
         "time_utc",
         "what",

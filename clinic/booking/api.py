@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,12 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from clinic.access import membership_of, parse_id, scope
 from clinic.api import IsStaff
 from clinic.models import Clinic, Patient, Sex
+from clinic.phones import phone_for_clinic
+from clinic.throttling import ClientRateThrottle
 
 from . import selectors, services
 from .availability import Slot
@@ -98,7 +100,7 @@ class PublicView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "public"
 
     def clinic(self, request) -> Clinic:
@@ -192,13 +194,30 @@ class PublicAvailability(PublicView):
         return Response(slot_data(slots, clinic))
 
 
+PHONE_HELP = (
+    "A number with + and country code, or a national number of the clinic's country; "
+    "stored in E.164. An invalid number is a 400 on this field."
+)
+
+
+def phone_input(raw: str, clinic: Clinic) -> str:
+    """A request's phone number in E.164, read with the clinic's country; else a 400 that
+    names the `phone` field. Only known once the clinic is, hence not a serializer field."""
+    try:
+        return phone_for_clinic(raw, clinic)
+    except DjangoValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
+
+
 class PublicBookingInput(serializers.Serializer):
     type = serializers.SlugField()
     start = StartField()
     clinician = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text=PHONE_HELP
+    )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     what_hurts = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -257,6 +276,7 @@ class PublicBookings(PublicView):
         if clinic is None:
             raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
         kind = self.public_type(clinic, values["type"])
+        phone = phone_input(values.get("phone", ""), clinic)
         clinician = None
         if values.get("clinician"):
             clinician = next(
@@ -278,7 +298,7 @@ class PublicBookings(PublicView):
                 contact=services.Contact(
                     name=values["name"],
                     email=values["email"],
-                    phone=values.get("phone", ""),
+                    phone=phone,
                     date_of_birth=values.get("date_of_birth"),
                     sex=values.get("sex", ""),
                 ),
@@ -342,7 +362,9 @@ class AppointmentCreateInput(serializers.Serializer):
     patient = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text=PHONE_HELP
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -432,7 +454,9 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 raise ValidationError({"patient": "Unknown patient."})
         else:
             contact = services.Contact(
-                name=values["name"], email=values["email"], phone=values.get("phone", "")
+                name=values["name"],
+                email=values["email"],
+                phone=phone_input(values.get("phone", ""), clinic),
             )
         try:
             appointment = services.appointment_book(

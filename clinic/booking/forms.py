@@ -9,8 +9,9 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
-from clinic.forms import DateInput
+from clinic.forms import DateInput, phone_field_clean
 from clinic.models import Clinic, Sex
+from clinic.phones import region_of
 
 from .models import AppointmentType, BookingSettings
 
@@ -64,6 +65,9 @@ class StaffBookingForm(forms.Form):
         self.fields["clinician"].choices = [("", "Any clinician")] + [
             (c.pk, c.full_name or c.email) for c in clinicians
         ]
+
+    def clean_phone(self) -> str:
+        return phone_field_clean(self.cleaned_data["phone"], region_of(self.clinic))
 
     def clean(self):
         data = super().clean()
@@ -122,6 +126,13 @@ class PublicBookingForm(forms.Form):
     goal_race = forms.CharField(max_length=200, required=False, label="Goal race (if any)")
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
+    def clean_phone(self) -> str:
+        return phone_field_clean(self.cleaned_data["phone"], region_of(self.clinic))
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]

@@ -34,6 +34,10 @@ from .models import (
 )
 
 MANAGE_SALT = "groundwork.booking.manage"
+# A manage link works until a week after its appointment ends (the patient can still see what
+# happened to it), and never for longer than a year whatever the appointment's date.
+MANAGE_LINK_AFTER_END = timedelta(days=7)
+MANAGE_LINK_MAX_AGE = timedelta(days=366)
 
 
 # Dates far outside this range are typing mistakes or probes; refusing them early also keeps
@@ -440,7 +444,12 @@ def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
 
 def manage_token(appointment: Appointment) -> str:
     """A signed token naming exactly this appointment (and the clinic it belongs to)."""
-    return signing.dumps({"a": appointment.pk, "c": appointment.clinic_id}, salt=MANAGE_SALT)
+    return manage_token_for(appointment_id=appointment.pk, clinic_id=appointment.clinic_id)
+
+
+def manage_token_for(*, appointment_id: int, clinic_id: int) -> str:
+    """`manage_token` from the ids alone (messages know them without loading the booking)."""
+    return signing.dumps({"a": appointment_id, "c": clinic_id}, salt=MANAGE_SALT)
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -475,15 +484,21 @@ def _tell_staff(appointment: Appointment, what: str) -> None:
 
 
 def appointment_from_token(token: str) -> Appointment | None:
+    """The appointment a manage link names; None when the link is forged, older than
+    MANAGE_LINK_MAX_AGE or its appointment ended more than MANAGE_LINK_AFTER_END ago."""
     try:
-        data = signing.loads(token, salt=MANAGE_SALT)
-    except signing.BadSignature:
+        data = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
         return None
     if not isinstance(data, dict):
         return None
     return (
         Appointment.objects.select_related("clinic", "clinician", "appointment_type", "patient")
-        .filter(pk=data.get("a"), clinic_id=data.get("c"))
+        .filter(
+            pk=data.get("a"),
+            clinic_id=data.get("c"),
+            end__gt=timezone.now() - MANAGE_LINK_AFTER_END,
+        )
         .first()
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import STAFF_ROLES, membership_of, parse_id, role_required, scope
+from clinic.client_ip import client_ip
 from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 
@@ -400,13 +401,9 @@ def booking_settings(request):
 # Public --------------------------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_public_limit(request) -> bool:
     """Per-IP limit on public form posts (the API has DRF's "public" throttle)."""
-    key = f"groundwork:booking:posts:{_client_ip(request)}"
+    key = f"groundwork:booking:posts:{client_ip(request) or 'unknown'}"
     if cache.add(key, 1, timeout=3600):
         return False
     try:
@@ -459,7 +456,9 @@ def public_book(request):
     slots = []
     if kind is not None and day is not None:
         slots = selectors.available_slots(appointment_type=kind, day=day, clinician=clinician)
-    form = PublicBookingForm(request.POST or None, initial={"started": form_started_token()})
+    form = PublicBookingForm(
+        request.POST or None, clinic=clinic, initial={"started": form_started_token()}
+    )
     nearest = []
     status = 200
     if request.method == "POST":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
@@ -34,6 +36,8 @@ SUBJECTS = {
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
 ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
+# Messages to the patient about a booking they can still cancel or move online.
+MANAGE_LINK_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.APPOINTMENT_REMINDER)
 
 
 def site_url(path: str) -> str:
@@ -54,6 +58,24 @@ def _reader_tz(notification: Notification) -> ZoneInfo:
             notification.patient, services.preference_of(notification.patient)
         )
     return notification.clinic.tz
+
+
+def manage_link(notification: Notification) -> str:
+    """The booking's manage link, signed as the message is written: it is a credential, so
+    no notification row keeps it."""
+    if (
+        not notification.to_patient
+        or notification.kind not in MANAGE_LINK_KINDS
+        or not notification.subject_ref.startswith("booking.appointment:")
+        or notification.subject_id is None
+    ):
+        return ""
+    from clinic.booking.services import manage_token_for
+
+    token = manage_token_for(
+        appointment_id=notification.subject_id, clinic_id=notification.clinic_id
+    )
+    return site_url(reverse("booking_manage", args=[token]))
 
 
 def message_context(notification: Notification) -> dict[str, Any]:
@@ -85,6 +107,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "link": site_url(payload.get("link_path", "/")),
         "link_label": payload.get("link_label") or "Open Groundwork",
         "stop_link": stop_link,
+        "manage_url": manage_link(notification),
     }
 
 
@@ -96,57 +119,49 @@ def ics_uid(notification: Notification) -> str:
     return f"{notification.subject_ref.replace(':', '-')}@{host}"
 
 
-def fold(line: str) -> str:
-    """Fold a calendar line at 75 octets (RFC 5545 3.1), never inside a character."""
-    parts, current = [], ""
-    for char in line:
-        limit = 75 if not parts else 74
-        if len((current + char).encode()) > limit:
-            parts.append(current)
-            current = ""
-        current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def ics_for(notification: Notification) -> Attachment:
-    """A one-event calendar file so the appointment lands in the patient's calendar."""
-    payload = notification.payload
-
-    def stamp(value: str) -> str:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    def escape(text: str) -> str:
-        return (
-            text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
-        )
-
-    cancelled = notification.kind == Kind.BOOKING_CANCELLED
-    description = (
-        f"{payload.get('appointment_type', 'Appointment')} with {payload.get('clinician', '')}."
+def calendar_text(text: str) -> str:
+    """Text for a calendar property: every kind of line break (a textarea sends CRLF, a bare
+    CR is still a break to some readers) made one newline, other control characters dropped.
+    The calendar library then escapes it, so no value can start a property of its own."""
+    lines = str(text).splitlines()
+    return "\n".join(
+        "".join(char for char in line if char == "\t" or unicodedata.category(char) != "Cc")
+        for line in lines
     )
-    if payload.get("manage_url") and not cancelled:
-        description += f"\nCancel or move: {payload['manage_url']}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Groundwork//Notifications//EN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
-        "BEGIN:VEVENT",
-        f"UID:{ics_uid(notification)}",
-        f"DTSTAMP:{stamp(notification.created_at.isoformat())}",
-        f"DTSTART:{stamp(payload['start'])}",
-        f"DTEND:{stamp(payload['end'])}",
-        f"SUMMARY:{escape(payload.get('appointment_type', 'Appointment'))} at "
-        f"{escape(notification.clinic.name)}",
-        f"DESCRIPTION:{escape(description)}",
-        f"LOCATION:{escape(payload.get('clinic_address') or notification.clinic.name)}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    text = "\r\n".join(fold(line) for line in lines) + "\r\n"
-    return Attachment("appointment.ics", text, "text/calendar")
+
+
+def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
+    """A one-event calendar file so the appointment lands in the patient's calendar.
+
+    Every message about one appointment has the same UID, and a larger SEQUENCE than the one
+    before, so a calendar updates (or, for a cancellation, removes) the event it has.
+    """
+    payload = notification.payload
+    cancelled = notification.kind == Kind.BOOKING_CANCELLED
+    appointment_type = payload.get("appointment_type", "Appointment")
+    description = f"{appointment_type} with {payload.get('clinician', '')}."
+    if manage_url and not cancelled:
+        description += f"\nCancel or move: {manage_url}"
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Groundwork//Notifications//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", ics_uid(notification))
+    # The row's id is the counter: a later message about the appointment is a later row, even
+    # within the same second. (A message revived by a move back to an earlier time keeps its
+    # old row and number; calendars may then keep the newer event they have.)
+    event.add("sequence", notification.pk)
+    event.add("dtstamp", notification.created_at.astimezone(UTC))
+    event.add("dtstart", datetime.fromisoformat(payload["start"]).astimezone(UTC))
+    event.add("dtend", datetime.fromisoformat(payload["end"]).astimezone(UTC))
+    event.add("summary", calendar_text(f"{appointment_type} at {notification.clinic.name}"))
+    event.add("description", calendar_text(description))
+    event.add("location", calendar_text(payload.get("clinic_address") or notification.clinic.name))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return Attachment("appointment.ics", calendar.to_ical().decode(), "text/calendar")
 
 
 def address_of(notification: Notification) -> str:
@@ -177,7 +192,7 @@ def message_for(notification: Notification) -> OutgoingMessage:
         }
     attachments = []
     if notification.kind in ICS_KINDS and notification.payload.get("start"):
-        attachments.append(ics_for(notification))
+        attachments.append(ics_for(notification, context["manage_url"]))
     return OutgoingMessage(
         channel=Channel.EMAIL,
         to=to,

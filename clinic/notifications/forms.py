@@ -8,6 +8,7 @@ from clinic.models import Clinic
 
 from . import services
 from .models import ChannelPreference
+from .transports import sms_available
 
 SKIPPED_ZONE_PREFIXES = ("Etc/", "SystemV/", "posix/", "right/")
 
@@ -60,7 +61,18 @@ class PreferenceForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        self.preference = preference
         self.fields["time_zone"].choices = time_zone_choices(clinic, preference.time_zone)
+        # Without a provider no text can go out, so texts are not offered at all; a choice
+        # made earlier is kept as it is (and e-mail goes instead, see patient_channels).
+        self.offers_texts = sms_available()
+        if not self.offers_texts:
+            del self.fields["sms_enabled"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("sms_enabled", self.preference.sms_enabled)
+        return data
 
 
 class ReminderSettingsForm(forms.Form):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Clinic, Patient, StaffMembership, User
+from clinic.phones import is_e164
 
 from . import rules, timing
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     Notification,
     Status,
 )
+from .transports import sms_available
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ DEFAULT_PROGRAM_REMINDER_TIME = time(7, 30)
 # Messages due this soon get a sweep right after commit instead of waiting for the next beat.
 KICK_WINDOW = timedelta(minutes=2)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Each message carries a fresh link; one from a message older than this no longer works (the
+# patient turns messages off under Message settings or asks the clinic).
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 REVIVED_STATUSES = (Status.CANCELLED,)
 
 Subject = models.Model | str
@@ -79,13 +84,20 @@ def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:
     return timing.QuietHours(preference.quiet_start, preference.quiet_end)
 
 
+def can_text(patient: Patient) -> bool:
+    """Whether a text could reach the patient: a provider is set up and the number on file
+    is a valid one (a number kept as typed because it could not be read never is)."""
+    return sms_available() and is_e164(patient.phone)
+
+
 def patient_channels(patient: Patient, preference: ChannelPreference | None = None) -> list[str]:
-    """Channels the patient has agreed to and has an address for."""
+    """Channels the patient has agreed to and has an address for. A patient who chose texts
+    when none can reach them gets e-mail, unless they turned e-mail off themselves."""
     preference = preference or preference_of(patient)
     channels = []
     if preference.email_enabled and patient.email:
         channels.append(Channel.EMAIL)
-    if preference.sms_enabled and patient.phone:
+    if preference.sms_enabled and can_text(patient):
         channels.append(Channel.SMS)
     return channels
 
@@ -227,10 +239,9 @@ def reminder_hours_for(clinic: Clinic) -> list[float]:
 
 
 def appointment_payload(appointment) -> dict[str, Any]:
-    from clinic.booking.services import manage_url  # booking calls these hooks
-
+    # No manage link: it is a credential, so content.py signs a fresh one when the message
+    # is written instead of keeping it in the row (and the admin's view of it).
     return {
-        "manage_url": manage_url(appointment),
         "start": appointment.start.isoformat(),
         "end": appointment.end.isoformat(),
         "appointment_type": appointment.appointment_type.name,
@@ -744,8 +755,11 @@ def unsubscribe_token(*, patient: Patient, channel: str) -> str:
 
 
 def unsubscribe_token_read(token: str) -> tuple[int, str]:
-    """The patient id and channel a token stands for; raises signing.BadSignature."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """The patient id and channel a token stands for; raises signing.BadSignature, or its
+    subclass SignatureExpired for a link older than UNSUBSCRIBE_MAX_AGE."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
+        raise signing.BadSignature("Not an unsubscribe token.")
     if data.get("c") not in Channel.values:
         raise signing.BadSignature("Unknown channel.")
     return int(data["p"]), data["c"]
@@ -826,8 +840,16 @@ def channel_preferences_update(
     and pending messages follow the new choices. Bad input stores nothing."""
     preference, _ = ChannelPreference.objects.select_for_update().get_or_create(patient=patient)
     errors: dict[str, list[str]] = {}
-    if sms_enabled and not preference.sms_enabled and not patient.phone:
-        errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+    if sms_enabled and not preference.sms_enabled:
+        if not sms_available():
+            errors["sms_enabled"] = ["This clinic does not send texts; choose e-mail instead."]
+        elif not patient.phone:
+            errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+        elif not is_e164(patient.phone):
+            errors["sms_enabled"] = [
+                "The phone number on file is not a valid number; correct it before turning "
+                "texts on."
+            ]
     if email_enabled and not preference.email_enabled and not patient.email:
         errors["email_enabled"] = ["There is no e-mail address on file."]
     if (quiet_start is None) != (quiet_end is None):

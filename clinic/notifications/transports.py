@@ -1,4 +1,4 @@
-"""Channels: one small class per channel behind one `send(message)`; SMS back ends plug in."""
+"""Channels: one small class per channel behind one `send(message)`; SMS providers plug in."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from clinic.phones import is_e164
+
 from .models import Channel
+
+if TYPE_CHECKING:
+    from twilio.http import HttpClient
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +142,18 @@ class EmailTransport(Transport):
 class SmsBackend:
     """Interface of SMS providers: deliver one text to one number or raise DeliveryError."""
 
+    @classmethod
+    def is_configured(cls) -> bool:
+        """Whether the settings this back end needs are given; texts are offered only then."""
+        return True
+
     def send_text(self, *, to: str, body: str) -> None:
         raise NotImplementedError
 
 
 class ConsoleSmsBackend(SmsBackend):
-    """Prints texts to standard output, like Django's console e-mail backend."""
+    """Prints texts to standard output, like Django's console e-mail backend. Development only:
+    the production settings refuse it, since a printed text would be recorded as sent."""
 
     def send_text(self, *, to: str, body: str) -> None:
         sys.stdout.write(f"SMS to {to}: {body}\n")
@@ -148,7 +161,8 @@ class ConsoleSmsBackend(SmsBackend):
 
 
 class FileSmsBackend(SmsBackend):
-    """Appends each text as one JSON line to SMS_FILE_PATH (default var/sms.jsonl)."""
+    """Appends each text as one JSON line to SMS_FILE_PATH (default var/sms.jsonl).
+    Development only, like the console back end."""
 
     lock = threading.Lock()
 
@@ -171,17 +185,149 @@ class LocmemSmsBackend(SmsBackend):
         self.outbox.append({"to": to, "body": body})
 
 
+# Twilio error codes whose own message does not say what to do about them.
+TWILIO_REASONS = {
+    21211: "Twilio says the number is not a valid phone number.",
+    21408: "The Twilio account may not send texts to this country (its geographic permissions).",
+    21610: "The patient replied STOP to this clinic's texts; they get none until they reply START.",
+    21612: "Twilio cannot send texts from this sender to this number.",
+    21614: "The number cannot receive texts (not a mobile number).",
+    21606: "TWILIO_FROM_NUMBER cannot send texts; use one of the account's SMS numbers.",
+    21659: "TWILIO_FROM_NUMBER is not one of the Twilio account's numbers.",
+}
+# Statuses a message can already have in Twilio's answer to its creation.
+TWILIO_FAILED_STATUSES = frozenset({"failed", "undelivered", "canceled"})
+
+
+def twilio_delivery_error(error) -> DeliveryError:
+    """Twilio's refusal as a DeliveryError: its server trouble and rate limit are retried, a
+    refused account too (someone can fix the settings); any other refusal is final."""
+    status = int(getattr(error, "status", 0) or 0)
+    code = getattr(error, "code", None)
+    said = getattr(error, "msg", "") or getattr(error, "detail", "") or getattr(error, "title", "")
+    said = str(said).removeprefix("Unable to create record: ")  # twilio's own wrapping
+    reason = TWILIO_REASONS.get(code, said or "no reason given")
+    text = f"Twilio refused the text (HTTP {status}, error {code}): {reason}"
+    if status == 401:
+        return DeliveryError(
+            f"Twilio refused the account (HTTP 401, error {code}): check TWILIO_ACCOUNT_SID "
+            "and TWILIO_AUTH_TOKEN."
+        )
+    if status == 429 or status >= 500:
+        return DeliveryError(text)
+    return PermanentDeliveryError(text)
+
+
+class TwilioSmsBackend(SmsBackend):
+    """Texts through Twilio's Messages API, from TWILIO_FROM_NUMBER or through the messaging
+    service TWILIO_MESSAGING_SERVICE_SID (which then picks the sender)."""
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        return bool(
+            settings.TWILIO_ACCOUNT_SID
+            and settings.TWILIO_AUTH_TOKEN
+            and (settings.TWILIO_FROM_NUMBER or settings.TWILIO_MESSAGING_SERVICE_SID)
+        )
+
+    def __init__(self) -> None:
+        from twilio.rest import Client
+
+        if not self.is_configured():
+            raise ImproperlyConfigured(
+                "Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER "
+                "or TWILIO_MESSAGING_SERVICE_SID."
+            )
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=self.http_client(),
+        )
+        if settings.TWILIO_MESSAGING_SERVICE_SID:
+            self.sender = {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
+        else:
+            self.sender = {"from_": settings.TWILIO_FROM_NUMBER}
+
+    @staticmethod
+    def http_client() -> HttpClient:
+        timeout = settings.TWILIO_TIMEOUT_SECONDS
+        if settings.TWILIO_HTTP_CLIENT:
+            return import_string(settings.TWILIO_HTTP_CLIENT)(timeout=timeout)
+        from twilio.http.http_client import TwilioHttpClient
+
+        return TwilioHttpClient(timeout=timeout)
+
+    def send_text(self, *, to: str, body: str) -> None:
+        from requests import RequestException
+        from twilio.base.exceptions import (
+            TwilioException,
+            TwilioRestException,
+            TwilioServiceException,
+        )
+
+        try:
+            message = self.client.messages.create(to=to, body=body, **self.sender)
+        except (TwilioRestException, TwilioServiceException) as error:
+            raise twilio_delivery_error(error) from error
+        except RequestException as error:
+            # Timeouts and refused connections: Twilio may be back in a minute.
+            raise DeliveryError(f"Could not reach Twilio: {error.__class__.__name__}") from error
+        except TwilioException as error:
+            raise DeliveryError(f"Twilio: {error}") from error
+        if message.status in TWILIO_FAILED_STATUSES:
+            raise PermanentDeliveryError(
+                f"Twilio did not send the text (status {message.status}, error "
+                f"{message.error_code}): {message.error_message or 'no reason given'}"
+            )
+
+
+NO_SMS_PROVIDER = "Texts are not set up: no SMS provider is configured, so nothing was sent."
+
+
+def sms_backend() -> SmsBackend | None:
+    """The configured SMS back end, or None when SMS_BACKEND is blank. A misspelt back end or
+    a provider without its settings raises, so the sweep keeps the texts for a retry."""
+    if not settings.SMS_BACKEND:
+        return None
+    return import_string(settings.SMS_BACKEND)()
+
+
+def sms_available() -> bool:
+    """Whether texts can go out at all: a back end is named and has its settings. Patients are
+    offered texts only then."""
+    if not settings.SMS_BACKEND:
+        return False
+    try:
+        backend = import_string(settings.SMS_BACKEND)
+    except ImportError:
+        return False
+    is_configured = getattr(backend, "is_configured", None)
+    return is_configured() if is_configured else True
+
+
 class SmsTransport(Transport):
-    """SMS through the back end named by the SMS_BACKEND setting."""
+    """SMS through the back end named by the SMS_BACKEND setting. It only ever sends to a
+    valid E.164 number, and with no back end every text fails instead of passing as sent."""
 
     channel = Channel.SMS
 
     def __init__(self, backend: SmsBackend | None = None) -> None:
-        self.backend = backend or import_string(settings.SMS_BACKEND)()
+        self.backend = backend if backend is not None else sms_backend()
+
+    def open(self) -> None:
+        if self.backend is None:
+            raise PermanentDeliveryError(NO_SMS_PROVIDER)
 
     def send(self, message: OutgoingMessage) -> None:
+        if self.backend is None:
+            raise PermanentDeliveryError(NO_SMS_PROVIDER)
         if not message.to:
             raise PermanentDeliveryError("No mobile number on record.")
+        if not is_e164(message.to):
+            raise PermanentDeliveryError(
+                "The phone number on record is not a valid number; correct it on the "
+                "patient's page."
+            )
         self.backend.send_text(to=message.to, body=message.text)
 
 

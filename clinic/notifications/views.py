@@ -52,13 +52,16 @@ def patient_notifications(request, pk: int):
 def unsubscribe(request, token: str):
     try:
         patient_id, channel = services.unsubscribe_token_read(token)
+        patient = get_object_or_404(Patient.objects.select_related("clinic"), pk=patient_id)
+        done = False
+        if request.method == "POST":
+            services.unsubscribe(token=token)
+            done = True
+    except signing.SignatureExpired:
+        context = {"invalid": True, "expired_after_days": services.UNSUBSCRIBE_MAX_AGE.days}
+        return render(request, "notifications/unsubscribe.html", context, status=400)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    patient = get_object_or_404(Patient.objects.select_related("clinic"), pk=patient_id)
-    done = False
-    if request.method == "POST":
-        services.unsubscribe(token=token)
-        done = True
     context = {
         "patient": patient,
         "channel_name": Channel(channel).label,

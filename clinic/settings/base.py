@@ -17,7 +17,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.apps.ClinicAdminConfig",  # Django's admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,13 +108,25 @@ AUTHENTICATION_BACKENDS = [
     # Django's model backend, loading the staff membership and patient record with the user.
     "clinic.auth_backend.ClinicModelBackend",
 ]
-# Brute-force protection: after 5 failures for one account, or from one address, sign-in is
-# refused for 15 minutes; the answer is the same whether or not the account exists.
+# Brute-force protection: after 5 failed sign-ins for one account, from any addresses, that
+# account is refused for 15 minutes, even with the right password; the answer is the same
+# whether or not the account exists. Failures are counted per account (and per account and
+# address), never per address alone: behind a shared address (a clinic's router, a proxy)
+# one person's typos must not lock everyone else out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+# The sign-in forms and the token API send the e-mail as "username" (clinic.lockout).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "clinic.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
+# A successful sign-in clears the failures that the lockout parameters match for that account
+# (every filter above names the username), so it never clears another account's count.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.views.locked_out"
+# How many reverse proxies, each appending to X-Forwarded-For, stand between the clients and
+# this app (clinic.client_ip). 0: the app is reached directly and the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -220,16 +232,25 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "clinic.api_defaults.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api_defaults.ClinicPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "clinic.api_defaults.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    # Any view that names a throttle_scope is throttled per client address (clinic.client_ip).
+    "DEFAULT_THROTTLE_CLASSES": ["clinic.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"public": "30/minute", "auth": "20/minute"},
+    # Only for DRF's own throttle classes, should one be used: the same proxies as ours trust.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Groundwork API",
@@ -257,6 +278,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # patients stay signed in on their phone for 30 days
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=15)
 STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+# API tokens (POST /api/v1/auth/token/) live this long from sign-in; each sign-in replaces the
+# user's token, and signing out of the browser or being deactivated ends it.
+STAFF_TOKEN_MAX_AGE_HOURS = env.int("STAFF_TOKEN_MAX_AGE_HOURS", default=STAFF_SESSION_MAX_HOURS)
+PATIENT_TOKEN_MAX_AGE_HOURS = env.int("PATIENT_TOKEN_MAX_AGE_HOURS", default=24 * 30)
 LOGIN_URL_PATH = "/login/"
 # Staff need an authenticator app (TOTP) on every page. On by default; the development
 # settings of `make run` turn it off so the demo logins work with a password alone.
@@ -291,10 +316,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django logs the path of 4xx/5xx responses and runserver every request line; a manage,
+    # unsubscribe, magic or reset link's path is a credential, so its token is taken out.
+    "filters": {"link_tokens": {"()": "clinic.link_tokens.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # pgtrigger announces every trigger at each migrate, even on SQLite where it installs none.
-    "loggers": {"pgtrigger": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own loggers lose the handlers of its defaults (without the filter) and
+        # write through the root's.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # pgtrigger announces every trigger at each migrate, even on SQLite where it
+        # installs none; twilio logs every request's headers at INFO.
+        "pgtrigger": {"level": "WARNING"},
+        "twilio": {"level": "WARNING"},
+    },
 }
 
 # Patients' password-free sign-in links stay valid this long (and work once).
@@ -306,5 +348,24 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
 NOTIFICATIONS_SWEEP_ON_COMMIT = True
 
-# Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
-SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")
+# Phone numbers typed without +country code are read as this country's, unless the clinic
+# names its own country (clinic settings).
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="US").upper()
+
+# Text messages go through Twilio once its account is given. Without a provider nothing is
+# offered: patients choose e-mail only and no text is ever recorded as sent. The console and
+# file back ends (clinic.notifications.transports) are for development only.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+# Either a sender number (E.164) or a messaging service, which picks the sender itself.
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+# A sweep must not hang on a slow provider: one request waits at most this long.
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10)
+# Dotted path of a twilio.http.HttpClient class to talk through instead of Twilio's own
+# (a proxy, or the tests' fake); blank: twilio's TwilioHttpClient.
+TWILIO_HTTP_CLIENT = env("TWILIO_HTTP_CLIENT", default="")
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    default="clinic.notifications.transports.TwilioSmsBackend" if TWILIO_ACCOUNT_SID else "",
+)

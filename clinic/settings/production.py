@@ -1,7 +1,9 @@
 """Production settings: secrets from the environment, HTTPS only, hashed static files."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *
-from .base import STORAGES, env
+from .base import SMS_BACKEND, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -38,3 +40,11 @@ TEMPLATES = [  # cached template loader, explicit
         },
     }
 ]
+
+# A text printed to a log or written to a file would be recorded as sent while reaching nobody.
+DEVELOPMENT_SMS_BACKENDS = ("ConsoleSmsBackend", "FileSmsBackend", "LocmemSmsBackend")
+if SMS_BACKEND.rsplit(".", 1)[-1] in DEVELOPMENT_SMS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND={SMS_BACKEND} only pretends to send texts; set the TWILIO_* variables, "
+        "or leave SMS_BACKEND unset so that texts are not offered."
+    )

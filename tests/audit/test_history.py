@@ -142,7 +142,8 @@ def test_a_staff_request_names_actor_and_clinic(client, world, record):
     event = ScreenEvent.objects.filter(pgh_obj_id=record.screen.pk, pgh_label="update").get()
     assert event.pgh_context["user"] == world.home.clinician.pk
     assert event.pgh_context["clinic"] == world.home.clinic.pk
-    assert event.pgh_context["url"] == f"/api/v1/screens/{record.screen.pk}/"
+    assert event.pgh_context["route"] == "screen-detail"  # the route's name, not the path
+    assert "url" not in event.pgh_context
     # PostgreSQL's now(): the time the change's transaction started, in UTC.
     assert event.pgh_created_at <= timezone.now()
     assert event.pgh_created_at.utcoffset().total_seconds() == 0

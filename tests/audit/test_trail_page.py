@@ -5,9 +5,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from clinic.audit.models import AccessAction, AccessEvent
+from clinic.audit.models import AccessAction, AccessEvent, PatientEvent
 from clinic.audit.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,19 @@ def test_changes_show_on_the_trail_with_before_and_after(client, world, record):
         "check-in",
         "appointment",
     }
+
+
+def test_the_page_says_plainly_when_changes_are_not_kept(client, world):
+    """SQLite has no pghistory triggers: a change leaves no row, and the page says so instead
+    of an empty trail that reads as 'nothing changed'. PostgreSQL keeps it and says nothing."""
+    kept = connection.vendor == "postgresql"
+    patient = world.home.patient_a
+    patient.phone = "555-0142"
+    patient.save()
+    assert PatientEvent.objects.filter(pgh_obj_id=patient.pk).exists() == kept
+    client.force_login(world.home.admin)
+    page = client.get("/audit/", {"patient": patient.pk}).content.decode()
+    assert ("Change history is not kept on this installation" in page) == (not kept)
+    assert ("(reads and exports only)" in page) == (not kept)
+    only_changes = client.get("/audit/", {"kind": "patient"}).content.decode()
+    assert ("Changes are not recorded on this installation" in only_changes) == (not kept)

@@ -24,7 +24,7 @@ def public_post(api, booking, **overrides):
         "clinician": booking.world.home.clinician.pk,
         "name": "Ann Lee",
         "email": "ann@example.org",
-        "phone": "555 0100",
+        "phone": "410 555 0100",
         **overrides,
     }
     body = {k: v for k, v in body.items() if v is not None}
@@ -306,6 +306,24 @@ def test_public_endpoints_are_throttled_per_ip(api, booking, settings):
         cache.clear()
     assert codes[:3] == [200, 200, 200]
     assert codes[3:] == [429, 429]
+
+
+def test_a_made_up_forwarded_for_does_not_dodge_the_public_throttle(api, booking, monkeypatch):
+    """The review's booking_abuse.py: a new X-Forwarded-For per call was a new client."""
+    from django.core.cache import cache
+
+    from clinic.throttling import ClientRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"public": "3/min"})
+    try:
+        codes = [
+            api.get(TYPES + "?clinic=home", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}").status_code
+            for n in range(5)
+        ]
+    finally:
+        cache.clear()
+    assert codes == [200, 200, 200, 429, 429]
 
 
 @pytest.mark.parametrize("start", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+14:00"])

@@ -79,7 +79,7 @@ def test_fifty_public_api_requests_for_the_same_slot_give_one_201_and_49_409():
                 "clinician": clinician.pk,
                 "name": f"Runner {i}",
                 "email": f"runner{i}@example.org",
-                "phone": "555 0100",
+                "phone": "410 555 0100",
             },
             format="json",
         )

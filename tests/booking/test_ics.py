@@ -1,8 +1,11 @@
 """The .ics file e-mailed with a booking follows RFC 5545's line and text rules."""
 
 from datetime import UTC
+from email import message_from_bytes, policy
 
+import icalendar
 import pytest
+from django.core.mail import EmailMessage
 
 from clinic.booking import services
 from clinic.notifications import content
@@ -26,7 +29,7 @@ def test_text_is_escaped_and_long_lines_are_folded(booking):
     booking.clinic.save()
     appointment = booked(booking)
     confirmation = Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION, channel="email")
-    ics = content.ics_for(confirmation).content
+    ics = content.ics_for(confirmation, content.manage_link(confirmation)).content
     lines = ics.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR"
     assert ics.endswith("END:VCALENDAR\r\n")
@@ -48,8 +51,61 @@ def test_a_cancellation_sends_the_same_event_as_cancelled(booking):
     assert f"UID:appointment-{appointment.pk}@" in ics
 
 
-def test_folding_never_splits_a_multibyte_character():
-    line = "SUMMARY:" + "é" * 80
-    folded = content.fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+def test_folding_never_splits_a_multibyte_character(booking):
+    booking.clinic.name = "é" * 80
+    booking.clinic.save()
+    booked(booking)
+    confirmation = Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION, channel="email")
+    ics = content.ics_for(confirmation).content
+    assert all(len(part.encode()) <= 75 for part in ics.split("\r\n"))
+    assert f"at {'é' * 80}" in ics.replace("\r\n ", "")
+
+
+# Review 11: a two-line address sent from a textarea (CRLF), and one crafted with bare CRs to
+# add an attachment and an alarm to every patient's calendar.
+CRAFTED_ADDRESS = (
+    "5 Lakeview Avenue\r\nSuite 200\rATTACH:http://evil.example/payload.ics\rBEGIN:VALARM\r"
+    "TRIGGER:-PT1M\rACTION:DISPLAY\rDESCRIPTION:Call +1 900 555 0666 now\rEND:VALARM"
+)
+
+
+def calendar_as_received(booking) -> icalendar.Calendar:
+    """The .ics of the booking e-mail as the patient's mail program gets it: through Django's
+    mail serializer, which turns a bare CR into a line break."""
+    confirmation = Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION, channel="email")
+    attachment = content.ics_for(confirmation)
+    email = EmailMessage("s", "b", to=["p@example.org"])
+    email.attach(attachment.filename, attachment.content, attachment.mimetype)
+    received = message_from_bytes(email.message().as_bytes(), policy=policy.default)
+    (part,) = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+@pytest.mark.parametrize(
+    "address", [CRAFTED_ADDRESS, "5 Lakeview Avenue\r\nSuite 200", "Line one\rLine two\x0bend\x07"]
+)
+def test_a_clinic_address_cannot_add_lines_to_the_calendar_file(booking, address):
+    booking.clinic.address = address
+    booking.clinic.save()
+    booked(booking)
+    calendar = calendar_as_received(booking)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    assert calendar.walk("VALARM") == []
+    assert "ATTACH" not in events[0]
+    # Every line break the address had is one newline; the text is all there, as text.
+    expected = "\n".join(address.splitlines()).replace("\x07", "")
+    assert str(events[0]["LOCATION"]) == expected
+
+
+def test_later_messages_about_an_appointment_carry_a_larger_sequence(booking):
+    appointment = booked(booking)
+    services.appointment_cancel(appointment=appointment, reason="Ill")
+    first, last = (
+        icalendar.Calendar.from_ical(
+            content.ics_for(Notification.objects.get(kind=kind, channel="email")).content
+        ).walk("VEVENT")[0]
+        for kind in (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CANCELLED)
+    )
+    assert first["UID"] == last["UID"]
+    assert int(last["SEQUENCE"]) > int(first["SEQUENCE"]) >= 0

@@ -13,6 +13,7 @@ from clinic.booking import services
 from clinic.booking.forms import FORM_STARTED_SALT
 from clinic.booking.models import Appointment, AppointmentStatus, BookingSettings
 from clinic.models import Patient
+from tests.old_links import signed_days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def form_data(booking, **overrides):
         "slot": f"{booking.at(9).isoformat()}|{booking.world.home.clinician.pk}",
         "name": "Ann Lee",
         "email": "ann@example.org",
-        "phone": "555 0100",
+        "phone": "410 555 0100",
         "date_of_birth": "1990-04-01",
         "what_hurts": "Left Achilles after long runs",
         "weekly_km": "45",
@@ -125,6 +126,32 @@ def test_public_posts_are_limited_per_address(client, booking, settings):
         views.PUBLIC_POSTS_PER_HOUR = limit
         cache.clear()
     assert codes == [400, 400, 429]
+
+
+def test_behind_a_proxy_public_posts_are_limited_per_client(client, booking, settings):
+    """The limit keys on clinic.client_ip: clients behind one proxy are told apart."""
+    from django.core.cache import cache
+
+    from clinic.booking import views
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    limit = views.PUBLIC_POSTS_PER_HOUR
+    views.PUBLIC_POSTS_PER_HOUR = 2
+    try:
+        codes = [
+            client.post(
+                page_url(booking),
+                form_data(booking, website="x"),
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            ).status_code
+            for n in range(3)
+        ]
+    finally:
+        views.PUBLIC_POSTS_PER_HOUR = limit
+        cache.clear()
+    assert codes == [400, 400, 400]
 
 
 # The manage link ------------------------------------------------------------------------------
@@ -225,3 +252,36 @@ def test_moving_through_the_link_sends_an_updated_calendar_file(
     moved = [m for m in mail.outbox if m.to == [mine.patient.email] and m.attachments]
     assert len(moved) == 1
     assert f"UID:appointment-{mine.pk}@" in moved[0].attachments[0][1]
+
+
+def _ended(appointment, days_ago: float) -> None:
+    end = timezone.now() - timedelta(days=days_ago)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=end - timedelta(hours=1), end=end, busy_until=end
+    )
+
+
+def test_the_link_works_until_a_week_after_the_appointment(client, booking):
+    mine = public_booking(booking)
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    _ended(mine, days_ago=6)
+    assert client.get(url).status_code == 200
+    _ended(mine, days_ago=8)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "cancel"}).status_code == 404
+    assert (
+        client.get(reverse("booking_public_done", args=[services.manage_token(mine)])).status_code
+        == 404
+    )
+    mine.refresh_from_db()
+    assert mine.status == AppointmentStatus.BOOKED
+
+
+def test_a_link_older_than_a_year_is_refused_whatever_the_date(client, booking):
+    mine = public_booking(booking)  # still ahead
+    data = {"a": mine.pk, "c": mine.clinic_id}
+    fresh = signed_days_ago(data, salt=services.MANAGE_SALT, days=365)
+    old = signed_days_ago(data, salt=services.MANAGE_SALT, days=367)
+    assert client.get(reverse("booking_manage", args=[fresh])).status_code == 200
+    assert client.get(reverse("booking_manage", args=[old])).status_code == 404
+    assert services.appointment_from_token(old) is None

@@ -2,6 +2,8 @@
 
 import pytest
 
+from clinic.audit.models import AccessAction, AccessEvent
+
 pytestmark = pytest.mark.django_db
 
 NEW = {
@@ -10,7 +12,7 @@ NEW = {
     "date_of_birth": "1994-07-01",
     "sex": "female",
     "email": "ivy@example.org",
-    "phone": "555-0100",
+    "phone": "410-555-0100",
 }
 
 
@@ -85,6 +87,7 @@ def test_another_clinics_patient_is_404_and_unchanged(api, world):
     api.force_authenticate(world.home.admin)
     foreign = world.other.patient_a
     assert api.get(f"/api/v1/patients/{foreign.pk}/").status_code == 404
+    assert not AccessEvent.objects.exists()
     response = api.patch(f"/api/v1/patients/{foreign.pk}/", {"first_name": "Hacked"}, format="json")
     assert response.status_code == 404
     foreign.refresh_from_db()
@@ -94,10 +97,10 @@ def test_another_clinics_patient_is_404_and_unchanged(api, world):
 def test_staff_patch_a_patient(api, world):
     api.force_authenticate(world.home.clinician)
     response = api.patch(
-        f"/api/v1/patients/{world.home.patient_a.pk}/", {"phone": "555-9999"}, format="json"
+        f"/api/v1/patients/{world.home.patient_a.pk}/", {"phone": "(410) 555-0199"}, format="json"
     )
     assert response.status_code == 200
-    assert response.json()["phone"] == "555-9999"
+    assert response.json()["phone"] == "+14105550199"
 
 
 def test_patients_cannot_use_the_staff_patients_api(api, world):
@@ -129,3 +132,21 @@ def test_the_openapi_schema_and_docs_are_served(client, db):
     assert schema.status_code == 200
     assert b"/api/v1/patients/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_reading_one_patient_records_one_read_and_the_list_none(api, world):
+    patient = world.home.patient_a
+    api.force_authenticate(world.home.clinician)
+    assert api.get("/api/v1/patients/").status_code == 200
+    assert not AccessEvent.objects.exists()
+    response = api.get(f"/api/v1/patients/{patient.pk}/")
+    assert response.status_code == 200
+    assert response.json()["email"] == patient.email
+    row = AccessEvent.objects.get()
+    assert (row.action, row.object_type, row.patient_id, row.detail) == (
+        AccessAction.VIEW,
+        "patient",
+        patient.pk,
+        "api",
+    )
+    assert row.actor_id == world.home.clinician.pk

@@ -92,12 +92,6 @@ def test_the_front_desk_home_shows_todays_appointments_in_clinic_time(client, wo
     assert home.patient_a.full_name in page
 
 
-def test_healthz_answers(client, db):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"
-
-
 def test_the_clinician_home_lists_recent_screens_of_their_clinic_only(client, world):
     from tests.assessments.conftest import make_screen
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from clinic.audit.models import AccessAction, AccessEvent
 from clinic.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ VALID = {
     "date_of_birth": "1992-03-04",
     "sex": "female",
     "email": "Rita.Lang@Example.org",
-    "phone": "+1 555 0101",
+    "phone": "+1 410 555 0101",
 }
 
 
@@ -30,9 +31,9 @@ def test_a_future_birth_date_is_refused_and_the_other_values_are_kept(client, wo
     client.force_login(world.home.clinician)
     response = client.post(reverse("patient_create"), {**VALID, "date_of_birth": "2999-01-01"})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cannot be in the future" in page
-    assert 'value="Rita"' in page and 'value="+1 555 0101"' in page
+    assert 'value="Rita"' in page and 'value="+1 410 555 0101"' in page
     assert not Patient.objects.filter(last_name="Lang").exists()
 
 
@@ -86,3 +87,24 @@ def test_the_clinic_admin_changes_the_clinic_settings_and_a_bad_time_zone_is_nam
     assert response.status_code == 302
     world.home.clinic.refresh_from_db()
     assert world.home.clinic.time_zone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("who", ["clinician", "frontdesk", "admin"])
+def test_opening_a_patient_records_one_read(client, world, who):
+    patient = world.home.patient_a
+    client.force_login(getattr(world.home, who))
+    assert client.get(reverse("patient_detail", args=[patient.pk])).status_code == 200
+    row = AccessEvent.objects.get()
+    assert (row.action, row.object_type, row.object_id, row.patient_id) == (
+        AccessAction.VIEW,
+        "patient",
+        patient.pk,
+        patient.pk,
+    )
+    assert (row.actor_id, row.clinic_id) == (getattr(world.home, who).pk, world.home.clinic.pk)
+
+
+def test_another_clinics_patient_is_404_and_records_nothing(client, world):
+    client.force_login(world.other.admin)
+    assert client.get(reverse("patient_detail", args=[world.home.patient_a.pk])).status_code == 404
+    assert not AccessEvent.objects.exists()

@@ -204,3 +204,97 @@ def test_first_set_up_e_mails_the_owner(
         client.post(reverse("two_factor_setup"), {"code": current_code(device)})
     assert [m.to for m in mailoutbox] == [[user.email]]
     assert "set up" in mailoutbox[0].subject
+
+
+# The Django admin (security review, section 3) ----------------------------------------------
+
+
+@pytest.fixture
+def superuser(db):
+    from clinic.models import User
+
+    return User.objects.create_superuser("ops@groundwork.test", "correct-horse-battery")
+
+
+def admin_sign_in(client, user):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": user.email, "password": "correct-horse-battery", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    return response
+
+
+def test_a_superuser_with_a_password_alone_gets_no_admin_page(client, superuser, required):
+    """The review's reproduction: /admin/login/ then /admin/ showed "Site administration"."""
+    admin_sign_in(client, superuser)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+    assert client.get("/admin/clinic/user/").status_code == 302
+
+
+def test_a_superuser_without_a_device_can_set_one_up_and_then_open_the_admin(
+    client, superuser, required
+):
+    admin_sign_in(client, superuser)
+    page = client.get(reverse("two_factor_setup") + "?next=/admin/")
+    assert page.status_code == 200
+    device = two_factor.pending_device(superuser)
+    response = client.post(reverse("two_factor_setup"), {"code": current_code(device)})
+    assert response.content.decode().count("<code>") == two_factor.RECOVERY_CODES
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "Site administration" in page.content.decode()
+
+
+def test_a_superuser_with_a_device_enters_its_code_for_the_admin(client, superuser, required):
+    device = confirmed_device(superuser)
+    admin_sign_in(client, superuser)
+    response = client.get("/admin/")
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    verified = client.post(
+        reverse("two_factor_verify"), {"code": current_code(device, 1), "next": "/admin/"}
+    )
+    assert verified["Location"] == "/admin/"
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "Site administration" in page.content.decode()
+
+
+def test_the_admin_site_itself_refuses_an_unverified_session(client, superuser, required, settings):
+    """Without the staff middleware in front, the admin still asks for the second factor."""
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("StaffTwoFactorMiddleware")
+    ]
+    admin_sign_in(client, superuser)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_admin_account_without_a_membership_needs_the_second_factor(world, required):
+    from clinic.models import User
+
+    staff_only = User.objects.create_user("auditor@groundwork.test", is_staff=True)
+    assert two_factor.required_for(staff_only)
+    assert not two_factor.required_for(world.home.patient_a.user)
+
+
+def test_the_token_api_asks_a_superuser_for_a_code(api, superuser, required):
+    body = {"username": superuser.email, "password": "correct-horse-battery"}
+    response = api.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert "Set up two-factor" in response.json()["otp"][0]
+
+
+def test_patients_cannot_open_the_second_factor_pages(client, world, required):
+    client.force_login(world.home.patient_a.user)
+    assert client.get(reverse("two_factor_setup")).status_code == 403
+    assert client.get(reverse("two_factor_verify")).status_code == 403
+
+
+def test_with_two_factor_off_the_admin_opens_with_a_password(client, superuser, settings):
+    settings.STAFF_TWO_FACTOR_REQUIRED = False
+    admin_sign_in(client, superuser)
+    assert client.get("/admin/").status_code == 200

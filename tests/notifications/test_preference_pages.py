@@ -92,7 +92,7 @@ def test_bad_input_is_refused_with_the_reason_and_the_typed_values_kept(client, 
 
 def test_front_desk_records_a_patients_choice_with_their_name(client, world):
     patient = world.home.patient_a
-    patient.phone = "+15551230000"
+    patient.phone = "+14105551230"
     patient.save()
     client.force_login(world.home.frontdesk)
     detail = client.get(f"/patients/{patient.pk}/").content.decode()

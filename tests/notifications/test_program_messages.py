@@ -98,7 +98,7 @@ def test_a_drill_day_whose_time_has_passed_gets_no_reminder(world, clock):
 
 def test_publishing_again_and_rolling_twice_leave_one_row_per_day_and_channel(world, clock):
     clock(at(MONDAY, 6))
-    world.home.patient_a.phone = "+15551230000"
+    world.home.patient_a.phone = "+14105551230"
     world.home.patient_a.save()
     ChannelPreference.objects.create(patient=world.home.patient_a, sms_enabled=True)
     program = publish(world.home, days_per_week=7)
@@ -161,7 +161,7 @@ def test_quiet_hours_move_a_reminder_to_when_they_end(world, clock):
 def test_an_opted_out_channel_gets_no_reminders(world, clock):
     clock(at(MONDAY, 6))
     patient = world.home.patient_a
-    patient.phone = "+15551230000"
+    patient.phone = "+14105551230"
     patient.save()
     ChannelPreference.objects.create(patient=patient, email_enabled=False, sms_enabled=True)
     publish(world.home, days_per_week=3)
@@ -230,7 +230,7 @@ def test_fewer_drill_days_cancel_the_reminders_of_dropped_days(world, clock):
 def test_a_due_reminder_is_sent_with_the_clinic_name_and_a_way_to_stop(world, clock, sms_outbox):
     clock(at(MONDAY, 6))
     patient = world.home.patient_a
-    patient.phone = "+15551230000"
+    patient.phone = "+14105551230"
     patient.save()
     ChannelPreference.objects.create(patient=patient, sms_enabled=True)
     program = publish(world.home, days_per_week=3)
@@ -243,7 +243,7 @@ def test_a_due_reminder_is_sent_with_the_clinic_name_and_a_way_to_stop(world, cl
     html = message.alternatives[0][0]
     assert "Home Clinic" in html and "/notifications/unsubscribe/" in html
     (text,) = sms_outbox
-    assert text["to"] == "+15551230000"
+    assert text["to"] == "+14105551230"
     assert text["body"].startswith("Home Clinic: ") and "Stop texts:" in text["body"]
     for item in program.items.select_related("drill"):
         assert item.drill.name not in text["body"]
@@ -347,7 +347,7 @@ def test_a_new_reminder_time_moves_pending_reminders_and_prompts(world, clock):
 def test_turning_texts_on_records_consent_and_adds_them(world, clock):
     clock(at(MONDAY, 6))
     patient = world.home.patient_a
-    patient.phone = "+15551230000"
+    patient.phone = "+14105551230"
     patient.save()
     publish(world.home, days_per_week=3)
     kind = f.AppointmentTypeFactory(clinic=world.home.clinic)

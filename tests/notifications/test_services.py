@@ -83,7 +83,7 @@ def test_reminders_whose_time_has_passed_are_not_scheduled(world):
 
 def test_sms_reminders_only_for_patients_who_said_yes_and_have_a_number(world, in_three_days):
     patient = world.home.patient_a
-    patient.phone = "+15550100"
+    patient.phone = "+14105550100"
     patient.save()
     appointment = book(world.home, start=in_three_days)
     services.appointment_reminders_schedule(appointment=appointment)

@@ -98,7 +98,7 @@ def test_an_opted_out_patient_gets_nothing_on_that_channel_but_still_on_the_othe
     world, reminder, sms_outbox
 ):
     patient = world.home.patient_a
-    patient.phone = "+15550100"
+    patient.phone = "+14105550100"
     patient.save()
     ChannelPreference.objects.create(patient=patient, sms_enabled=True)
     text = services.notification_schedule(
@@ -115,7 +115,7 @@ def test_an_opted_out_patient_gets_nothing_on_that_channel_but_still_on_the_othe
     report = sweep.sweep()
     assert (report.sent, report.skipped) == (1, 1)
     assert mail.outbox == []
-    assert [sms["to"] for sms in sms_outbox] == ["+15550100"]
+    assert [sms["to"] for sms in sms_outbox] == ["+14105550100"]
     reminder.refresh_from_db()
     assert reminder.status == Status.CANCELLED
     assert "turned this channel off" in reminder.cancel_reason
@@ -126,7 +126,7 @@ def test_an_opted_out_patient_gets_nothing_on_that_channel_but_still_on_the_othe
 
 def test_sms_bodies_never_carry_health_detail(world, sms_outbox):
     patient = world.home.patient_a
-    patient.phone = "+15550100"
+    patient.phone = "+14105550100"
     patient.save()
     ChannelPreference.objects.create(patient=patient, sms_enabled=True, email_enabled=False)
     services.patient_message_schedule(
@@ -194,7 +194,7 @@ class RejectingSms:
 @pytest.fixture
 def text_reminder(world, settings):
     patient = world.home.patient_a
-    patient.phone = "+15550100"
+    patient.phone = "+14105550100"
     patient.save()
     ChannelPreference.objects.create(patient=patient, sms_enabled=True, email_enabled=False)
     return services.notification_schedule(
@@ -272,7 +272,7 @@ def test_an_unreachable_mail_server_means_retry_not_loss(reminder, settings):
 def _due_reminders(world, count: int, channel: str) -> None:
     clinic, patients = world.home.clinic, [world.home.patient_a, world.home.patient_b]
     for patient in patients:
-        patient.phone = "+15550100"
+        patient.phone = "+14105550100"
         patient.save()
         ChannelPreference.objects.create(patient=patient, sms_enabled=True)
     due = timezone.now() - timedelta(minutes=1)

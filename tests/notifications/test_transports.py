@@ -23,20 +23,20 @@ def test_the_file_sms_backend_writes_one_json_line_per_text(settings, tmp_path):
     settings.SMS_BACKEND = "clinic.notifications.transports.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms.jsonl"
     with transport_for("sms") as sms:
-        sms.send(OutgoingMessage(channel="sms", to="+15550100", subject="", text="Hello"))
-        sms.send(OutgoingMessage(channel="sms", to="+15550101", subject="", text="Again"))
+        sms.send(OutgoingMessage(channel="sms", to="+14105550100", subject="", text="Hello"))
+        sms.send(OutgoingMessage(channel="sms", to="+14105550101", subject="", text="Again"))
     lines = [json.loads(line) for line in settings.SMS_FILE_PATH.read_text().splitlines()]
     assert [(line["to"], line["body"]) for line in lines] == [
-        ("+15550100", "Hello"),
-        ("+15550101", "Again"),
+        ("+14105550100", "Hello"),
+        ("+14105550101", "Again"),
     ]
 
 
 def test_the_console_sms_backend_prints(settings, capsys):
     settings.SMS_BACKEND = "clinic.notifications.transports.ConsoleSmsBackend"
     with transport_for("sms") as sms:
-        sms.send(OutgoingMessage(channel="sms", to="+15550100", subject="", text="Hello"))
-    assert "SMS to +15550100: Hello" in capsys.readouterr().out
+        sms.send(OutgoingMessage(channel="sms", to="+14105550100", subject="", text="Hello"))
+    assert "SMS to +14105550100: Hello" in capsys.readouterr().out
 
 
 def test_email_goes_out_with_both_parts_and_attachments(mailoutbox):

@@ -16,6 +16,7 @@ from clinic.notifications.models import (
     Notification,
     Status,
 )
+from tests.old_links import signed_days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,28 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, world):
     url = reverse("notifications:unsubscribe", args=[token[:-2] + "xx"])
     assert client.post(url).status_code == 400
     assert not ConsentEvent.objects.exists()
+
+
+def test_an_unsubscribe_link_expires_after_90_days(client, world):
+    patient = world.home.patient_a
+    data = {"p": patient.pk, "c": Channel.EMAIL}
+    salt = services.UNSUBSCRIBE_SALT
+    old = signed_days_ago(data, salt=salt, days=91, compress=True)
+    url = reverse("notifications:unsubscribe", args=[old])
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 400
+        assert "This link has expired" in response.content.decode()
+    assert not ConsentEvent.objects.exists()
+    assert not ChannelPreference.objects.filter(patient=patient, email_enabled=False).exists()
+    recent = signed_days_ago(data, salt=salt, days=89, compress=True)
+    response = client.post(reverse("notifications:unsubscribe", args=[recent]))
+    assert response.status_code == 200
+    assert ChannelPreference.objects.get(patient=patient).email_enabled is False
+
+
+@pytest.mark.parametrize("data", [["p", 1], {"c": "email"}, {"p": "1", "c": "email"}])
+def test_a_signed_value_that_is_no_unsubscribe_token_is_a_400(client, world, data):
+    from django.core import signing
+
+    token = signing.dumps(data, salt=services.UNSUBSCRIBE_SALT, compress=True)
+    assert client.get(reverse("notifications:unsubscribe", args=[token])).status_code == 400

@@ -94,7 +94,7 @@ WRITES: dict[str, Write] = {
         "patch",
         lambda r: f"/api/v1/patients/{r.side.patient_a.pk}/",
         "frontdesk",
-        lambda r: {"phone": "555-0199"},
+        lambda r: {"phone": "410-555-0199"},
     ),
     "PATCH /api/v1/appointments/{id}/": Write(
         "patch",
@@ -140,7 +140,7 @@ WRITES: dict[str, Write] = {
             "date_of_birth": "1990-01-01",
             "sex": "female",
             "email": "changed@example.test",
-            "phone": "555-0100",
+            "phone": "410-555-0100",
         },
         json=False,
     ),
@@ -390,7 +390,7 @@ REFERENCES: dict[str, Reference] = {
             "clinician": t.side.clinician.pk,
             "name": "Cora New",
             "email": "cora@example.test",
-            "phone": "555-0142",
+            "phone": "410-555-0142",
         },
     ),
     "calendar/book/ (clinician)": Reference(

@@ -1,0 +1,93 @@
+"""DRF defaults set in settings: pagination with a largest page, a JSON parser that
+answers every malformed body with a 400, and API tokens that expire.
+
+DRF imports these classes while it defines its own views, before the apps are ready, so this
+module imports no models.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, ParseError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+
+MAX_PAGE_SIZE = 200
+
+
+class ClinicPagination(LimitOffsetPagination):
+    """`?limit=&offset=` as DRF does it, with `limit` cut to MAX_PAGE_SIZE: no client reads a
+    whole table at once, and a number too large for the database is never sent to it."""
+
+    max_limit = MAX_PAGE_SIZE
+
+
+def _first_lone_surrogate(value: Any) -> str | None:
+    """The first string (key or value) inside parsed JSON that is not valid Unicode.
+
+    JSON's `\\ud800`-style escapes can spell half of a surrogate pair, which Python keeps as
+    a string that cannot be encoded; echoed back in an error it would break the response.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return item
+    return None
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, plus a 400 for bodies nested too deeply to parse and for text that
+    is not valid Unicode (DRF itself lets the first become a server error)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from error
+        bad = _first_lone_surrogate(data)
+        if bad is not None:
+            shown = bad[:40].encode("utf-8", "backslashreplace").decode("utf-8")
+            raise ParseError(
+                f'JSON parse error - "{shown}" contains an unpaired surrogate escape, '
+                "which is not valid Unicode."
+            )
+        return data
+
+
+TOKEN_EXPIRED_MESSAGE = "This token has expired. Sign in again at /api/v1/auth/token/."
+
+
+def token_max_age(user) -> timedelta:
+    """How long a token lives from sign-in: a staff member's working day
+    (STAFF_TOKEN_MAX_AGE_HOURS), longer for a patient's phone (PATIENT_TOKEN_MAX_AGE_HOURS)."""
+    from .access import PATIENT, role_of
+
+    if role_of(user) == PATIENT:
+        return timedelta(hours=settings.PATIENT_TOKEN_MAX_AGE_HOURS)
+    return timedelta(hours=settings.STAFF_TOKEN_MAX_AGE_HOURS)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` as DRF does it, refusing (401) and deleting a token older
+    than its owner's `token_max_age`."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if timezone.now() - token.created >= token_max_age(user):
+            token.delete()
+            raise AuthenticationFailed(TOKEN_EXPIRED_MESSAGE)
+        return user, token
