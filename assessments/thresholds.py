@@ -1,8 +1,8 @@
 """PURE: the one table of clinical thresholds (docs/clinical-rules.md §3), with per-clinic
 overrides.
 
-Every rule in `assessments.findings`, `programs.prescribe` and `programs.progress` reads its
-numbers from a `Thresholds` mapping built here, never from a literal. A clinic admin may
+Every rule in `assessments.findings`, `programs.prescribe` and `programs.progression_rules`
+reads its numbers from a `Thresholds` mapping built here, never from a literal. A clinic admin may
 override any key; unknown keys and values of the wrong type are refused.
 """
 
@@ -84,7 +84,7 @@ DEFAULTS: dict[str, float] = {
     "progress.rep_step": 2,
     "progress.max_difficulty": 6,
     "regress.volume_cut_pct": 30.0,
-    # Numbers the progression engine (programs.progress, docs/clinical-rules.md §5 and §7)
+    # Numbers the progression engine (programs.progression_rules, docs/clinical-rules.md §5 and §7)
     # needs that the rules state only in prose; [D] where the text gives no number.
     "baseline.sessions": 3,  # baseline = mean pain over the programme's first 3 sessions
     "progress.completion_pct": 100.0,  # T-UP: every prescribed set and rep done

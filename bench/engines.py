@@ -8,7 +8,7 @@ import time
 from assessments.findings import FINDING_CODES, Finding, InjuryHistory
 from programs.ladders import LADDERS
 from programs.prescribe import ExtraInputs, prescribe
-from programs.progress import Dose, ItemState, SessionLog, baseline_from, evaluate
+from programs.progression_rules import Dose, ItemState, SessionLog, baseline_from, evaluate
 
 _HISTORY = ("achilles_midportion", "achilles_insertional", "shin_splints", "plantar_heel_pain")
 

@@ -11,7 +11,7 @@ from clinic.access import membership_of, parse_id
 from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
-from . import progression, selectors, services
+from . import evaluation, selectors, services
 from .models import Drill, DrillCategory, Program, ProgramStatus, Side
 
 
@@ -333,7 +333,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         program = self.get_object()
         if program.status != ProgramStatus.PUBLISHED:
             raise Conflict(f"Only a published program is evaluated; this one is {program.status}.")
-        result = progression.program_evaluate(program=program, user=request.user)
+        result = evaluation.program_evaluate(program=program, user=request.user)
         return self._out(result.program)
 
     @extend_schema(responses=HistoryOut)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import progression, services
+from . import evaluation, services
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .selectors import week_plan
 
@@ -31,7 +31,7 @@ def seed_program(clinics: dict) -> Program | None:
         return draft  # a red flag: leave the draft for the clinician to review
     program = services.program_publish(user=clinician, program=draft)
     seed_history(program)
-    return progression.program_evaluate(program=program).program
+    return evaluation.program_evaluate(program=program).program
 
 
 def seed_history(program: Program) -> None:

@@ -1,7 +1,8 @@
 """PURE: progression ladders (docs/clinical-rules.md §5) as ordered rungs. No Django imports.
 
-CONTRACT shared by `programs.prescribe` (which rung a drill starts on) and `programs.progress`
-(what the next step up or down is). The programs app fills LADDERS with the data of §5.
+CONTRACT shared by `programs.prescribe` (which rung a drill starts on) and
+`programs.progression_rules` (what the next step up or down is). The programs app fills
+LADDERS with the data of §5.
 
 A rung is one drill at a dose range. Within a rung the dose climbs reps -> sets -> load/time;
 past the top of the rung the item moves to the next rung at the bottom of its range.

@@ -173,7 +173,7 @@ class ProgramItem(models.Model):
     ladder = models.CharField(max_length=20, blank=True)
     rung = models.PositiveSmallIntegerField(null=True, blank=True)
     variant = models.CharField(max_length=120, blank=True)
-    # --- what the progression engine keeps between versions (programs.progress.ItemState) ---
+    # --- what progression keeps between versions (programs.progression_rules.ItemState) ---
     # The same drill across versions of one program shares a lineage, so its logs follow it.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     load_pct = models.FloatField(default=0.0)  # added load, % above the rung's unloaded dose

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from clinic.notifications import services as notifications
 
-from . import progression, versions
+from . import evaluation, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
@@ -44,7 +44,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
 
     Raises ValidationError naming the field for bad input and ProgramConflict when the program
     is paused or a past day's log would be rewritten. The progression engine then runs; what it
-    did is on the returned log as `evaluation` (a progression.Evaluation).
+    did is on the returned log as `evaluation` (a evaluation.Evaluation).
     """
     program = _lock(program)
     items = list(items)
@@ -96,7 +96,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
         for entry in items
     )
     notifications.session_logged_notify(session=log)
-    log.evaluation = progression.program_evaluate(program=program)
+    log.evaluation = evaluation.program_evaluate(program=program)
     return log
 
 
@@ -132,12 +132,12 @@ def checkin_record(
     )
     notifications.checkin_recorded_notify(checkin=checkin)
     if red_flags:
-        program = progression.program_pause_for_red_flags(
+        program = evaluation.program_pause_for_red_flags(
             program=program, codes=red_flags, where="in a check-in"
         )
-        checkin.evaluation = progression.Evaluation(program, paused_program=True)
+        checkin.evaluation = evaluation.Evaluation(program, paused_program=True)
     else:
-        checkin.evaluation = progression.program_evaluate(program=program)
+        checkin.evaluation = evaluation.program_evaluate(program=program)
     return checkin
 
 
@@ -153,6 +153,6 @@ def red_flags_report(*, program: Program, red_flags: Iterable[str]) -> Program:
         raise ValidationError(
             {"red_flags": [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]}
         )
-    return progression.program_pause_for_red_flags(
+    return evaluation.program_pause_for_red_flags(
         program=program, codes=answers, where='with the "something is wrong" button'
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import CLINICAL_ROLES, membership_of, parse_id, role_required, scope
 
-from . import progression, services, worklist
+from . import evaluation, review, services, worklist
 from .models import ProgramChange, ProgramStatus
 from .views import _errors_to_messages, _program
 
@@ -75,7 +75,7 @@ def _back(request):
 def change_accept(request, pk: int):
     change = _change(request, pk)
     try:
-        progression.change_accept(user=request.user, change=change)
+        review.change_accept(user=request.user, change=change)
         messages.success(request, "Change accepted.")
     except (ValidationError, services.ProgramConflict) as exc:
         _report(request, exc)
@@ -87,7 +87,7 @@ def change_accept(request, pk: int):
 def change_undo(request, pk: int):
     change = _change(request, pk)
     try:
-        program = progression.change_undo(
+        program = review.change_undo(
             user=request.user, change=change, reason=request.POST.get("note", "")[:500]
         )
         messages.success(request, f"Change undone: version {program.version} is now in force.")
@@ -113,7 +113,7 @@ def item_override(request, pk: int, item_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            new = progression.item_override(
+            new = review.item_override(
                 user=request.user,
                 program=program,
                 item=item,
@@ -146,7 +146,7 @@ def program_resume(request, pk: int):
     form = ResumeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            progression.program_resume(
+            review.program_resume(
                 user=request.user, program=program, note=form.cleaned_data["note"]
             )
             messages.success(request, "The program is running again.")
@@ -175,7 +175,7 @@ def program_evaluate(request, pk: int):
             request, f"Only a published program is evaluated; this one is {program.status}."
         )
         return _back(request)
-    result = progression.program_evaluate(program=program, user=request.user)
+    result = evaluation.program_evaluate(program=program, user=request.user)
     if result.changes:
         messages.success(
             request,

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import progression
+from . import evaluation
 from .models import Program, ProgramStatus
 
 logger = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ def evaluate_programs() -> dict[str, int]:
     ids = Program.objects.filter(status=ProgramStatus.PUBLISHED).values_list("pk", flat=True)
     for program in Program.objects.filter(pk__in=list(ids)).select_related("clinic"):
         try:
-            result = progression.program_evaluate(program=program)
+            result = evaluation.program_evaluate(program=program)
         except Exception:
             counts["failed"] += 1
             logger.exception("Progression failed for program %s", program.pk)

@@ -6,11 +6,16 @@ patient's row and never make the same version twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
 
 from clinic.models import Patient
+from clinic.notifications import services as notifications
 
-from .models import Program, ProgramChange, ProgramItem
+from .models import Drill, Program, ProgramChange, ProgramItem, ProgramStatus
 
 # What a program item takes from the engine's draft item (prescribe.DraftItem), besides its drill.
 DRAFT_ITEM_FIELDS = (
@@ -82,3 +87,73 @@ def version_create(
         ProgramChange(program=program, version=program.version, **change) for change in changes
     )
     return program
+
+
+def version_copy(
+    program: Program,
+    *,
+    updates: Mapping[UUID, Mapping[str, Any]],
+    lines: list[dict[str, Any]],
+    source: str,
+    user,
+    started_on: date,
+    flags: list[dict] | None = None,
+) -> Program:
+    """Copy `program` (published or paused) into version N + 1 with the item updates applied,
+    supersede it, and write the history lines on the new version. Call under the patient lock.
+    """
+    now = timezone.now()
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUPERSEDED, updated_at=now)
+    slugs = {u["drill_slug"] for u in updates.values() if "drill_slug" in u}
+    drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
+    items = []
+    for item in program.items.all():
+        values = {name: getattr(item, name) for name in ITEM_STATE_FIELDS}
+        for name, value in updates.get(item.lineage, {}).items():
+            if name == "drill_slug":
+                values["drill_id"] = drills[value].pk
+            else:
+                values[name] = value
+        items.append(values)
+    new = version_create(
+        patient_id=program.patient_id,
+        user=user,
+        fields={
+            "clinic_id": program.clinic_id,
+            "screen_id": program.screen_id,
+            "status": program.status,
+            "notes": program.notes,
+            "flags": program.flags if flags is None else flags,
+            "modifiers": program.modifiers,
+            "exclusions": program.exclusions,
+            "published_by": program.published_by,
+            "published_at": now,
+            "started_on": started_on,
+        },
+        items=items,
+        changes=[
+            {
+                "source": source,
+                "action": line["action"],
+                "drill": line["drill"],
+                "detail": line["detail"],
+                "reason": line["reason"],
+                "created_by": user,
+            }
+            for line in lines
+        ],
+    )
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=source,
+        action="superseded",
+        detail={"by_version": new.version},
+        reason=f"Replaced by version {new.version}.",
+        created_by=user,
+    )
+    new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
+    if new.status == ProgramStatus.PUBLISHED:
+        # Reminders follow the version in force.
+        notifications.program_published_notify(program=new, replaced=[program])
+    return new

@@ -14,6 +14,7 @@ from django.db.models import Avg, Prefetch
 from clinic.access import CLINICAL_ROLES, scope
 
 from . import adherence
+from .evaluation import AUTOMATIC_ACTIONS, program_adherence
 from .models import (
     ChangeSource,
     CheckIn,
@@ -24,7 +25,6 @@ from .models import (
     SessionItemLog,
     SessionLog,
 )
-from .progression import AUTOMATIC_ACTIONS, program_adherence
 from .selectors import week_plan
 
 WINDOW_WEEKS = 6

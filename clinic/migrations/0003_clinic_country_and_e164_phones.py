@@ -6,18 +6,27 @@ the only way to call the patient. The patient page flags it for a fix, and no te
 sent to it (clinic.phones.is_e164 guards the SMS channel).
 """
 
+import phonenumbers
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
 import clinic.phones
 
 
 def _normalised(raw: str, region: str) -> str:
+    """The rule of clinic.phones.phone_normalise as it stood for this migration (a migration
+    keeps its own copy: later changes to the live code must not change what it did)."""
     try:
-        return clinic.phones.phone_normalise(raw, region=region)
-    except ValidationError:
+        number = phonenumbers.parse(raw.strip(), region)
+    except phonenumbers.NumberParseException:
         return raw
+    if (
+        not phonenumbers.is_valid_number(number)
+        or number.extension
+        or phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE
+    ):
+        return raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phones_to_e164(apps, schema_editor):

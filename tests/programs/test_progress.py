@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from assessments.thresholds import DEFAULT_THRESHOLDS, build
 from programs.ladders import LADDERS, Ladder, Rung
-from programs.progress import (
+from programs.progression_rules import (
     ACTIONS,
     NO_CONTEXT,
     Baseline,
@@ -975,3 +975,10 @@ def test_a_running_spike_never_hides_a_regression():
         "T-DOWN-1",
         ("R-LOAD-1",),
     )
+
+
+def test_the_engine_is_still_importable_where_integrators_call_it():
+    from programs import progression_rules
+    from programs.progress import evaluate
+
+    assert evaluate is progression_rules.evaluate

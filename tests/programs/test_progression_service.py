@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from clinic.notifications.models import Kind, Notification
-from programs import progression
+from programs import evaluation, review
 from programs.models import (
     ChangeReview,
     CheckIn,
@@ -292,7 +292,7 @@ def test_pain_8_stops_the_drill_and_alerts_the_clinician(patient_api, world):
     assert item.paused and "paused" in item.pause_reason
     assert Notification.objects.filter(kind=Kind.STAFF_T_STOP).count() == 1
     # The paused drill is not evaluated again until a clinician clears it.
-    again = progression.program_evaluate(program=current(home))
+    again = evaluation.program_evaluate(program=current(home))
     assert again.changes == [] and current(home).version == 2
 
 
@@ -305,7 +305,7 @@ def test_evaluating_again_without_new_logs_changes_nothing(patient_api, world):
     check_in(patient_api, home, 2)
     assert current(home).version == 2
     for _ in range(3):
-        assert progression.program_evaluate(program=current(home)).changes == []
+        assert evaluation.program_evaluate(program=current(home)).changes == []
     assert current(home).version == 2
     assert Notification.objects.filter(kind=Kind.PROGRESSION_UPDATE).count() == 1
 
@@ -337,17 +337,17 @@ def progressed(api, world):
 
 def test_accept_marks_the_change_reviewed(patient_api, world):
     change = progressed(patient_api, world)
-    progression.change_accept(user=world.home.clinician, change=change)
+    review.change_accept(user=world.home.clinician, change=change)
     change.refresh_from_db()
     assert change.review == ChangeReview.ACCEPTED and change.reviewed_by == world.home.clinician
     with pytest.raises(ProgramConflict):
-        progression.change_accept(user=world.home.clinician, change=change)
+        review.change_accept(user=world.home.clinician, change=change)
 
 
 def test_undo_puts_the_old_dose_back_in_a_new_version(patient_api, world):
     home = world.home
     change = progressed(patient_api, world)
-    program = progression.change_undo(user=home.clinician, change=change, reason="too fast")
+    program = review.change_undo(user=home.clinician, change=change, reason="too fast")
     item = program.items.get()
     assert (program.version, item.reps, item.dose_since) == (3, 10, today(home))
     assert ProgramChange.objects.get(program=program, action="undone").created_by == home.clinician
@@ -362,10 +362,10 @@ def test_override_sets_a_dose_by_hand_and_bad_doses_are_refused(patient_api, wor
     program = current(home)
     item = program.items.get()
     with pytest.raises(Exception) as bad:
-        progression.item_override(user=home.clinician, program=program, item=item, dose={"sets": 0})
+        review.item_override(user=home.clinician, program=program, item=item, dose={"sets": 0})
     assert "dose" in bad.value.message_dict
     assert current(home).version == 2  # nothing written
-    new = progression.item_override(
+    new = review.item_override(
         user=home.clinician, program=program, item=item, dose={"sets": 2, "reps": 8}, change=change
     )
     assert (new.version, new.items.get().sets, new.items.get().reps) == (3, 2, 8)
@@ -381,25 +381,25 @@ def test_resume_after_a_red_flag_needs_a_note_and_does_not_reread_old_answers(pa
     program = current(home)
     assert program.status == ProgramStatus.PAUSED
     with pytest.raises(Exception):
-        progression.program_resume(user=home.clinician, program=program, note="  ")
-    resumed = progression.program_resume(
+        review.program_resume(user=home.clinician, program=program, note="  ")
+    resumed = review.program_resume(
         user=home.clinician, program=program, note="Seen today; no DVT signs, scan clear."
     )
     assert resumed.status == ProgramStatus.PUBLISHED
     assert all(f.get("resolved") for f in resumed.flags if f["kind"] == "red_flag")
     # The check-in with the red flag is not read again by the engine.
-    assert progression.program_evaluate(program=resumed).paused_program is False
+    assert evaluation.program_evaluate(program=resumed).paused_program is False
     assert current(home).status == ProgramStatus.PUBLISHED
 
 
 def test_low_adherence_is_flagged_for_review_once_a_week(world):
     home = world.home
     program = one_drill_program(home, changed_days_ago=14)
-    result = progression.program_evaluate(program=program)
+    result = evaluation.program_evaluate(program=program)
     program.refresh_from_db()
     assert [f["code"] for f in program.flags] == ["low_adherence"]
     assert result.changes == []
-    progression.program_evaluate(program=program)
+    evaluation.program_evaluate(program=program)
     assert Notification.objects.filter(kind=Kind.STAFF_LOW_ADHERENCE).count() == 1
 
 

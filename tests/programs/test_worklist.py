@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs import adherence, progression
+from programs import adherence, evaluation
 from programs.models import ChangeReview, ProgramChange, ProgramStatus
 from tests.programs.test_me_api import make_program
 from tests.programs.test_progression_service import (
@@ -208,7 +208,7 @@ def test_the_nightly_task_evaluates_every_published_program(world):
     make_program(world.other, items=2)
     assert evaluate_programs() == {"evaluated": 2, "changed": 0, "failed": 0}
     assert [f["code"] for f in current(world.home).flags] == ["low_adherence"]
-    assert progression.program_evaluate(program=current(world.home)).changes == []
+    assert evaluation.program_evaluate(program=current(world.home)).changes == []
 
 
 @pytest.mark.django_db

@@ -1,21 +1,18 @@
-"""Write side of automatic progression: run the pure engine on a published program, keep what
-it decided as a new program version, and let a clinician accept, undo or override it.
-
-The rules live in `programs.progress` (pure). This module only maps rows to the engine's
-inputs and its decisions back to rows: a changed dose is never written over an old version;
-the engine's version supersedes it, with one history line per change in plain words.
+"""Automatic progression: read a published program's logs into the pure rules
+(`programs.progression_rules`), and turn what they decide into a new program version
+(`programs.versions`), with one history line per change in plain words; pause a program on a
+red flag. The clinician's answers to these changes are in `programs.review`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,13 +21,12 @@ from assessments.thresholds import Thresholds
 from clinic.notifications import services as notify
 from clinic.notifications.models import Kind
 
-from . import adherence, progress, versions
+from . import adherence, versions
+from . import progression_rules as progress
 from .ladders import LADDERS
 from .models import (
-    ChangeReview,
     ChangeSource,
     CheckIn,
-    Drill,
     Program,
     ProgramChange,
     ProgramItem,
@@ -38,7 +34,6 @@ from .models import (
     SessionItemLog,
 )
 from .selectors import week_plan
-from .services import ProgramConflict, validate_dose
 
 # Actions of the history lines this module writes.
 PROGRESSED = "progressed"
@@ -52,7 +47,7 @@ _ACTION_OF = {
 }
 
 # The item fields that make up its dose and engine state (copied into every new version).
-_DOSE_KEYS = ("rung", "sets", "reps", "hold_s", "load_pct")
+DOSE_KEYS = ("rung", "sets", "reps", "hold_s", "load_pct")
 REGRESSION_MEMORY_DAYS = 28  # T-STOP looks 14 days back; keep a little more
 
 
@@ -290,14 +285,14 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
             }
         )
     if updates:
-        program = _write_version(
+        program = versions.version_copy(
             program,
             updates=updates,
             lines=lines,
             source=ChangeSource.PROGRESSION,
             user=user,
             flags=_merge_flags(program.flags, review_flags),
-            reason="Changed by the progression engine after the patient's logs.",
+            started_on=started_on(program),
         )
         result.program = program
         result.changes = list(program.changes.filter(action__in=AUTOMATIC_ACTIONS))
@@ -445,79 +440,6 @@ def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:
     return kept + review
 
 
-# --- writing a version --------------------------------------------------------------------------
-
-
-def _write_version(
-    program: Program,
-    *,
-    updates: Mapping[UUID, Mapping[str, Any]],
-    lines: list[dict[str, Any]],
-    source: str,
-    user,
-    reason: str,
-    flags: list[dict] | None = None,
-) -> Program:
-    """Copy `program` (published or paused) into version N + 1 with the item updates applied,
-    supersede it, and write the history lines on the new version. Call under the patient lock.
-    """
-    now = timezone.now()
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUPERSEDED, updated_at=now)
-    slugs = {u["drill_slug"] for u in updates.values() if "drill_slug" in u}
-    drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
-    items = []
-    for item in program.items.all():
-        values = {name: getattr(item, name) for name in versions.ITEM_STATE_FIELDS}
-        for name, value in updates.get(item.lineage, {}).items():
-            if name == "drill_slug":
-                values["drill_id"] = drills[value].pk
-            else:
-                values[name] = value
-        items.append(values)
-    new = versions.version_create(
-        patient_id=program.patient_id,
-        user=user,
-        fields={
-            "clinic_id": program.clinic_id,
-            "screen_id": program.screen_id,
-            "status": program.status,
-            "notes": program.notes,
-            "flags": program.flags if flags is None else flags,
-            "modifiers": program.modifiers,
-            "exclusions": program.exclusions,
-            "published_by": program.published_by,
-            "published_at": now,
-            "started_on": started_on(program),
-        },
-        items=items,
-        changes=[
-            {
-                "source": source,
-                "action": line["action"],
-                "drill": line["drill"],
-                "detail": line["detail"],
-                "reason": line["reason"],
-                "created_by": user,
-            }
-            for line in lines
-        ],
-    )
-    ProgramChange.objects.create(
-        program=program,
-        version=program.version,
-        source=source,
-        action="superseded",
-        detail={"by_version": new.version},
-        reason=f"Replaced by version {new.version}.",
-        created_by=user,
-    )
-    new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
-    if new.status == ProgramStatus.PUBLISHED:
-        # Reminders follow the version in force.
-        notify.program_published_notify(program=new, replaced=[program])
-    return new
-
-
 # --- red flags ----------------------------------------------------------------------------------
 
 
@@ -620,191 +542,3 @@ def _alert_reviews(program: Program, flags: list[dict], today: date) -> None:
                 patient=program.patient,
                 payload={"detail": " ".join(f["message"] for f in found)},
             )
-
-
-# --- the clinician's answers --------------------------------------------------------------------
-
-
-def current_program(patient_id: int) -> Program | None:
-    return (
-        Program.objects.select_related("clinic", "patient")
-        .filter(patient_id=patient_id, status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
-        .order_by("-version")
-        .first()
-    )
-
-
-@transaction.atomic
-def change_accept(*, user, change: ProgramChange) -> ProgramChange:
-    """The clinician agrees with an automatic change; it leaves the worklist."""
-    change = _pending(change)
-    change.review = ChangeReview.ACCEPTED
-    change.reviewed_by = user
-    change.reviewed_at = timezone.now()
-    change.save(update_fields=["review", "reviewed_by", "reviewed_at"])
-    return change
-
-
-@transaction.atomic
-def change_undo(*, user, change: ProgramChange, reason: str = "") -> Program:
-    """Put the drill back to its dose before the automatic change, in a new version."""
-    change = _pending(change)
-    before = change.detail.get("before")
-    if not before:
-        raise ValidationError({"change": ["This change has no earlier dose to go back to."]})
-    program, item = _current_item(change)
-    values = {
-        "drill_slug": before["drill"],
-        "rung": before["rung"],
-        "sets": before["sets"],
-        "reps": before["reps"],
-        "hold_s": before["hold_s"],
-        "load_pct": before["load_pct"],
-        "load_note": load_note(before["load_pct"]) if before["load_pct"] else item.load_note,
-    }
-    words = f"{item.drill.name}: back to {_dose_text(before)}, as your clinician decided."
-    new = _clinician_version(user, program, item, values, "undone", words, reason, change)
-    _review(change, user, ChangeReview.UNDONE)
-    return new
-
-
-@transaction.atomic
-def item_override(
-    *,
-    user,
-    program: Program,
-    item: ProgramItem,
-    dose: Mapping[str, Any],
-    reason: str = "",
-    change: ProgramChange | None = None,
-) -> Program:
-    """Set a drill's dose by hand (and resume it if T-STOP paused it), in a new version."""
-    errors: dict[str, list[str]] = {}
-    dose = {name: dose[name] for name in ("sets", "reps", "hold_s") if name in dose}
-    validate_dose(dose, errors, "dose")
-    if dose.get("reps", item.reps) is None and dose.get("hold_s", item.hold_s) is None:
-        errors.setdefault("dose", []).append("A drill needs reps or a hold time.")
-    if errors:
-        raise ValidationError(errors)
-    if change is not None:
-        change = _pending(change)
-    versions.lock_patient(program.patient_id)
-    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
-    if program.status not in (ProgramStatus.PUBLISHED, ProgramStatus.PAUSED):
-        raise ProgramConflict(
-            f"Only the current program can be changed; this one is {program.status}."
-        )
-    item = program.items.select_related("drill").get(pk=item.pk)
-    after = {**dose_of(item), **dose}
-    words = f"{item.drill.name}: {_dose_text(after)} now, as your clinician decided."
-    new = _clinician_version(user, program, item, dose, "overridden", words, reason, change)
-    if change is not None:
-        _review(change, user, ChangeReview.OVERRIDDEN)
-    return new
-
-
-@transaction.atomic
-def program_resume(*, user, program: Program, note: str = "") -> Program:
-    """The clinician has seen the patient about a red flag: the program runs again. Logs up to
-    today are not read again by the red-flag and stop rules."""
-    versions.lock_patient(program.patient_id)
-    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
-    if program.status != ProgramStatus.PAUSED:
-        raise ProgramConflict(
-            f"Only a paused program can be resumed; this one is {program.status}."
-        )
-    if not note.strip():
-        raise ValidationError({"note": ["Say what you found when you reviewed the patient."]})
-    today = today_for(program)
-    now = timezone.now()
-    program.flags = [
-        {**f, "resolved": True, "resolved_by": user.email, "resolved_on": today.isoformat()}
-        if f.get("kind") == "red_flag" and not f.get("resolved")
-        else f
-        for f in program.flags
-    ]
-    program.status = ProgramStatus.PUBLISHED
-    program.save(update_fields=["flags", "status", "updated_at"])
-    program.items.update(cleared_on=today)
-    notify.program_resumed_notify(program=program)
-    ProgramChange.objects.create(
-        program=program,
-        version=program.version,
-        source=ChangeSource.CLINICIAN,
-        action="resumed",
-        detail={"note": note.strip()},
-        reason="Your clinician reviewed what you reported; the program continues.",
-        created_by=user,
-        reviewed_by=user,
-        reviewed_at=now,
-    )
-    return program
-
-
-def _pending(change: ProgramChange) -> ProgramChange:
-    change = ProgramChange.objects.select_for_update().get(pk=change.pk)
-    if change.source != ChangeSource.PROGRESSION or change.action not in AUTOMATIC_ACTIONS:
-        raise ValidationError({"change": ["Only automatic dose changes are reviewed here."]})
-    if change.review:
-        raise ProgramConflict(f"This change was already {change.get_review_display().lower()}.")
-    return change
-
-
-def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
-    versions.lock_patient(change.program.patient_id)
-    program = current_program(change.program.patient_id)
-    lineage = change.detail.get("lineage")
-    item = (
-        program.items.select_related("drill").filter(lineage=lineage).first()
-        if program is not None and lineage
-        else None
-    )
-    if item is None:
-        raise ProgramConflict("That drill is no longer in the patient's current program.")
-    return program, item
-
-
-def _clinician_version(user, program, item, values, action, words, reason, change) -> Program:
-    today = today_for(program)
-    update = {
-        **values,
-        "paused": False,
-        "pause_reason": "",
-        "dose_since": today,
-        "cleared_on": today,
-        "no_progress_until": None,
-        "reason": words,
-    }
-    after = {**dose_of(item), **{k: v for k, v in values.items() if k in _DOSE_KEYS}}
-    if "drill_slug" in values:
-        after["drill"] = values["drill_slug"]
-    detail = {"lineage": str(item.lineage), "before": dose_of(item), "after": after, "note": reason}
-    if change is not None:
-        detail["change"] = change.pk
-    return _write_version(
-        program,
-        updates={item.lineage: update},
-        lines=[{"action": action, "drill": item.drill.slug, "reason": words, "detail": detail}],
-        source=ChangeSource.CLINICIAN,
-        user=user,
-        reason=reason,
-    )
-
-
-def _review(change: ProgramChange, user, review: str) -> None:
-    ProgramChange.objects.filter(pk=change.pk).update(
-        review=review, reviewed_by=user, reviewed_at=timezone.now()
-    )
-
-
-def _dose_text(dose: Mapping[str, Any]) -> str:
-    return progress.format_dose(
-        progress.Dose(
-            dose.get("drill", ""),
-            0,
-            dose["sets"],
-            dose.get("reps"),
-            dose.get("hold_s"),
-            dose.get("load_pct") or 0.0,
-        )
-    )
