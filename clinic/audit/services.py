@@ -224,6 +224,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     """
     from assessments import page_cache
     from assessments.models import Screen
+    from clinic.booking import services as booking_services
     from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
     from clinic.notifications.models import Notification, Status
     from programs.models import Program
@@ -259,6 +260,8 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
+        # Online bookings made with the patient's e-mail that were never confirmed.
+        booking_services.booking_requests_forget(patient=patient, by_user=user)
         slot_cache.clinic_changed([patient.clinic_id])  # cancelled above without signals
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,

@@ -844,6 +844,30 @@ def booking_requests_expire(*, clinic: Clinic | None = None, now: datetime | Non
     return released
 
 
+@transaction.atomic
+def booking_requests_forget(*, patient: Patient, by_user: User | None = None) -> int:
+    """For a patient's anonymisation: requests made with their e-mail that still wait are
+    rejected (their time released), and what was typed with any of them is cleared."""
+    waiting = BookingRequest.objects.select_for_update().filter(
+        patient=patient, status=BookingRequestStatus.PENDING
+    )
+    for booking_request in waiting:
+        _request_close(
+            booking_request,
+            appointment=Appointment.objects.get(pk=booking_request.appointment_id),
+            status=BookingRequestStatus.REJECTED,
+            reason="Patient data anonymised on request",
+            by_user=by_user,
+            source=BookingSource.STAFF,
+        )
+    Appointment.objects.filter(booking_request__patient=patient).update(
+        notes="", intake_what_hurts="", intake_goal_race="", updated_at=timezone.now()
+    )
+    return BookingRequest.objects.filter(patient=patient).update(
+        name="", email="", phone="", date_of_birth=None, sex=""
+    )
+
+
 def _tell_staff_of_request(
     booking_request: BookingRequest, detail: str, *, key_time: datetime
 ) -> None:

@@ -474,6 +474,18 @@ def test_staff_see_waiting_requests_on_the_calendar_and_the_patient_page(
     assert ATTACK_TEXT not in patient_page  # the record's intake is untouched
 
 
+def test_anonymising_the_patient_rejects_their_waiting_requests(client, api, booking, victim):
+    from clinic.audit.services import patient_anonymise
+
+    attack(api, booking)
+    patient_anonymise(user=booking.world.home.admin, patient=victim)
+    request = BookingRequest.objects.get()
+    assert request.status == BookingRequestStatus.REJECTED
+    assert (request.name, request.email, request.phone) == ("", "", "")
+    assert request.appointment.status == AppointmentStatus.CANCELLED
+    assert request.appointment.intake_what_hurts == ""
+
+
 # PostgreSQL: the no-overlap constraint covers holds ------------------------------------------
 
 
