@@ -27,6 +27,7 @@ from .access import (
     role_required,
     scope,
 )
+from .booking import selectors as booking_selectors
 from .forms import ClinicSettingsForm, LoginForm, PatientForm
 from .models import Patient, Role
 
@@ -122,7 +123,14 @@ def patient_detail(request, pk: int):
     return render(
         request,
         "clinic/patient_detail.html",
-        {"patient": patient, "can_see_clinical": can_see_clinical, "appointments": appointments},
+        {
+            "patient": patient,
+            "can_see_clinical": can_see_clinical,
+            "appointments": appointments,
+            "booking_requests": booking_selectors.booking_requests_waiting(
+                clinic=patient.clinic, patient=patient
+            ),
+        },
     )
 
 

@@ -182,6 +182,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     The audit trail keeps its rows (they cannot be changed) and gains one for this action.
     """
     from assessments.models import Screen
+    from clinic.booking import services as booking_services
     from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
     from clinic.notifications.models import Notification, Status
     from programs.models import Program
@@ -222,6 +223,8 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             updated_at=now,
         )
         appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
+        # Online bookings made with the patient's e-mail that were never confirmed.
+        booking_services.booking_requests_forget(patient=patient, by_user=user)
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,
             cancel_reason="Patient data anonymised on request",

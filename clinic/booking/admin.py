@@ -5,6 +5,7 @@ from django.contrib import admin
 from .models import (
     Appointment,
     AppointmentType,
+    BookingRequest,
     BookingSettings,
     ClinicClosure,
     TimeOff,
@@ -57,3 +58,18 @@ class AppointmentAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     raw_id_fields = ("patient",)
     readonly_fields = ("busy_until", "cancelled_at", "cancelled_by", "booked_by")
+
+
+@admin.register(BookingRequest)
+class BookingRequestAdmin(admin.ModelAdmin):
+    """Read-only: confirming or rejecting goes through the services (messages, the record)."""
+
+    list_display = ("created_at", "clinic", "patient", "name", "status", "expires_at")
+    list_filter = ("clinic", "status")
+    raw_id_fields = ("patient", "appointment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -22,7 +22,7 @@ from clinic.throttling import ClientRateThrottle
 
 from . import selectors, services
 from .availability import Slot
-from .models import Appointment, AppointmentType, BookingSource
+from .models import Appointment, AppointmentType, BookingRequest, BookingSource
 
 
 def parse_start(value: str) -> datetime:
@@ -323,7 +323,8 @@ class AppointmentOutput(serializers.ModelSerializer):
     )
     type_name = serializers.CharField(source="appointment_type.name", read_only=True)
     clinician_name = serializers.CharField(source="clinician.full_name", read_only=True)
-    patient_name = serializers.CharField(source="patient.full_name", read_only=True)
+    # Empty while the appointment is an online booking waiting for confirmation (no patient).
+    patient_name = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()
     end = serializers.SerializerMethodField()
 
@@ -347,6 +348,9 @@ class AppointmentOutput(serializers.ModelSerializer):
             "intake_goal_race",
             "notes",
         ]
+
+    def get_patient_name(self, obj) -> str:
+        return obj.patient.full_name if obj.patient_id else ""
 
     def get_start(self, obj) -> datetime:
         return local_iso(obj.start, obj.clinic)
@@ -504,6 +508,32 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         services.appointment_cancel(
             appointment=appointment, reason=data.validated_data["reason"], cancelled_by=request.user
         )
+        return Response(AppointmentOutput(appointment).data)
+
+    def _booking_request(self) -> BookingRequest:
+        found = BookingRequest.objects.filter(appointment=self.get_object()).first()
+        if found is None:
+            raise ValidationError({"detail": "This appointment is not an online booking request."})
+        return found
+
+    @extend_schema(request=None, responses=AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm an online booking made with a known patient's e-mail: it becomes theirs."""
+        appointment = services.booking_request_confirm(
+            booking_request=self._booking_request(), by_user=request.user
+        )
+        appointment = self.get_queryset().get(pk=appointment.pk)
+        return Response(AppointmentOutput(appointment).data)
+
+    @extend_schema(request=None, responses=AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject such an online booking: the held time is free again."""
+        booking_request = services.booking_request_reject(
+            booking_request=self._booking_request(), by_user=request.user
+        )
+        appointment = self.get_queryset().get(pk=booking_request.appointment_id)
         return Response(AppointmentOutput(appointment).data)
 
     @extend_schema(request=None, responses=AppointmentOutput)

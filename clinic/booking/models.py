@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from clinic.models import Clinic, Patient
+from clinic.models import Clinic, Patient, Sex
 
 # The longest appointment (8 hours) and buffer (4 hours) a type may have. An appointment's
 # busy time is therefore never longer than MAX_APPOINTMENT_SPAN, which lets the availability
@@ -169,6 +169,9 @@ class ClinicClosure(models.Model):
 
 
 class AppointmentStatus(models.TextChoices):
+    # A public booking made with the e-mail of a patient the clinic already has: the time is
+    # held, but nothing is linked to that patient until the address (or staff) confirms it.
+    PENDING = "pending", "To confirm"
     BOOKED = "booked", "Booked"
     ARRIVED = "arrived", "Arrived"
     NO_SHOW = "no_show", "No-show"
@@ -176,6 +179,9 @@ class AppointmentStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+# What occupies a clinician's time: active appointments and the holds of booking requests
+# (the PostgreSQL exclusion constraint covers the same statuses, migration 0007).
+HOLDING_STATUSES = (AppointmentStatus.PENDING, *ACTIVE_STATUSES)
 
 
 class BookingSource(models.TextChoices):
@@ -185,7 +191,14 @@ class BookingSource(models.TextChoices):
 
 class Appointment(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="appointments")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    patient = models.ForeignKey(
+        Patient,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        help_text="Empty while a booking request waits for confirmation (see BookingRequest).",
+    )
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -239,17 +252,35 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="appointment_end_after_start"
-            )
+            ),
+            # Only a request's hold (pending, or cancelled once it is refused or expires) may
+            # lack a patient: a booked, arrived or missed appointment always has one.
+            models.CheckConstraint(
+                condition=models.Q(patient__isnull=False)
+                | models.Q(status__in=[AppointmentStatus.PENDING, AppointmentStatus.CANCELLED]),
+                name="appointment_patient_unless_request",
+            ),
         ]
-        # On PostgreSQL migration 0004 adds the exclusion constraint OVERLAP_CONSTRAINT: no two
-        # active appointments of one clinician overlap over [start, busy_until).
+        # On PostgreSQL migration 0004 adds the exclusion constraint OVERLAP_CONSTRAINT (0007
+        # widens it to HOLDING_STATUSES): no two appointments of one clinician that hold time
+        # overlap over [start, busy_until).
 
     def __str__(self) -> str:
-        return f"{self.appointment_type.name} with {self.patient} at {self.start:%Y-%m-%d %H:%M}"
+        who = self.patient if self.patient_id else "a booking request"
+        return f"{self.appointment_type.name} with {who} at {self.start:%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AppointmentStatus.PENDING
+
+    @property
+    def holds_time(self) -> bool:
+        """Booked, arrived, or held for a booking request: the clinician is not free."""
+        return self.status in HOLDING_STATUSES
 
     def clean(self):
         if self.start and self.end:
@@ -263,3 +294,68 @@ class Appointment(models.Model):
 
 
 OVERLAP_CONSTRAINT = "appointment_no_overlap_per_clinician"
+
+
+class BookingRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Cancelled by whoever booked"
+    EXPIRED = "expired", "Expired unconfirmed"
+
+
+class BookingRequest(models.Model):
+    """A public booking made with the e-mail of a patient the clinic already has.
+
+    Anyone can type any address into the public form, so such a booking proves nothing about
+    who made it. Its appointment holds the time (status pending, no patient) and the details
+    typed with it wait here, apart from the patient's record, until the address on record
+    confirms through a signed link or staff confirm it; then the appointment is the patient's
+    and the phone (when the record has none) and intake are applied. Unconfirmed requests
+    expire and release the time.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="booking_requests")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="booking_request"
+    )
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.PROTECT,
+        related_name="booking_requests",
+        help_text="The patient whose e-mail was typed: who must confirm.",
+    )
+    # As typed on the public form; never copied to the patient before confirmation.
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=BookingRequestStatus.choices, default=BookingRequestStatus.PENDING
+    )
+    expires_at = models.DateTimeField(
+        help_text="Unconfirmed by then, the request expires and its time is free again."
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the patient answered through the e-mailed link, or it expired.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Booking request for {self.patient} ({self.get_status_display().lower()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting; whether it has run out is a question of the time (see expires_at)."""
+        return self.status == BookingRequestStatus.PENDING

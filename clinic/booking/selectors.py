@@ -17,11 +17,13 @@ from clinic.models import Clinic, Role, User
 
 from . import availability as av
 from .models import (
-    ACTIVE_STATUSES,
+    HOLDING_STATUSES,
     MAX_APPOINTMENT_SPAN,
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    BookingRequest,
+    BookingRequestStatus,
     BookingSettings,
     BookingSource,
     ClinicClosure,
@@ -168,7 +170,7 @@ def clinician_days(
     appointments = (
         Appointment.objects.filter(
             clinician_id__in=ids,
-            status__in=ACTIVE_STATUSES,
+            status__in=HOLDING_STATUSES,
             # No appointment's busy time is longer than MAX_APPOINTMENT_SPAN, so one that ends
             # after span_start began after this bound: an index range, not the whole history.
             start__gte=span_start - MAX_APPOINTMENT_SPAN,
@@ -336,6 +338,8 @@ _APPOINTMENT_ROWS = Appointment.objects.order_by("start", "clinician__full_name"
     "clinician__email",
     "patient__first_name",
     "patient__last_name",
+    # A booking request's hold has no patient yet: the name typed with it instead.
+    "booking_request__name",
     "appointment_type__name",
     "appointment_type__color",
     "status",
@@ -391,6 +395,7 @@ def calendar(
         owner_email,
         first_name,
         last_name,
+        typed_name,
         type_name,
         type_color,
         status,
@@ -405,7 +410,9 @@ def calendar(
                 pk=pk,
                 clinician_id=owner_id,
                 clinician_name=_user_name(owner_name, owner_email),
-                patient_name=f"{first_name} {last_name}",  # as Patient.full_name
+                patient_name=f"{first_name} {last_name}"  # as Patient.full_name
+                if first_name is not None
+                else typed_name or "",
                 type_name=type_name,
                 type_color=type_color,
                 status=status,
@@ -440,6 +447,20 @@ def recent_online_activity(*, clinic: Clinic, days: int = 2) -> list[Appointment
             Q(source=BookingSource.PUBLIC, created_at__gte=since)
             | Q(cancelled_source=BookingSource.PUBLIC, cancelled_at__gte=since)
         )
-        .select_related("patient", "clinician", "appointment_type")
+        .select_related("patient", "clinician", "appointment_type", "booking_request")
         .order_by("-updated_at")[:10]
+    )
+
+
+def booking_requests_waiting(*, clinic: Clinic, patient=None) -> list[BookingRequest]:
+    """Booking requests still waiting for confirmation (not run out), soonest time first."""
+    requests = BookingRequest.objects.filter(
+        clinic=clinic, status=BookingRequestStatus.PENDING, expires_at__gt=timezone.now()
+    )
+    if patient is not None:
+        requests = requests.filter(patient=patient)
+    return list(
+        requests.select_related(
+            "patient", "appointment__clinician", "appointment__appointment_type"
+        ).order_by("appointment__start", "pk")
     )

@@ -27,6 +27,8 @@ from .models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    BookingRequest,
+    BookingRequestStatus,
     BookingSettings,
     BookingSource,
     ClinicClosure,
@@ -38,6 +40,7 @@ MANAGE_SALT = "groundwork.booking.manage"
 # happened to it), and never for longer than a year whatever the appointment's date.
 MANAGE_LINK_AFTER_END = timedelta(days=7)
 MANAGE_LINK_MAX_AGE = timedelta(days=366)
+REQUEST_SALT = "groundwork.booking.request"
 
 
 # Dates far outside this range are typing mistakes or probes; refusing them early also keeps
@@ -96,6 +99,18 @@ class Contact:
     sex: str = ""
 
 
+def _intake_append(patient: Patient, intake: Intake, *, appointment: Appointment) -> None:
+    """Add a booking's intake to the patient's notes (staff read them before the visit)."""
+    if intake.is_empty:
+        return
+    note = intake.as_note(
+        when=appointment.start.astimezone(appointment.clinic.tz),
+        type_name=appointment.appointment_type.name,
+    )
+    patient.intake_notes = "\n\n".join(filter(None, [patient.intake_notes, note]))
+    patient.save(update_fields=["intake_notes", "updated_at"])
+
+
 def _split_name(name: str) -> tuple[str, str]:
     words = name.split()
     if len(words) < 2:
@@ -103,22 +118,31 @@ def _split_name(name: str) -> tuple[str, str]:
     return " ".join(words[:-1]), words[-1]
 
 
-def patient_find_or_create(*, clinic: Clinic, contact: Contact) -> Patient:
-    """The clinic's patient with this e-mail, or a new one; never a second with the same e-mail."""
+def patient_find_or_create(
+    *, clinic: Clinic, contact: Contact, fill_phone: bool = True
+) -> tuple[Patient, bool]:
+    """The clinic's patient with this e-mail and False, or a new one and True; never a second
+    patient with the same e-mail.
+
+    `fill_phone` gives a found patient without a phone the typed one: for staff, who know who
+    they are booking. A public booking passes False and never writes to a found patient.
+    """
     email = contact.email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": "Enter a valid e-mail address."}) from None
-    existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
-    if existing is not None:
-        if contact.phone and not existing.phone:
-            existing.phone = contact.phone[:40]
-            existing.save(update_fields=["phone", "updated_at"])
-        return existing
+    # The name is checked whether or not the e-mail is known, so a public form answers the
+    # same for both.
     first, last = _split_name(contact.name)
     if not first:
         raise ValidationError({"name": "Enter your name."})
+    existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
+    if existing is not None:
+        if fill_phone and contact.phone and not existing.phone:
+            existing.phone = contact.phone[:40]
+            existing.save(update_fields=["phone", "updated_at"])
+        return existing, False
     patient = Patient(
         clinic=clinic,
         first_name=first[:80],
@@ -141,12 +165,12 @@ def patient_find_or_create(*, clinic: Clinic, contact: Contact) -> Patient:
         with transaction.atomic():
             patient.save()
     except IntegrityError:
-        # Someone booked with the same e-mail a moment ago: use that patient.
+        # Someone booked with the same e-mail a moment ago: that patient is the one.
         existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
         if existing is None:
             raise
-        return existing
-    return patient
+        return existing, False
+    return patient, True
 
 
 def _is_overlap_violation(error: IntegrityError) -> bool:
@@ -239,6 +263,11 @@ def appointment_book(
     Public bookings give `contact` and are held to the public rules (public types, minimum
     notice, horizon); staff give `patient` or `contact`. The overlap check runs inside the
     transaction; on PostgreSQL the exclusion constraint settles any race.
+
+    A public booking whose e-mail is a known patient's only holds the time: the appointment
+    stays pending, with no patient, beside a BookingRequest that the address on record (or
+    staff) must confirm. The caller gets the appointment either way, so the public answers
+    look the same whether or not the e-mail is known.
     """
     public = source == BookingSource.PUBLIC
     _validate_type(appointment_type, clinic=clinic, public=public)
@@ -254,6 +283,8 @@ def appointment_book(
     for attempt in range(attempts):
         try:
             with transaction.atomic():
+                # Holds nobody confirmed in time must not keep this time from anyone.
+                booking_requests_expire(clinic=clinic)
                 chosen, refusal = _pick_clinician(
                     appointment_type=appointment_type,
                     start=start,
@@ -268,12 +299,22 @@ def appointment_book(
                         clinician=clinician,
                         for_staff=for_staff,
                     )
+                request_for = None
                 if patient is None:
-                    patient = patient_find_or_create(clinic=clinic, contact=contact)
+                    patient, created = patient_find_or_create(
+                        clinic=clinic, contact=contact, fill_phone=not public
+                    )
+                    if public and not created:
+                        # Anyone can type a known address: hold the time, touch nothing of
+                        # the patient's until the address confirms.
+                        request_for, patient = patient, None
                 end = start + timedelta(minutes=appointment_type.duration_minutes)
                 appointment = Appointment(
                     clinic=clinic,
                     patient=patient,
+                    status=AppointmentStatus.PENDING
+                    if request_for is not None
+                    else AppointmentStatus.BOOKED,
                     clinician=chosen,
                     appointment_type=appointment_type,
                     start=start,
@@ -288,17 +329,15 @@ def appointment_book(
                 )
                 with transaction.atomic():
                     appointment.save()
-                if not intake.is_empty:
-                    note = intake.as_note(
-                        when=start.astimezone(clinic.tz), type_name=appointment_type.name
-                    )
-                    patient.intake_notes = "\n\n".join(filter(None, [patient.intake_notes, note]))
-                    patient.save(update_fields=["intake_notes", "updated_at"])
-                # Confirmation and reminders are rows written in this same transaction:
-                # a booking that rolls back leaves no message behind.
-                notify.appointment_booked_notify(appointment=appointment)
-                if public:
-                    _tell_staff(appointment, "booked online")
+                # Messages are rows written in this same transaction: a booking that rolls
+                # back leaves no message behind.
+                if request_for is not None:
+                    _request_open(appointment=appointment, patient=request_for, contact=contact)
+                else:
+                    _intake_append(patient, intake, appointment=appointment)
+                    notify.appointment_booked_notify(appointment=appointment)
+                    if public:
+                        _tell_staff(appointment, "booked online")
         except IntegrityError as error:
             if not _is_overlap_violation(error):
                 raise
@@ -325,8 +364,9 @@ def appointment_reschedule(
     by_user: User | None = None,
     source: str = BookingSource.STAFF,
 ) -> Appointment:
-    """Move an active appointment to a new start (and optionally another clinician)."""
-    if not appointment.is_active:
+    """Move an active appointment, or the hold of a booking request, to a new start (and
+    optionally another clinician)."""
+    if not appointment.holds_time:
         raise ValidationError({"detail": "Only a booked appointment can be moved."})
     validate_start(start)
     kind = appointment.appointment_type
@@ -338,6 +378,10 @@ def appointment_reschedule(
         raise ValidationError({"clinician": "This clinician does not offer that type."})
     try:
         with transaction.atomic():
+            booking_request = None
+            if appointment.is_pending:
+                booking_request = _open_request_of(appointment)
+            booking_requests_expire(clinic=appointment.clinic)
             refusal = _check(
                 appointment_type=kind,
                 clinician=target,
@@ -362,9 +406,12 @@ def appointment_reschedule(
                 appointment.save(
                     update_fields=["clinician", "start", "end", "busy_until", "updated_at"]
                 )
-            notify.appointment_moved_notify(appointment=appointment, old_start=old_start)
-            if source == BookingSource.PUBLIC:
-                _tell_staff(appointment, "moved online by the patient")
+            if booking_request is not None:
+                _request_moved(booking_request, appointment=appointment)
+            else:
+                notify.appointment_moved_notify(appointment=appointment, old_start=old_start)
+                if source == BookingSource.PUBLIC:
+                    _tell_staff(appointment, "moved online by the patient")
     except IntegrityError as error:
         if not _is_overlap_violation(error):
             raise
@@ -385,12 +432,29 @@ def appointment_cancel(
     cancelled_by: User | None = None,
     source: str = BookingSource.STAFF,
 ) -> Appointment:
-    """Cancel an active appointment with a reason; its time becomes free at once."""
-    if not appointment.is_active:
+    """Cancel an active appointment with a reason; its time becomes free at once.
+
+    Cancelling the hold of a booking request closes the request: withdrawn when whoever
+    booked cancels it through the manage link, rejected when staff cancel it.
+    """
+    if not appointment.holds_time:
         raise ValidationError({"detail": "This appointment is not active."})
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for cancelling."})
+    if appointment.is_pending:
+        booking_request = _open_request_of(appointment)
+        _request_close(
+            booking_request,
+            appointment=appointment,
+            status=BookingRequestStatus.WITHDRAWN
+            if source == BookingSource.PUBLIC
+            else BookingRequestStatus.REJECTED,
+            reason=reason,
+            by_user=cancelled_by,
+            source=source,
+        )
+        return appointment
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancel_reason = reason[:200]
     appointment.cancelled_by = cancelled_by
@@ -422,6 +486,8 @@ def appointment_set_notes(*, appointment: Appointment, notes: str) -> Appointmen
 def _set_status(appointment: Appointment, status: str) -> Appointment:
     if appointment.status == AppointmentStatus.CANCELLED:
         raise ValidationError({"detail": "A cancelled appointment cannot change status."})
+    if appointment.is_pending:
+        raise ValidationError({"detail": "Confirm the online booking first."})
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     return appointment
@@ -443,13 +509,22 @@ def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
 
 
 def manage_token(appointment: Appointment) -> str:
-    """A signed token naming exactly this appointment (and the clinic it belongs to)."""
-    return manage_token_for(appointment_id=appointment.pk, clinic_id=appointment.clinic_id)
+    """A signed token naming exactly this appointment (and the clinic it belongs to).
+
+    It also names the appointment's patient, none for a booking request's hold: once the
+    address on record confirms the request, the link handed to whoever typed that address
+    stops working and the patient manages the booking with the link in their confirmation.
+    """
+    return manage_token_for(
+        appointment_id=appointment.pk,
+        clinic_id=appointment.clinic_id,
+        patient_id=appointment.patient_id,
+    )
 
 
-def manage_token_for(*, appointment_id: int, clinic_id: int) -> str:
+def manage_token_for(*, appointment_id: int, clinic_id: int, patient_id: int | None) -> str:
     """`manage_token` from the ids alone (messages know them without loading the booking)."""
-    return signing.dumps({"a": appointment_id, "c": clinic_id}, salt=MANAGE_SALT)
+    return signing.dumps({"a": appointment_id, "c": clinic_id, "p": patient_id}, salt=MANAGE_SALT)
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -492,7 +567,7 @@ def appointment_from_token(token: str) -> Appointment | None:
         return None
     if not isinstance(data, dict):
         return None
-    return (
+    appointment = (
         Appointment.objects.select_related("clinic", "clinician", "appointment_type", "patient")
         .filter(
             pk=data.get("a"),
@@ -501,13 +576,19 @@ def appointment_from_token(token: str) -> Appointment | None:
         )
         .first()
     )
+    # Links from before tokens named the patient carry no "p" and stay valid.
+    if appointment is not None and "p" in data and data["p"] != appointment.patient_id:
+        return None
+    return appointment
 
 
 def patient_may_change(appointment: Appointment, *, now: datetime | None = None) -> bool:
     """Outside the late-cancel window a patient may cancel or move their own booking."""
     hours = selectors.booking_settings(clinic=appointment.clinic).late_cancel_hours
     now = now or timezone.now()
-    return appointment.is_active and appointment.start - timedelta(hours=hours) > now
+    # Whoever made a request's hold manages it like a booking: the manage page must not tell
+    # them whether the e-mail they typed belongs to a patient.
+    return appointment.holds_time and appointment.start - timedelta(hours=hours) > now
 
 
 def appointment_cancel_by_patient(*, appointment: Appointment, reason: str = "") -> Appointment:
@@ -524,6 +605,314 @@ def appointment_reschedule_by_patient(*, appointment: Appointment, start: dateti
     if not patient_may_change(appointment):
         raise LateChange("It is too late to move this appointment online; please call the clinic.")
     return appointment_reschedule(appointment=appointment, start=start, source=BookingSource.PUBLIC)
+
+
+# Booking requests: public bookings made with a known patient's e-mail ----------------------
+
+
+class RequestLinkExpired(Exception):
+    """A confirmation link we signed, but older than a request may wait."""
+
+
+def request_hours() -> int:
+    """How long a booking request holds its time unconfirmed (never past its start)."""
+    return getattr(settings, "BOOKING_REQUEST_HOURS", 24)
+
+
+def request_token(booking_request: BookingRequest) -> str:
+    """A signed, dated token naming exactly this request (and its clinic)."""
+    return signing.dumps(
+        {"r": booking_request.pk, "c": booking_request.clinic_id}, salt=REQUEST_SALT
+    )
+
+
+def request_path(booking_request: BookingRequest) -> str:
+    return reverse("booking_request_confirm", args=[request_token(booking_request)])
+
+
+def booking_request_from_token(token: str) -> BookingRequest | None:
+    """The request a confirmation link names; None for a link we did not sign. Raises
+    RequestLinkExpired for one of ours that is older than any request may wait."""
+    try:
+        data = signing.loads(token, salt=REQUEST_SALT, max_age=timedelta(hours=request_hours()))
+    except signing.SignatureExpired:
+        raise RequestLinkExpired from None
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        BookingRequest.objects.select_related(
+            "clinic",
+            "patient",
+            "appointment__clinic",
+            "appointment__clinician",
+            "appointment__appointment_type",
+        )
+        .filter(pk=data.get("r"), clinic_id=data.get("c"))
+        .first()
+    )
+
+
+def _request_open(*, appointment: Appointment, patient: Patient, contact: Contact) -> None:
+    """Keep what was typed beside the held appointment, ask the address on record to confirm
+    and tell the front desk. Nothing is written to the patient."""
+    now = timezone.now()
+    booking_request = BookingRequest.objects.create(
+        clinic=appointment.clinic,
+        appointment=appointment,
+        patient=patient,
+        name=contact.name.strip()[:150],
+        email=contact.email.strip().lower(),
+        phone=contact.phone.strip()[:40],
+        date_of_birth=contact.date_of_birth,
+        sex=contact.sex,
+        expires_at=min(now + timedelta(hours=request_hours()), appointment.start),
+    )
+    notify.booking_request_notify(
+        booking_request=booking_request, link_path=request_path(booking_request)
+    )
+    _tell_staff_of_request(
+        booking_request,
+        "The time is held, but nothing is added to the patient's record until they confirm "
+        "through the link we e-mailed them, or you confirm it on the appointment's page. "
+        "Unconfirmed, the time is released when the request runs out.",
+        key_time=booking_request.created_at,
+    )
+
+
+def _open_request_of(appointment: Appointment) -> BookingRequest:
+    """The pending request that holds this appointment, locked; refused once it has run out."""
+    booking_request = (
+        BookingRequest.objects.select_for_update()
+        .filter(appointment_id=appointment.pk, status=BookingRequestStatus.PENDING)
+        .first()
+    )
+    if booking_request is None:
+        raise ValidationError({"detail": "This booking request was already answered."})
+    if booking_request.expires_at <= timezone.now():
+        raise ValidationError(
+            {"detail": "This booking request has run out; the time is no longer held."}
+        )
+    return booking_request
+
+
+def _request_close(
+    booking_request: BookingRequest,
+    *,
+    appointment: Appointment,
+    status: str,
+    reason: str,
+    by_user: User | None,
+    source: str = "",
+) -> None:
+    """End a request without a booking: its hold is cancelled, its unsent e-mail too."""
+    now = timezone.now()
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancel_reason = reason[:200]
+    appointment.cancelled_by = by_user
+    appointment.cancelled_source = source
+    appointment.cancelled_at = now
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "cancelled_by",
+            "cancelled_source",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
+    booking_request.status = status
+    booking_request.decided_at = now
+    booking_request.decided_by = by_user
+    booking_request.save(update_fields=["status", "decided_at", "decided_by"])
+    notify.notifications_cancel_for(
+        subject=booking_request, reason=reason, kinds=[notify.Kind.BOOKING_REQUEST]
+    )
+
+
+def _request_moved(booking_request: BookingRequest, *, appointment: Appointment) -> None:
+    """The hold moved: the request still runs out by the (new) start, and the address on
+    record is asked about the new time."""
+    if booking_request.expires_at > appointment.start:
+        booking_request.expires_at = appointment.start
+        booking_request.save(update_fields=["expires_at"])
+    booking_request.appointment = appointment
+    notify.notifications_cancel_for(
+        subject=booking_request,
+        reason="Moved to a new time.",
+        kinds=[notify.Kind.BOOKING_REQUEST],
+    )
+    notify.booking_request_notify(
+        booking_request=booking_request, link_path=request_path(booking_request)
+    )
+
+
+@transaction.atomic
+def booking_request_confirm(
+    *, booking_request: BookingRequest, by_user: User | None = None
+) -> Appointment:
+    """The address on record (through the e-mailed link, `by_user` None) or staff confirm a
+    booking request: the appointment becomes the patient's, the typed phone fills the
+    record's phone only when it has none, the intake is added to the notes, and the usual
+    confirmation and reminders follow. Confirming twice is harmless."""
+    current = (
+        BookingRequest.objects.select_for_update()
+        .filter(pk=booking_request.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current == BookingRequestStatus.CONFIRMED:
+        return Appointment.objects.get(pk=booking_request.appointment_id)
+    appointment = Appointment.objects.select_related("clinic", "clinician", "appointment_type").get(
+        pk=booking_request.appointment_id
+    )
+    booking_request = _open_request_of(appointment)
+    patient = Patient.objects.select_for_update().get(pk=booking_request.patient_id)
+    if booking_request.phone and not patient.phone:
+        patient.phone = booking_request.phone
+        patient.save(update_fields=["phone", "updated_at"])
+    _intake_append(
+        patient,
+        Intake(
+            what_hurts=appointment.intake_what_hurts,
+            weekly_km=appointment.intake_weekly_km,
+            goal_race=appointment.intake_goal_race,
+        ),
+        appointment=appointment,
+    )
+    appointment.patient = patient
+    appointment.status = AppointmentStatus.BOOKED
+    appointment.save(update_fields=["patient", "status", "updated_at"])
+    booking_request.status = BookingRequestStatus.CONFIRMED
+    booking_request.decided_at = timezone.now()
+    booking_request.decided_by = by_user
+    booking_request.save(update_fields=["status", "decided_at", "decided_by"])
+    notify.notifications_cancel_for(
+        subject=booking_request, reason="Confirmed.", kinds=[notify.Kind.BOOKING_REQUEST]
+    )
+    notify.appointment_booked_notify(appointment=appointment)
+    if by_user is None:
+        _tell_staff(appointment, "booked online and confirmed by the patient through our e-mail")
+    return appointment
+
+
+@transaction.atomic
+def booking_request_reject(
+    *, booking_request: BookingRequest, by_user: User | None = None
+) -> BookingRequest:
+    """Staff reject a booking request, or the patient says through the e-mailed link that it
+    was not theirs (`by_user` None): the held time is free again, nothing reaches the record."""
+    appointment = Appointment.objects.select_related("clinic", "clinician").get(
+        pk=booking_request.appointment_id
+    )
+    booking_request = _open_request_of(appointment)
+    if by_user is None:
+        reason = "The patient said through our e-mail that they did not make this booking."
+    else:
+        reason = "The online booking was rejected by staff."
+    _request_close(
+        booking_request,
+        appointment=appointment,
+        status=BookingRequestStatus.REJECTED,
+        reason=reason,
+        by_user=by_user,
+        source=BookingSource.STAFF if by_user is not None else BookingSource.PUBLIC,
+    )
+    if by_user is None:
+        # Keyed by the expiry, which no later answer shares with the creation.
+        _tell_staff_of_request(
+            booking_request,
+            f"{reason} The time is free again.",
+            key_time=booking_request.expires_at,
+        )
+    return booking_request
+
+
+def booking_requests_expire(*, clinic: Clinic | None = None, now: datetime | None = None) -> int:
+    """Release the time of requests nobody confirmed before they ran out; how many.
+
+    The periodic task runs it for every clinic; booking and moving run it for their clinic
+    first, so a hold that ran out a moment ago never refuses a new booking."""
+    now = now or timezone.now()
+    due = BookingRequest.objects.filter(status=BookingRequestStatus.PENDING, expires_at__lte=now)
+    if clinic is not None:
+        due = due.filter(clinic=clinic)
+    released = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            booking_request = (
+                BookingRequest.objects.select_for_update()
+                .filter(pk=pk, status=BookingRequestStatus.PENDING, expires_at__lte=now)
+                .first()
+            )
+            if booking_request is None:
+                continue  # answered meanwhile
+            _request_close(
+                booking_request,
+                appointment=Appointment.objects.get(pk=booking_request.appointment_id),
+                status=BookingRequestStatus.EXPIRED,
+                reason="The online booking was not confirmed in time.",
+                by_user=None,
+            )
+            released += 1
+    return released
+
+
+@transaction.atomic
+def booking_requests_forget(*, patient: Patient, by_user: User | None = None) -> int:
+    """For a patient's anonymisation: requests made with their e-mail that still wait are
+    rejected (their time released), and what was typed with any of them is cleared."""
+    waiting = BookingRequest.objects.select_for_update().filter(
+        patient=patient, status=BookingRequestStatus.PENDING
+    )
+    for booking_request in waiting:
+        _request_close(
+            booking_request,
+            appointment=Appointment.objects.get(pk=booking_request.appointment_id),
+            status=BookingRequestStatus.REJECTED,
+            reason="Patient data anonymised on request",
+            by_user=by_user,
+            source=BookingSource.STAFF,
+        )
+    Appointment.objects.filter(booking_request__patient=patient).update(
+        notes="", intake_what_hurts="", intake_goal_race="", updated_at=timezone.now()
+    )
+    return BookingRequest.objects.filter(patient=patient).update(
+        name="", email="", phone="", date_of_birth=None, sex=""
+    )
+
+
+def _tell_staff_of_request(
+    booking_request: BookingRequest, detail: str, *, key_time: datetime
+) -> None:
+    """Front desk and the clinician hear of a booking made with a known patient's e-mail.
+    `key_time` tells this message from the request's other one (made, or declined)."""
+    from clinic.models import Role
+
+    appointment = booking_request.appointment
+    staff = [
+        membership.user
+        for membership in appointment.clinic.staff.filter(
+            role=Role.FRONT_DESK, is_active=True
+        ).select_related("user")
+    ]
+    staff.append(appointment.clinician)
+    notify.staff_alert_schedule(
+        clinic=appointment.clinic,
+        kind=notify.Kind.STAFF_BOOKING_REQUEST,
+        staff={user.pk: user for user in staff}.values(),
+        subject=booking_request,
+        key_time=key_time,
+        patient=booking_request.patient,
+        payload={
+            **notify.appointment_payload(appointment),
+            "detail": detail,
+            "link_path": reverse("booking_appointment", args=[appointment.pk]),
+            "link_label": "Open the booking",
+        },
+    )
 
 
 # Time off, closures and settings -----------------------------------------------------------

@@ -26,9 +26,15 @@ urlpatterns = [
         views.appointment_status,
         name="booking_appointment_status",
     ),
+    path(
+        "calendar/appointments/<int:pk>/request/",
+        views.appointment_request,
+        name="booking_appointment_request",
+    ),
     path("calendar/time-off/", views.time_off_new, name="booking_time_off_new"),
     path("calendar/settings/", views.booking_settings, name="booking_settings"),
     path("book/", views.public_book, name="booking_public"),
     path("book/done/<str:token>/", views.public_done, name="booking_public_done"),
     path("book/manage/<str:token>/", views.public_manage, name="booking_manage"),
+    path("book/confirm/<str:token>/", views.public_request, name="booking_request_confirm"),
 ]

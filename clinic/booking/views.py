@@ -33,7 +33,15 @@ from .forms import (
     form_started_token,
     parse_slot,
 )
-from .models import ACTIVE_STATUSES, Appointment, AppointmentType, BookingSource
+from .models import (
+    HOLDING_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    BookingRequest,
+    BookingRequestStatus,
+    BookingSource,
+)
 
 PUBLIC_POSTS_PER_HOUR = getattr(settings, "BOOKING_PUBLIC_POSTS_PER_HOUR", 20)
 
@@ -92,6 +100,7 @@ def calendar_day(request):
             "closed": column.closed,
             "lanes": lanes,
             "online": selectors.recent_online_activity(clinic=clinic),
+            "requests": selectors.booking_requests_waiting(clinic=clinic),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "view": "day",
@@ -232,6 +241,27 @@ def _staff_appointment(request, pk: int) -> Appointment:
     )
 
 
+def _detail_context(appointment: Appointment, **extra) -> dict:
+    """What the appointment page shows besides its forms: the online booking request behind
+    it, if any (what was typed, whose e-mail, who answered)."""
+    booking_request = (
+        BookingRequest.objects.filter(appointment=appointment)
+        .select_related("patient", "decided_by")
+        .first()
+    )
+    waiting = (
+        booking_request is not None
+        and booking_request.is_open
+        and booking_request.expires_at > timezone.now()
+    )
+    return {
+        "appointment": appointment,
+        "booking_request": booking_request,
+        "request_waiting": waiting,
+        **extra,
+    }
+
+
 @role_required(*STAFF_ROLES)
 @require_GET
 def appointment_detail(request, pk: int):
@@ -246,7 +276,7 @@ def appointment_detail(request, pk: int):
     return render(
         request,
         "booking/appointment_detail.html",
-        {"appointment": appointment, "move_form": move_form, "cancel_form": CancelForm()},
+        _detail_context(appointment, move_form=move_form, cancel_form=CancelForm()),
     )
 
 
@@ -276,12 +306,7 @@ def appointment_move(request, pk: int):
     return render(
         request,
         "booking/appointment_detail.html",
-        {
-            "appointment": appointment,
-            "move_form": form,
-            "cancel_form": CancelForm(),
-            "nearest": nearest,
-        },
+        _detail_context(appointment, move_form=form, cancel_form=CancelForm(), nearest=nearest),
         status=400,
     )
 
@@ -308,11 +333,11 @@ def appointment_cancel(request, pk: int):
     return render(
         request,
         "booking/appointment_detail.html",
-        {
-            "appointment": appointment,
-            "move_form": MoveForm(clinic=clinic, clinicians=_staff_clinicians(clinic)),
-            "cancel_form": form,
-        },
+        _detail_context(
+            appointment,
+            move_form=MoveForm(clinic=clinic, clinicians=_staff_clinicians(clinic)),
+            cancel_form=form,
+        ),
         status=400,
     )
 
@@ -337,6 +362,32 @@ def appointment_status(request, pk: int):
 
 
 @role_required(*STAFF_ROLES)
+@require_POST
+def appointment_request(request, pk: int):
+    """Staff confirm an online booking made with a known patient's e-mail, or reject it."""
+    appointment = _staff_appointment(request, pk)
+    booking_request = BookingRequest.objects.filter(appointment=appointment).first()
+    action = request.POST.get("action", "")
+    if booking_request is None or action not in ("confirm", "reject"):
+        return HttpResponse("Confirm or reject an online booking that waits for it.", status=400)
+    try:
+        if action == "confirm":
+            services.booking_request_confirm(booking_request=booking_request, by_user=request.user)
+        else:
+            services.booking_request_reject(booking_request=booking_request, by_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(service_error_messages(error)))
+    else:
+        messages.success(
+            request,
+            f"Confirmed: the appointment is {booking_request.patient.full_name}'s."
+            if action == "confirm"
+            else "Rejected: the time is free again and nothing was added to the record.",
+        )
+    return redirect("booking_appointment", pk=appointment.pk)
+
+
+@role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def time_off_new(request):
     """Block a clinician's time; bookings already inside it are listed to be moved."""
@@ -354,11 +405,16 @@ def time_off_new(request):
         )
         clashes = selectors.appointment_list(
             user=request.user, start=start, end=end, clinician_id=clinician.pk
-        ).filter(status__in=ACTIVE_STATUSES)
+        ).filter(status__in=HOLDING_STATUSES)
         for appointment in clashes:
+            who = (
+                appointment.patient.full_name
+                if appointment.patient_id
+                else "An online booking waiting for confirmation"
+            )
             messages.warning(
                 request,
-                f"{appointment.patient.full_name} is still booked "
+                f"{who} is still booked "
                 f"{appointment.start.astimezone(clinic.tz):%H:%M}: move or cancel it.",
             )
         messages.success(request, "Time blocked.")
@@ -573,7 +629,7 @@ def public_manage(request, token: str):
             errors.extend(service_error_messages(error))
     day = _parse_day(request.GET.get("date", ""))
     slots = []
-    if day is not None and appointment.is_active:
+    if day is not None and appointment.holds_time:
         slots = selectors.available_slots(
             appointment_type=appointment.appointment_type,
             day=day,
@@ -584,6 +640,11 @@ def public_manage(request, token: str):
         "booking/public_manage.html",
         {
             "appointment": appointment,
+            # A request's hold reads as booked: this page, whose link the booking answer
+            # carries, must not tell whoever booked that the e-mail belongs to a patient.
+            "status_label": AppointmentStatus.BOOKED.label
+            if appointment.is_pending
+            else appointment.get_status_display(),
             "clinic": clinic,
             "may_change": services.patient_may_change(appointment),
             "late_cancel_hours": selectors.booking_settings(clinic=clinic).late_cancel_hours,
@@ -593,4 +654,63 @@ def public_manage(request, token: str):
             "token": token,
         },
         status=400 if errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_request(request, token: str):
+    """The e-mailed link of a booking made with a known patient's address: the patient
+    confirms it, or says it was not them. Answers are POSTs, so a mail scanner that opens
+    the link changes nothing."""
+    try:
+        booking_request = services.booking_request_from_token(token)
+    except services.RequestLinkExpired:
+        return render(request, "booking/public_request.html", {"link_expired": True}, status=410)
+    if booking_request is None:
+        raise Http404("This link is not valid.")
+    errors: list[str] = []
+    if request.method == "POST":
+        if _over_public_limit(request):
+            return HttpResponse("Too many requests from this address; please call us.", status=429)
+        action = request.POST.get("action", "")
+        try:
+            if action == "confirm":
+                services.booking_request_confirm(booking_request=booking_request)
+                messages.success(request, "Thank you: your appointment is confirmed.")
+                return redirect("booking_request_confirm", token=token)
+            if action == "reject":
+                services.booking_request_reject(booking_request=booking_request)
+                messages.success(request, "Thank you: the time is released.")
+                return redirect("booking_request_confirm", token=token)
+            errors.append("Choose whether to confirm the booking or not.")
+        except ValidationError as error:
+            errors.extend(service_error_messages(error))
+    appointment = booking_request.appointment
+    waiting = booking_request.is_open and booking_request.expires_at > timezone.now()
+    confirmed = booking_request.status == BookingRequestStatus.CONFIRMED
+    status = 400 if errors else 200
+    if (
+        not waiting
+        and not confirmed
+        and booking_request.status
+        in (
+            BookingRequestStatus.PENDING,
+            BookingRequestStatus.EXPIRED,
+        )
+    ):
+        status = 410
+    return render(
+        request,
+        "booking/public_request.html",
+        {
+            "booking_request": booking_request,
+            "appointment": appointment,
+            "clinic": booking_request.clinic,
+            "waiting": waiting,
+            "confirmed": confirmed,
+            "manage_token": services.manage_token(appointment) if confirmed else "",
+            "errors": errors,
+        },
+        status=status,
     )

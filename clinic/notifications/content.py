@@ -21,6 +21,7 @@ SUBJECTS = {
     Kind.BOOKING_CONFIRMATION: "Your appointment is booked",
     Kind.BOOKING_CHANGED: "Your appointment has moved",
     Kind.BOOKING_CANCELLED: "Your appointment is cancelled",
+    Kind.BOOKING_REQUEST: "Please confirm your appointment request",
     Kind.APPOINTMENT_REMINDER: "Reminder: your appointment on {when}",
     Kind.PROGRAM_REMINDER: "Today's home exercises",
     Kind.CHECKIN_PROMPT: "How did yesterday's exercises go?",
@@ -31,6 +32,7 @@ SUBJECTS = {
     Kind.STAFF_NO_PROGRESS: "{patient_name} is not progressing",
     Kind.STAFF_LOW_ADHERENCE: "{patient_name} is rarely doing the program",
     Kind.STAFF_PATIENT_BOOKING_CHANGE: "{patient_name} changed a booking",
+    Kind.STAFF_BOOKING_REQUEST: "Online booking to confirm: {patient_name}",
     Kind.STAFF_RESCREEN_DUE: "{patient_name} is due a re-screen",
 }
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
@@ -73,7 +75,9 @@ def manage_link(notification: Notification) -> str:
     from clinic.booking.services import manage_token_for
 
     token = manage_token_for(
-        appointment_id=notification.subject_id, clinic_id=notification.clinic_id
+        appointment_id=notification.subject_id,
+        clinic_id=notification.clinic_id,
+        patient_id=notification.patient_id,
     )
     return site_url(reverse("booking_manage", args=[token]))
 
@@ -103,6 +107,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "patient_name": patient.full_name if patient is not None else "",
         "when": local_text(payload.get("start"), tz),
         "old_when": local_text(payload.get("old_start"), tz),
+        "until": local_text(payload.get("expires_at"), tz),
         "day": payload.get("day", ""),
         "link": site_url(payload.get("link_path", "/")),
         "link_label": payload.get("link_label") or "Open Groundwork",

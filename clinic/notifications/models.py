@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
     BOOKING_CHANGED = "booking_changed", "Booking changed"
     BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+    BOOKING_REQUEST = "booking_request", "Booking request to confirm"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     PROGRAM_REMINDER = "program_reminder", "Home-program reminder"
     CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"
@@ -30,6 +31,7 @@ class Kind(models.TextChoices):
     STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"
     STAFF_LOW_ADHERENCE = "staff_low_adherence", "Staff: low adherence"
     STAFF_PATIENT_BOOKING_CHANGE = "staff_patient_booking_change", "Staff: patient booking change"
+    STAFF_BOOKING_REQUEST = "staff_booking_request", "Staff: online booking to confirm"
     STAFF_RESCREEN_DUE = "staff_rescreen_due", "Staff: re-screen due"
 
 

@@ -335,6 +335,38 @@ def appointment_cancelled_notify(*, appointment) -> list[Notification]:
     )
 
 
+@transaction.atomic
+def booking_request_notify(*, booking_request, link_path: str) -> list[Notification]:
+    """Hook for booking: ask the patient on record to confirm a public booking made with their
+    e-mail address. E-mail only, to the address on record: the question is whether that
+    address made the booking. No calendar file and no manage link until it is confirmed."""
+    appointment = booking_request.appointment
+    patient = booking_request.patient
+    if not (preference_of(patient).email_enabled and patient.email):
+        return []  # staff still see the request and can confirm it
+    payload = {
+        key: value for key, value in appointment_payload(appointment).items() if key != "manage_url"
+    }
+    return [
+        notification_schedule(
+            clinic=appointment.clinic,
+            kind=Kind.BOOKING_REQUEST,
+            channel=Channel.EMAIL,
+            due_at=timezone.now(),
+            key_time=appointment.start,
+            subject=booking_request,
+            patient=patient,
+            payload={
+                **payload,
+                "expires_at": booking_request.expires_at.isoformat(),
+                "link_path": link_path,
+                "link_label": "Confirm or decline the booking",
+            },
+            not_after=booking_request.expires_at,
+        )
+    ]
+
+
 def day_key(day: date) -> datetime:
     """The moment that names a calendar day in an idempotency key: midnight UTC, so the key
     stays the same whatever time zone or reminder time the patient picks later."""

@@ -197,6 +197,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Online bookings made with a known patient's e-mail hold their time until confirmed;
+    # the ones that ran out release it within a minute (booking releases them too).
+    "booking-release-expired-requests": {
+        "task": "clinic.booking.tasks.release_expired_requests",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Each night the progression engine looks at every running program, so review flags
     # (no progress, low adherence) appear even for patients who stopped logging.
     "programs-evaluate-all": {
@@ -338,6 +345,10 @@ LOGGING = {
         "twilio": {"level": "WARNING"},
     },
 }
+
+# How long an online booking made with a known patient's e-mail holds its time while it waits
+# for the address on record (or staff) to confirm it; never past the appointment's start.
+BOOKING_REQUEST_HOURS = env.int("BOOKING_REQUEST_HOURS", default=24)
 
 # Patients' password-free sign-in links stay valid this long (and work once).
 MAGIC_LINK_MAX_AGE_MINUTES = env.int("MAGIC_LINK_MAX_AGE_MINUTES", default=60 * 24)

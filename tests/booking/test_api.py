@@ -183,11 +183,14 @@ def test_another_clinics_clinician_is_a_400(api, booking):
     assert "clinician" in response.json()
 
 
-def test_an_existing_patient_is_matched_not_duplicated(api, booking):
+def test_an_existing_patients_email_makes_a_request_not_a_duplicate(api, booking):
     existing = booking.world.home.patient_a
     response = public_post(api, booking, email=existing.email.upper())
     assert response.status_code == 201
-    assert Appointment.objects.get().patient == existing
+    held = Appointment.objects.get()
+    # The time is held for a request the patient must confirm; nothing is theirs yet.
+    assert (held.patient, held.status) == (None, AppointmentStatus.PENDING)
+    assert held.booking_request.patient == existing
     assert Patient.objects.filter(email__iexact=existing.email).count() == 1
 
 

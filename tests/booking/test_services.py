@@ -126,7 +126,7 @@ def test_time_off_and_closures_block_booking(booking):
         book(booking, 14)
 
 
-def test_a_public_booking_matches_an_existing_patient_by_email(booking):
+def test_a_public_booking_matches_an_existing_patient_by_email_but_waits_for_them(booking):
     existing = booking.world.home.patient_a
     appointment = book(
         booking,
@@ -135,8 +135,13 @@ def test_a_public_booking_matches_an_existing_patient_by_email(booking):
         intake=services.Intake(what_hurts="left Achilles", weekly_km=40, goal_race="Boston"),
         source=BookingSource.PUBLIC,
     )
-    assert appointment.patient == existing
+    assert appointment.patient is None
+    assert appointment.booking_request.patient == existing
     assert Patient.objects.filter(clinic=booking.clinic).count() == 2
+    existing.refresh_from_db()
+    assert existing.intake_notes == ""
+    # Once the patient confirms, the intake reaches their notes.
+    services.booking_request_confirm(booking_request=appointment.booking_request)
     existing.refresh_from_db()
     assert "left Achilles" in existing.intake_notes
     assert "40 km" in existing.intake_notes
@@ -147,9 +152,24 @@ def test_a_public_booking_creates_a_new_patient_once(booking):
     contact = services.Contact(name="Ann Marie Lee", email="ann@example.org", phone="555")
     first = book(booking, patient=None, contact=contact, source=BookingSource.PUBLIC)
     second = book(booking, 11, patient=None, contact=contact, source=BookingSource.PUBLIC)
-    assert first.patient == second.patient
     assert (first.patient.first_name, first.patient.last_name) == ("Ann Marie", "Lee")
+    # The second booking names a patient that now exists: it waits for their confirmation.
+    assert second.patient is None
+    assert second.booking_request.patient == first.patient
     assert Patient.objects.filter(email="ann@example.org").count() == 1
+
+
+def test_a_staff_booking_with_a_known_email_books_that_patient_at_once(booking):
+    existing = booking.world.home.patient_a
+    appointment = book(
+        booking,
+        patient=None,
+        contact=services.Contact(name="Ada Home", email=existing.email, phone="555 0199"),
+        booked_by=booking.world.home.frontdesk,
+    )
+    assert (appointment.patient, appointment.status) == (existing, AppointmentStatus.BOOKED)
+    existing.refresh_from_db()
+    assert existing.phone == "555 0199"  # staff know whom they book: an empty phone is filled
 
 
 def test_a_malformed_email_is_refused(booking):

@@ -13,7 +13,8 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from clinic.booking.services import manage_token
+from clinic.booking.models import Appointment, AppointmentStatus, BookingRequest
+from clinic.booking.services import manage_token, request_token
 from clinic.health import HEARTBEAT_KEY
 from clinic.magic_links import make_token
 from clinic.notifications.services import unsubscribe_token
@@ -58,6 +59,7 @@ class Ctx:
     patient_token: str
     appointment: object
     manage_token: str
+    request_token: str
     screen: object
     unsubscribe_token: str
     program: object
@@ -179,6 +181,11 @@ MATRIX: dict[str, Route] = {
     "calendar/book/": Route(lambda c: "/calendar/book/", page()),
     "calendar/slots/": Route(lambda c: "/calendar/slots/", page()),
     "calendar/patients/": Route(lambda c: "/calendar/patients/?q=Ada", page()),
+    "calendar/appointments/<int:pk>/request/": Route(
+        lambda c: f"/calendar/appointments/{c.appointment.pk}/request/",
+        staff_gets(page(other=404), 400),  # no action, and no online booking to confirm
+        method="post",
+    ),
     "calendar/time-off/": Route(lambda c: "/calendar/time-off/", page()),
     "calendar/settings/": Route(lambda c: "/calendar/settings/", page(roles=ADMIN)),
     "calendar/appointments/<int:pk>/": Route(
@@ -203,6 +210,8 @@ MATRIX: dict[str, Route] = {
     "book/": Route(lambda c: "/book/?clinic=home", public(200)),
     "book/done/<str:token>/": Route(lambda c: f"/book/done/{c.manage_token}/", public(200)),
     "book/manage/<str:token>/": Route(lambda c: f"/book/manage/{c.manage_token}/", public(200)),
+    # The e-mailed link of an online booking made with a known patient's address
+    "book/confirm/<str:token>/": Route(lambda c: f"/book/confirm/{c.request_token}/", public(200)),
     # Booking API
     "api/v1/public/appointment-types/": Route(
         lambda c: "/api/v1/public/appointment-types/?clinic=home", public(200)
@@ -221,6 +230,16 @@ MATRIX: dict[str, Route] = {
     "api/v1/^appointments/(?P<pk>[^/.]+)/no-show/$": Route(
         lambda c: f"/api/v1/appointments/{c.appointment.pk}/no-show/",
         staff_gets(api(other=404), 400),  # the appointment has not started yet
+        method="post",
+    ),
+    "api/v1/^appointments/(?P<pk>[^/.]+)/confirm/$": Route(
+        lambda c: f"/api/v1/appointments/{c.appointment.pk}/confirm/",
+        staff_gets(api(other=404), 400),  # a plain appointment is no request to confirm
+        method="post",
+    ),
+    "api/v1/^appointments/(?P<pk>[^/.]+)/reject/$": Route(
+        lambda c: f"/api/v1/appointments/{c.appointment.pk}/reject/",
+        staff_gets(api(other=404), 400),
         method="post",
     ),
     "api/v1/^appointments/(?P<pk>[^/.]+)/cancel/$": Route(
@@ -364,6 +383,24 @@ def ctx(world) -> Ctx:
         day=timezone.localdate() + timedelta(days=14),
         hour=10,
     )
+    held_start = visit.start + timedelta(hours=3)
+    held = Appointment.objects.create(
+        clinic=home.clinic,
+        patient=None,
+        status=AppointmentStatus.PENDING,
+        clinician=home.clinician,
+        appointment_type=kind,
+        start=held_start,
+        end=held_start + timedelta(minutes=kind.duration_minutes),
+    )
+    waiting = BookingRequest.objects.create(
+        clinic=home.clinic,
+        appointment=held,
+        patient=home.patient_a,
+        name="Someone",
+        email=home.patient_a.email,
+        expires_at=timezone.now() + timedelta(hours=24),
+    )
     screen = make_screen(home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
     program = program_build_from_screen(user=home.clinician, screen=screen)
     item = program.items.first()
@@ -388,6 +425,7 @@ def ctx(world) -> Ctx:
         patient_token=make_token(home.patient_a.user),
         appointment=visit,
         manage_token=manage_token(visit),
+        request_token=request_token(waiting),
         screen=screen,
         unsubscribe_token=unsubscribe_token(patient=home.patient_a, channel="email"),
     )
