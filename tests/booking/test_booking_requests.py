@@ -50,7 +50,7 @@ def attack(api, booking, *, email="VERA.VICTIM@example.com", hour=9, **extra):
             "clinician": booking.world.home.clinician.pk,
             "name": "Anybody At All",
             "email": email,
-            "phone": "+1 900 555 0666",
+            "phone": "+1 410 555 0166",
             "what_hurts": ATTACK_TEXT,
             **extra,
         },
@@ -93,7 +93,7 @@ def test_the_reviews_attack_through_the_api_leaves_the_record_unchanged(
     assert (held.patient_id, held.status) == (None, AppointmentStatus.PENDING)
     request = BookingRequest.objects.get()
     assert (request.patient, request.status) == (victim, BookingRequestStatus.PENDING)
-    assert (request.name, request.phone) == ("Anybody At All", "+1 900 555 0666")
+    assert (request.name, request.phone) == ("Anybody At All", "+14105550166")
     assert held.intake_what_hurts == ATTACK_TEXT  # kept with the request, not on the record
     # Nothing is sent as if it were the patient's booking: one e-mail asks the address on
     # record to confirm, no calendar file, nothing to the typed phone.
@@ -128,7 +128,7 @@ def test_the_attack_through_the_public_page_leaves_the_record_unchanged(client, 
 
 
 def test_no_text_goes_to_the_patients_phone_either(api, booking, victim):
-    victim.phone = "+1 555 0100"
+    victim.phone = "+14105550100"
     victim.save()
     ChannelPreference.objects.create(patient=victim, sms_enabled=True)
     attack(api, booking)
@@ -206,7 +206,7 @@ def test_the_patient_confirms_through_the_emailed_link(
     appointment = Appointment.objects.get(pk=response.json()["id"])
     assert (appointment.patient, appointment.status) == (victim, AppointmentStatus.BOOKED)
     victim.refresh_from_db()
-    assert victim.phone == "+1 900 555 0666"  # the record had none
+    assert victim.phone == "+14105550166"  # the record had none
     assert ATTACK_TEXT in victim.intake_notes
     request = BookingRequest.objects.get()
     assert (request.status, request.decided_by) == (BookingRequestStatus.CONFIRMED, None)
@@ -222,13 +222,13 @@ def test_the_patient_confirms_through_the_emailed_link(
 
 
 def test_confirming_keeps_a_phone_the_record_already_has(client, api, booking, victim):
-    victim.phone = "+1 555 0100"
+    victim.phone = "+14105550100"
     victim.save()
     attack(api, booking)
     request = BookingRequest.objects.get()
     services.booking_request_confirm(booking_request=request)
     victim.refresh_from_db()
-    assert victim.phone == "+1 555 0100"
+    assert victim.phone == "+14105550100"
     assert ATTACK_TEXT in victim.intake_notes
 
 
@@ -248,7 +248,7 @@ def test_staff_confirm_on_the_appointment_page(client, api, booking, victim):
     request = BookingRequest.objects.get()
     assert request.decided_by == booking.world.home.frontdesk
     victim.refresh_from_db()
-    assert victim.phone == "+1 900 555 0666"
+    assert victim.phone == "+14105550166"
     assert ATTACK_TEXT in victim.intake_notes
 
 
