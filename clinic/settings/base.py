@@ -331,6 +331,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
 NOTIFICATIONS_SWEEP_ON_COMMIT = True
+# A sweep holds the messages it claimed this long past its last heartbeat (one every third of
+# it). Short, so the messages of a killed worker go out with the next sweeps, not much later.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=60)
 
 # Text messages: console by default; clinic.notifications.transports.FileSmsBackend writes files.
 SMS_BACKEND = env("SMS_BACKEND", default="clinic.notifications.transports.ConsoleSmsBackend")
