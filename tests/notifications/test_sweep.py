@@ -1,5 +1,6 @@
 """The sweep: sends what is due once, logs every attempt, retries, honours opt-outs and leases."""
 
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -143,8 +144,10 @@ def test_sms_bodies_never_carry_health_detail(world, sms_outbox):
     sweep.sweep()
     (sms,) = sms_outbox
     body = sms["body"].lower()
+    # The words around the links: a signed unsubscribe token can hold "10" by chance.
+    words = re.sub(r"https?://\S+", " ", body)
     for word in ("achilles", "calf", "pain", "tendinopathy", "10"):
-        assert word not in body
+        assert word not in words
     assert body.startswith("home clinic:")
 
 
