@@ -295,11 +295,10 @@ def _due_reminders(world, count: int, channel: str) -> None:
 
 
 # Per batch: claim (select + update) and load (one select with joins); per message: its
-# outcome, one update and one delivery log, in a transaction of its own (here savepoints of
-# the test's transaction); plus the lease check, the final, empty claim and, on PostgreSQL,
-# turning synchronous commits off and on again. Nothing grows with the batch but those two
-# writes per message: no query per patient or preference.
-PER_MESSAGE = 4
+# outcome, one delivery log and one update; plus the lease check, the final, empty claim
+# and, on PostgreSQL, turning synchronous commits off and on again. Nothing grows with the
+# batch but those two writes per message: no query per patient or preference.
+PER_MESSAGE = 2
 PER_BATCH = 5
 FIXED = 8
 

@@ -240,4 +240,6 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_at_most_one_twice(tmp
     per_row = Counter(
         DeliveryLog.objects.filter(outcome=Outcome.SENT).values_list("notification", flat=True)
     )
-    assert len(per_row) == MESSAGES and set(per_row.values()) == {1}
+    # One "sent" log per row; two for the one in flight if the kill fell between its log and
+    # its row, and then it was indeed sent twice.
+    assert len(per_row) == MESSAGES and sum(per_row.values()) - MESSAGES <= 1
