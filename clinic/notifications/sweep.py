@@ -2,8 +2,8 @@
 
 A claim is a lease. Claimed rows are "sending" until `lease_expires_at`, a short while ahead,
 and a heartbeat thread pushes that forward while the sweep lives, however slow a send is. Each
-message's outcome is written in its own short transaction right after its send, so a worker
-killed mid-batch has recorded everything it sent except the one message in flight; once its
+message's outcome is committed right after its send (see _Recorder), so a worker killed
+mid-batch has recorded everything it sent except the one message in flight; once its
 lease runs out the next sweep puts the rest back to pending, so a killed worker loses nothing
 and re-sends at most that one message (with the same Message-ID, see content.message_id).
 
