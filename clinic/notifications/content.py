@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -124,6 +125,13 @@ def ics_uid(notification: Notification) -> str:
     return f"{notification.subject_ref.replace(':', '-')}@{host}"
 
 
+def message_id(notification: Notification) -> str:
+    """The e-mail's Message-ID, made from the row so every attempt carries the same one: a copy
+    sent again after a crash is the same message to relays and mail clients, not a new one."""
+    host = urlsplit(settings.SITE_URL).hostname or "groundwork.local"
+    return f"<notification-{notification.pk}@{host}>"
+
+
 def calendar_text(text: str) -> str:
     """Text for a calendar property: every kind of line break (a textarea sends CRLF, a bare
     CR is still a break to some readers) made one newline, other control characters dropped.
@@ -189,12 +197,10 @@ def message_for(notification: Notification) -> OutgoingMessage:
     subject = SUBJECTS[notification.kind].format(**context)
     body = render_to_string(f"notifications/email/{notification.kind}.txt", context).strip()
     context = {**context, "subject": subject, "body": body}
-    headers = {}
+    headers = {"Message-ID": message_id(notification)}
     if context["stop_link"]:
-        headers = {
-            "List-Unsubscribe": f"<{context['stop_link']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers["List-Unsubscribe"] = f"<{context['stop_link']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     attachments = []
     if notification.kind in ICS_KINDS and notification.payload.get("start"):
         attachments.append(ics_for(notification, context["manage_url"]))

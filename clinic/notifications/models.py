@@ -79,7 +79,10 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # A sweep that claims a row sets both: `claimed_at` names the claim, `lease_expires_at` is
+    # how long it holds without the sweep's heartbeat pushing it forward.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True)

@@ -358,6 +358,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # A message due now asks a worker for a sweep right after commit (the beat sweeps each minute).
 NOTIFICATIONS_SWEEP_ON_COMMIT = True
+# A sweep holds the messages it claimed this long past its last heartbeat (one every third of
+# it). Short, so the messages of a killed worker go out with the next sweeps, not much later.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=60)
 
 # Phone numbers typed without +country code are read as this country's, unless the clinic
 # names its own country (clinic settings).

@@ -38,6 +38,7 @@ def test_a_worker_sends_a_due_reminder_through_smtp(smtp_inbox, worker):
     assert message["To"] == "ada@home.test"
     assert message["Subject"].startswith("Reminder: your appointment on ")
     assert message["Subject"].endswith(" - Home Clinic")
+    assert message["Message-ID"] == f"<notification-{day_before.pk}@groundwork.example>"
     assert (
         message["List-Unsubscribe"]
         .strip()
