@@ -83,7 +83,7 @@ class TokenView(ObtainAuthToken):
         from .views import LOCKED_OUT_MESSAGE
 
         if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
-            body = {"detail": 'Send an object with "username" and "password".'}
+            body = {"detail": 'Send a JSON object with "username" and "password".'}
             return Response(body, status=400)
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
         # middleware, so the API answers the lockout itself. The key is the one
