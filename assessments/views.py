@@ -43,8 +43,9 @@ CHART_SCREENS = 24
 
 
 def _clinical_screens(request):
+    # The patient's clinic comes along for the age shown, which is counted in the clinic's days.
     return scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
-        "patient", "created_by", "updated_by"
+        "patient__clinic", "created_by", "updated_by"
     )
 
 
@@ -126,7 +127,7 @@ def screen_create(request, patient_pk: int):
             messages.success(request, "Screen saved.")
             return redirect("screen_detail", pk=screen.pk)
         return _entry_page(request, form, patient=patient)
-    today = timezone.localdate(timezone=patient.clinic.tz)
+    today = patient.clinic.today()
     form = ScreenForm(initial={"performed_on": today.isoformat()})
     return _entry_page(request, form, patient=patient)
 
@@ -287,11 +288,12 @@ def screen_detail(request, pk: int):
         patient_id = access_record_in_clinic(user=request.user, model=Screen, pk=pk)
         if patient_id is None:
             raise Http404("No such screen.")
+        clinic = membership_of(request.user).clinic
         page = page_cache.screen_parts(
             screen_id=pk,
             patient_id=patient_id,
-            clinic_id=membership_of(request.user).clinic_id,
-            today=timezone.localdate(),  # the age shown is today's (Patient.age)
+            clinic_id=clinic.pk,
+            today=clinic.today(),  # the age shown is today's (Patient.age)
             build=lambda: _screen_page_parts(
                 user=request.user, screen=_screen_with_page_extras(request, pk)
             ),

@@ -5,7 +5,6 @@ and the clinician's worklist have something to show."""
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from . import progression, services
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
@@ -37,7 +36,7 @@ def seed_program(clinics: dict) -> Program | None:
 def seed_history(program: Program) -> None:
     """Pretend the program started two weeks ago and the patient logged most drill days with
     little pain, answering the morning check-in after each."""
-    today = timezone.localdate(timezone=program.clinic.tz)
+    today = program.clinic.today()
     start = today - timedelta(days=DEMO_HISTORY_DAYS)
     Program.objects.filter(pk=program.pk).update(started_on=start)
     program.items.update(dose_since=start)

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core import signing
-from django.utils import timezone
 
 from clinic.forms import DateInput
 from clinic.models import Clinic, Sex
@@ -123,9 +122,13 @@ class PublicBookingForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(widget=forms.HiddenInput())
 
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
-        if value > timezone.localdate():
+        if value > self.clinic.today():
             raise forms.ValidationError("The date of birth cannot be in the future.")
         return value
 

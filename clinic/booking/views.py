@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,7 +48,7 @@ def _parse_day(value: str) -> date | None:
 
 
 def _day_param(request, clinic) -> date:
-    return _parse_day(request.GET.get("date", "")) or timezone.localdate(timezone=clinic.tz)
+    return _parse_day(request.GET.get("date", "")) or clinic.today()
 
 
 # A large clinic's whole week grows with its staff: up to this many clinicians it is shown at
@@ -423,7 +422,7 @@ def booking_settings(request):
             else:
                 messages.success(request, "Closure added.")
                 return redirect("booking_settings")
-    closures = selectors.closures_from(clinic=clinic, first=timezone.localdate(timezone=clinic.tz))
+    closures = selectors.closures_from(clinic=clinic, first=clinic.today())
     return render(
         request,
         "booking/settings.html",
@@ -493,7 +492,9 @@ def public_book(request):
     slots = []
     if kind is not None and day is not None:
         slots = selectors.available_slots(appointment_type=kind, day=day, clinician=clinician)
-    form = PublicBookingForm(request.POST or None, initial={"started": form_started_token()})
+    form = PublicBookingForm(
+        request.POST or None, clinic=clinic, initial={"started": form_started_token()}
+    )
     nearest = []
     status = 200
     if request.method == "POST":
@@ -551,7 +552,7 @@ def public_book(request):
             "slots": _slot_choices(slots, clinic),
             "nearest": _slot_choices(nearest, clinic),
             "form": form,
-            "today": timezone.localdate(timezone=clinic.tz),
+            "today": clinic.today(),
         },
         status=status,
     )

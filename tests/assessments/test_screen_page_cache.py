@@ -255,15 +255,17 @@ def test_signing_in_keeps_the_cached_pages(transactional_db, world, cached_pages
     assert cache.get(page_cache.STAFF_GENERATION) == generation
 
 
-def test_the_age_shown_is_the_days(transactional_db, world, cached_pages, clinician, monkeypatch):
+def test_the_age_shown_is_the_days_in_the_clinic(
+    transactional_db, world, cached_pages, clinician, time_machine
+):
+    # 23:55 in New York, the clinic's zone, is already the next day, the birthday, in UTC.
+    time_machine.move_to(dt.datetime(2026, 12, 8, 4, 55, tzinfo=dt.UTC))
     patient = world.home.patient_a
-    today = timezone.localdate()
-    tomorrow = today + dt.timedelta(days=1)
-    patient.date_of_birth = tomorrow.replace(year=tomorrow.year - 30)
+    patient.date_of_birth = dt.date(1996, 12, 8)
     patient.save()
     screen = make_screen(world.home)
     assert "29 years" in _page(clinician, screen)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    time_machine.move_to(dt.datetime(2026, 12, 8, 5, 5, tzinfo=dt.UTC))  # past midnight there
     page = _page(clinician, screen)
     assert "30 years" in page
     assert page == _fresh(clinician, screen, cached_pages)
@@ -273,7 +275,8 @@ def test_nothing_is_kept_from_inside_a_transaction(
     transactional_db, world, cached_pages, clinician
 ):
     screen = make_screen(world.home)
-    key = page_cache.PAGE.format(screen=screen.pk, today=timezone.localdate().isoformat())
+    today = timezone.localdate(timezone=world.home.clinic.tz)
+    key = page_cache.PAGE.format(screen=screen.pk, today=today.isoformat())
     with transaction.atomic():
         _page(clinician, screen)
     assert cache.get(key) is None
