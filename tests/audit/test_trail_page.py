@@ -69,7 +69,7 @@ def test_filters_by_patient_actor_kind_and_date(client, world):
     assert ids({}) == [3, 2, 1]  # newest first
     assert ids({"patient": home.patient_a.pk}) == [3, 1]
     assert ids({"actor": home.admin.pk}) == [2]
-    today = timezone.now().date()
+    today = timezone.localdate(timezone=home.clinic.tz)  # the trail's days are the clinic's
     assert ids({"date_from": today.isoformat(), "date_to": today.isoformat()}) == [3, 2, 1]
     assert ids({"date_to": (today - timedelta(days=1)).isoformat()}) == []
     assert ids({"date_from": (today + timedelta(days=1)).isoformat()}) == []

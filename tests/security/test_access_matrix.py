@@ -357,7 +357,7 @@ def ctx(world) -> Ctx:
         patient=home.patient_a,
         clinician=home.clinician,
         kind=kind,
-        day=timezone.localdate() + timedelta(days=14),
+        day=timezone.localdate(timezone=home.clinic.tz) + timedelta(days=14),
         hour=10,
     )
     screen = make_screen(home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
