@@ -5,7 +5,24 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: install run test lint format bench backup restore-check clean
+# The date-sensitive tests again with the clock set near midnight (tests/conftest.py,
+# --frozen-at): 04:30 UTC is 23:30 the day before in New York, the test clinics' zone, so the
+# UTC and the clinic's dates differ; 23:30 UTC (18:30 there) is an hour before the UTC date
+# turns. 2026-12-08 is a Tuesday. Browser tests keep the real clock (chromium's is not
+# moved); the API fuzzing, most of the suite's time, and the other security modules test
+# request shapes, not dates: those stay out. pytest-xdist is not used: tests clear the shared
+# Redis cache and start Celery workers on one broker, so two processes would collide.
+CLOCK_INSTANTS ?= 2026-12-08T04:30:00Z 2026-12-08T23:30:00Z
+CLOCK_TESTS ?= tests/programs tests/booking tests/notifications tests/assessments tests/clinic \
+	tests/audit tests/security/test_idor.py tests/security/test_access_matrix.py
+define clock_tests
+	@for at in $(CLOCK_INSTANTS); do \
+		echo "The date-sensitive tests with the clock at $$at:"; \
+		$(UV) run --frozen pytest -q -m "not browser" --frozen-at=$$at $(CLOCK_TESTS) || exit 1; \
+	done
+endef
+
+.PHONY: install run test test-clock lint format bench backup restore-check clean
 
 var/tools/bin/uv:
 	@echo "uv not found: installing it into var/tools (a private virtual environment)"
@@ -46,6 +63,10 @@ test: install
 	$(UV) run --frozen ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(clock_tests)
+
+test-clock: install
+	$(clock_tests)
 
 # Engine throughput on one core, then the HTTP and sweep benchmark on PostgreSQL (seeds
 # gw_bench and gw_bench_small on first use; BENCH_DATABASE_URL / BENCH_REDIS_URL override).

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from clinic.models import Patient, User
 
@@ -124,7 +123,7 @@ OTHER_SCREENS = [
 
 
 def _seed(patient: Patient, clinician: User, days_ago: int, values: dict) -> None:
-    today = timezone.localdate(timezone=patient.clinic.tz)
+    today = patient.clinic.today()
     services.screen_create(
         user=clinician,
         clinic=patient.clinic,

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from clinic.models import Clinic, Patient
 
@@ -218,7 +217,7 @@ def screen_create(*, user, clinic: Clinic, patient: Patient, **fields) -> Screen
                 ]
             }
         )
-    today = timezone.localdate(timezone=clinic.tz)
+    today = clinic.today()
     fields.setdefault("performed_on", today)
     clean = clean_screen_values(fields, today=today)
     screen = Screen(clinic=clinic, patient=patient, created_by=user, updated_by=user)
@@ -232,7 +231,7 @@ def screen_update(*, user, screen: Screen, **fields) -> Screen:
     """Change the given fields only; omitted fields keep their values."""
     # Lock the row so two clinicians saving at once do not interleave their writes.
     screen = Screen.objects.select_for_update().select_related("patient").get(pk=screen.pk)
-    today = timezone.localdate(timezone=screen.clinic.tz)
+    today = screen.clinic.today()
     clean = clean_screen_values(fields, today=today)
     before = {column: _as_text(getattr(screen, column)) for column in AUDITED}
     _apply(screen, clean)

@@ -10,7 +10,6 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
@@ -37,8 +36,9 @@ CHART_SCREENS = 24
 
 
 def _clinical_screens(request):
+    # The patient's clinic comes along for the age shown, which is counted in the clinic's days.
     return scope(Screen.objects.all(), request.user, roles=CLINICAL_ROLES).select_related(
-        "patient", "created_by", "updated_by"
+        "patient__clinic", "created_by", "updated_by"
     )
 
 
@@ -120,7 +120,7 @@ def screen_create(request, patient_pk: int):
             messages.success(request, "Screen saved.")
             return redirect("screen_detail", pk=screen.pk)
         return _entry_page(request, form, patient=patient)
-    today = timezone.localdate(timezone=patient.clinic.tz)
+    today = patient.clinic.today()
     form = ScreenForm(initial={"performed_on": today.isoformat()})
     return _entry_page(request, form, patient=patient)
 

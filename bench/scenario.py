@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -165,7 +164,7 @@ def build_plan() -> Plan:
         for pk in writers[1:]
         if pk is not None
     ] or [screen]
-    today = timezone.localdate(timezone=clinic.tz)
+    today = clinic.today()
     tomorrow = today + timedelta(days=1)
     while tomorrow.weekday() >= 5:
         tomorrow += timedelta(days=1)

@@ -558,7 +558,10 @@ def seed_load(*, scale: float = 1.0, today: date | None = None, log=lambda line:
     if scale <= 0:
         raise ValueError("The scale must be positive.")
     sizes = Sizes.at(scale)
-    loader = _Loader(sizes, today or timezone.localdate(), log)
+    # One day for clinics in several American zones: the first clinic's, which is the one the
+    # benchmark scenario measures (the UTC date is tomorrow there every evening).
+    first_zone = ZoneInfo(TIME_ZONES[0])
+    loader = _Loader(sizes, today or timezone.localdate(timezone=first_zone), log)
     with transaction.atomic():
         loader.clinics()
         loader.users()

@@ -153,9 +153,8 @@ class PatientSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from None
 
     def validate_date_of_birth(self, value):
-        from django.utils import timezone
-
-        if value is not None and value > timezone.localdate():
+        clinic = membership_of(self.context["request"].user).clinic
+        if value is not None and value > clinic.today():
             raise serializers.ValidationError("The date of birth cannot be in the future.")
         return value
 

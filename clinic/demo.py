@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from .booking.models import Appointment, AppointmentStatus, AppointmentType, WorkingHours
 from .models import Clinic, Patient, Role, StaffMembership, User
@@ -121,7 +120,7 @@ def _next_weekdays(start: date, count: int) -> list[date]:
 
 def _sample_appointments(clinic: Clinic, clinicians: list[User], patients: list[Patient]) -> None:
     """A few appointments over the next working days so the calendars are not empty."""
-    today = timezone.localdate(timezone=clinic.tz)
+    today = clinic.today()
     day_start = datetime.combine(today, time.min, tzinfo=clinic.tz)
     if Appointment.objects.filter(clinic=clinic, start__gte=day_start).exists():
         return

@@ -55,10 +55,8 @@ class PatientForm(forms.ModelForm):
         self.fields["sex"].required = True
 
     def clean_date_of_birth(self):
-        from django.utils import timezone
-
         dob = self.cleaned_data["date_of_birth"]
-        if dob > timezone.localdate():
+        if dob > self.clinic.today():
             raise forms.ValidationError("The date of birth cannot be in the future.")
         return dob
 

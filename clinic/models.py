@@ -1,6 +1,7 @@
 """People and tenancy: users keyed by e-mail, clinics, staff roles and patients."""
 
 import zoneinfo
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -109,6 +110,11 @@ class Clinic(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def today(self) -> date:
+        """The date on the clinic's wall now. The server runs in UTC, whose date is already
+        tomorrow's during a New York evening: every "today" of the clinic comes from here."""
+        return timezone.localdate(timezone=self.tz)
+
 
 class Role(models.TextChoices):
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
@@ -191,4 +197,4 @@ class Patient(models.Model):
 
     @property
     def age(self) -> int | None:
-        return self.age_on(timezone.localdate())
+        return self.age_on(self.clinic.today())

@@ -67,7 +67,7 @@ def home(request):
             return redirect("admin:index")
         return render(request, "clinic/no_role.html", status=403)
     clinic = clinic_of(request.user)
-    today = timezone.localdate(timezone=clinic.tz)
+    today = clinic.today()
     context = {"today": today}
     if role == PATIENT:
         return _patient_home(request, clinic=clinic, today=today)
@@ -114,7 +114,9 @@ def patient_list(request):
 
 @role_required(*STAFF_ROLES)
 def patient_detail(request, pk: int):
-    patient = get_object_or_404(scope(Patient.objects.all(), request.user), pk=pk)
+    # With its clinic, whose date the age shown is counted on.
+    patients = Patient.objects.select_related("clinic")
+    patient = get_object_or_404(scope(patients, request.user), pk=pk)
     access_record(user=request.user, obj=patient)  # opening the chart is a read of it
     can_see_clinical = role_of(request.user) in CLINICAL_ROLES
     appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(

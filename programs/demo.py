@@ -2,10 +2,9 @@
 with a fortnight of logged sessions and check-ins, so the progress charts, the engine's changes
 and the clinician's worklist have something to show."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from . import evaluation, services
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
@@ -30,41 +29,52 @@ def seed_program(clinics: dict) -> Program | None:
     if not draft.items.exists():
         return draft  # a red flag: leave the draft for the clinician to review
     program = services.program_publish(user=clinician, program=draft)
-    seed_history(program)
-    return evaluation.program_evaluate(program=program).program
+    return seed_history(program)
 
 
-def seed_history(program: Program) -> None:
+def seed_history(program: Program) -> Program:
     """Pretend the program started two weeks ago and the patient logged most drill days with
-    little pain, answering the morning check-in after each."""
-    today = timezone.localdate(timezone=program.clinic.tz)
+    little pain, answering the morning check-in after each. The engine acts on yesterday
+    morning's check-in; yesterday's session then waits for this morning's, as the patient's
+    page asks. (Acting after yesterday's session would find every drill it logged still
+    waiting for a check-in: on a Tuesday, after the Monday that has every drill, nothing
+    would have changed.)"""
+    today = program.clinic.today()
     start = today - timedelta(days=DEMO_HISTORY_DAYS)
     Program.objects.filter(pk=program.pk).update(started_on=start)
     program.items.update(dose_since=start)
+    for n in range(1, DEMO_HISTORY_DAYS - 1):
+        if n % 5:  # a missed day now and then
+            _log_session(program, start + timedelta(days=n), number=n, checked_in=True)
+    program = evaluation.program_evaluate(program=program).program
+    _log_session(program, today - timedelta(days=1), number=DEMO_HISTORY_DAYS - 1)
+    return program
+
+
+def _log_session(program: Program, day: date, *, number: int, checked_in=False) -> None:
+    """The day's planned drills done in full with little pain (varied by the day's number in
+    the history), and when `checked_in` the next morning's check-in."""
     items = list(program.items.select_related("drill"))
-    plan = week_plan(items)
     by_pk = {item.pk: item for item in items}
-    for n in range(1, DEMO_HISTORY_DAYS):
-        day = start + timedelta(days=n)
-        planned = [by_pk[pk] for pk in plan[day.weekday()]]
-        if not planned or n % 5 == 0:  # a missed day now and then
-            continue
-        session = SessionLog.objects.create(patient=program.patient, program=program, date=day)
-        SessionItemLog.objects.bulk_create(
-            SessionItemLog(
-                session=session,
-                program_item=item,
-                completed_sets=item.sets,
-                pain_during=(n + item.order) % 3,
-                difficulty=5,
-            )
-            for item in planned
+    planned = [by_pk[pk] for pk in week_plan(items)[day.weekday()]]
+    if not planned:
+        return
+    session = SessionLog.objects.create(patient=program.patient, program=program, date=day)
+    SessionItemLog.objects.bulk_create(
+        SessionItemLog(
+            session=session,
+            program_item=item,
+            completed_sets=item.sets,
+            pain_during=(number + item.order) % 3,
+            difficulty=5,
         )
-        if day + timedelta(days=1) < today:
-            CheckIn.objects.create(
-                patient=program.patient,
-                program=program,
-                date=day + timedelta(days=1),
-                pain_next_morning=1,
-                soreness_hours=6,
-            )
+        for item in planned
+    )
+    if checked_in:
+        CheckIn.objects.create(
+            patient=program.patient,
+            program=program,
+            date=day + timedelta(days=1),
+            pain_next_morning=1,
+            soreness_hours=6,
+        )

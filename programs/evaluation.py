@@ -61,10 +61,6 @@ class Evaluation:
     paused_program: bool = False
 
 
-def today_for(program: Program) -> date:
-    return timezone.localdate(timezone=program.clinic.tz)
-
-
 # --- reading rows into the engine's inputs ------------------------------------------------------
 
 
@@ -219,7 +215,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status != ProgramStatus.PUBLISHED:
         return Evaluation(program)
-    today = today or today_for(program)
+    today = today or program.clinic.today()
     t = clinic_thresholds(program.clinic_id)
     items = list(program.items.select_related("drill").order_by("order", "id"))
     histories = item_histories(
@@ -477,7 +473,7 @@ def program_pause_for_red_flags(
         detail={"red_flags": answers, "codes": [code for code, _ in reported]},
         reason=f"Paused after a red-flag answer ({words}); the clinic must review it.",
     )
-    today = today or today_for(program)
+    today = today or program.clinic.today()
     notify.staff_alert_schedule(
         clinic=program.clinic,
         kind=Kind.STAFF_RED_FLAG,

@@ -10,7 +10,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from clinic.notifications import services as notifications
 
@@ -29,12 +28,8 @@ def _lock(program: Program) -> Program:
     return Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
 
 
-def _today(program: Program) -> date:
-    return timezone.localdate(timezone=program.clinic.tz)
-
-
 def _check_date(program: Program, day: date, errors: dict) -> None:
-    if day > _today(program):
+    if day > program.clinic.today():
         errors["date"] = ["The date cannot be in the future."]
 
 
@@ -79,7 +74,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
     )
     if log is None:
         log = SessionLog.objects.create(patient_id=program.patient_id, program=program, date=day)
-    elif day != _today(program):
+    elif day != program.clinic.today():
         raise ProgramConflict("A session can only be changed on the day it was logged.")
     else:
         log.items.all().delete()

@@ -15,7 +15,7 @@ from clinic.notifications import services as notify
 
 from . import progression_rules as progress
 from . import versions
-from .evaluation import AUTOMATIC_ACTIONS, DOSE_KEYS, dose_of, load_note, started_on, today_for
+from .evaluation import AUTOMATIC_ACTIONS, DOSE_KEYS, dose_of, load_note, started_on
 from .models import ChangeReview, ChangeSource, Program, ProgramChange, ProgramItem, ProgramStatus
 from .services import ProgramConflict, validate_dose
 
@@ -110,7 +110,7 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
         )
     if not note.strip():
         raise ValidationError({"note": ["Say what you found when you reviewed the patient."]})
-    today = today_for(program)
+    today = program.clinic.today()
     now = timezone.now()
     program.flags = [
         {**f, "resolved": True, "resolved_by": user.email, "resolved_on": today.isoformat()}
@@ -160,7 +160,7 @@ def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
 
 
 def _clinician_version(user, program, item, values, action, words, reason, change) -> Program:
-    today = today_for(program)
+    today = program.clinic.today()
     update = {
         **values,
         "paused": False,

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +40,7 @@ class ResumeForm(forms.Form):
 @role_required(*CLINICAL_ROLES)
 def worklist_page(request):
     clinic = membership_of(request.user).clinic
-    today = timezone.localdate(timezone=clinic.tz)
+    today = clinic.today()
     only_flagged = request.GET.get("show") != "all"
     rows = worklist.worklist(user=request.user, today=today, only_flagged=only_flagged)
     return render(

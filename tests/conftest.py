@@ -1,13 +1,19 @@
-"""Shared fixtures: two clinics with every role, and the service markers' skip rules.
+"""Shared fixtures: two clinics with every role, the service markers' skip rules, the clock.
 
 Tests marked `postgres`, `redis` or `browser` need that service. With CI=true they always
 run (a missing service is then a failure, not a skip); elsewhere they skip when it is absent.
+
+`--frozen-at=2026-12-08T04:30:00Z` (or GW_FROZEN_AT) runs the suite as if it were that
+instant: collection starts there, and so does every test, with the clock ticking on from it.
+The instant must name its offset, since which day it is depends on the zone.
 """
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
+import time_machine
 from celery.app.task import Task
 from django.conf import settings
 from django.db import connection
@@ -17,6 +23,58 @@ from tests import factories as f
 
 # Browser fixtures (chromium, open_page) are shared by every app's real-browser tests.
 pytest_plugins = ["tests.browser_support", "tests.smtp_support"]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--frozen-at",
+        default=os.environ.get("GW_FROZEN_AT", ""),
+        metavar="INSTANT",
+        help="start the clock of the run and of every test at this ISO 8601 instant "
+        "(with its offset, e.g. 2026-12-08T00:30:00Z); default: $GW_FROZEN_AT",
+    )
+
+
+def _frozen_at(config) -> datetime | None:
+    text = config.getoption("frozen_at")
+    if not text:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--frozen-at: {text!r} is not an ISO 8601 instant.") from None
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"--frozen-at: {text!r} has no offset (add Z or +hh:mm).")
+    return instant
+
+
+def pytest_configure(config):
+    config.frozen_at = _frozen_at(config)
+    if config.frozen_at is not None:
+        # Module-level dates are computed while collecting, so the run travels too.
+        config.frozen_run = time_machine.travel(config.frozen_at, tick=True)
+        config.frozen_run.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "frozen_run", None) is not None:
+        config.frozen_run.stop()
+
+
+def pytest_report_header(config):
+    if config.frozen_at is not None:
+        return f"clock: every test starts at {config.frozen_at.isoformat()}"
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    # Each test (with the fixtures it sets up first) starts at the same instant, so a failure
+    # does not depend on how long the tests before it took.
+    if item.config.frozen_at is None:
+        return (yield)
+    with time_machine.travel(item.config.frozen_at, tick=True):
+        return (yield)
 
 
 def _service_missing(marker: str) -> str | None:

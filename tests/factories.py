@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 
@@ -9,6 +10,8 @@ from clinic.booking.models import Appointment, AppointmentType, WorkingHours
 from clinic.models import Clinic, Patient, Role, StaffMembership, User
 
 PASSWORD = "correct-horse-battery"
+# Every test clinic's zone: its evenings are already tomorrow in UTC, the server's zone.
+CLINIC_TZ = ZoneInfo("America/New_York")
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
@@ -17,7 +20,7 @@ class ClinicFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Clinic {n}")
     slug = factory.Sequence(lambda n: f"clinic-{n}")
-    time_zone = "America/New_York"
+    time_zone = CLINIC_TZ.key
 
 
 class UserFactory(factory.django.DjangoModelFactory):

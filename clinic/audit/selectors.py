@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from clinic.link_tokens import redact_text
 from clinic.models import Patient
@@ -37,6 +36,7 @@ class TrailFilter:
     kind: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    tz: tzinfo = UTC  # where the days begin and end: the clinic's zone
 
 
 @dataclass
@@ -117,11 +117,10 @@ def _scoped(kind: str, clinic_id: int, patient_id: int | None) -> QuerySet:
 
 
 def _day_range(qs: QuerySet, column: str, flt: TrailFilter) -> QuerySet:
-    tz = timezone.get_current_timezone()
     if flt.date_from:
-        qs = qs.filter(**{f"{column}__gte": datetime.combine(flt.date_from, time.min, tz)})
+        qs = qs.filter(**{f"{column}__gte": datetime.combine(flt.date_from, time.min, flt.tz)})
     if flt.date_to:
-        qs = qs.filter(**{f"{column}__lte": datetime.combine(flt.date_to, time.max, tz)})
+        qs = qs.filter(**{f"{column}__lte": datetime.combine(flt.date_to, time.max, flt.tz)})
     return qs
 
 

@@ -152,7 +152,7 @@ def patient_export(*, user, patient: Patient, fmt: str) -> tuple[bytes, str, str
     """The patient's data as (content, content type, file name); staff exports are logged."""
     data = patient_export_data(patient=patient)
     access_record(user=user, obj=patient, action=AccessAction.EXPORT, detail=fmt)
-    stamp = timezone.localdate().isoformat()
+    stamp = patient.clinic.today().isoformat()
     if fmt == "json":
         return export_json(data), "application/json", f"patient-{patient.pk}-{stamp}.json"
     if fmt == "csv":

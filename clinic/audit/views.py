@@ -37,6 +37,7 @@ def _filter(request, clinic) -> tuple[TrailFilterForm, selectors.TrailFilter]:
             kind=data.get("kind") or None,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            tz=clinic.tz,  # the trail shows the clinic's times, and its days are the clinic's
         )
     if form.is_bound:
         # A bad filter shows nothing rather than everything.

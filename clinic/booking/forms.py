@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core import signing
-from django.utils import timezone
 
 from clinic.forms import DateInput, phone_field_clean
 from clinic.models import Clinic, Sex
@@ -136,7 +135,7 @@ class PublicBookingForm(forms.Form):
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
-        if value > timezone.localdate():
+        if value > self.clinic.today():
             raise forms.ValidationError("The date of birth cannot be in the future.")
         return value
 

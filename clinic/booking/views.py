@@ -56,7 +56,7 @@ def _parse_day(value: str) -> date | None:
 
 
 def _day_param(request, clinic) -> date:
-    return _parse_day(request.GET.get("date", "")) or timezone.localdate(timezone=clinic.tz)
+    return _parse_day(request.GET.get("date", "")) or clinic.today()
 
 
 # A large clinic's whole week grows with its staff: up to this many clinicians it is shown at
@@ -446,7 +446,7 @@ def booking_settings(request):
             else:
                 messages.success(request, "Closure added.")
                 return redirect("booking_settings")
-    closures = selectors.closures_from(clinic=clinic, first=timezone.localdate(timezone=clinic.tz))
+    closures = selectors.closures_from(clinic=clinic, first=clinic.today())
     return render(
         request,
         "booking/settings.html",
@@ -572,7 +572,7 @@ def public_book(request):
             "slots": _slot_choices(slots, clinic),
             "nearest": _slot_choices(nearest, clinic),
             "form": form,
-            "today": timezone.localdate(timezone=clinic.tz),
+            "today": clinic.today(),
         },
         status=status,
     )

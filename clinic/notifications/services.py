@@ -78,6 +78,11 @@ def patient_time_zone(patient: Patient, preference: ChannelPreference | None = N
     return preference.tz or patient.clinic.tz
 
 
+def patient_today(patient: Patient) -> date:
+    """The date where the patient is: in the zone they chose, else in the clinic's."""
+    return timezone.localdate(timezone=patient_time_zone(patient))
+
+
 def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:
     if preference.quiet_start is None or preference.quiet_end is None:
         return None
@@ -489,7 +494,7 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
     if program.status != ProgramStatus.PUBLISHED:
         return []
     patient = program.patient
-    first = timezone.localdate(timezone=patient_time_zone(patient))
+    first = patient_today(patient)
     items = program.items.select_related("drill")
     weekdays = rules.drill_weekdays(week_plan(items))
     days = rules.drill_days(weekdays, first=first, count=rules.REMINDER_HORIZON_DAYS)
@@ -680,9 +685,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
     key = day_key(due_on)
     rows = []
     if booked is None:
-        due = _next_reminder_moment(
-            patient, timezone.localdate(timezone=patient_time_zone(patient))
-        )
+        due = _next_reminder_moment(patient, patient_today(patient))
         book_path = f"{reverse('booking_public')}?clinic={patient.clinic.slug}"
         rows += [
             notification_schedule(
@@ -738,7 +741,7 @@ def rescreen_due_check() -> dict[str, int]:
         "clinic", "patient__clinic", "patient__notification_preference", "published_by"
     )
     for program in programs.order_by("pk").iterator(chunk_size=500):
-        today = timezone.localdate(timezone=patient_time_zone(program.patient))
+        today = patient_today(program.patient)
         screen = (
             Screen.objects.filter(patient_id=program.patient_id, clinic_id=program.clinic_id)
             .select_related("created_by")

@@ -249,3 +249,19 @@ def test_the_screen_page_offers_to_build_a_program(client, world):
     response = client.post(reverse("program_build", args=[screen.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith("/programs/")
+
+
+def test_the_age_shown_is_the_days_in_the_clinic(client, world, time_machine):
+    import datetime as dt
+
+    # 23:55 in New York, the clinic's zone, is already the next day, the birthday, in UTC.
+    time_machine.move_to(dt.datetime(2026, 12, 8, 4, 55, tzinfo=dt.UTC))
+    patient = world.home.patient_a
+    patient.date_of_birth = dt.date(1996, 12, 8)
+    patient.save()
+    screen = make_screen(world.home)
+    client.force_login(world.home.clinician)
+    url = reverse("screen_detail", args=[screen.pk])
+    assert "29 years" in client.get(url).content.decode()
+    time_machine.move_to(dt.datetime(2026, 12, 8, 5, 5, tzinfo=dt.UTC))  # past midnight there
+    assert "30 years" in client.get(url).content.decode()

@@ -73,7 +73,7 @@ def make_record(side, patient=None) -> Record:
         soreness_hours=12,
     )
     kind = AppointmentTypeFactory(clinic=side.clinic)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=side.clinic.tz)
     future = appointment(
         clinic=side.clinic,
         patient=patient,

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -70,12 +70,26 @@ def test_filters_by_patient_actor_kind_and_date(client, world):
     assert ids({}) == [3, 2, 1]  # newest first
     assert ids({"patient": home.patient_a.pk}) == [3, 1]
     assert ids({"actor": home.admin.pk}) == [2]
-    today = timezone.now().date()
+    today = timezone.localdate(timezone=home.clinic.tz)  # the trail's days are the clinic's
     assert ids({"date_from": today.isoformat(), "date_to": today.isoformat()}) == [3, 2, 1]
     assert ids({"date_to": (today - timedelta(days=1)).isoformat()}) == []
     assert ids({"date_from": (today + timedelta(days=1)).isoformat()}) == []
     # A patient of another clinic filters to nothing rather than leaking anything.
     assert ids({"patient": world.other.patient_a.pk}) == []
+
+
+def test_the_date_filter_takes_the_clinics_days(client, world, time_machine):
+    # 21:00 on 7 December in New York, the clinic's zone, is 02:00 on the 8th in UTC.
+    time_machine.move_to(datetime(2026, 12, 8, 2, 0, tzinfo=UTC))
+    _view(world.home, world.home.patient_a, object_id=1)
+    client.force_login(world.home.admin)
+
+    def ids(day: str):
+        response = client.get("/audit/", {"kind": "access", "date_from": day, "date_to": day})
+        return [r.object_id for r, _, _ in response.context["rows"]]
+
+    assert ids("2026-12-07") == [1]
+    assert ids("2026-12-08") == []
 
 
 def test_a_bad_filter_shows_an_error_and_no_rows(client, world):

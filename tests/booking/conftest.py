@@ -25,7 +25,7 @@ class Booking:
 
 
 def next_monday(after_days: int = 7) -> date:
-    day = timezone.localdate() + timedelta(days=after_days)
+    day = timezone.localdate(timezone=f.CLINIC_TZ) + timedelta(days=after_days)
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 

@@ -199,7 +199,7 @@ def test_a_patient_abroad_is_reminded_at_their_own_local_time(world):
     ChannelPreference.objects.create(
         patient=patient, reminder_time=time(7), time_zone="Europe/London"
     )
-    day = timezone.now().date() + timedelta(days=5)
+    day = timezone.localdate(timezone=ZoneInfo("Europe/London")) + timedelta(days=5)
     (row,) = services.program_reminders_schedule(patient=patient, subject="program:1", days=[day])
     assert row.due_at.astimezone(ZoneInfo("Europe/London")).time() == time(7)
 
@@ -207,7 +207,7 @@ def test_a_patient_abroad_is_reminded_at_their_own_local_time(world):
 def test_quiet_hours_hold_reminders_until_morning_but_never_past_the_visit(world):
     patient = world.home.patient_a
     ChannelPreference.objects.create(patient=patient, quiet_start=time(21), quiet_end=time(8))
-    visit_day = timezone.now().date() + timedelta(days=7)
+    visit_day = timezone.localdate(timezone=NEW_YORK) + timedelta(days=7)
     appointment = book(world.home, start=local(visit_day, 7, 30))
     services.appointment_reminders_schedule(appointment=appointment)
     day_before, two_hours = reminders(appointment)

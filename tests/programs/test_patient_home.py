@@ -83,7 +83,8 @@ def test_the_morning_after_a_session_the_check_in_comes_first(client, world):
         assert f'<label class="patient-flag" for="checkin-flag-{code}">' in html
     assert '<label for="checkin-pain">' in html and '<label for="checkin-soreness">' in html
     CheckIn.objects.create(
-        patient=program.patient, program=program, date=timezone.localdate(), pain_next_morning=0,
+        patient=program.patient, program=program, pain_next_morning=0,
+        date=timezone.localdate(timezone=program.clinic.tz),
         soreness_hours=0,
     )  # fmt: skip
     assert "patient-checkin" not in client.get("/").content.decode()

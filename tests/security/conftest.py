@@ -32,7 +32,7 @@ def furnish(side: Side) -> Records:
     kind = AppointmentTypeFactory(clinic=side.clinic)
     kind.clinicians.set([side.clinician])
     working_week(side.clinic, side.clinician)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=side.clinic.tz)
     visit = appointment(
         clinic=side.clinic,
         patient=side.patient_a,

@@ -380,7 +380,7 @@ def ctx(world) -> Ctx:
         patient=home.patient_a,
         clinician=home.clinician,
         kind=kind,
-        day=timezone.localdate() + timedelta(days=14),
+        day=timezone.localdate(timezone=home.clinic.tz) + timedelta(days=14),
         hour=10,
     )
     held_start = visit.start + timedelta(hours=3)

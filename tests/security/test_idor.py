@@ -23,6 +23,7 @@ from django.core import mail, serializers
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.factories import CLINIC_TZ
 from tests.security.conftest import Furnished, Records
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def client_for(user) -> APIClient:
 
 def _free_day() -> date:
     """A weekday two weeks ahead (the test clinics work Monday to Friday)."""
-    day = timezone.localdate() + timedelta(days=15)
+    day = timezone.localdate(timezone=CLINIC_TZ) + timedelta(days=15)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
@@ -348,7 +349,7 @@ REFERENCES: dict[str, Reference] = {
         lambda own: "/api/v1/me/sessions/",
         "patient_a",
         lambda own, t: {
-            "date": timezone.localdate().isoformat(),
+            "date": timezone.localdate(timezone=own.side.clinic.tz).isoformat(),
             "items": [
                 {
                     "program_item": _first_item(t.published),
