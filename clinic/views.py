@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.selectors import screens_visible_to
 from clinic.audit.services import access_record
-from programs import selectors as program_selectors
+from programs import patient_home as program_home
 from programs import worklist as program_worklist
 
 from . import health, selectors, services
@@ -98,7 +98,7 @@ def _patient_home(request, *, clinic, today):
         "upcoming": selectors.upcoming_for_patient(
             user=request.user, patient=patient, now=timezone.now()
         ),
-        **program_selectors.patient_home(request.user, today),
+        **program_home.patient_home(request.user, today),
     }
     return render(request, "clinic/home_patient.html", context)
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 
 from clinic.models import Clinic, Patient
 
+from .ladders import LADDERS
+
 
 # Choice order is the session order of docs/clinical-rules.md §1 (drills.CATEGORY_ORDER; a
 # test checks).
@@ -207,8 +209,6 @@ class ProgramItem(models.Model):
     @property
     def ladder_steps(self) -> int | None:
         """How many rungs the drill's ladder has (None off a ladder), for the progress bar."""
-        from .ladders import LADDERS
-
         ladder = LADDERS.get(self.ladder) if self.ladder and self.rung else None
         return len(ladder.rungs) if ladder is not None else None
 

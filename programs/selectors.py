@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import timedelta
-
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from clinic.access import CLINICAL_ROLES, scope
+from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Clinic
 
 from .drills import CATEGORY_ORDER
-from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem
+from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem, ProgramStatus
 from .prescribe import weekdays_for
-from .red_flags import RED_FLAGS
 
 
 def drills_for_clinic(
@@ -89,48 +85,8 @@ def current_program_for(user) -> Program | None:
 
     Two queries whatever the number of items.
     """
-    from clinic.access import PATIENT
-
-    from .models import ProgramStatus
-
     programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
         status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
     )
     program = programs.order_by("-version").first()
     return with_items(program) if program is not None else None
-
-
-def patient_home(user, today) -> dict:
-    """What the patient home page shows of the program: the program, today's drills, the week."""
-    program = current_program_for(user)
-    if program is None:
-        return {"program": None, "today_items": [], "week": []}
-    items = list(program.items.all())
-    plan = week_plan(items)
-    by_pk = {item.pk: item for item in items}
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    week = [
-        {"name": name, "count": len(plan[n]), "is_today": n == today.weekday()}
-        for n, name in enumerate(names)
-    ]
-    from . import worklist  # the progress read side builds on this module
-
-    progress = worklist.patient_progress(program=program, today=today)
-    return {
-        "program": program,
-        # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
-        "today_items": [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused],
-        "paused_items": [item for item in items if item.paused],
-        "week": week,
-        "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
-        "progress": progress,
-        "progress_chart_json": json.dumps(worklist.progress_chart(progress)),
-        "pain_scale": range(11),
-        "yesterday": today - timedelta(days=1),
-        "checkin_for": worklist.checkin_due(program=program, progress=progress, today=today),
-        "difficulty_choices": DIFFICULTY_CHOICES,
-    }
-
-
-# The log form's one-tap difficulty answers and the 0-10 value each stands for.
-DIFFICULTY_CHOICES = (("Easy", 3), ("OK", 5), ("Hard", 7), ("Too hard", 9))
