@@ -16,7 +16,10 @@ import contextlib
 import threading
 
 import pghistory
+from celery import signals
 from django.db import connection
+
+from clinic.access import clinic_of, role_of
 
 _celery = threading.local()
 
@@ -28,8 +31,6 @@ def tracking() -> bool:
 
 def actor_metadata(user) -> dict:
     """The actor part of the context: user id, clinic id and role (empty for anonymous)."""
-    from clinic.access import clinic_of, role_of
-
     if user is None or not getattr(user, "is_authenticated", False):
         return {"user": None}
     clinic = clinic_of(user)
@@ -70,7 +71,5 @@ def _task_finished(**kwargs) -> None:
 
 def connect_celery_signals() -> None:
     """Every Celery task writes under a context naming the task (the actor is the system)."""
-    from celery import signals
-
     signals.task_prerun.connect(_task_started, weak=False, dispatch_uid="audit_task_prerun")
     signals.task_postrun.connect(_task_finished, weak=False, dispatch_uid="audit_task_postrun")

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from clinic.link_tokens import redact_text
 from clinic.models import Patient
+from programs.models import Program, SessionLog
 
 from .models import (
     ANONYMISED_FIELDS,
@@ -70,8 +71,6 @@ def _ids(*querysets) -> set[int]:
 
 def _program_ids(clinic_id: int, patient_id: int | None) -> set[int]:
     """Programs of the clinic (or of one patient), including ones deleted since."""
-    from programs.models import Program
-
     live = Program.objects.filter(clinic_id=clinic_id)
     past = ProgramEvent.objects.filter(clinic_id=clinic_id)
     if patient_id is not None:
@@ -80,7 +79,6 @@ def _program_ids(clinic_id: int, patient_id: int | None) -> set[int]:
 
 
 def _session_ids(patient_ids) -> set[int]:
-    from programs.models import SessionLog
 
     return _ids(
         SessionLog.objects.filter(patient_id__in=patient_ids).values_list("pk", flat=True),
@@ -194,7 +192,6 @@ def _with_changes(kind: str, events: list) -> dict[int, list]:
 
 
 def _maps(clinic_id: int) -> tuple[dict, dict]:
-    from programs.models import Program, SessionLog
 
     programs = dict(Program.objects.filter(clinic_id=clinic_id).values_list("pk", "patient_id"))
     programs.update(

@@ -7,13 +7,20 @@ import json
 import zipfile
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.models import Screen
 from clinic import csv_cells
 from clinic.access import membership_of
+from clinic.booking import services as booking_services
+from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from clinic.models import Patient
+from clinic.notifications.models import Notification, Status
+from clinic.services import sign_out_everywhere
+from programs.models import CheckIn, Program, ProgramItem, SessionItemLog, SessionLog
 
 from .context import audit_context
 from .models import AccessAction, AccessEvent
@@ -73,10 +80,6 @@ def _row(obj, *, skip=_SKIP, extra: dict | None = None) -> dict:
 
 def patient_export_data(*, patient: Patient) -> dict[str, list[dict]]:
     """Everything the clinic holds about one patient, kind by kind (lists of rows)."""
-    from assessments.models import Screen
-    from clinic.booking.models import Appointment
-    from programs.models import CheckIn, Program, ProgramItem, SessionItemLog, SessionLog
-
     programs = list(Program.objects.filter(patient=patient).order_by("version"))
     items = ProgramItem.objects.filter(program__patient=patient).select_related("drill")
     sessions = list(SessionLog.objects.filter(patient=patient).order_by("date", "id"))
@@ -181,12 +184,6 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     Screens' measurements, programs, sessions and check-ins stay for the clinic's statistics.
     The audit trail keeps its rows (they cannot be changed) and gains one for this action.
     """
-    from assessments.models import Screen
-    from clinic.booking import services as booking_services
-    from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
-    from clinic.notifications.models import Notification, Status
-    from programs.models import Program
-
     membership = membership_of(user)
     if membership is None or membership.clinic_id != patient.clinic_id:
         raise ValidationError("Only the patient's own clinic can anonymise them.")
@@ -247,10 +244,6 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
 
 def _close_login(user_id: int) -> None:
     """The patient's login stops working: inactive, no password, no token, no session."""
-    from django.contrib.auth import get_user_model
-
-    from clinic.services import sign_out_everywhere
-
     User = get_user_model()
     login = User.objects.get(pk=user_id)
     login.is_active = False

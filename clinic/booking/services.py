@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, Patient, User
+from clinic.models import Clinic, Patient, Role, User
 from clinic.notifications import services as notify
 
 from . import availability as av
@@ -535,8 +535,6 @@ def manage_url(appointment: Appointment) -> str:
 
 def _tell_staff(appointment: Appointment, what: str) -> None:
     """Front desk and the appointment's clinician hear of changes patients make themselves."""
-    from clinic.models import Role
-
     staff = [
         membership.user
         for membership in appointment.clinic.staff.filter(
@@ -889,8 +887,6 @@ def _tell_staff_of_request(
 ) -> None:
     """Front desk and the clinician hear of a booking made with a known patient's e-mail.
     `key_time` tells this message from the request's other one (made, or declined)."""
-    from clinic.models import Role
-
     appointment = booking_request.appointment
     staff = [
         membership.user

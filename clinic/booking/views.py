@@ -19,6 +19,7 @@ from clinic.access import STAFF_ROLES, membership_of, parse_id, role_required, s
 from clinic.client_ip import client_ip
 from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
+from clinic.selectors import patient_list
 
 from . import selectors, services
 from .forms import (
@@ -172,8 +173,6 @@ def slot_check(request):
 @require_GET
 def patient_search(request):
     """htmx: patients of the clinic matching the search, to pick while booking."""
-    from clinic.selectors import patient_list
-
     query = request.GET.get("q", "").strip()[:100]
     patients = patient_list(user=request.user, search=query)[:10] if len(query) >= 2 else []
     return render(request, "booking/_patient_choices.html", {"patients": patients, "q": query})
