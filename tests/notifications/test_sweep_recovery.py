@@ -29,7 +29,7 @@ def due_messages(world, count: int, channel: str = Channel.EMAIL, ago=timedelta(
     """`count` program reminders to Ada and Ben, due `ago`, oldest first."""
     if channel == Channel.SMS:
         for patient in (world.home.patient_a, world.home.patient_b):
-            patient.phone = "+15550100"
+            patient.phone = "+14105550100"
             patient.save()
             ChannelPreference.objects.create(patient=patient, sms_enabled=True)
     due = timezone.now() - ago
