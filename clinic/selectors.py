@@ -1,12 +1,14 @@
-"""Read-side queries of the clinic domain (patients, today's appointments)."""
+"""Read-side queries of the clinic domain (patients, today's appointments, who among the
+staff hears about a patient)."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
 from .access import scope
 from .booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
-from .models import Clinic, Patient
+from .models import Clinic, Patient, Role, StaffMembership, User
 
 
 def patient_list(*, user, search: str = "") -> QuerySet[Patient]:
@@ -51,3 +53,22 @@ def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 
         {"start": a.start, "type": a.appointment_type.name, "clinician": str(a.clinician)}
         for a in appointments
     ]
+
+
+def responsible_clinicians(*, clinic_id: int, preferred: Iterable[User | None] = ()) -> list[User]:
+    """Who hears about a patient's program: the first of `preferred` who still works at the
+    clinic as a clinician or clinic admin, else every active clinician (else its admins)."""
+    members = list(
+        StaffMembership.objects.filter(
+            clinic_id=clinic_id,
+            role__in=(Role.CLINIC_ADMIN, Role.CLINICIAN),
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+    )
+    present = {m.user_id for m in members}
+    for user in preferred:
+        if user is not None and user.pk in present:
+            return [user]
+    clinicians = [m.user for m in members if m.role == Role.CLINICIAN]
+    return clinicians or [m.user for m in members]

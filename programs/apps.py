@@ -1,3 +1,5 @@
+"""App configuration of programs: the drill library sync and its receivers of outbox signals."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -8,4 +10,12 @@ class ProgramsConfig(AppConfig):
     name = "programs"
 
     def ready(self):
+        from clinic.notifications import signals
+
+        from . import reminders
+
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="gw_drill_library")
+        # A patient's new reminder time or channels move their program messages.
+        signals.preferences_changed.connect(
+            reminders.replan_for_patient, dispatch_uid="programs_replan_for_patient"
+        )

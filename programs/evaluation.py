@@ -20,8 +20,9 @@ from assessments.selectors import clinic_thresholds
 from assessments.thresholds import Thresholds
 from clinic.notifications import services as notify
 from clinic.notifications.models import Kind
+from clinic.selectors import responsible_clinicians
 
-from . import adherence, versions
+from . import adherence, reminders, versions
 from . import progression_rules as progress
 from .ladders import LADDERS
 from .models import (
@@ -464,7 +465,7 @@ def program_pause_for_red_flags(
     if program.status == ProgramStatus.PUBLISHED:
         program.status = ProgramStatus.PAUSED
     program.save(update_fields=["flags", "status", "updated_at"])
-    notify.program_paused_notify(program=program)
+    reminders.program_paused_notify(program=program)
     ProgramChange.objects.create(
         program=program,
         version=program.version,
@@ -488,9 +489,7 @@ def program_pause_for_red_flags(
 
 def responsible_staff(program: Program) -> list:
     """The clinician who published the program, or every clinician of the clinic."""
-    return notify.responsible_clinicians(
-        clinic_id=program.clinic_id, preferred=(program.published_by,)
-    )
+    return responsible_clinicians(clinic_id=program.clinic_id, preferred=(program.published_by,))
 
 
 def _moment(day: date, program: Program) -> datetime:

@@ -11,9 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clinic.notifications import services as notifications
-
-from . import evaluation, versions
+from . import evaluation, reminders, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
@@ -90,7 +88,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
         )
         for entry in items
     )
-    notifications.session_logged_notify(session=log)
+    reminders.session_logged_notify(session=log)
     log.evaluation = evaluation.program_evaluate(program=program)
     return log
 
@@ -125,7 +123,7 @@ def checkin_record(
         red_flags=red_flags,
         run_km_week=run_km_week,
     )
-    notifications.checkin_recorded_notify(checkin=checkin)
+    reminders.checkin_recorded_notify(checkin=checkin)
     if red_flags:
         program = evaluation.program_pause_for_red_flags(
             program=program, codes=red_flags, where="in a check-in"

@@ -11,10 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.notifications import services as notify
-
 from . import progression_rules as progress
-from . import versions
+from . import reminders, versions
 from .evaluation import AUTOMATIC_ACTIONS, DOSE_KEYS, dose_of, load_note, started_on
 from .models import ChangeReview, ChangeSource, Program, ProgramChange, ProgramItem, ProgramStatus
 from .services import ProgramConflict, validate_dose
@@ -121,7 +119,7 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["flags", "status", "updated_at"])
     program.items.update(cleared_on=today)
-    notify.program_resumed_notify(program=program)
+    reminders.program_resumed_notify(program=program)
     ProgramChange.objects.create(
         program=program,
         version=program.version,

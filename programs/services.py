@@ -13,9 +13,8 @@ from assessments import findings as finding_rules
 from assessments.models import Screen
 from assessments.selectors import screen_input, screen_thresholds
 from clinic.models import Clinic
-from clinic.notifications import services as notifications
 
-from . import versions
+from . import reminders, versions
 from .models import (
     ChangeSource,
     Drill,
@@ -326,7 +325,7 @@ def program_publish(*, user, program: Program) -> Program:
         ]
     )
     fresh.refresh_from_db()
-    notifications.program_published_notify(program=fresh, replaced=previous)
+    reminders.program_published_notify(program=fresh, replaced=previous)
     return fresh
 
 

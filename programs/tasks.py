@@ -1,10 +1,11 @@
-"""Celery tasks of programs: thin wrappers around the progression service."""
+"""Celery tasks of programs: thin wrappers around the progression service and the daily
+plans of program reminders and re-screen notes."""
 
 import logging
 
 from celery import shared_task
 
-from . import evaluation
+from . import evaluation, reminders
 from .models import Program, ProgramStatus
 
 logger = logging.getLogger(__name__)
@@ -26,3 +27,15 @@ def evaluate_programs() -> dict[str, int]:
         counts["evaluated"] += 1
         counts["changed"] += bool(result.changes)
     return counts
+
+
+@shared_task
+def program_reminders_roll() -> dict[str, int]:
+    """Daily: keep a week of home-program reminders ahead of every published program."""
+    return reminders.program_reminders_roll()
+
+
+@shared_task
+def rescreen_due_check() -> dict[str, int]:
+    """Daily: ask patients whose last screen is due for a repeat to book one."""
+    return reminders.rescreen_due_check()

@@ -13,8 +13,8 @@ from uuid import UUID
 from django.utils import timezone
 
 from clinic.models import Patient
-from clinic.notifications import services as notifications
 
+from . import reminders
 from .models import Drill, Program, ProgramChange, ProgramItem, ProgramStatus
 
 # What a program item takes from the engine's draft item (prescribe.DraftItem), besides its drill.
@@ -155,5 +155,5 @@ def version_copy(
     new = Program.objects.select_related("clinic", "patient").get(pk=new.pk)
     if new.status == ProgramStatus.PUBLISHED:
         # Reminders follow the version in force.
-        notifications.program_published_notify(program=new, replaced=[program])
+        reminders.program_published_notify(program=new, replaced=[program])
     return new

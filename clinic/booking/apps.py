@@ -1,3 +1,5 @@
+"""App configuration of booking: hooks it lends the outbox when the apps are ready."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class BookingConfig(AppConfig):
     name = "clinic.booking"
     label = "booking"
     verbose_name = "Booking"
+
+    def ready(self):
+        from clinic.notifications import content, signals
+
+        from . import notices, services
+
+        # The outbox signs an appointment's manage link as it writes a message, through us.
+        content.manage_link_builder_register("booking.appointment", services.notice_manage_path)
+        signals.preferences_changed.connect(
+            notices.replan_for_patient, dispatch_uid="booking_replan_for_patient"
+        )
+        signals.reminder_hours_changed.connect(
+            notices.replan_for_clinic, dispatch_uid="booking_replan_for_clinic"
+        )

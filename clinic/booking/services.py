@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Patient, Role, User
 from clinic.notifications import services as notify
+from clinic.notifications.models import Notification
 
 from . import availability as av
-from . import selectors
+from . import notices, selectors
 from .models import (
     OVERLAP_CONSTRAINT,
     Appointment,
@@ -335,7 +336,7 @@ def appointment_book(
                     _request_open(appointment=appointment, patient=request_for, contact=contact)
                 else:
                     _intake_append(patient, intake, appointment=appointment)
-                    notify.appointment_booked_notify(appointment=appointment)
+                    notices.appointment_booked_notify(appointment=appointment)
                     if public:
                         _tell_staff(appointment, "booked online")
         except IntegrityError as error:
@@ -409,7 +410,7 @@ def appointment_reschedule(
             if booking_request is not None:
                 _request_moved(booking_request, appointment=appointment)
             else:
-                notify.appointment_moved_notify(appointment=appointment, old_start=old_start)
+                notices.appointment_moved_notify(appointment=appointment, old_start=old_start)
                 if source == BookingSource.PUBLIC:
                     _tell_staff(appointment, "moved online by the patient")
     except IntegrityError as error:
@@ -470,7 +471,7 @@ def appointment_cancel(
             "updated_at",
         ]
     )
-    notify.appointment_cancelled_notify(appointment=appointment)
+    notices.appointment_cancelled_notify(appointment=appointment)
     if source == BookingSource.PUBLIC:
         _tell_staff(appointment, "cancelled online by the patient")
     return appointment
@@ -527,6 +528,17 @@ def manage_token_for(*, appointment_id: int, clinic_id: int, patient_id: int | N
     return signing.dumps({"a": appointment_id, "c": clinic_id, "p": patient_id}, salt=MANAGE_SALT)
 
 
+def notice_manage_path(notification: Notification) -> str:
+    """The manage page of a message's appointment, signed as the message is written: the
+    outbox calls this (registered in BookingConfig.ready), so no row keeps the credential."""
+    token = manage_token_for(
+        appointment_id=notification.subject_id,
+        clinic_id=notification.clinic_id,
+        patient_id=notification.patient_id,
+    )
+    return reverse("booking_manage", args=[token])
+
+
 def manage_url(appointment: Appointment) -> str:
     """The absolute manage link for e-mails (no request at hand)."""
     path = reverse("booking_manage", args=[manage_token(appointment)])
@@ -550,7 +562,7 @@ def _tell_staff(appointment: Appointment, what: str) -> None:
         key_time=timezone.now(),
         patient=appointment.patient,
         payload={
-            **notify.appointment_payload(appointment),
+            **notices.appointment_payload(appointment),
             "detail": f"The appointment was {what}.",
         },
     )
@@ -667,7 +679,7 @@ def _request_open(*, appointment: Appointment, patient: Patient, contact: Contac
         sex=contact.sex,
         expires_at=min(now + timedelta(hours=request_hours()), appointment.start),
     )
-    notify.booking_request_notify(
+    notices.booking_request_notify(
         booking_request=booking_request, link_path=request_path(booking_request)
     )
     _tell_staff_of_request(
@@ -742,7 +754,7 @@ def _request_moved(booking_request: BookingRequest, *, appointment: Appointment)
         reason="Moved to a new time.",
         kinds=[notify.Kind.BOOKING_REQUEST],
     )
-    notify.booking_request_notify(
+    notices.booking_request_notify(
         booking_request=booking_request, link_path=request_path(booking_request)
     )
 
@@ -790,7 +802,7 @@ def booking_request_confirm(
     notify.notifications_cancel_for(
         subject=booking_request, reason="Confirmed.", kinds=[notify.Kind.BOOKING_REQUEST]
     )
-    notify.appointment_booked_notify(appointment=appointment)
+    notices.appointment_booked_notify(appointment=appointment)
     if by_user is None:
         _tell_staff(appointment, "booked online and confirmed by the patient through our e-mail")
     return appointment
@@ -903,7 +915,7 @@ def _tell_staff_of_request(
         key_time=key_time,
         patient=booking_request.patient,
         payload={
-            **notify.appointment_payload(appointment),
+            **notices.appointment_payload(appointment),
             "detail": detail,
             "link_path": reverse("booking_appointment", args=[appointment.pk]),
             "link_label": "Open the booking",

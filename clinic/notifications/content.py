@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +43,17 @@ ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCE
 # Messages to the patient about a booking they can still cancel or move online.
 MANAGE_LINK_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.APPOINTMENT_REMINDER)
 
+# Who signs a manage link, by the subject's model ("booking.appointment"). The app that owns
+# the subject registers its builder when it is ready: the outbox signs nothing itself and
+# imports no app, and the link is made as the message is written, never stored.
+ManageLinkBuilder = Callable[[Notification], str]
+_manage_link_builders: dict[str, ManageLinkBuilder] = {}
+
+
+def manage_link_builder_register(subject_model: str, builder: ManageLinkBuilder) -> None:
+    """Let `builder(notification)` return the manage path of a `subject_model` subject."""
+    _manage_link_builders[subject_model] = builder
+
 
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
@@ -66,21 +78,16 @@ def _reader_tz(notification: Notification) -> ZoneInfo:
 def manage_link(notification: Notification) -> str:
     """The booking's manage link, signed as the message is written: it is a credential, so
     no notification row keeps it."""
+    subject_model = notification.subject_ref.partition(":")[0]
+    builder = _manage_link_builders.get(subject_model)
     if (
         not notification.to_patient
         or notification.kind not in MANAGE_LINK_KINDS
-        or not notification.subject_ref.startswith("booking.appointment:")
+        or builder is None
         or notification.subject_id is None
     ):
         return ""
-    from clinic.booking.services import manage_token_for
-
-    token = manage_token_for(
-        appointment_id=notification.subject_id,
-        clinic_id=notification.clinic_id,
-        patient_id=notification.patient_id,
-    )
-    return site_url(reverse("booking_manage", args=[token]))
+    return site_url(builder(notification))
 
 
 def message_context(notification: Notification) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""Write-side operations: schedule, cancel and move notifications; record consent."""
+"""Write-side operations of the outbox: schedule, cancel and move messages; record consent
+and preferences. It knows recipients, kinds and payloads, not the programs or appointments
+the messages are about: those apps schedule their own messages through this module."""
 
 from __future__ import annotations
 
@@ -14,13 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, Patient, StaffMembership, User
+from clinic.models import Clinic, Patient, User
 from clinic.phones import is_e164
 
-from . import rules, timing
+from . import signals, timing
 from .models import (
     STAFF_KINDS,
     Channel,
@@ -37,7 +38,6 @@ from .transports import sms_available
 log = logging.getLogger(__name__)
 
 DEFAULT_REMINDER_HOURS = (24, 2)
-DEFAULT_PROGRAM_REMINDER_TIME = time(7, 30)
 # Messages due this soon get a sweep right after commit instead of waiting for the next beat.
 KICK_WINDOW = timedelta(minutes=2)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -200,6 +200,13 @@ def notifications_cancel_for(
     )
 
 
+def pending_cancel(queryset: models.QuerySet[Notification], reason: str) -> int:
+    """Cancel the given rows (the caller filtered them to pending ones); returns how many."""
+    return queryset.update(
+        status=Status.CANCELLED, cancel_reason=reason[:200], updated_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def notifications_reschedule_for(
     *, subject: Subject, new_time: datetime, payload_update: dict[str, Any] | None = None
@@ -243,176 +250,10 @@ def reminder_hours_for(clinic: Clinic) -> list[float]:
     return list(clinic_settings.reminder_hours_before)
 
 
-def appointment_payload(appointment) -> dict[str, Any]:
-    # No manage link: it is a credential, so content.py signs a fresh one when the message
-    # is written instead of keeping it in the row (and the admin's view of it).
-    return {
-        "start": appointment.start.isoformat(),
-        "end": appointment.end.isoformat(),
-        "appointment_type": appointment.appointment_type.name,
-        "clinician": str(appointment.clinician),
-        "clinic_address": appointment.clinic.address,
-        "clinic_phone": appointment.clinic.phone,
-    }
-
-
-@transaction.atomic
-def appointment_reminders_schedule(*, appointment) -> list[Notification]:
-    """Reminders before an appointment (clinic's hours, default 24 h and 2 h), on each channel
-    the patient accepts; reminders whose time has already passed are skipped."""
-    patient = appointment.patient
-    preference = preference_of(patient)
-    tz = patient_time_zone(patient, preference)
-    now = timezone.now()
-    created = []
-    for hours in reminder_hours_for(appointment.clinic):
-        due = timing.before(appointment.start, hours, tz)
-        if due <= now:
-            continue
-        for channel in patient_channels(patient, preference):
-            created.append(
-                notification_schedule(
-                    clinic=appointment.clinic,
-                    kind=Kind.APPOINTMENT_REMINDER,
-                    channel=channel,
-                    due_at=due,
-                    subject=appointment,
-                    patient=patient,
-                    payload={**appointment_payload(appointment), "hours_before": hours},
-                    not_after=appointment.start,
-                )
-            )
-    return created
-
-
-def _patient_notice(*, appointment, kind: str, payload: dict[str, Any]) -> list[Notification]:
-    patient = appointment.patient
-    return [
-        notification_schedule(
-            clinic=appointment.clinic,
-            kind=kind,
-            channel=channel,
-            due_at=timezone.now(),
-            key_time=appointment.start,
-            subject=appointment,
-            patient=patient,
-            payload=payload,
-            not_after=appointment.start,
-        )
-        for channel in patient_channels(patient)
-    ]
-
-
-@transaction.atomic
-def appointment_booked_notify(*, appointment) -> list[Notification]:
-    """Hook for booking: a confirmation now (with a calendar file) and the reminders."""
-    notices = _patient_notice(
-        appointment=appointment,
-        kind=Kind.BOOKING_CONFIRMATION,
-        payload=appointment_payload(appointment),
-    )
-    return notices + appointment_reminders_schedule(appointment=appointment)
-
-
-@transaction.atomic
-def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notification]:
-    """Hook for booking: reminders follow the new time and the patient hears of the change."""
-    payload = appointment_payload(appointment)
-    moved = notifications_reschedule_for(subject=appointment, new_time=appointment.start)
-    if not moved:
-        moved = appointment_reminders_schedule(appointment=appointment)
-    notices = _patient_notice(
-        appointment=appointment,
-        kind=Kind.BOOKING_CHANGED,
-        payload={**payload, "old_start": old_start.isoformat()},
-    )
-    return notices + moved
-
-
-@transaction.atomic
-def appointment_cancelled_notify(*, appointment) -> list[Notification]:
-    """Hook for booking: pending reminders are cancelled and the patient is told."""
-    notifications_cancel_for(subject=appointment, reason="The appointment was cancelled.")
-    return _patient_notice(
-        appointment=appointment,
-        kind=Kind.BOOKING_CANCELLED,
-        payload=appointment_payload(appointment),
-    )
-
-
-@transaction.atomic
-def booking_request_notify(*, booking_request, link_path: str) -> list[Notification]:
-    """Hook for booking: ask the patient on record to confirm a public booking made with their
-    e-mail address. E-mail only, to the address on record: the question is whether that
-    address made the booking. No calendar file and no manage link until it is confirmed."""
-    appointment = booking_request.appointment
-    patient = booking_request.patient
-    if not (preference_of(patient).email_enabled and patient.email):
-        return []  # staff still see the request and can confirm it
-    payload = {
-        key: value for key, value in appointment_payload(appointment).items() if key != "manage_url"
-    }
-    return [
-        notification_schedule(
-            clinic=appointment.clinic,
-            kind=Kind.BOOKING_REQUEST,
-            channel=Channel.EMAIL,
-            due_at=timezone.now(),
-            key_time=appointment.start,
-            subject=booking_request,
-            patient=patient,
-            payload={
-                **payload,
-                "expires_at": booking_request.expires_at.isoformat(),
-                "link_path": link_path,
-                "link_label": "Confirm or decline the booking",
-            },
-            not_after=booking_request.expires_at,
-        )
-    ]
-
-
 def day_key(day: date) -> datetime:
     """The moment that names a calendar day in an idempotency key: midnight UTC, so the key
     stays the same whatever time zone or reminder time the patient picks later."""
     return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-@transaction.atomic
-def program_reminders_schedule(
-    *,
-    patient: Patient,
-    subject: Subject,
-    days: Iterable[date],
-    kind: str = Kind.PROGRAM_REMINDER,
-    payload: dict[str, Any] | None = None,
-) -> list[Notification]:
-    """Home-program reminders (or check-in prompts) on the given days at the patient's
-    preferred local time, whatever the clocks did that night. One row per day and channel:
-    scheduling the same day again returns the row already there."""
-    preference = preference_of(patient)
-    tz = patient_time_zone(patient, preference)
-    at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
-    now = timezone.now()
-    created = []
-    for day in days:
-        due = timing.local_moment(day, at, tz)
-        if due <= now:
-            continue
-        for channel in patient_channels(patient, preference):
-            created.append(
-                notification_schedule(
-                    clinic=patient.clinic,
-                    kind=kind,
-                    channel=channel,
-                    due_at=due,
-                    key_time=day_key(day),
-                    subject=subject,
-                    patient=patient,
-                    payload={**(payload or {}), "day": day.isoformat()},
-                )
-            )
-    return created
 
 
 @transaction.atomic
@@ -465,303 +306,6 @@ def staff_alert_schedule(
     ]
 
 
-# Home programs ---------------------------------------------------------------------------
-
-# Messages tied to one day of a home program; they follow the patient's reminder time.
-DAILY_KINDS = (Kind.PROGRAM_REMINDER, Kind.CHECKIN_PROMPT)
-
-
-def _program_ref(program) -> str:
-    return subject_parts(program)[2]
-
-
-def _cancel(queryset, reason: str) -> int:
-    return queryset.update(
-        status=Status.CANCELLED, cancel_reason=reason[:200], updated_at=timezone.now()
-    )
-
-
-@transaction.atomic
-def program_reminders_roll_for(*, program) -> list[Notification]:
-    """Reminders for the program's drill days in the coming week, at the patient's time.
-
-    Idempotent: days that already have a row keep it. Days the patient has already logged
-    and days that stopped being drill days are left without a pending reminder.
-    """
-    from programs.models import ProgramStatus, SessionLog
-    from programs.selectors import week_plan
-
-    if program.status != ProgramStatus.PUBLISHED:
-        return []
-    patient = program.patient
-    first = patient_today(patient)
-    items = program.items.select_related("drill")
-    weekdays = rules.drill_weekdays(week_plan(items))
-    days = rules.drill_days(weekdays, first=first, count=rules.REMINDER_HORIZON_DAYS)
-    logged = set(
-        SessionLog.objects.filter(program=program, date__gte=first).values_list("date", flat=True)
-    )
-    days = [day for day in days if day not in logged]
-    wanted = {day.isoformat() for day in days}
-    stale = [
-        row.pk
-        for row in Notification.objects.filter(
-            subject_ref=_program_ref(program), kind=Kind.PROGRAM_REMINDER, status=Status.PENDING
-        ).only("pk", "payload")
-        if row.payload.get("day") not in wanted
-    ]
-    if stale:
-        _cancel(Notification.objects.filter(pk__in=stale), "No longer a drill day.")
-    return program_reminders_schedule(
-        patient=patient, subject=program, days=days, payload={"link_path": "/"}
-    )
-
-
-@transaction.atomic
-def program_published_notify(*, program, replaced: Iterable = ()) -> list[Notification]:
-    """Hook for programs: the versions it replaces stop reminding; the new one starts."""
-    for old in replaced:
-        notifications_cancel_for(
-            subject=old,
-            reason="The program was replaced by a new version.",
-            kinds=[Kind.PROGRAM_REMINDER],
-        )
-    return program_reminders_roll_for(program=program)
-
-
-@transaction.atomic
-def program_paused_notify(*, program) -> int:
-    """Hook for programs: a paused program sends no reminders or check-in prompts."""
-    return notifications_cancel_for(
-        subject=program, reason="The program was paused.", kinds=DAILY_KINDS
-    )
-
-
-@transaction.atomic
-def program_resumed_notify(*, program) -> list[Notification]:
-    """Hook for programs: a program published again after a pause reminds again at once
-    (the daily roll would pick it up too, by the next day)."""
-    return program_reminders_roll_for(program=program)
-
-
-@transaction.atomic
-def session_logged_notify(*, session) -> list[Notification]:
-    """Hook for session logs: that day's reminder is moot, and next morning the patient is
-    asked how it went (one prompt per program and day, however often the log is edited)."""
-    from programs.models import CheckIn
-
-    program = session.program
-    patient = program.patient
-    _cancel(
-        Notification.objects.filter(
-            subject_ref=_program_ref(program),
-            kind=Kind.PROGRAM_REMINDER,
-            status=Status.PENDING,
-            payload__day=session.date.isoformat(),
-        ),
-        "The session of that day is already logged.",
-    )
-    morning = session.date + timedelta(days=1)
-    if CheckIn.objects.filter(patient=patient, date__gte=morning).exists():
-        return []  # a late log of a day whose morning check-in is already in
-    return program_reminders_schedule(
-        patient=patient,
-        subject=program,
-        days=[morning],
-        kind=Kind.CHECKIN_PROMPT,
-        payload={"session_day": session.date.isoformat(), "link_path": "/"},
-    )
-
-
-@transaction.atomic
-def checkin_recorded_notify(*, checkin) -> int:
-    """Hook for check-ins: prompts for that morning or earlier are no longer needed."""
-    answered = checkin.date.isoformat()
-    pending = Notification.objects.filter(
-        patient_id=checkin.patient_id, kind=Kind.CHECKIN_PROMPT, status=Status.PENDING
-    ).only("pk", "payload")
-    done = [row.pk for row in pending if row.payload.get("day", "") <= answered]
-    if not done:
-        return 0
-    return _cancel(Notification.objects.filter(pk__in=done), "The check-in was already answered.")
-
-
-def _cancel_stale_program_messages() -> int:
-    """Pending reminders of programs that are no longer published (and prompts of paused
-    ones), whatever path changed their status."""
-    from programs.models import Program, ProgramStatus
-
-    program_type = ContentType.objects.get_for_model(Program)
-    ours = Notification.objects.filter(status=Status.PENDING, subject_type=program_type)
-    published = Program.objects.filter(status=ProgramStatus.PUBLISHED).values("pk")
-    paused = Program.objects.filter(status=ProgramStatus.PAUSED).values("pk")
-    return _cancel(
-        ours.filter(kind=Kind.PROGRAM_REMINDER).exclude(subject_id__in=published),
-        "The program is no longer active.",
-    ) + _cancel(
-        ours.filter(kind=Kind.CHECKIN_PROMPT, subject_id__in=paused), "The program was paused."
-    )
-
-
-def program_reminders_roll() -> dict[str, int]:
-    """The daily task: every published program gets reminders for the coming week.
-
-    Safe to run any number of times; one program that fails does not stop the others.
-    """
-    from programs.models import Program, ProgramStatus
-
-    report = {"cancelled": _cancel_stale_program_messages(), "programs": 0, "failed": 0}
-    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "patient__clinic", "patient__notification_preference"
-    )
-    for program in programs.order_by("pk").iterator(chunk_size=500):
-        try:
-            program_reminders_roll_for(program=program)
-        except Exception:
-            log.exception("rolling reminders of program %s failed", program.pk)
-            report["failed"] += 1
-        else:
-            report["programs"] += 1
-    return report
-
-
-# Re-screens -------------------------------------------------------------------------------
-
-
-def _next_reminder_moment(patient: Patient, day: date) -> datetime:
-    """The patient's reminder time on `day`, or on the next day when that has passed."""
-    preference = preference_of(patient)
-    tz = patient_time_zone(patient, preference)
-    at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
-    due = timing.local_moment(day, at, tz)
-    if due <= timezone.now():
-        due = timing.local_moment(day + timedelta(days=1), at, tz)
-    return due
-
-
-def responsible_clinicians(*, clinic_id: int, preferred: Iterable[User | None] = ()) -> list[User]:
-    """Who hears about a patient's program: the first of `preferred` who still works at the
-    clinic as a clinician or clinic admin, else every active clinician (else its admins)."""
-    from clinic.models import Role
-
-    members = list(
-        StaffMembership.objects.filter(
-            clinic_id=clinic_id,
-            role__in=(Role.CLINIC_ADMIN, Role.CLINICIAN),
-            is_active=True,
-            user__is_active=True,
-        ).select_related("user")
-    )
-    present = {m.user_id for m in members}
-    for user in preferred:
-        if user is not None and user.pk in present:
-            return [user]
-    clinicians = [m.user for m in members if m.role == Role.CLINICIAN]
-    return clinicians or [m.user for m in members]
-
-
-def rescreen_staff(*, screen, program) -> list[User]:
-    """Who hears that a re-screen is due: the clinician who screened the patient, else the
-    one who published the program, else every active clinician of the clinic."""
-    return responsible_clinicians(
-        clinic_id=program.clinic_id, preferred=(screen.created_by, program.published_by)
-    )
-
-
-@transaction.atomic
-def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
-    """A re-screen is due: the patient is asked to book (unless a visit is already booked)
-    and the clinician gets a note. One of each per screen, however often the check runs."""
-    from clinic.booking.models import Appointment, AppointmentStatus
-
-    patient = program.patient
-    booked = (
-        Appointment.objects.filter(
-            patient=patient, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
-        )
-        .order_by("start")
-        .first()
-    )
-    key = day_key(due_on)
-    rows = []
-    if booked is None:
-        due = _next_reminder_moment(patient, patient_today(patient))
-        book_path = f"{reverse('booking_public')}?clinic={patient.clinic.slug}"
-        rows += [
-            notification_schedule(
-                clinic=patient.clinic,
-                kind=Kind.RESCREEN_DUE,
-                channel=channel,
-                due_at=due,
-                key_time=key,
-                subject=screen,
-                patient=patient,
-                payload={
-                    "link_path": book_path,
-                    "link_label": "Book a time",
-                    "last_screen": screen.performed_on.isoformat(),
-                    "due_on": due_on.isoformat(),
-                },
-            )
-            for channel in patient_channels(patient)
-        ]
-    detail = (
-        f"Last screen on {screen.performed_on:%d %b %Y}; a re-screen was due on {due_on:%d %b %Y}."
-    )
-    if booked is not None:
-        detail += (
-            f" A visit is booked for {booked.start.astimezone(patient.clinic.tz):%d %b %Y %H:%M}."
-        )
-    else:
-        detail += " The patient was asked to book a visit."
-    rows += staff_alert_schedule(
-        clinic=patient.clinic,
-        kind=Kind.STAFF_RESCREEN_DUE,
-        staff=rescreen_staff(screen=screen, program=program),
-        subject=screen,
-        key_time=key,
-        patient=patient,
-        payload={
-            "detail": detail,
-            "link_path": reverse("patient_detail", args=[patient.pk]),
-            "link_label": "Open the patient",
-        },
-    )
-    return rows
-
-
-def rescreen_due_check() -> dict[str, int]:
-    """The daily task: patients on a published program whose last screen is at least the
-    re-screen interval old (docs/clinical-rules.md §9) get the re-screen messages."""
-    from assessments.models import Screen
-    from programs.models import Program, ProgramStatus
-
-    report = {"due": 0, "failed": 0}
-    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "clinic", "patient__clinic", "patient__notification_preference", "published_by"
-    )
-    for program in programs.order_by("pk").iterator(chunk_size=500):
-        today = patient_today(program.patient)
-        screen = (
-            Screen.objects.filter(patient_id=program.patient_id, clinic_id=program.clinic_id)
-            .select_related("created_by")
-            .order_by("-performed_on", "-pk")
-            .first()
-        )
-        if screen is None or rules.rescreen_due_on(screen.performed_on) > today:
-            continue
-        try:
-            rescreen_due_notify(
-                program=program, screen=screen, due_on=rules.rescreen_due_on(screen.performed_on)
-            )
-        except Exception:
-            log.exception("re-screen messages of program %s failed", program.pk)
-            report["failed"] += 1
-        else:
-            report["due"] += 1
-    return report
-
-
 @transaction.atomic
 def channel_preference_set(
     *, patient: Patient, channel: str, enabled: bool, source: str, actor: User | None = None
@@ -812,50 +356,6 @@ def unsubscribe(*, token: str) -> ChannelPreference:
 # Preferences -----------------------------------------------------------------------------
 
 TIMING_FIELDS = ("reminder_time", "quiet_start", "quiet_end", "time_zone")
-
-
-def _replan_patient(patient: Patient) -> None:
-    """Put the patient's day-based messages at their (new) time and on their (new) channels.
-
-    Pending reminders and check-in prompts are cancelled and scheduled again: the rows keep
-    their idempotency keys, so the same rows come back with the new due time. Upcoming
-    appointments get reminders on any channel just turned on.
-    """
-    from clinic.booking.models import Appointment, AppointmentStatus
-    from programs.models import Program, ProgramStatus
-
-    pending = Notification.objects.filter(
-        patient=patient, kind__in=DAILY_KINDS, status=Status.PENDING
-    )
-    prompts = {
-        (row.subject_ref, row.payload.get("day"), row.payload.get("session_day"))
-        for row in pending
-        if row.kind == Kind.CHECKIN_PROMPT
-    }
-    _cancel(pending, "Rescheduled after the patient's preferences changed.")
-    program = Program.objects.filter(patient=patient, status=ProgramStatus.PUBLISHED).first()
-    if program is not None:
-        program_reminders_roll_for(program=program)
-    programs = {
-        _program_ref(p): p
-        for p in Program.objects.filter(
-            patient=patient, status__in=[ProgramStatus.PUBLISHED, ProgramStatus.SUPERSEDED]
-        )
-    }
-    for ref, day, session_day in prompts:
-        if ref in programs and day:
-            program_reminders_schedule(
-                patient=patient,
-                subject=programs[ref],
-                days=[date.fromisoformat(day)],
-                kind=Kind.CHECKIN_PROMPT,
-                payload={"session_day": session_day, "link_path": "/"},
-            )
-    upcoming = Appointment.objects.filter(
-        patient=patient, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
-    ).select_related("clinic", "clinician", "appointment_type", "patient__clinic")
-    for appointment in upcoming:
-        appointment_reminders_schedule(appointment=appointment)
 
 
 @transaction.atomic
@@ -918,7 +418,8 @@ def channel_preferences_update(
     patient.notification_preference = preference
     after = {name: getattr(preference, name) for name in TIMING_FIELDS}
     if turned_on or after != before:
-        _replan_patient(patient)
+        # Programs and booking put their pending messages at the new time and channels.
+        signals.preferences_changed.send(sender=ChannelPreference, patient=patient)
     return preference
 
 
@@ -947,8 +448,6 @@ def parse_reminder_hours(text: str) -> list[float]:
 def clinic_reminder_hours_set(*, clinic: Clinic, hours: list[float]) -> ClinicNotificationSettings:
     """Save the clinic's appointment reminder times and re-plan upcoming appointments:
     reminders at times no longer wanted are cancelled, new times get reminders."""
-    from clinic.booking.models import Appointment, AppointmentStatus
-
     clinic_settings, _ = ClinicNotificationSettings.objects.select_for_update().get_or_create(
         clinic=clinic
     )
@@ -961,12 +460,9 @@ def clinic_reminder_hours_set(*, clinic: Clinic, hours: list[float]) -> ClinicNo
     ).only("pk", "payload")
     dropped = [row.pk for row in pending if row.payload.get("hours_before") not in wanted]
     if dropped:
-        _cancel(
+        pending_cancel(
             Notification.objects.filter(pk__in=dropped), "The clinic changed its reminder times."
         )
-    upcoming = Appointment.objects.filter(
-        clinic=clinic, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
-    ).select_related("clinic", "clinician", "appointment_type", "patient__clinic")
-    for appointment in upcoming:
-        appointment_reminders_schedule(appointment=appointment)
+    # Booking schedules the new times for its upcoming appointments.
+    signals.reminder_hours_changed.send(sender=ClinicNotificationSettings, clinic=clinic)
     return clinic_settings

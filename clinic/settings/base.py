@@ -212,12 +212,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3 * 3600},
     },
     # Daily plans; both are idempotent, so a missed or doubled run changes nothing.
-    "notifications-program-reminders": {
-        "task": "clinic.notifications.tasks.program_reminders_roll",
+    "programs-reminders-roll": {
+        "task": "programs.tasks.program_reminders_roll",
         "schedule": crontab(hour=2, minute=10),
     },
-    "notifications-rescreen-due": {
-        "task": "clinic.notifications.tasks.rescreen_due_check",
+    "programs-rescreen-due": {
+        "task": "programs.tasks.rescreen_due_check",
         "schedule": crontab(hour=2, minute=40),
     },
 }

@@ -8,8 +8,9 @@ from django.apps import apps
 from django.core import mail
 from django.urls import reverse
 
+from clinic.booking import notices
 from clinic.booking import services as booking
-from clinic.notifications import services, sweep
+from clinic.notifications import sweep
 from clinic.notifications.models import Kind, Notification
 from tests.notifications.conftest import book
 
@@ -20,7 +21,7 @@ def test_messages_carry_a_working_manage_link_that_no_row_keeps(
     client, admin_client, world, in_three_days
 ):
     appointment = book(world.home, start=in_three_days)
-    services.appointment_booked_notify(appointment=appointment)
+    notices.appointment_booked_notify(appointment=appointment)
     rows = Notification.objects.filter(patient=appointment.patient)
     assert rows.filter(kind=Kind.BOOKING_CONFIRMATION).exists()
     assert not [row for row in rows if "manage_url" in row.payload or "/book/" in str(row.payload)]
@@ -43,7 +44,7 @@ def test_messages_carry_a_working_manage_link_that_no_row_keeps(
 
 def test_the_migration_drops_the_links_rows_already_hold(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    services.appointment_booked_notify(appointment=appointment)
+    notices.appointment_booked_notify(appointment=appointment)
     link = booking.manage_url(appointment)
     rows = Notification.objects.filter(patient=appointment.patient)
     for row in rows:

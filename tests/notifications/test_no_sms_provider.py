@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clinic.booking import notices
 from clinic.models import Patient
 from clinic.notifications import services, sweep
 from clinic.notifications.models import (
@@ -134,7 +135,7 @@ def test_saving_the_page_keeps_an_earlier_choice_of_texts(client, no_provider, t
 
 def test_a_choice_of_texts_falls_back_to_e_mail(world, no_provider, texter, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    rows = services.appointment_booked_notify(appointment=appointment)
+    rows = notices.appointment_booked_notify(appointment=appointment)
     assert rows and {row.channel for row in rows} == {Channel.EMAIL}
     assert not Notification.objects.filter(channel=Channel.SMS).exists()
 
@@ -161,5 +162,5 @@ def test_a_number_that_is_not_e164_gets_no_texts_but_e_mail(world, texter, in_th
     Patient.objects.filter(pk=texter.pk).update(phone="555-0100")
     texter.refresh_from_db()
     appointment = book(world.home, patient=texter, start=in_three_days)
-    rows = services.appointment_booked_notify(appointment=appointment)
+    rows = notices.appointment_booked_notify(appointment=appointment)
     assert {row.channel for row in rows} == {Channel.EMAIL}

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from clinic.booking import notices
 from clinic.booking.models import Appointment
 from clinic.notifications import content, services, sweep
 from clinic.notifications.models import (
@@ -22,7 +23,7 @@ from clinic.notifications.models import (
     Notification,
     Status,
 )
-from programs import patient_services
+from programs import patient_services, reminders
 from programs.models import ProgramStatus
 from programs.services import ProgramConflict, program_publish
 from tests import factories as f
@@ -106,12 +107,12 @@ def test_publishing_again_and_rolling_twice_leave_one_row_per_day_and_channel(wo
     assert len(first) == 7 * 2
     with pytest.raises(ProgramConflict):
         program_publish(user=world.home.clinician, program=program)
-    services.program_reminders_roll()
-    services.program_reminders_roll()
+    reminders.program_reminders_roll()
+    reminders.program_reminders_roll()
     assert {row.pk for row in pending()} == first
     # Two days later the roll adds the two new days, and nothing twice.
     clock(at(MONDAY + timedelta(days=2), 6))
-    report = services.program_reminders_roll()
+    report = reminders.program_reminders_roll()
     assert report == {"cancelled": 0, "programs": 1, "failed": 0}
     rows = Notification.objects.filter(kind=Kind.PROGRAM_REMINDER)
     keys = [(row.payload["day"], row.channel) for row in rows]
@@ -170,7 +171,7 @@ def test_an_opted_out_channel_gets_no_reminders(world, clock):
         patient=patient, channel=Channel.SMS, enabled=False, source=ConsentSource.PATIENT
     )
     assert pending() == []
-    services.program_reminders_roll()
+    reminders.program_reminders_roll()
     assert pending() == []
 
 
@@ -185,7 +186,7 @@ def test_a_new_version_replaces_the_old_ones_reminders(world, clock):
     assert len(local_days(rows)) == len(set(local_days(rows))) == 3
     old = Notification.objects.filter(subject_ref=f"programs.program:{first.pk}")
     assert {row.status for row in old} == {Status.CANCELLED}
-    services.program_reminders_roll()
+    reminders.program_reminders_roll()
     assert {row.status for row in old.all()} == {Status.CANCELLED}
 
 
@@ -206,7 +207,7 @@ def test_a_red_flag_pause_cancels_reminders_and_prompts(world, clock):
     program.refresh_from_db()
     assert program.status == ProgramStatus.PAUSED
     assert pending() == [] and pending(Kind.CHECKIN_PROMPT) == []
-    services.program_reminders_roll()
+    reminders.program_reminders_roll()
     assert pending() == []
 
 
@@ -214,7 +215,7 @@ def test_the_daily_roll_cancels_reminders_of_a_program_paused_elsewhere(world, c
     clock(at(MONDAY, 6))
     program = publish(world.home, days_per_week=7)
     type(program).objects.filter(pk=program.pk).update(status=ProgramStatus.PAUSED)
-    report = services.program_reminders_roll()
+    report = reminders.program_reminders_roll()
     assert report["cancelled"] == 7 and report["programs"] == 0
     assert pending() == []
 
@@ -223,7 +224,7 @@ def test_fewer_drill_days_cancel_the_reminders_of_dropped_days(world, clock):
     clock(at(MONDAY, 6))
     program = publish(world.home, days_per_week=7)
     program.items.update(days_per_week=2)  # Monday and Thursday
-    services.program_reminders_roll()
+    reminders.program_reminders_roll()
     assert local_days(pending()) == [MONDAY, MONDAY + timedelta(days=3)]
 
 
@@ -280,7 +281,7 @@ def test_logging_before_the_reminder_cancels_that_days_reminder(world, clock):
     clock(at(MONDAY, 6))
     log_session(program, MONDAY)
     assert MONDAY not in local_days(pending())
-    services.program_reminders_roll()  # the roll does not bring it back
+    reminders.program_reminders_roll()  # the roll does not bring it back
     assert MONDAY not in local_days(pending())
     assert len(pending()) == 6
 
@@ -390,7 +391,7 @@ def test_the_clinic_changes_its_appointment_reminder_times(world, clock):
         start=start,
         end=start + timedelta(hours=1),
     )
-    services.appointment_reminders_schedule(appointment=visit)
+    notices.appointment_reminders_schedule(appointment=visit)
     services.clinic_reminder_hours_set(clinic=world.home.clinic, hours=[48, 2])
     hours = sorted(row.payload["hours_before"] for row in pending(Kind.APPOINTMENT_REMINDER))
     assert hours == [2, 48]
@@ -409,8 +410,8 @@ def test_a_patient_due_a_rescreen_is_asked_to_book_and_the_clinician_told(world,
     screen.save()
     publish(world.home)
     clock(at(MONDAY, 22, 40))
-    services.rescreen_due_check()
-    services.rescreen_due_check()
+    reminders.rescreen_due_check()
+    reminders.rescreen_due_check()
     (message,) = pending(Kind.RESCREEN_DUE)
     assert message.patient == world.home.patient_a
     assert message.subject_ref == f"assessments.screen:{screen.pk}"
@@ -431,7 +432,7 @@ def test_no_rescreen_message_before_four_weeks_or_without_a_program(world, clock
     make_screen(world.home, performed_on=MONDAY - timedelta(days=27))
     publish(world.home)
     make_screen(world.home, world.home.patient_b, performed_on=MONDAY - timedelta(weeks=8))
-    assert services.rescreen_due_check() == {"due": 0, "failed": 0}
+    assert reminders.rescreen_due_check() == {"due": 0, "failed": 0}
     assert not Notification.objects.filter(
         kind__in=[Kind.RESCREEN_DUE, Kind.STAFF_RESCREEN_DUE]
     ).exists()
@@ -451,7 +452,7 @@ def test_a_booked_visit_means_only_the_clinician_hears_of_the_rescreen(world, cl
         start=start,
         end=start + timedelta(hours=1),
     )
-    services.rescreen_due_check()
+    reminders.rescreen_due_check()
     assert pending(Kind.RESCREEN_DUE) == []
     (note,) = pending(Kind.STAFF_RESCREEN_DUE)
     # The screen has no author on record, so the clinician who published the program is told.
@@ -462,18 +463,18 @@ def test_a_booked_visit_means_only_the_clinician_hears_of_the_rescreen(world, cl
 def test_a_resumed_program_reminds_again(world, clock):
     clock(at(MONDAY, 6))
     program = publish(world.home, days_per_week=7)
-    services.program_paused_notify(program=program)
+    reminders.program_paused_notify(program=program)
     assert pending() == []
-    services.program_resumed_notify(program=program)
+    reminders.program_resumed_notify(program=program)
     assert len(pending()) == 7
 
 
 def test_the_daily_tasks_are_on_the_beat_and_run_the_services(world, clock, settings):
-    from clinic.notifications import tasks
+    from programs import tasks
 
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["notifications-program-reminders"]["task"] == tasks.program_reminders_roll.name
-    assert schedule["notifications-rescreen-due"]["task"] == tasks.rescreen_due_check.name
+    assert schedule["programs-reminders-roll"]["task"] == tasks.program_reminders_roll.name
+    assert schedule["programs-rescreen-due"]["task"] == tasks.rescreen_due_check.name
     clock(at(MONDAY, 6))
     make_screen(world.home, performed_on=MONDAY - timedelta(weeks=6))
     program = publish(world.home, days_per_week=3)

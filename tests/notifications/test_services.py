@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.booking import notices
 from clinic.booking.models import Appointment
 from clinic.notifications import services, timing
 from clinic.notifications.models import (
@@ -19,6 +20,7 @@ from clinic.notifications.models import (
     Notification,
     Status,
 )
+from programs import reminders as program_reminders
 from tests.notifications.conftest import book
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -44,7 +46,7 @@ def reminders(appointment) -> list[Notification]:
 
 def test_a_booking_gets_reminders_a_day_and_two_hours_before(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     rows = reminders(appointment)
     start = appointment.start.astimezone(NEW_YORK)
     assert rows[0].due_at.astimezone(NEW_YORK) == local(
@@ -62,22 +64,22 @@ def test_a_clinic_chooses_its_own_reminder_times(world, in_three_days):
         clinic=world.home.clinic, reminder_hours_before=[48, 1]
     )
     appointment = book(world.home, start=in_three_days)
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     hours = [row.payload["hours_before"] for row in reminders(appointment)]
     assert hours == [48, 1]
 
 
 def test_scheduling_twice_creates_nothing_new(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    first = services.appointment_reminders_schedule(appointment=appointment)
-    second = services.appointment_reminders_schedule(appointment=appointment)
+    first = notices.appointment_reminders_schedule(appointment=appointment)
+    second = notices.appointment_reminders_schedule(appointment=appointment)
     assert [row.pk for row in first] == [row.pk for row in second]
     assert Notification.objects.count() == 2
 
 
 def test_reminders_whose_time_has_passed_are_not_scheduled(world):
     appointment = book(world.home, start=timezone.now() + timedelta(hours=5))
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     assert [row.payload["hours_before"] for row in reminders(appointment)] == [2]
 
 
@@ -86,12 +88,12 @@ def test_sms_reminders_only_for_patients_who_said_yes_and_have_a_number(world, i
     patient.phone = "+14105550100"
     patient.save()
     appointment = book(world.home, start=in_three_days)
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     assert {row.channel for row in reminders(appointment)} == {Channel.EMAIL}
 
     ChannelPreference.objects.create(patient=patient, sms_enabled=True, email_enabled=False)
     other = book(world.home, start=in_three_days + timedelta(days=1))
-    services.appointment_reminders_schedule(appointment=other)
+    notices.appointment_reminders_schedule(appointment=other)
     assert {row.channel for row in reminders(other)} == {Channel.SMS}
 
 
@@ -102,7 +104,7 @@ def test_a_rolled_back_booking_schedules_nothing(world, django_capture_on_commit
         transaction.atomic(),
     ):
         appointment = book(world.home, start=timezone.now() + timedelta(days=2))
-        services.appointment_booked_notify(appointment=appointment)
+        notices.appointment_booked_notify(appointment=appointment)
         assert Notification.objects.count() == 3
         raise RuntimeError("the slot was taken after all")
     assert Notification.objects.count() == 0
@@ -116,7 +118,7 @@ def test_a_committed_booking_asks_for_a_sweep_after_commit_for_its_confirmation(
     settings.NOTIFICATIONS_SWEEP_ON_COMMIT = True
     with django_capture_on_commit_callbacks() as callbacks:
         appointment = book(world.home, start=timezone.now() + timedelta(days=2))
-        services.appointment_booked_notify(appointment=appointment)
+        notices.appointment_booked_notify(appointment=appointment)
     kinds = sorted(Notification.objects.values_list("kind", flat=True))
     assert kinds == [
         Kind.APPOINTMENT_REMINDER,
@@ -128,9 +130,9 @@ def test_a_committed_booking_asks_for_a_sweep_after_commit_for_its_confirmation(
 
 def test_cancelling_an_appointment_cancels_its_pending_reminders_only(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    day_before, two_hours = services.appointment_reminders_schedule(appointment=appointment)
+    day_before, two_hours = notices.appointment_reminders_schedule(appointment=appointment)
     Notification.objects.filter(pk=day_before.pk).update(status=Status.SENT)
-    services.appointment_cancelled_notify(appointment=appointment)
+    notices.appointment_cancelled_notify(appointment=appointment)
     day_before.refresh_from_db()
     two_hours.refresh_from_db()
     assert day_before.status == Status.SENT
@@ -141,12 +143,12 @@ def test_cancelling_an_appointment_cancels_its_pending_reminders_only(world, in_
 
 def test_moving_an_appointment_moves_its_reminders(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    old = services.appointment_reminders_schedule(appointment=appointment)
+    old = notices.appointment_reminders_schedule(appointment=appointment)
     old_start = appointment.start
     appointment.start += timedelta(days=2)
     appointment.end += timedelta(days=2)
     appointment.save()
-    services.appointment_moved_notify(appointment=appointment, old_start=old_start)
+    notices.appointment_moved_notify(appointment=appointment, old_start=old_start)
     for row in old:
         row.refresh_from_db()
         assert row.status == Status.CANCELLED
@@ -162,7 +164,7 @@ def test_moving_an_appointment_moves_its_reminders(world, in_three_days):
 
 def test_moving_back_to_the_first_time_revives_the_first_reminders(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    first = services.appointment_reminders_schedule(appointment=appointment)
+    first = notices.appointment_reminders_schedule(appointment=appointment)
     services.notifications_reschedule_for(
         subject=appointment, new_time=in_three_days + timedelta(days=1)
     )
@@ -175,7 +177,7 @@ def test_moving_back_to_the_first_time_revives_the_first_reminders(world, in_thr
 def test_appointment_reminders_keep_the_local_time_across_the_spring_change(world):
     sunday = spring_forward_sunday()
     appointment = book(world.home, start=local(sunday, 10))
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     day_before, two_hours = reminders(appointment)
     assert day_before.due_at.astimezone(NEW_YORK) == local(sunday - timedelta(days=1), 10)
     assert appointment.start - day_before.due_at == timedelta(hours=23)
@@ -187,7 +189,9 @@ def test_program_reminders_go_out_at_the_patients_local_time_across_the_change(w
     patient = world.home.patient_a
     ChannelPreference.objects.create(patient=patient, reminder_time=time(7, 30))
     days = [sunday - timedelta(days=1), sunday, sunday + timedelta(days=1)]
-    rows = services.program_reminders_schedule(patient=patient, subject="program:1", days=days)
+    rows = program_reminders.program_reminders_schedule(
+        patient=patient, subject="program:1", days=days
+    )
     assert [row.due_at.astimezone(NEW_YORK).time() for row in rows] == [time(7, 30)] * 3
     offsets = [row.due_at.utcoffset() for row in rows]
     hours_utc = [row.due_at.astimezone(ZoneInfo("UTC")).hour for row in rows]
@@ -200,7 +204,9 @@ def test_a_patient_abroad_is_reminded_at_their_own_local_time(world):
         patient=patient, reminder_time=time(7), time_zone="Europe/London"
     )
     day = timezone.localdate(timezone=ZoneInfo("Europe/London")) + timedelta(days=5)
-    (row,) = services.program_reminders_schedule(patient=patient, subject="program:1", days=[day])
+    (row,) = program_reminders.program_reminders_schedule(
+        patient=patient, subject="program:1", days=[day]
+    )
     assert row.due_at.astimezone(ZoneInfo("Europe/London")).time() == time(7)
 
 
@@ -209,7 +215,7 @@ def test_quiet_hours_hold_reminders_until_morning_but_never_past_the_visit(world
     ChannelPreference.objects.create(patient=patient, quiet_start=time(21), quiet_end=time(8))
     visit_day = timezone.localdate(timezone=NEW_YORK) + timedelta(days=7)
     appointment = book(world.home, start=local(visit_day, 7, 30))
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     day_before, two_hours = reminders(appointment)
     # 07:30 the day before is quiet: it waits until 08:00 that morning.
     assert day_before.due_at.astimezone(NEW_YORK) == local(visit_day - timedelta(days=1), 8)
@@ -220,7 +226,7 @@ def test_quiet_hours_hold_reminders_until_morning_but_never_past_the_visit(world
 def test_turning_a_channel_off_records_consent_and_cancels_pending_messages(world, in_three_days):
     patient = world.home.patient_a
     appointment = book(world.home, start=in_three_days)
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     services.channel_preference_set(
         patient=patient,
         channel=Channel.EMAIL,
@@ -233,7 +239,7 @@ def test_turning_a_channel_off_records_consent_and_cancels_pending_messages(worl
     assert (event.channel, event.granted, event.actor) == ("email", False, world.home.frontdesk)
     assert event.created_at is not None
     other = book(world.home, start=in_three_days + timedelta(days=1))
-    assert services.appointment_reminders_schedule(appointment=other) == []
+    assert notices.appointment_reminders_schedule(appointment=other) == []
 
 
 def test_staff_alerts_go_to_staff_by_email(world):

@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from clinic.booking import notices
 from clinic.notifications import services, sweep
 from clinic.notifications.models import (
     Channel,
@@ -34,7 +35,7 @@ def due_now(rows):
 def reminder(world, in_three_days):
     """A pending e-mail reminder of Ada's appointment, already due."""
     appointment = book(world.home, start=in_three_days)
-    rows = services.appointment_reminders_schedule(appointment=appointment)
+    rows = notices.appointment_reminders_schedule(appointment=appointment)
     Notification.objects.filter(pk=rows[1].pk).delete()
     due_now(rows[:1])
     return Notification.objects.get(pk=rows[0].pk)
@@ -70,7 +71,7 @@ def test_every_sent_message_is_logged_with_channel_time_and_outcome(reminder):
 
 def test_messages_not_yet_due_wait(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    services.appointment_reminders_schedule(appointment=appointment)
+    notices.appointment_reminders_schedule(appointment=appointment)
     assert sweep.sweep().sent == 0
     assert mail.outbox == []
     assert set(Notification.objects.values_list("status", flat=True)) == {Status.PENDING}
@@ -84,7 +85,7 @@ def test_a_second_sweep_sends_nothing_again(reminder):
 
 def test_a_booking_confirmation_carries_a_calendar_file(world, in_three_days):
     appointment = book(world.home, start=in_three_days)
-    services.appointment_booked_notify(appointment=appointment)
+    notices.appointment_booked_notify(appointment=appointment)
     sweep.sweep()
     (message,) = mail.outbox
     assert message.subject.startswith("Your appointment is booked")

@@ -7,8 +7,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
+from clinic.booking import notices
 from clinic.celery import app
-from clinic.notifications import services
 from clinic.notifications.models import DeliveryLog, Notification, Outcome, Status
 from clinic.notifications.tasks import dispatch_due
 from tests import factories as f
@@ -26,7 +26,7 @@ def test_a_worker_sends_a_due_reminder_through_smtp(smtp_inbox, worker):
     world = f.World.build()
     start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     appointment = book(world.home, start=start)
-    day_before, two_hours = services.appointment_reminders_schedule(appointment=appointment)
+    day_before, two_hours = notices.appointment_reminders_schedule(appointment=appointment)
     Notification.objects.filter(pk=day_before.pk).update(due_at=timezone.now())
 
     report = dispatch_due.delay().get(timeout=30)

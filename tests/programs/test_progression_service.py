@@ -409,7 +409,7 @@ def test_reminders_follow_the_version_the_engine_writes(patient_api, world):
 
     home = world.home
     first = one_drill_program(home)
-    from clinic.notifications.services import program_published_notify
+    from programs.reminders import program_published_notify
 
     program_published_notify(program=first)
     old_ref = subject_parts(first)[2]

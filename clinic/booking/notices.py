@@ -1,0 +1,169 @@
+"""Appointment notices: the confirmation, change and cancellation messages, the reminders
+before a visit, and the request to confirm a public booking. Booking decides what to say and
+when; the outbox (clinic.notifications) stores, times and sends it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Clinic, Patient
+from clinic.notifications import services as outbox
+from clinic.notifications import timing
+from clinic.notifications.models import Channel, Kind, Notification
+
+from .models import Appointment, AppointmentStatus
+
+
+def appointment_payload(appointment: Appointment) -> dict[str, Any]:
+    # No manage link: it is a credential, so content.py signs a fresh one (with
+    # `services.notice_manage_path`) when the message is written instead of keeping it in the row.
+    return {
+        "start": appointment.start.isoformat(),
+        "end": appointment.end.isoformat(),
+        "appointment_type": appointment.appointment_type.name,
+        "clinician": str(appointment.clinician),
+        "clinic_address": appointment.clinic.address,
+        "clinic_phone": appointment.clinic.phone,
+    }
+
+
+@transaction.atomic
+def appointment_reminders_schedule(*, appointment) -> list[Notification]:
+    """Reminders before an appointment (clinic's hours, default 24 h and 2 h), on each channel
+    the patient accepts; reminders whose time has already passed are skipped."""
+    patient = appointment.patient
+    preference = outbox.preference_of(patient)
+    tz = outbox.patient_time_zone(patient, preference)
+    now = timezone.now()
+    created = []
+    for hours in outbox.reminder_hours_for(appointment.clinic):
+        due = timing.before(appointment.start, hours, tz)
+        if due <= now:
+            continue
+        for channel in outbox.patient_channels(patient, preference):
+            created.append(
+                outbox.notification_schedule(
+                    clinic=appointment.clinic,
+                    kind=Kind.APPOINTMENT_REMINDER,
+                    channel=channel,
+                    due_at=due,
+                    subject=appointment,
+                    patient=patient,
+                    payload={**appointment_payload(appointment), "hours_before": hours},
+                    not_after=appointment.start,
+                )
+            )
+    return created
+
+
+def _patient_notice(*, appointment, kind: str, payload: dict[str, Any]) -> list[Notification]:
+    patient = appointment.patient
+    return [
+        outbox.notification_schedule(
+            clinic=appointment.clinic,
+            kind=kind,
+            channel=channel,
+            due_at=timezone.now(),
+            key_time=appointment.start,
+            subject=appointment,
+            patient=patient,
+            payload=payload,
+            not_after=appointment.start,
+        )
+        for channel in outbox.patient_channels(patient)
+    ]
+
+
+@transaction.atomic
+def appointment_booked_notify(*, appointment) -> list[Notification]:
+    """Hook for booking: a confirmation now (with a calendar file) and the reminders."""
+    notices = _patient_notice(
+        appointment=appointment,
+        kind=Kind.BOOKING_CONFIRMATION,
+        payload=appointment_payload(appointment),
+    )
+    return notices + appointment_reminders_schedule(appointment=appointment)
+
+
+@transaction.atomic
+def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notification]:
+    """Hook for booking: reminders follow the new time and the patient hears of the change."""
+    payload = appointment_payload(appointment)
+    moved = outbox.notifications_reschedule_for(subject=appointment, new_time=appointment.start)
+    if not moved:
+        moved = appointment_reminders_schedule(appointment=appointment)
+    notices = _patient_notice(
+        appointment=appointment,
+        kind=Kind.BOOKING_CHANGED,
+        payload={**payload, "old_start": old_start.isoformat()},
+    )
+    return notices + moved
+
+
+@transaction.atomic
+def appointment_cancelled_notify(*, appointment) -> list[Notification]:
+    """Hook for booking: pending reminders are cancelled and the patient is told."""
+    outbox.notifications_cancel_for(subject=appointment, reason="The appointment was cancelled.")
+    return _patient_notice(
+        appointment=appointment,
+        kind=Kind.BOOKING_CANCELLED,
+        payload=appointment_payload(appointment),
+    )
+
+
+@transaction.atomic
+def booking_request_notify(*, booking_request, link_path: str) -> list[Notification]:
+    """Hook for booking: ask the patient on record to confirm a public booking made with their
+    e-mail address. E-mail only, to the address on record: the question is whether that
+    address made the booking. No calendar file and no manage link until it is confirmed."""
+    appointment = booking_request.appointment
+    patient = booking_request.patient
+    if not (outbox.preference_of(patient).email_enabled and patient.email):
+        return []  # staff still see the request and can confirm it
+    payload = {
+        key: value for key, value in appointment_payload(appointment).items() if key != "manage_url"
+    }
+    return [
+        outbox.notification_schedule(
+            clinic=appointment.clinic,
+            kind=Kind.BOOKING_REQUEST,
+            channel=Channel.EMAIL,
+            due_at=timezone.now(),
+            key_time=appointment.start,
+            subject=booking_request,
+            patient=patient,
+            payload={
+                **payload,
+                "expires_at": booking_request.expires_at.isoformat(),
+                "link_path": link_path,
+                "link_label": "Confirm or decline the booking",
+            },
+            not_after=booking_request.expires_at,
+        )
+    ]
+
+
+def _upcoming(**filters) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED, start__gt=timezone.now(), **filters
+        ).select_related("clinic", "clinician", "appointment_type", "patient__clinic")
+    )
+
+
+def replan_for_patient(sender, *, patient: Patient, **kwargs) -> None:
+    """Receiver of `preferences_changed`: upcoming appointments get reminders on any channel
+    just turned on (rows already there keep their key and stay as they are)."""
+    for appointment in _upcoming(patient=patient):
+        appointment_reminders_schedule(appointment=appointment)
+
+
+def replan_for_clinic(sender, *, clinic: Clinic, **kwargs) -> None:
+    """Receiver of `reminder_hours_changed`: upcoming appointments get reminders at the
+    clinic's new times (the outbox already cancelled those at times no longer wanted)."""
+    for appointment in _upcoming(clinic=clinic):
+        appointment_reminders_schedule(appointment=appointment)
