@@ -545,8 +545,8 @@ def manage_url(appointment: Appointment) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _tell_staff(appointment: Appointment, what: str) -> None:
-    """Front desk and the appointment's clinician hear of changes patients make themselves."""
+def _front_desk_and_clinician(appointment: Appointment) -> list[User]:
+    """Who hears of what patients do to a booking: the clinic's front desk and its clinician."""
     staff = [
         membership.user
         for membership in appointment.clinic.staff.filter(
@@ -554,10 +554,16 @@ def _tell_staff(appointment: Appointment, what: str) -> None:
         ).select_related("user")
     ]
     staff.append(appointment.clinician)
+    return list({user.pk: user for user in staff}.values())
+
+
+def _tell_staff(appointment: Appointment, what: str) -> None:
+    """Front desk and the appointment's clinician hear of changes patients make themselves."""
+    staff = _front_desk_and_clinician(appointment)
     notify.staff_alert_schedule(
         clinic=appointment.clinic,
         kind=notify.Kind.STAFF_PATIENT_BOOKING_CHANGE,
-        staff={user.pk: user for user in staff}.values(),
+        staff=staff,
         subject=appointment,
         key_time=timezone.now(),
         patient=appointment.patient,
@@ -900,17 +906,11 @@ def _tell_staff_of_request(
     """Front desk and the clinician hear of a booking made with a known patient's e-mail.
     `key_time` tells this message from the request's other one (made, or declined)."""
     appointment = booking_request.appointment
-    staff = [
-        membership.user
-        for membership in appointment.clinic.staff.filter(
-            role=Role.FRONT_DESK, is_active=True
-        ).select_related("user")
-    ]
-    staff.append(appointment.clinician)
+    staff = _front_desk_and_clinician(appointment)
     notify.staff_alert_schedule(
         clinic=appointment.clinic,
         kind=notify.Kind.STAFF_BOOKING_REQUEST,
-        staff={user.pk: user for user in staff}.values(),
+        staff=staff,
         subject=booking_request,
         key_time=key_time,
         patient=booking_request.patient,
