@@ -2,6 +2,12 @@
 
 Written by hand: the generated AlterField would, on PostgreSQL, also drop the partial unique
 index program_one_published_per_patient (an index on patient_id alone) and not recreate it.
+
+Kept after the performance layer was removed, not as a workaround: with a realistic data set (a
+handful of versions per patient) the planner finds a patient's programs through the
+(patient, version) index as fast as through a second index on patient alone, which would only
+add work to every write. (The stale-statistics plan that first prompted this was seen only on
+the benchmark's tens of thousands of versions for one patient.)
 """
 
 import django.db.models.deletion
