@@ -99,6 +99,7 @@ def test_a_backup_is_a_custom_format_dump_and_old_ones_are_removed(tmp_path):
 
 
 @pytest.mark.postgres
+@pytest.mark.real_clock  # the script compares file times with the machine's clock
 def test_the_backup_health_check_wants_a_backup_from_the_last_day(tmp_path):
     name = connection.settings_dict["NAME"]
     assert backup_sh("check", backup_dir=tmp_path).returncode == 1  # none yet

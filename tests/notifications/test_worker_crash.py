@@ -36,6 +36,7 @@ from tests.smtp_support import free_port
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
+    pytest.mark.real_clock,  # the workers are other processes, on the machine's clock
     pytest.mark.django_db(transaction=True),
 ]
 
