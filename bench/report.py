@@ -53,6 +53,10 @@ def parse_wrk(output: str) -> WrkRun:
     )
 
 
+# The slowest 1 % may take at most this many times the median (issue 17).
+P99_OVER_P50 = 4
+
+
 @dataclass
 class Row:
     """One line of the table: an endpoint (or the sweep) against its reference."""
@@ -75,6 +79,8 @@ class Row:
         checks = []
         if self.target is not None:
             checks.append(self.ratio is not None and self.ratio >= self.target)
+            if self.p50_ms and self.p99_ms:
+                checks.append(self.p99_ms <= P99_OVER_P50 * self.p50_ms)
         if self.queries_small is not None or self.queries_large is not None:
             checks.append(self.queries_small == self.queries_large)
         checks.append(self.errors == 0)

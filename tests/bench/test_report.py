@@ -52,7 +52,7 @@ def test_anything_else_is_not_taken_for_wrk_output():
 
 
 def _run(rps, errors=0):
-    return WrkRun(requests_per_s=rps, p50_ms=rps / 100, p99_ms=rps / 10, requests=1, errors=errors)
+    return WrkRun(requests_per_s=rps, p50_ms=rps / 100, p99_ms=rps / 40, requests=1, errors=errors)
 
 
 def test_the_ratio_is_the_median_of_each_round_against_its_own_bare_run():
@@ -68,6 +68,12 @@ def test_the_ratio_is_the_median_of_each_round_against_its_own_bare_run():
     assert row.rate == 500
     assert row.rounds == [0.2, 0.2, 0.25]
     assert row.passed is True
+
+
+def test_a_row_fails_when_its_slowest_percent_is_over_four_times_the_median():
+    base = {"name": "page", "rate": 100, "ratio": 0.2, "target": 0.10}
+    assert Row(**base, p50_ms=10, p99_ms=40).passed is True
+    assert Row(**base, p50_ms=10, p99_ms=41).passed is False
 
 
 def test_a_row_fails_on_its_ratio_on_unequal_query_counts_or_on_errors():
