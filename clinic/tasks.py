@@ -4,8 +4,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-# Read by the health page (clinic.views.healthz) and the scheduler's health check.
-HEARTBEAT_KEY = "groundwork:heartbeat"
+from .health import HEARTBEAT_KEY
 
 
 @shared_task

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from clinic.checks import KNOWN_PUBLIC_KEYS, placeholder_reason
-from clinic.tasks import HEARTBEAT_KEY
+from clinic.health import HEARTBEAT_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_COMPOSE_KEY = "change-me-to-a-long-random-string-before-going-live-0123456789"
@@ -248,11 +248,6 @@ def run_web_healthcheck(port: int, allowed_hosts: str) -> subprocess.CompletedPr
 
 
 def test_the_web_health_check_passes_against_the_app(live_server, settings):
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from clinic.health import HEARTBEAT_KEY
-
     settings.ALLOWED_HOSTS = ["clinic.test"]
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), None)  # the scheduler is alive
     port = int(live_server.url.rsplit(":", 1)[1])

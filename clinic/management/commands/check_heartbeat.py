@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from clinic.tasks import HEARTBEAT_KEY
+from clinic.health import HEARTBEAT_KEY, HEARTBEAT_STALE_AFTER
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--max-age", type=int, default=180, help="seconds (default 180)")
+        default = int(HEARTBEAT_STALE_AFTER.total_seconds())
+        parser.add_argument(
+            "--max-age", type=int, default=default, help=f"seconds (default {default})"
+        )
 
     def handle(self, *args, **options):
         stamp = cache.get(HEARTBEAT_KEY)
