@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 HEARTBEAT_KEY = "groundwork:heartbeat"  # written each minute by clinic.tasks.heartbeat
 HEARTBEAT_STALE_AFTER = timedelta(minutes=3)
@@ -28,20 +31,19 @@ class Check:
 
 
 def database_check() -> Check:
+    # Django's own round trip (the one CONN_HEALTH_CHECKS uses): no SQL of ours on a request.
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        connection.ensure_connection()
+        usable = connection.is_usable()
     except Exception as error:  # whatever the failure, it is the answer
         return Check("failing", required=True, detail=f"{type(error).__name__}: {error}")
+    if not usable:
+        return Check("failing", required=True, detail="the database connection is not usable")
     return Check("ok", required=True)
 
 
 def redis_ping(url: str) -> None:
     """PING the Redis server with short timeouts and no retries; raises when it fails."""
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     client = redis.Redis.from_url(
         url,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
