@@ -149,6 +149,16 @@ def _kind_of(item: ProgramItem) -> str:
     return ladder.kind if ladder is not None else item.drill.category
 
 
+def needs_own_pain(item: ProgramItem) -> bool:
+    """A tendon-loading drill: the log asks its pain on its own (docs/clinical-rules.md §7)."""
+    return progress.tendon_loading(item.drill.slug, _kind_of(item))
+
+
+def morning_questions(program: Program) -> tuple[str, ...]:
+    """The check-in's extra morning questions for the program's modifiers (§7)."""
+    return progress.morning_questions(frozenset(m["code"] for m in program.modifiers or ()))
+
+
 def item_state(item: ProgramItem, program: Program, started: date) -> progress.ItemState:
     ladder = LADDERS.get(item.ladder) if item.ladder and item.rung else None
     modifiers = frozenset(
