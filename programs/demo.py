@@ -71,10 +71,13 @@ def _log_session(program: Program, day: date, *, number: int, checked_in=False) 
         for item in planned
     )
     if checked_in:
+        asked = evaluation.morning_questions(program)  # docs/clinical-rules.md §7
         CheckIn.objects.create(
             patient=program.patient,
             program=program,
             date=day + timedelta(days=1),
             pain_next_morning=1,
-            soreness_hours=6,
+            still_sore=False,
+            first_step_pain=1 if "first_step_pain" in asked else None,
+            morning_stiffness_min=10 if "morning_stiffness_min" in asked else None,
         )

@@ -69,7 +69,8 @@ def item_histories(
     *, patient_id: int, lineages: Iterable[UUID]
 ) -> dict[UUID, list[progress.SessionLog]]:
     """Each lineage's session logs, oldest first, with the next-morning check-in that followed
-    each session. Two queries whatever the number of items and logs."""
+    each session and how many days its soreness lasted (docs/clinical-rules.md §7). Two
+    queries whatever the number of items and logs."""
     rows = list(
         SessionItemLog.objects.filter(
             program_item__lineage__in=list(lineages), session__patient_id=patient_id
@@ -90,12 +91,23 @@ def item_histories(
     checkins = list(
         CheckIn.objects.filter(patient_id=patient_id, date__gt=session_days[0])
         .order_by("date", "id")
-        .values_list("date", "pain_next_morning", "soreness_hours", "red_flags")
+        .values_list(
+            "date",
+            "pain_next_morning",
+            "soreness_hours",
+            "red_flags",
+            "first_step_pain",
+            "morning_stiffness_min",
+            "still_sore",
+        )
     )
     answer = _checkin_per_session(session_days, checkins)
+    sore_days = progress.soreness_days(session_days, [(row[0], row[6]) for row in checkins])
     histories: dict[UUID, list[progress.SessionLog]] = defaultdict(list)
     for lineage, day, done, prescribed, pain, difficulty in rows:
-        morning, soreness, flags = answer.get(day, (None, None, ()))
+        morning, soreness, flags, first_step, stiffness = answer.get(
+            day, (None, None, (), None, None)
+        )
         histories[lineage].append(
             progress.SessionLog(
                 day=day,
@@ -105,33 +117,46 @@ def item_histories(
                 next_morning_pain=morning,
                 soreness_hours=soreness,
                 red_flags=flags,
+                first_step_pain=first_step,
+                morning_stiffness_min=stiffness,
+                sore_days=sore_days.get(day),
             )
         )
     return histories
 
 
-def _checkin_per_session(
-    session_days: list[date], checkins: list[tuple]
-) -> dict[date, tuple[int, float, tuple[str, ...]]]:
+def _checkin_per_session(session_days: list[date], checkins: list[tuple]) -> dict[date, tuple]:
     """A check-in answers the latest session before it, if it comes no later than the next
-    session day and within three days (the morning after, or a little late)."""
-    found: dict[date, tuple[int, float, tuple[str, ...]]] = {}
+    session day and within three days (the morning after, or a little late): (pain, soreness
+    hours or None, red flags, first-step pain, stiffness minutes) per session day."""
+    found: dict[date, tuple] = {}
     index = 0
     for n, day in enumerate(session_days):
-        limit = day + timedelta(days=3)
+        limit = day + timedelta(days=progress.CHECKIN_WINDOW_DAYS)
         if n + 1 < len(session_days):
             limit = min(limit, session_days[n + 1])
         while index < len(checkins) and checkins[index][0] <= day:
             index += 1
         if index < len(checkins) and checkins[index][0] <= limit:
-            when, pain, soreness, flags = checkins[index]
-            found[day] = (pain, float(soreness), tuple(flags or ()))
+            _when, pain, soreness, flags, first_step, stiffness, _sore = checkins[index]
+            hours = float(soreness) if soreness is not None else None
+            found[day] = (pain, hours, tuple(flags or ()), first_step, stiffness)
     return found
 
 
 def _kind_of(item: ProgramItem) -> str:
     ladder = LADDERS.get(item.ladder) if item.ladder and item.rung else None
     return ladder.kind if ladder is not None else item.drill.category
+
+
+def needs_own_pain(item: ProgramItem) -> bool:
+    """A tendon-loading drill: the log asks its pain on its own (docs/clinical-rules.md §7)."""
+    return progress.tendon_loading(item.drill.slug, _kind_of(item))
+
+
+def morning_questions(program: Program) -> tuple[str, ...]:
+    """The check-in's extra morning questions for the program's modifiers (§7)."""
+    return progress.morning_questions(frozenset(m["code"] for m in program.modifiers or ()))
 
 
 def item_state(item: ProgramItem, program: Program, started: date) -> progress.ItemState:
@@ -428,7 +453,39 @@ def _review_flags(
                     ),
                 }
             )
+    flags.extend(_baseline_flags(by_pk, decisions))
     return flags
+
+
+def _baseline_flags(
+    by_pk: dict[int, ProgramItem], decisions: list[progress.Decision]
+) -> list[dict[str, Any]]:
+    """A missing morning baseline is unknown, never 0 (docs/clinical-rules.md §7): the drills
+    that need it hold, and one flag asks the clinician for it."""
+    measures: dict[str, None] = {}
+    drills: dict[str, None] = {}
+    for decision in decisions:
+        code, _, names = decision.detail.partition(":")
+        item = by_pk.get(decision.item_id)
+        if code != progress.BASELINE_UNKNOWN or item is None:
+            continue
+        measures.update(dict.fromkeys(names.split(",") if names else (progress.NEXT_MORNING,)))
+        drills[item.drill.name] = None
+    if not measures:
+        return []
+    words = " and ".join(progress.MORNING_WORDS.get(m, m) for m in measures)
+    return [
+        {
+            "code": "baseline_missing",
+            "kind": "review",
+            "rule": "T-REVIEW",
+            "side": "",
+            "source": "progression",
+            "measures": list(measures),
+            "message": f"No usual {words} known yet: ask the patient for it (the morning "
+            f"check-in asks it). Holding until then: {', '.join(drills)}.",
+        }
+    ]
 
 
 def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:

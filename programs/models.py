@@ -317,10 +317,13 @@ class SessionItemLog(models.Model):
 
 
 MAX_RUN_KM_WEEK = 400
+MAX_STIFFNESS_MIN = 1440  # morning stiffness, minutes: a whole day at most
 
 
 class CheckIn(models.Model):
-    """The next-morning check-in: pain now, how long soreness lasted, red-flag answers."""
+    """The next-morning check-in (docs/clinical-rules.md §7): pain now, "still sore from the
+    last session?", first-step pain (plantar heel pain) or morning stiffness (Achilles), and
+    red-flag answers. `soreness_hours` is what check-ins asked before "still sore?"."""
 
     CLINIC_LOOKUP = "program__clinic"
 
@@ -328,7 +331,10 @@ class CheckIn(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="checkins")
     date = models.DateField()
     pain_next_morning = models.PositiveSmallIntegerField()
-    soreness_hours = models.PositiveSmallIntegerField()
+    soreness_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    still_sore = models.BooleanField(null=True, blank=True)  # None: not asked (older check-ins)
+    first_step_pain = models.PositiveSmallIntegerField(null=True, blank=True)  # 0-10
+    morning_stiffness_min = models.PositiveSmallIntegerField(null=True, blank=True)
     red_flags = models.JSONField(default=list, blank=True)
     # Optional: km run over the 7 days before the check-in (R-LOAD-1 looks for spikes).
     run_km_week = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -339,6 +345,15 @@ class CheckIn(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain_next_morning__lte=10), name="checkin_pain_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_step_pain__isnull=True) | Q(first_step_pain__lte=10),
+                name="checkin_first_step_pain_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(morning_stiffness_min__isnull=True)
+                | Q(morning_stiffness_min__lte=MAX_STIFFNESS_MIN),
+                name="checkin_stiffness_range",
             ),
             models.CheckConstraint(
                 condition=Q(run_km_week__isnull=True)

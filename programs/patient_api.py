@@ -9,7 +9,7 @@ from clinic.api import IsPatient
 
 from . import patient_services, selectors
 from .api import Conflict
-from .models import MAX_RUN_KM_WEEK, Side
+from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
 
@@ -48,12 +48,27 @@ class MyProgramOut(serializers.Serializer):
 class SessionItemIn(serializers.Serializer):
     program_item = serializers.IntegerField()
     completed_sets = serializers.IntegerField(min_value=0, max_value=10)
-    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    pain_during = serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        help_text="Pain during this drill, 0-10. Required for tendon-loading drills (heel "
+        "raises, heel drops, hops...); the others may take the session's pain_during.",
+    )
     difficulty = serializers.IntegerField(min_value=0, max_value=10)
 
 
 class SessionIn(serializers.Serializer):
     date = serializers.DateField()
+    pain_during = serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        help_text="Optional: one pain score for the drills logged without their own; never "
+        "used for tendon-loading drills.",
+    )
     items = SessionItemIn(many=True, allow_empty=False)
 
 
@@ -104,8 +119,32 @@ class SessionOut(EvaluationOut):
 class CheckInIn(serializers.Serializer):
     date = serializers.DateField()
     pain_next_morning = serializers.IntegerField(min_value=0, max_value=10)
+    still_sore = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Still sore from the last session? Needed unless soreness_hours is sent.",
+    )
     soreness_hours = serializers.IntegerField(
-        min_value=0, max_value=patient_services.MAX_SORENESS_HOURS
+        min_value=0,
+        max_value=patient_services.MAX_SORENESS_HOURS,
+        required=False,
+        allow_null=True,
+        help_text="Older question, still accepted: how many hours soreness lasted.",
+    )
+    first_step_pain = serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        help_text="Pain on the first steps out of bed, 0-10 (asked for plantar heel pain).",
+    )
+    morning_stiffness_min = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_STIFFNESS_MIN,
+        required=False,
+        allow_null=True,
+        help_text="Minutes of morning stiffness (asked for Achilles pain).",
     )
     red_flags = serializers.ListField(
         child=serializers.ChoiceField(choices=RED_FLAG_ANSWERS), required=False, default=list
@@ -126,7 +165,10 @@ class CheckInOut(EvaluationOut):
     program = serializers.IntegerField(source="program_id")
     date = serializers.DateField()
     pain_next_morning = serializers.IntegerField()
-    soreness_hours = serializers.IntegerField()
+    still_sore = serializers.BooleanField(allow_null=True)
+    soreness_hours = serializers.IntegerField(allow_null=True)
+    first_step_pain = serializers.IntegerField(allow_null=True)
+    morning_stiffness_min = serializers.IntegerField(allow_null=True)
     red_flags = serializers.ListField(child=serializers.CharField())
     run_km_week = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
@@ -177,6 +219,7 @@ class MySessionsView(APIView):
                 program=_current(request),
                 day=data.validated_data["date"],
                 items=data.validated_data["items"],
+                pain_during=data.validated_data.get("pain_during"),
             )
         except ProgramConflict as exc:
             raise Conflict(str(exc)) from exc
@@ -197,7 +240,10 @@ class MyCheckInsView(APIView):
             program=_current(request),
             day=values["date"],
             pain_next_morning=values["pain_next_morning"],
-            soreness_hours=values["soreness_hours"],
+            still_sore=values.get("still_sore"),
+            soreness_hours=values.get("soreness_hours"),
+            first_step_pain=values.get("first_step_pain"),
+            morning_stiffness_min=values.get("morning_stiffness_min"),
             red_flags=values["red_flags"],
             run_km_week=values.get("run_km_week"),
         )

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Avg
 
 from . import adherence, selectors
-from .evaluation import AUTOMATIC_ACTIONS
+from .evaluation import AUTOMATIC_ACTIONS, morning_questions, needs_own_pain
 from .models import (
     CheckIn,
     Program,
@@ -18,6 +18,7 @@ from .models import (
     ProgramStatus,
     SessionItemLog,
 )
+from .progression_rules import SORENESS_GAP_DAYS
 from .red_flags import RED_FLAGS
 
 
@@ -31,6 +32,7 @@ class PatientProgress:
     changes: list[ProgramChange]  # the latest dose changes, newest first
     session_days: set[date] = field(default_factory=set)
     last_checkin: date | None = None
+    last_checkin_sore: bool = False  # the latest check-in said "still sore"
 
 
 def patient_progress(*, program: Program, today: date, weeks: int = 8) -> PatientProgress:
@@ -54,12 +56,12 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
             created_at__date__gte=since,
         ).order_by("-created_at", "-id")[:5]
     )
-    last_checkin = (
+    last_checkin, last_sore = (
         CheckIn.objects.filter(patient_id=program.patient_id)
-        .order_by("-date")
-        .values_list("date", flat=True)
+        .order_by("-date", "-id")
+        .values_list("date", "still_sore")
         .first()
-    )
+    ) or (None, None)
     plan = selectors.week_plan(program.items.all())
     return PatientProgress(
         weeks=adherence.sessions_per_week(days, today=today, weeks=weeks),
@@ -68,21 +70,35 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
         changes=changes,
         session_days=days,
         last_checkin=last_checkin,
+        last_checkin_sore=bool(last_sore),
     )
+
+
+# While the patient answers "still sore", the check-in comes back each morning for this long
+# after the session, so soreness is counted in days (docs/clinical-rules.md §7).
+SORE_FOLLOW_UP_DAYS = 7
 
 
 def checkin_due(*, program: Program, progress: PatientProgress, today: date) -> date | None:
     """The session day the patient should check in about this morning: the latest session
-    before today, if it was at most two days ago and no check-in came after it."""
+    before today, if it was at most two days ago and no check-in came after it; or, while the
+    latest check-in said "still sore", every morning up to `SORE_FOLLOW_UP_DAYS` after it."""
     if program.status != ProgramStatus.PUBLISHED:
         return None
     earlier = [day for day in progress.session_days if day < today]
     if not earlier:
         return None
     last = max(earlier)
+    answered = progress.last_checkin
+    if answered is not None and answered > last:
+        sore_again = (
+            progress.last_checkin_sore
+            and answered < today
+            and (today - answered).days <= SORENESS_GAP_DAYS
+            and (today - last).days <= SORE_FOLLOW_UP_DAYS
+        )
+        return last if sore_again else None
     if (today - last).days > 2:
-        return None
-    if progress.last_checkin is not None and progress.last_checkin > last:
         return None
     return last
 
@@ -112,10 +128,12 @@ def patient_home(user, today: date) -> dict:
         for n, name in enumerate(names)
     ]
     progress = patient_progress(program=program, today=today)
+    # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
+    today_items = [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused]
+    own_pain = {item.pk for item in today_items if needs_own_pain(item)}
     return {
         "program": program,
-        # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
-        "today_items": [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused],
+        "today_items": today_items,
         "paused_items": [item for item in items if item.paused],
         "week": week,
         "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
@@ -124,6 +142,11 @@ def patient_home(user, today: date) -> dict:
         "pain_scale": range(11),
         "yesterday": today - timedelta(days=1),
         "checkin_for": checkin_due(program=program, progress=progress, today=today),
+        # docs/clinical-rules.md §7: first-step pain (M-PHP), stiffness (M-AT-*), and the
+        # drills whose pain is asked on their own.
+        "checkin_asks": morning_questions(program),
+        "own_pain_items": own_pain,
+        "shared_pain": len(own_pain) < len(today_items),  # other drills share one score
         "difficulty_choices": DIFFICULTY_CHOICES,
     }
 

@@ -32,8 +32,14 @@ def _check_date(program: Program, day: date, errors: dict) -> None:
 
 
 @transaction.atomic
-def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> SessionLog:
+def session_log(
+    *, program: Program, day: date, items: Iterable[Mapping], pain_during: int | None = None
+) -> SessionLog:
     """Store (or replace, the same day) the session of `day` for the patient's program.
+
+    `pain_during` is the session's one pain score: it fills the drills logged without their
+    own. Tendon-loading drills need their own score, never a copied one
+    (docs/clinical-rules.md §7).
 
     Raises ValidationError naming the field for bad input and ProgramConflict when the program
     is paused or a past day's log would be rewritten. The progression engine then runs; what it
@@ -43,8 +49,9 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
     items = list(items)
     errors: dict[str, list[str]] = {}
     _check_date(program, day, errors)
-    own = {item.pk: item for item in program.items.all()}
+    own = {item.pk: item for item in program.items.select_related("drill")}
     seen: set[int] = set()
+    scores: dict[int, int] = {}
     for entry in items:
         pk = entry["program_item"]
         if pk not in own:
@@ -55,6 +62,19 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
             errors.setdefault("items", []).append(
                 f"completed_sets of item {pk} is more than the {own[pk].sets} prescribed."
             )
+        elif entry.get("pain_during") is not None:
+            scores[pk] = entry["pain_during"]
+        elif evaluation.needs_own_pain(own[pk]):
+            errors.setdefault("items", []).append(
+                f"pain_during of item {pk} ({own[pk].drill.name}) is missing: a tendon-loading "
+                "drill needs its own pain score, not the session's."
+            )
+        elif pain_during is None:
+            errors.setdefault("items", []).append(
+                f"pain_during of item {pk} is missing: give it, or the session's pain_during."
+            )
+        else:
+            scores[pk] = pain_during
         seen.add(pk)
     if not items:
         errors.setdefault("items", []).append("Log at least one drill.")
@@ -83,7 +103,7 @@ def session_log(*, program: Program, day: date, items: Iterable[Mapping]) -> Ses
             session=log,
             program_item_id=entry["program_item"],
             completed_sets=entry["completed_sets"],
-            pain_during=entry["pain_during"],
+            pain_during=scores[entry["program_item"]],
             difficulty=entry["difficulty"],
         )
         for entry in items
@@ -99,12 +119,21 @@ def checkin_record(
     program: Program,
     day: date,
     pain_next_morning: int,
-    soreness_hours: int,
+    still_sore: bool | None = None,
+    soreness_hours: int | None = None,
+    first_step_pain: int | None = None,
+    morning_stiffness_min: int | None = None,
     red_flags=(),
     run_km_week=None,
 ) -> CheckIn:
     """Store the next-morning check-in; any red-flag answer pauses the program at once and
-    leaves a red flag and a history line for the clinician."""
+    leaves a red flag and a history line for the clinician.
+
+    "Still sore from the last session?" (`still_sore`) is asked at every check-in and counted
+    in days; `soreness_hours` is the older question, still accepted from older clients. One
+    of them is needed. First-step pain (plantar heel pain) and morning stiffness (Achilles)
+    are optional here: a drill whose baseline they are holds until they come
+    (docs/clinical-rules.md §7)."""
     program = _lock(program)
     red_flags = list(dict.fromkeys(red_flags))
     errors: dict[str, list[str]] = {}
@@ -112,6 +141,8 @@ def checkin_record(
     unknown = [code for code in red_flags if code not in RED_FLAG_ANSWERS]
     if unknown:
         errors["red_flags"] = [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]
+    if still_sore is None and soreness_hours is None:
+        errors["still_sore"] = ["Answer yes or no: are you still sore from the last session?"]
     if errors:
         raise ValidationError(errors)
     checkin = CheckIn.objects.create(
@@ -119,7 +150,10 @@ def checkin_record(
         program=program,
         date=day,
         pain_next_morning=pain_next_morning,
+        still_sore=still_sore,
         soreness_hours=soreness_hours,
+        first_step_pain=first_step_pain,
+        morning_stiffness_min=morning_stiffness_min,
         red_flags=red_flags,
         run_km_week=run_km_week,
     )

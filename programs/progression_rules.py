@@ -45,9 +45,27 @@ PLYOMETRIC_DRILLS = frozenset({"short_hops"})  # moving onto these needs G-PLYO 
 
 TENDON_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS", "M-PHP"})
 T_TEN_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS"})  # next morning must be back to baseline
+PHP_MODIFIERS = frozenset({"M-PHP"})
+
+# The morning measures of the check-in (docs/clinical-rules.md §7): next-morning pain always;
+# first-step pain for plantar heel pain, morning stiffness (minutes) for the Achilles.
+NEXT_MORNING = "next_morning_pain"
+FIRST_STEP = "first_step_pain"
+STIFFNESS = "morning_stiffness_min"
+MORNING_WORDS = {
+    NEXT_MORNING: "next-morning pain",
+    FIRST_STEP: "first-step pain in the morning",
+    STIFFNESS: "morning stiffness",
+}
+# "Still sore?" answers more than this many days apart do not make one run of soreness.
+SORENESS_GAP_DAYS = 2
+# A check-in answers the latest session before it when it comes within this many days.
+CHECKIN_WINDOW_DAYS = 3
 BONE_OR_ACUTE_MODIFIERS = frozenset({"M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX"})
 BSI_SUSPECT = "M-BSI-SUSPECT"  # §6: raises RF-6, so it stops the programme
 
+
+BASELINE_UNKNOWN = "baseline_unknown"  # decision detail: hold and ask (§7)
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -99,21 +117,44 @@ class SessionLog:
     pain_during: int  # 0-10
     difficulty: int  # 0-10
     next_morning_pain: int | None = None  # 0-10; None until the check-in is answered
-    soreness_hours: float | None = None  # None with a check-in answered means no soreness
+    soreness_hours: float | None = None  # older check-ins: how many hours soreness lasted
     red_flags: tuple[str, ...] = ()  # answer codes (or "RF-n" codes) answered "yes"
+    first_step_pain: int | None = None  # 0-10, asked under M-PHP
+    morning_stiffness_min: int | None = None  # minutes, asked under M-AT-*
+    # Days the soreness this session belongs to had lasted at the last "still sore?" answer
+    # of its run (see `soreness_days`); 0: not sore at its check-in; None: not asked.
+    sore_days: int | None = None
 
     @property
     def checked_in(self) -> bool:
-        return self.next_morning_pain is not None or self.soreness_hours is not None
+        return any(
+            value is not None
+            for value in (
+                self.next_morning_pain,
+                self.soreness_hours,
+                self.sore_days,
+                self.first_step_pain,
+                self.morning_stiffness_min,
+            )
+        )
+
+    def morning(self, measure: str) -> int | None:
+        return getattr(self, measure)
 
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
-    """Mean pain over the programme's first sessions (§7); see `baseline_from`."""
+    """Mean pain over the programme's first sessions (§7); see `baseline_from`. A morning
+    measure nobody has answered yet is None: unknown, never 0 (docs/clinical-rules.md §7)."""
 
     pain_during: float = 0.0
     next_morning_pain: float | None = None
     sessions: int = 0
+    first_step_pain: float | None = None
+    morning_stiffness_min: float | None = None
+
+    def morning(self, measure: str) -> float | None:
+        return getattr(self, measure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +184,9 @@ class PainZone:
     ceiling: float
     green: float
     settle_by_morning: bool  # T-TEN: next-morning pain must be back to baseline
+    # The morning measures watched week on week (§7, Silbernagel); empty outside the tendon
+    # pain model.
+    weekly: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +221,15 @@ class ProgramItem:
 
 
 def baseline_from(logs: Sequence[SessionLog], t: Thresholds = DEFAULT_THRESHOLDS) -> Baseline:
-    """Mean pain during and next morning over the programme's first `baseline.sessions`
-    session days. `logs` may hold one row per session or one per drill, oldest first."""
+    """Mean pain during over the programme's first `baseline.sessions` session days; each
+    morning measure is the mean over the first `baseline.sessions` session days on which it
+    was answered, so skipped early check-ins leave it unknown until answered, never 0
+    (docs/clinical-rules.md §7). `logs` may hold one row per session or one per drill,
+    oldest first."""
     wanted = int(t["baseline.sessions"])
     days: set[date] = set()
     during_sum = 0.0
     during_n = 0
-    morning_sum = 0.0
-    morning_n = 0
     for log in logs:
         if log.day not in days:
             if len(days) == wanted:
@@ -192,30 +237,105 @@ def baseline_from(logs: Sequence[SessionLog], t: Thresholds = DEFAULT_THRESHOLDS
             days.add(log.day)
         during_sum += log.pain_during
         during_n += 1
-        if log.next_morning_pain is not None:
-            morning_sum += log.next_morning_pain
-            morning_n += 1
+    mornings: dict[str, dict[date, int]] = {NEXT_MORNING: {}, FIRST_STEP: {}, STIFFNESS: {}}
+    for log in logs:
+        for measure, per_day in mornings.items():
+            value = log.morning(measure)
+            if value is not None and len(per_day) < wanted:
+                per_day.setdefault(log.day, value)  # one answer per day, whatever the drills
+
+    def mean(measure: str) -> float | None:
+        values = list(mornings[measure].values())
+        return sum(values) / len(values) if values else None
+
     return Baseline(
         pain_during=during_sum / during_n if during_n else 0.0,
-        next_morning_pain=morning_sum / morning_n if morning_n else None,
+        next_morning_pain=mean(NEXT_MORNING),
         sessions=len(days),
+        first_step_pain=mean(FIRST_STEP),
+        morning_stiffness_min=mean(STIFFNESS),
     )
+
+
+def soreness_days(
+    session_days: Sequence[date], answers: Sequence[tuple[date, bool | None]]
+) -> dict[date, int]:
+    """How many days the soreness of each session had lasted (docs/clinical-rules.md §7).
+
+    `answers` are the "still sore from the last session?" answers (day, yes/no/None),
+    oldest first. A session's own answer is the first one after it, within
+    `CHECKIN_WINDOW_DAYS` and no later than the next session day. "No" gives 0. "Yes" starts
+    or continues a run of "yes" answers (at most `SORENESS_GAP_DAYS` apart, ended by a "no");
+    the run counts from the session before its first "yes" to its last "yes", so a patient
+    still sore three mornings after a session has 3 days whatever sessions came in between.
+    Sessions without an answer are left out.
+    """
+    days = sorted(set(session_days))
+    asked = [(day, sore) for day, sore in answers if sore is not None]
+    found: dict[date, int] = {}
+    index = 0
+    for n, day in enumerate(days):
+        limit = day + timedelta(days=CHECKIN_WINDOW_DAYS)
+        if n + 1 < len(days):
+            limit = min(limit, days[n + 1])
+        while index < len(asked) and asked[index][0] <= day:
+            index += 1
+        if index == len(asked) or asked[index][0] > limit:
+            continue
+        if not asked[index][1]:
+            found[day] = 0
+            continue
+        first = index  # the run may have begun before this session
+        while (
+            first > 0
+            and asked[first - 1][1]
+            and (asked[first][0] - asked[first - 1][0]).days <= SORENESS_GAP_DAYS
+        ):
+            first -= 1
+        last = index
+        while (
+            last + 1 < len(asked)
+            and asked[last + 1][1]
+            and (asked[last + 1][0] - asked[last][0]).days <= SORENESS_GAP_DAYS
+        ):
+            last += 1
+        before = [d for d in days if d < asked[first][0]]
+        start = min(day, before[-1]) if before else day
+        found[day] = (asked[last][0] - start).days
+    return found
+
+
+def tendon_loading(drill: str, kind: str) -> bool:
+    """A drill that loads the Achilles or the plantar fascia: its pain is asked on its own
+    (docs/clinical-rules.md §7) and the tendon pain model applies to it under M-AT-*/M-PHP."""
+    return kind == "tendon" or drill in TENDON_LOADING_DRILLS
+
+
+def morning_questions(modifiers: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The extra morning questions of the check-in for a patient's modifiers (§7)."""
+    asked: list[str] = []
+    if not PHP_MODIFIERS.isdisjoint(modifiers):
+        asked.append(FIRST_STEP)
+    if not T_TEN_MODIFIERS.isdisjoint(modifiers):
+        asked.append(STIFFNESS)
+    return tuple(asked)
 
 
 def pain_zone(item: ItemState, t: Thresholds = DEFAULT_THRESHOLDS) -> PainZone:
     """Ceiling per §7. Where two ceilings apply (a heel raise under M-AT-MID and
     M-SPRAIN-ACUTE) the lower one wins, the conservative reading."""
     modifiers = item.modifiers
-    tendon_loading = item.kind == "tendon" or item.dose.drill in TENDON_LOADING_DRILLS
-    tendon = tendon_loading and not modifiers.isdisjoint(TENDON_MODIFIERS)
-    settle = tendon_loading and not modifiers.isdisjoint(T_TEN_MODIFIERS)
+    loading = tendon_loading(item.dose.drill, item.kind)
+    tendon = loading and not modifiers.isdisjoint(TENDON_MODIFIERS)
+    settle = loading and not modifiers.isdisjoint(T_TEN_MODIFIERS)
+    weekly = (NEXT_MORNING, *morning_questions(modifiers)) if tendon else ()
     if item.impact or not modifiers.isdisjoint(BONE_OR_ACUTE_MODIFIERS):
         ceiling = t["pain.ceiling.bone_or_acute"]
         green = t["pain.green.impact"] if item.impact else t["pain.green.general"]
-        return PainZone("bone_or_acute", ceiling, min(green, ceiling), settle)
+        return PainZone("bone_or_acute", ceiling, min(green, ceiling), settle, weekly)
     if tendon:
         ceiling = t["pain.ceiling.tendon"]
-        return PainZone("tendon", ceiling, min(t["pain.green.tendon"], ceiling), settle)
+        return PainZone("tendon", ceiling, min(t["pain.green.tendon"], ceiling), settle, weekly)
     ceiling = t["pain.ceiling.general"]
     return PainZone("general", ceiling, min(t["pain.green.general"], ceiling), settle)
 
@@ -385,9 +505,13 @@ def evaluate(
         why = "it has not been logged at this dose yet"
         return _hold(item, ladder, context, today, t, "no_sessions", why)
 
-    hold = _hold_rule(cur, cur_checked, zone, baseline, t)
+    hold = _hold_rule(item, logs, cur, cur_checked, zone, baseline, today, t)
     if hold is not None:
-        return _hold(item, ladder, context, today, t, hold[0], hold[1])
+        decision = _hold(item, ladder, context, today, t, hold[0], hold[1])
+        if hold[0].startswith(BASELINE_UNKNOWN):
+            # Unknown, not 0: hold and ask the clinician for it (docs/clinical-rules.md §7).
+            decision = _raise(decision, "T-REVIEW")
+        return decision
 
     return _up_rule(item, ladder, current, zone, baseline, today, t, context)
 
@@ -490,8 +614,12 @@ def _down_rule(
             "pain_above_ceiling",
             (f"pain during the last session ({cur.pain_during}/10) was above {zone.ceiling:g}/10"),
         )
-    base_morning = baseline.next_morning_pain or 0.0
-    if cur_checked is not None and cur_checked.next_morning_pain is not None:
+    base_morning = baseline.next_morning_pain  # None: unknown, judged by the hold rule
+    if (
+        base_morning is not None
+        and cur_checked is not None
+        and cur_checked.next_morning_pain is not None
+    ):
         morning = cur_checked.next_morning_pain
         if morning >= base_morning + t["regress.next_morning_rise"]:
             why = f"pain the next morning ({morning}/10) was higher than usual"
@@ -515,6 +643,13 @@ def _down_rule(
                 f"longer than {t['soreness.max_hours']:g}"
             ),
         )
+    if cur_checked is not None and _sore_too_long(cur_checked, t["soreness.max_hours"]):
+        days = cur_checked.sore_days
+        return (
+            "T-DOWN-3",
+            "still_sore_days",
+            f"you were still sore {_words(days or 0)} days after the session",
+        )
     needed = int(t["regress.consecutive_sessions"])
     if len(current) >= needed:
         recent = current[:needed]
@@ -531,16 +666,34 @@ def _down_rule(
     settled = item.no_progress_until is None or today >= item.no_progress_until
     if settled and _weekly_pain_rising(logs, today, t["regress.weekly_pain_rise"]):
         return "T-DOWN-5", "weekly_pain_rising", "pain during it has crept up two weeks in a row"
+    rise = _morning_rise(logs, today, zone, item.cleared_on)
+    if settled and rise is not None and rise[1] >= 2:
+        why = f"your {MORNING_WORDS[rise[0]]} has crept up two weeks in a row"
+        return "T-DOWN-5", "weekly_morning_rising", why
     return None
 
 
 def _hold_rule(
+    item: ItemState,
+    logs: Sequence[SessionLog],
     cur: SessionLog,
     cur_checked: SessionLog | None,
     zone: PainZone,
     baseline: Baseline,
+    today: date,
     t: Thresholds,
 ) -> tuple[str, str] | None:
+    unknown = _unknown_baselines(zone, baseline) if cur_checked is not None else ()
+    if unknown:
+        words = " and ".join(MORNING_WORDS[m] for m in unknown)
+        return f"{BASELINE_UNKNOWN}:{','.join(unknown)}", (
+            f"we do not know your usual {words} yet; please answer the morning check-in"
+        )
+    rise = _morning_rise(logs, today, zone, item.cleared_on)
+    if rise is not None:
+        return "weekly_morning_rising", (
+            f"your {MORNING_WORDS[rise[0]]} was higher this week than last week"
+        )
     if zone.green < cur.pain_during <= zone.ceiling:
         return "pain_amber", (
             f"pain during the last session ({cur.pain_during}/10) was acceptable "
@@ -550,8 +703,12 @@ def _hold_rule(
         return "difficulty", f"it still felt hard (difficulty {cur.difficulty}/10)"
     if t["regress.completion_min_pct"] <= cur.completion_pct < t["progress.completion_pct"]:
         return "completion", "the last session was not quite finished"
-    if cur_checked is not None and cur_checked.next_morning_pain is not None:
-        base_morning = baseline.next_morning_pain or 0.0
+    base_morning = baseline.next_morning_pain
+    if (
+        base_morning is not None
+        and cur_checked is not None
+        and cur_checked.next_morning_pain is not None
+    ):
         morning = cur_checked.next_morning_pain
         if base_morning < morning < base_morning + t["regress.next_morning_rise"]:
             return "next_morning", "the next morning was a little sorer than usual"
@@ -581,17 +738,30 @@ def _up_rule(
         why = f"{_words(needed)} sessions at this dose come before the next step"
         return _hold(item, ladder, context, today, t, "too_few_sessions", why)
     recent = current[:needed]
-    base_morning = baseline.next_morning_pain or 0.0
+    # Next-morning pain, and first-step pain or stiffness where asked: not above usual.
+    watched = tuple(dict.fromkeys((NEXT_MORNING, *zone.weekly)))
+    usual: dict[str, float] = {}
+    for measure in watched:
+        value = baseline.morning(measure)
+        if value is None:  # the hold rule asks for it once a check-in has come
+            why = "the next-morning check-in is still to come"
+            return _hold(item, ladder, context, today, t, "awaiting_check_in", why)
+        usual[measure] = value
     for log in recent:
-        if log.next_morning_pain is None:
+        mornings = {measure: log.morning(measure) for measure in watched}
+        if any(value is None for value in mornings.values()):
             why = "the next-morning check-in is still to come"
             return _hold(item, ladder, context, today, t, "awaiting_check_in", why)
         soreness = log.soreness_hours or 0.0
+        settled_mornings = all(
+            value is not None and value <= usual[measure] for measure, value in mornings.items()
+        )
         if not (
             log.completion_pct >= t["progress.completion_pct"]
             and log.pain_during <= zone.green
-            and log.next_morning_pain <= base_morning
+            and settled_mornings
             and soreness <= t["soreness.progress_max_hours"]
+            and not _sore_too_long(log, t["soreness.progress_max_hours"])
             and log.difficulty <= t["progress.max_difficulty"]
         ):
             why = f"the last {_words(needed)} sessions were not all easy and pain-free enough yet"
@@ -784,6 +954,53 @@ def _weekly_pain_rising(logs: Sequence[SessionLog], today: date, rise: float) ->
         return False
     this_week, last_week, week_before = (sums[i] / counts[i] for i in range(3))
     return this_week - last_week >= rise and last_week - week_before >= rise
+
+
+def _unknown_baselines(zone: PainZone, baseline: Baseline) -> tuple[str, ...]:
+    """The morning measures this item is judged against whose baseline nobody answered."""
+    return tuple(
+        m for m in dict.fromkeys((NEXT_MORNING, *zone.weekly)) if baseline.morning(m) is None
+    )
+
+
+def _sore_too_long(log: SessionLog, max_hours: float) -> bool:
+    """Soreness counted in days (§7): still sore N days on means more than N x 24 hours less
+    the night, so N days is over `max_hours` when N > max_hours / 24 (3 days > 48 h)."""
+    return log.sore_days is not None and log.sore_days * 24 > max_hours
+
+
+def _weekly_means(
+    logs: Sequence[SessionLog], today: date, measure: str, after: date | None
+) -> list[float | None]:
+    """Mean of a morning measure per 7-day week ending today: this week, last week, the week
+    before (None where not answered). One value per session day."""
+    per_day: dict[date, int] = {}
+    for log in logs:
+        value = log.morning(measure)
+        age = (today - log.day).days
+        if value is None or age < 0 or age > 20 or (after is not None and log.day <= after):
+            continue
+        per_day.setdefault(log.day, value)
+    weeks: list[list[int]] = [[], [], []]
+    for day, value in per_day.items():
+        weeks[(today - day).days // 7].append(value)
+    return [sum(w) / len(w) if w else None for w in weeks]
+
+
+def _morning_rise(
+    logs: Sequence[SessionLog], today: date, zone: PainZone, after: date | None
+) -> tuple[str, int] | None:
+    """Silbernagel's weekly check (docs/clinical-rules.md §7): the first watched morning
+    measure whose weekly mean rose, with 2 when it rose two weeks running, else 1."""
+    found: tuple[str, int] | None = None
+    for measure in zone.weekly:
+        this_week, last_week, week_before = _weekly_means(logs, today, measure, after)
+        if this_week is None or last_week is None or this_week <= last_week:
+            continue
+        weeks = 2 if week_before is not None and last_week > week_before else 1
+        if found is None or weeks > found[1]:
+            found = (measure, weeks)
+    return found
 
 
 def _name(item: ItemState, context: Context) -> str:

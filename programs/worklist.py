@@ -144,6 +144,7 @@ def _flags(program: Program, row: WorklistRow) -> list[tuple[str, str]]:
         if flag.get("source") == "progression" and flag.get("code") in (
             "no_progress",
             "low_adherence",
+            "baseline_missing",  # docs/clinical-rules.md §7: hold and ask
         ):
             flags.append((flag["code"], flag.get("message", "")))
     return flags

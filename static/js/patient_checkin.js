@@ -1,5 +1,7 @@
-// The patient's morning check-in: sends pain, soreness, the optional km run and any red-flag
-// answers to /api/v1/me/checkins/. A red flag pauses the program, so the page then reloads.
+// The patient's morning check-in: sends pain, "still sore from the last session?", first-step
+// pain or morning stiffness where asked, the optional km run and any red-flag answers to
+// /api/v1/me/checkins/ (docs/clinical-rules.md §7). A red flag pauses the program, so the page
+// then reloads.
 (function () {
   "use strict";
   var patient = window.GroundworkPatient;
@@ -10,13 +12,22 @@
       function (box) { return box.value; }
     );
     var km = form.elements.run_km_week;
-    patient.send(form, {
+    var sore = form.querySelector("input[name=still_sore]:checked");
+    var body = {
       date: form.dataset.date,
       pain_next_morning: Number(form.elements.pain_next_morning.value),
-      soreness_hours: Number(form.elements.soreness_hours.value),
+      still_sore: sore ? sore.value === "yes" : null,
       red_flags: flags,
       run_km_week: km && km.value !== "" ? Number(km.value) : null,
-    }, function (body) {
+    };
+    // Asked only for plantar heel pain (first steps) or the Achilles (stiffness).
+    ["first_step_pain", "morning_stiffness_min"].forEach(function (name) {
+      var input = form.elements[name];
+      if (input) {
+        body[name] = input.value === "" ? null : Number(input.value);
+      }
+    });
+    patient.send(form, body, function (body) {
       if (body.program_status === "paused") {
         window.location.reload();
         return "Your program is on hold. Please contact the clinic.";

@@ -82,8 +82,10 @@ def test_patient_opens_a_magic_link_logs_a_session_and_checks_in_next_morning(
     expect(today).to_contain_text("45 s hold")
     check_page(page, "journey2-01-today")
 
-    # The usual session in three taps: pain during (0, already chosen), how hard, save.
+    # The usual session in three taps: pain during (never preselected), how hard, save.
     taps = 0
+    page.locator("#pain-all-0").check()
+    taps += 1
     page.get_by_text("Easy", exact=True).click()
     taps += 1
     page.get_by_role("button", name="Save today's session").click()
@@ -103,7 +105,7 @@ def test_patient_opens_a_magic_link_logs_a_session_and_checks_in_next_morning(
     form = page.get_by_role("form", name=re.compile("how do you feel after yesterday"))
     check_page(page, "journey2-03-checkin-due")
     form.get_by_label("Pain now").fill("0")
-    form.get_by_label("How many hours did soreness last?").fill("0")
+    form.get_by_label("No", exact=True).check()  # not still sore from the last session
     form.get_by_role("button", name="Send check-in").click()
     # Three easy, pain-free sessions: the engine steps the hold up and says why.
     expect(page.locator(".patient-checkin-status")).to_contain_text("3 × 60 s now, because")

@@ -81,11 +81,12 @@ def test_the_morning_after_a_session_the_check_in_comes_first(client, world):
     assert html.index("patient-checkin") < html.index("patient-log")
     for code in ANSWERS:
         assert f'<label class="patient-flag" for="checkin-flag-{code}">' in html
-    assert '<label for="checkin-pain">' in html and '<label for="checkin-soreness">' in html
+    assert '<label for="checkin-pain">' in html
+    assert "<legend>Are you still sore from the last session?</legend>" in html
     CheckIn.objects.create(
         patient=program.patient, program=program, pain_next_morning=0,
         date=timezone.localdate(timezone=program.clinic.tz),
-        soreness_hours=0,
+        still_sore=False,
     )  # fmt: skip
     assert "patient-checkin" not in client.get("/").content.decode()
 
@@ -106,7 +107,7 @@ def test_the_usual_log_is_two_one_tap_answers_and_save(client, world):
     html = client.get("/").content.decode()
     for value in range(11):
         assert f'id="pain-all-{value}" type="radio" name="pain_all" value="{value}"' in html
-    assert 'id="pain-all-0" type="radio" name="pain_all" value="0" checked' in html
+    assert 'name="pain_all" value="0" required>' in html  # chosen, never preselected (§7)
     for label in ("Easy", "OK", "Hard", "Too hard"):
         assert f"> {label}</label>" in html
     assert "Not everything done, or one drill felt different?" in html

@@ -55,15 +55,49 @@ BALANCE = Ladder(
     ),
     "balance",
 )
-BASE = Baseline(pain_during=1.0, next_morning_pain=1.0, sessions=3)
+BASE = Baseline(
+    pain_during=1.0,
+    next_morning_pain=1.0,
+    sessions=3,
+    first_step_pain=1.0,
+    morning_stiffness_min=10.0,
+)
+SAME = object()  # log(): first-step pain as the next-morning pain, stiffness 10 min
 
 
 def ago(days):
     return TODAY - timedelta(days=days)
 
 
-def log(days_ago, pain=0, morning=1, soreness=None, difficulty=4, completion=100.0, flags=()):
-    return SessionLog(ago(days_ago), completion, pain, difficulty, morning, soreness, flags)
+def log(
+    days_ago,
+    pain=0,
+    morning=1,
+    soreness=None,
+    difficulty=4,
+    completion=100.0,
+    flags=(),
+    *,
+    first_step=SAME,
+    stiffness=SAME,
+    sore_days=None,
+):
+    if first_step is SAME:
+        first_step = morning
+    if stiffness is SAME:
+        stiffness = None if morning is None else 10
+    return SessionLog(
+        ago(days_ago),
+        completion,
+        pain,
+        difficulty,
+        morning,
+        soreness,
+        flags,
+        first_step_pain=first_step,
+        morning_stiffness_min=stiffness,
+        sore_days=sore_days,
+    )
 
 
 def heel_raises(reps=10, sets=2, changed=8, rung=1, load=0.0, kind="strength", **kw):
@@ -673,24 +707,18 @@ def test_baseline_is_the_mean_of_the_first_three_session_days():
         log(14, pain=9, morning=9),  # fourth day: not part of the baseline
     ]
     baseline = baseline_from(logs, T)
-    assert baseline == Baseline(pain_during=2.25, next_morning_pain=2.0, sessions=3)
+    assert baseline == Baseline(
+        pain_during=2.25,
+        next_morning_pain=2.0,
+        sessions=3,
+        first_step_pain=2.0,
+        morning_stiffness_min=10.0,
+    )
 
 
 def test_baseline_without_logs_or_check_ins():
     assert baseline_from([], T) == Baseline(0.0, None, 0)
     assert baseline_from([log(3, pain=2, morning=None)], T) == Baseline(2.0, None, 1)
-
-
-def test_no_next_morning_baseline_compares_with_zero():
-    no_morning = Baseline(pain_during=0.0, next_morning_pain=None, sessions=3)
-    assert (
-        run(heel_raises(), [log(5, morning=0), log(2, morning=0)], baseline=no_morning).rule
-        == "T-UP"
-    )
-    assert (
-        run(heel_raises(), [log(5, morning=0), log(2, morning=2)], baseline=no_morning).rule
-        == "T-DOWN-2"
-    )
 
 
 @pytest.mark.parametrize(
