@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
-from .celery import filesystem_broker_folders
+from .site.celery import filesystem_broker_folders
 
 
 class ClinicConfig(AppConfig):

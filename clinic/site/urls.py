@@ -6,8 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import magic_link_views, two_factor_views, views
-from .forms import QueuedPasswordResetForm
+from clinic import magic_link_views, two_factor_views, views
+from clinic.forms import QueuedPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,7 +24,7 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("settings/clinic/", views.clinic_settings, name="clinic_settings"),
-    path("settings/", include("clinic.setup_urls")),
+    path("settings/", include("clinic.site.setup_urls")),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
@@ -57,7 +57,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("clinic.api_urls")),
+    path("api/v1/", include("clinic.site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI sets inline styles; its page alone may use them (scripts stay strict).
     path(
