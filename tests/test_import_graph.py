@@ -14,15 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PARTY = ("clinic", "programs", "assessments")
 
-# The groups whose graph must have no cycle. "clinic" is the core: the modules directly in
-# clinic/ (users, clinics, patients, access, sign-in), less the ones listed in ROOF.
+# The groups whose graph must have no cycle. "clinic" is the core, the ground floor: the
+# modules directly in clinic/ (users, clinics, patients, access, sign-in). What sits on top of
+# the apps (URL confs, home pages, set-up, demo data, entry points) is clinic.site, a group of
+# its own that only the project's wiring may import (architecture review, December 2026,
+# problem 5).
 APPS = ("clinic.booking", "clinic.notifications", "programs", "assessments")
 CORE = "clinic"
-# Modules in clinic/ that sit on top of the apps rather than under them. The URL confs, demo
-# data, first-run set-up and entry points moved to clinic.site (architecture review, December
-# 2026, problem 5); these two are split next. This list may only shrink, and a new module in
-# clinic/ that imports an app fails the test below.
-ROOF = frozenset({"clinic.selectors", "clinic.views"})
+SITE = "clinic.site"
+# Modules directly in clinic/ that may import clinic.site, with the reason: the package loads
+# the Celery app so that @shared_task binds to it in every process, and the app config makes
+# the filesystem broker's folders when Django starts.
+SITE_LOADERS = frozenset({"clinic", "clinic.apps"})
 OUTBOX_MUST_NOT_IMPORT = ("programs", "assessments", "clinic.booking")
 
 
@@ -62,10 +65,10 @@ def within(module: str, package: str) -> bool:
 
 
 def group_of(module: str) -> str | None:
-    for app in APPS:
-        if within(module, app):
-            return app
-    if module.count(".") == 1 and within(module, CORE) and module not in ROOF:
+    for group in (*APPS, SITE):
+        if within(module, group):
+            return group
+    if module.count(".") == 1 and within(module, CORE):
         return CORE
     if module == CORE:
         return CORE
@@ -76,11 +79,14 @@ def app_edges() -> dict[tuple[str, str], list[str]]:
     """(importer group, imported group) -> where, for imports that cross between groups."""
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     for path in first_party_files():
-        source = group_of(module_name(path))
+        module = module_name(path)
+        source = group_of(module)
         if source is None:
             continue
         for line, target in imports_of(path):
             imported = group_of(target)
+            if imported == SITE and module in SITE_LOADERS:
+                continue  # loading the process's wiring is not a use of what sits on top
             if imported is not None and imported != source:
                 edges[(source, imported)].append(f"{path.relative_to(ROOT)}:{line} {target}")
     return edges
@@ -130,14 +136,38 @@ def test_the_apps_import_each_other_in_one_direction_only():
     assert cycle == [], f"import cycle {' -> '.join(cycle)}: {evidence}"
 
 
-def test_only_the_listed_core_modules_import_an_app():
-    upward = {
-        module_name(path)
-        for path in (ROOT / CORE).glob("*.py")
-        for _, target in imports_of(path)
+def core_imports() -> list[tuple[str, int, str]]:
+    """(module, line, imported module) for every import of the modules directly in clinic/."""
+    return [
+        (module_name(path), line, target)
+        for path in sorted((ROOT / CORE).glob("*.py"))
+        for line, target in imports_of(path)
+    ]
+
+
+def test_the_ground_floor_imports_no_app():
+    upward = [
+        f"{module}:{line} imports {target}"
+        for module, line, target in core_imports()
         if any(within(target, app) for app in APPS)
-    }
-    assert upward <= ROOF, f"modules in clinic/ that import an app: {sorted(upward - ROOF)}"
+    ]
+    assert upward == [], "modules in clinic/ that import an app (move them to clinic.site)"
+
+
+def test_the_ground_floor_imports_nothing_of_the_site():
+    upward = [
+        f"{module}:{line} imports {target}"
+        for module, line, target in core_imports()
+        if within(target, SITE) and module not in SITE_LOADERS
+    ]
+    assert upward == []
+
+
+def test_no_app_imports_the_site():
+    """The site sits on top: an app that imported it would import every other app with it."""
+    edges = app_edges()
+    into_site = {edge: where for edge, where in edges.items() if edge[1] == SITE}
+    assert into_site == {}
 
 
 def test_the_scan_sees_function_level_imports():

@@ -9,8 +9,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from clinic import magic_link_views, two_factor_views, views
 from clinic.forms import QueuedPasswordResetForm
 
+from . import views as site_views
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
@@ -21,7 +23,7 @@ urlpatterns = [
     path("patients/<int:pk>/invite/", magic_link_views.patient_invite, name="patient_invite"),
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
-    path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/", site_views.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("settings/clinic/", views.clinic_settings, name="clinic_settings"),
     path("settings/", include("clinic.site.setup_urls")),
