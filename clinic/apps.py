@@ -11,9 +11,6 @@ class ClinicConfig(AppConfig):
     def ready(self):
         filesystem_broker_folders()
         from . import checks, signals  # noqa: F401  (register the checks, connect the receivers)
-        from .link_tokens import connect_axes_redaction
-
-        connect_axes_redaction()
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

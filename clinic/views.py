@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from . import health, selectors, services
 from .access import STAFF_ROLES, membership_of, role_required, scope
 from .forms import ClinicSettingsForm, LoginForm, PatientForm
+from .lockout import LOCKED_OUT_MESSAGE
 from .models import Patient, Role
 
 
@@ -21,11 +22,6 @@ class LoginView(auth_views.LoginView):
     template_name = "clinic/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-LOCKED_OUT_MESSAGE = (
-    "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
-)
 
 
 def locked_out(request, original_response=None, credentials=None):
