@@ -20,5 +20,5 @@ EXPOSE 8000
 # The web process's check; compose gives the worker and beat their own.
 HEALTHCHECK --interval=30s --timeout=15s --start-period=30s CMD ["python", "deploy/healthcheck.py"]
 # Exec form: gunicorn is PID 1 and receives SIGTERM itself.
-CMD ["gunicorn", "clinic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+CMD ["gunicorn", "clinic.site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
      "--logger-class", "clinic.gunicorn_logging.Logger"]

@@ -1,4 +1,4 @@
-"""Demo screens for the demo clinic (called by `manage.py seed_demo` after clinic.demo)."""
+"""Demo screens for the demo clinic (called by `manage.py seed_demo` after clinic.site.demo)."""
 
 from __future__ import annotations
 

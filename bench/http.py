@@ -128,7 +128,7 @@ class Server:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "clinic.wsgi:application",
+                "clinic.site.wsgi:application",
                 "--workers",
                 str(self.workers),
                 "--bind",

@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench_bare"),
-    path("", include("clinic.urls")),
+    path("", include("clinic.site.urls")),
 ]

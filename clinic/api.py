@@ -5,6 +5,7 @@ Also the shared API plumbing every app uses: JSON-only errors and role permissio
 
 from collections.abc import Mapping
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
@@ -21,8 +22,10 @@ from clinic.audit.services import access_record
 from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .api_defaults import ExpiringTokenAuthentication
+from .lockout import LOCKED_OUT_MESSAGE
 from .models import Patient
 from .phones import phone_for_clinic
+from .selectors import patient_list
 from .throttling import ClientRateThrottle
 from .two_factor_views import token_second_factor_error
 
@@ -78,10 +81,6 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
-        from axes.handlers.proxy import AxesProxyHandler
-
-        from .views import LOCKED_OUT_MESSAGE
-
         if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
             body = {"detail": 'Send a JSON object with "username" and "password".'}
             return Response(body, status=400)
@@ -173,8 +172,6 @@ class PatientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        from .selectors import patient_list
-
         return patient_list(
             user=self.request.user, search=self.request.query_params.get("search", "")
         )

@@ -1,8 +1,9 @@
 """DRF defaults set in settings: pagination with a largest page, a JSON parser that
 answers every malformed body with a 400, and API tokens that expire.
 
-DRF imports these classes while it defines its own views, before the apps are ready, so this
-module imports no models.
+DRF imports these classes from settings when `rest_framework.views` is first imported, which
+is after the apps are ready (by the URL confs and the apps' API modules), so this module may
+import the ground floor: a token's lifetime depends on its owner's role (clinic.access).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
+
+from .access import PATIENT, role_of
 
 MAX_PAGE_SIZE = 200
 
@@ -74,8 +77,6 @@ TOKEN_EXPIRED_MESSAGE = "This token has expired. Sign in again at /api/v1/auth/t
 def token_max_age(user) -> timedelta:
     """How long a token lives from sign-in: a staff member's working day
     (STAFF_TOKEN_MAX_AGE_HOURS), longer for a patient's phone (PATIENT_TOKEN_MAX_AGE_HOURS)."""
-    from .access import PATIENT, role_of
-
     if role_of(user) == PATIENT:
         return timedelta(hours=settings.PATIENT_TOKEN_MAX_AGE_HOURS)
     return timedelta(hours=settings.STAFF_TOKEN_MAX_AGE_HOURS)

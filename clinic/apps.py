@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
-from .celery import filesystem_broker_folders
+from .site.celery import filesystem_broker_folders
 
 
 class ClinicConfig(AppConfig):
@@ -11,9 +11,6 @@ class ClinicConfig(AppConfig):
     def ready(self):
         filesystem_broker_folders()
         from . import checks, signals  # noqa: F401  (register the checks, connect the receivers)
-        from .link_tokens import connect_axes_redaction
-
-        connect_axes_redaction()
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

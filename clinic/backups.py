@@ -5,6 +5,8 @@ from django.apps import apps
 from django.db import connections, models
 from psycopg import sql
 
+from .models import Patient
+
 # The apps of this project; third-party tables (sessions, lockouts, devices) are not patient data.
 PROJECT_PACKAGES = ("clinic", "assessments", "programs")
 
@@ -24,8 +26,6 @@ def patient_data_models() -> list[type[models.Model]]:
     (screens, programs and their items, session logs, check-ins, appointments, messages,
     the audit trail ...), found from the models so a new table of patient data is not
     forgotten. Ordered by table name."""
-    from clinic.models import Patient
-
     found: set[type[models.Model]] = {Patient}
     candidates = _project_models()
     grew = True

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
+from . import tasks
 from .models import Clinic, Patient
 from .phones import country_choices, phone_normalise, region_of
 
@@ -109,16 +110,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
     (clinic.tasks.password_reset_send): the page takes the same time for any address."""
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
-        from . import tasks
-
         email = self.cleaned_data["email"]
         domain = domain_override or request.get_host()
         tasks.password_reset_send.delay(email, domain, use_https)
-
-
-def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
-    """What Django's form does in the request: a one-time link to each active account with a
-    password and this address (none for an unknown one)."""
-    form = PasswordResetForm({"email": email})
-    if form.is_valid():
-        form.save(domain_override=domain, use_https=use_https)

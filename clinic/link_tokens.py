@@ -65,19 +65,3 @@ class RedactLinkTokens(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
-
-
-def _redact_axes_path(sender, instance, **kwargs) -> None:
-    instance.path_info = redact_path(instance.path_info or "")
-
-
-def connect_axes_redaction() -> None:
-    """django-axes keeps the path of every sign-in (and failure) in its tables, shown in the
-    admin; a magic link's path is its token, so the rows keep the path without it."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.db.models.signals import pre_save
-
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        pre_save.connect(
-            _redact_axes_path, sender=model, dispatch_uid=f"gw_redact_{model.__name__}"
-        )

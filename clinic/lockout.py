@@ -1,4 +1,5 @@
-"""Which account django-axes counts a sign-in attempt against: the e-mail as typed, lower-cased.
+"""Which account django-axes counts a sign-in attempt against (the e-mail as typed,
+lower-cased), and what a locked-out attempt is told.
 
 The login form, the admin's form and the token API all send the e-mail in the field
 `username` (and `authenticate(username=...)` passes it on under that key), while the user
@@ -10,6 +11,11 @@ so "Ana@Clinic.test" and "ana@clinic.test" are one account here too.
 from __future__ import annotations
 
 FIELD = "username"
+
+# What the sign-in page (clinic.views.locked_out) and the token API answer a locked-out attempt.
+LOCKED_OUT_MESSAGE = (
+    "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
+)
 
 
 def username_for_lockout(request, credentials: dict | None = None) -> str | None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from .phones import validate_region
 
@@ -71,8 +72,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from rest_framework.authtoken.models import Token
-
             Token.objects.filter(user=self).delete()
 
     def get_full_name(self) -> str:

@@ -1,14 +1,12 @@
-"""Read-side queries of the clinic domain (patients, today's appointments, who among the
-staff hears about a patient)."""
+"""Read-side queries of the ground floor: patients, and who among the staff hears about a
+patient. The appointment lists of the home pages are booking's (clinic.booking.selectors)."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
 from .access import scope
-from .booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
-from .models import Clinic, Patient, Role, StaffMembership, User
+from .models import Patient, Role, StaffMembership, User
 
 
 def patient_list(*, user, search: str = "") -> QuerySet[Patient]:
@@ -20,39 +18,6 @@ def patient_list(*, user, search: str = "") -> QuerySet[Patient]:
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
         )
     return patients
-
-
-def local_day_bounds(clinic: Clinic, day: date) -> tuple[datetime, datetime]:
-    """The UTC-aware start and end of a calendar day in the clinic's time zone."""
-    tz = clinic.tz
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-    return start, end
-
-
-def appointments_on_day(*, clinic: Clinic, day: date, clinician=None) -> QuerySet[Appointment]:
-    start, end = local_day_bounds(clinic, day)
-    appointments = Appointment.objects.filter(
-        clinic=clinic, start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES
-    ).select_related("patient", "clinician", "appointment_type")
-    if clinician is not None:
-        appointments = appointments.filter(clinician=clinician)
-    return appointments.order_by("start")
-
-
-def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 5) -> list[dict]:
-    """The patient's next booked appointments as plain values (start, type, clinician): what
-    their home page lists, small enough to keep in the shared cache."""
-    appointments = (
-        scope(patient.appointments.all(), user)
-        .filter(start__gte=now, status=AppointmentStatus.BOOKED)
-        .select_related("clinician", "appointment_type")
-        .order_by("start")[:limit]
-    )
-    return [
-        {"start": a.start, "type": a.appointment_type.name, "clinician": str(a.clinician)}
-        for a in appointments
-    ]
 
 
 def responsible_clinicians(*, clinic_id: int, preferred: Iterable[User | None] = ()) -> list[User]:

@@ -3,6 +3,8 @@
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -58,11 +60,18 @@ def api_tokens_end(*, user_id: int) -> None:
 
 def sign_out_everywhere(*, user_id: int) -> None:
     """End every way `user_id` is signed in: API tokens and browser sessions."""
-    from django.contrib.sessions.models import Session
-
     api_tokens_end(user_id=user_id)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     # Sessions are not indexed by user: read each live one (this runs rarely, by an admin).
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
             store(session_key=session.session_key).delete()  # from the cache too
+
+
+def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+    """What Django's password-reset form does in the request, done by a worker
+    (clinic.tasks.password_reset_send): a one-time link to each active account with a password
+    and this address (none for an unknown one)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

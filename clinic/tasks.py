@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from .health import HEARTBEAT_KEY
+from .magic_links import send_magic_links_to
+from .services import send_password_reset
 
 
 @shared_task
@@ -18,16 +20,12 @@ def heartbeat() -> str:
 @shared_task(ignore_result=True)
 def magic_links_send(email: str, base_url: str) -> None:
     """Sign-in links for whoever the address finds (clinic.magic_links.send_magic_links_to)."""
-    from .magic_links import send_magic_links_to
-
     send_magic_links_to(email=email, base_url=base_url)
 
 
 @shared_task(ignore_result=True)
 def password_reset_send(email: str, domain: str, use_https: bool) -> None:
     """The password-reset e-mail for the active account with this address, if there is one."""
-    from .forms import send_password_reset
-
     send_password_reset(email=email, domain=domain, use_https=use_https)
 
 

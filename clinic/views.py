@@ -1,8 +1,9 @@
-"""Browser views of the clinic app: sign-in, role-aware home, patients, clinic settings."""
+"""Browser views of the ground floor: sign-in, the lockout answer, the health check, the
+patient list and form, clinic settings. The home pages and the patient's chart, which show
+what the apps hold, are in clinic.site.views."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,25 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from assessments.selectors import screens_visible_to
-from clinic.audit.services import access_record
-from programs import patient_home as program_home
-from programs import worklist as program_worklist
-
 from . import health, selectors, services
-from .access import (
-    CLINICAL_ROLES,
-    PATIENT,
-    STAFF_ROLES,
-    clinic_of,
-    membership_of,
-    patient_of,
-    role_of,
-    role_required,
-    scope,
-)
-from .booking import selectors as booking_selectors
+from .access import STAFF_ROLES, membership_of, role_required, scope
 from .forms import ClinicSettingsForm, LoginForm, PatientForm
+from .lockout import LOCKED_OUT_MESSAGE
 from .models import Patient, Role
 
 
@@ -36,11 +22,6 @@ class LoginView(auth_views.LoginView):
     template_name = "clinic/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-LOCKED_OUT_MESSAGE = (
-    "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
-)
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -59,50 +40,6 @@ def healthz(request):
     return JsonResponse(report, status=200 if healthy else 503)
 
 
-@login_required
-def home(request):
-    role = role_of(request.user)
-    if role is None:
-        if request.user.is_staff:
-            return redirect("admin:index")
-        return render(request, "clinic/no_role.html", status=403)
-    clinic = clinic_of(request.user)
-    today = clinic.today()
-    context = {"today": today}
-    if role == PATIENT:
-        return _patient_home(request, clinic=clinic, today=today)
-    if role == Role.CLINICIAN:
-        context["appointments"] = selectors.appointments_on_day(
-            clinic=clinic, day=today, clinician=request.user
-        )
-        context["recent_screens"] = screens_visible_to(request.user).order_by(
-            "-performed_on", "-created_at"
-        )[:8]
-        context["needs_you"] = program_worklist.worklist(
-            user=request.user, today=today, only_flagged=True
-        )
-        return render(request, "clinic/home_clinician.html", context)
-    if role == Role.FRONT_DESK:
-        context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)
-        return render(request, "clinic/home_frontdesk.html", context)
-    context["staff"] = clinic.staff.select_related("user").order_by("role", "user__full_name")
-    context["appointments"] = selectors.appointments_on_day(clinic=clinic, day=today)
-    return render(request, "clinic/home_admin.html", context)
-
-
-def _patient_home(request, *, clinic, today):
-    patient = patient_of(request.user)
-    context = {
-        "today": today,
-        "patient": patient,
-        "upcoming": selectors.upcoming_for_patient(
-            user=request.user, patient=patient, now=timezone.now()
-        ),
-        **program_home.patient_home(request.user, today),
-    }
-    return render(request, "clinic/home_patient.html", context)
-
-
 @role_required(*STAFF_ROLES)
 def patient_list(request):
     search = request.GET.get("q", "").strip()[:100]
@@ -110,30 +47,6 @@ def patient_list(request):
     page = Paginator(patients, 25).get_page(request.GET.get("page"))
     template = "clinic/_patient_rows.html" if request.headers.get("HX-Request") else None
     return render(request, template or "clinic/patient_list.html", {"page": page, "search": search})
-
-
-@role_required(*STAFF_ROLES)
-def patient_detail(request, pk: int):
-    # With its clinic, whose date the age shown is counted on.
-    patients = Patient.objects.select_related("clinic")
-    patient = get_object_or_404(scope(patients, request.user), pk=pk)
-    access_record(user=request.user, obj=patient)  # opening the chart is a read of it
-    can_see_clinical = role_of(request.user) in CLINICAL_ROLES
-    appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
-        "-start"
-    )[:10]
-    return render(
-        request,
-        "clinic/patient_detail.html",
-        {
-            "patient": patient,
-            "can_see_clinical": can_see_clinical,
-            "appointments": appointments,
-            "booking_requests": booking_selectors.booking_requests_waiting(
-                clinic=patient.clinic, patient=patient
-            ),
-        },
-    )
 
 
 @role_required(*STAFF_ROLES)

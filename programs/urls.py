@@ -1,4 +1,4 @@
-"""Browser routes of programs (included at the site root by clinic/urls.py)."""
+"""Browser routes of programs (included at the site root by clinic/site/urls.py)."""
 
 from django.urls import path
 

@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.access import STAFF_ROLES, scope
-from clinic.models import Clinic, Role, User
+from clinic.models import Clinic, Patient, Role, User
 
 from . import availability as av
 from .models import (
+    ACTIVE_STATUSES,
     HOLDING_STATUSES,
     MAX_APPOINTMENT_SPAN,
     Appointment,
@@ -464,3 +465,30 @@ def booking_requests_waiting(*, clinic: Clinic, patient=None) -> list[BookingReq
             "patient", "appointment__clinician", "appointment__appointment_type"
         ).order_by("appointment__start", "pk")
     )
+
+
+def appointments_on_day(*, clinic: Clinic, day: date, clinician=None) -> QuerySet[Appointment]:
+    """The clinic's appointments (or one clinician's) on a local day, earliest first: the
+    staff home pages' list."""
+    start, end = _day_span(clinic, day, day)
+    appointments = Appointment.objects.filter(
+        clinic=clinic, start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES
+    ).select_related("patient", "clinician", "appointment_type")
+    if clinician is not None:
+        appointments = appointments.filter(clinician=clinician)
+    return appointments.order_by("start")
+
+
+def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 5) -> list[dict]:
+    """The patient's next booked appointments as plain values (start, type, clinician): what
+    their home page lists."""
+    appointments = (
+        scope(patient.appointments.all(), user)
+        .filter(start__gte=now, status=AppointmentStatus.BOOKED)
+        .select_related("clinician", "appointment_type")
+        .order_by("start")[:limit]
+    )
+    return [
+        {"start": a.start, "type": a.appointment_type.name, "clinician": str(a.clinician)}
+        for a in appointments
+    ]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import dateformat
 
-from . import services
+from . import preferences
 from .models import Channel, Kind, Notification
 from .transports import Attachment, OutgoingMessage
 
@@ -69,8 +69,8 @@ def local_text(value: str | None, tz: ZoneInfo) -> str:
 
 def _reader_tz(notification: Notification) -> ZoneInfo:
     if notification.to_patient:
-        return services.patient_time_zone(
-            notification.patient, services.preference_of(notification.patient)
+        return preferences.patient_time_zone(
+            notification.patient, preferences.preference_of(notification.patient)
         )
     return notification.clinic.tz
 
@@ -99,7 +99,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
         stop_link = site_url(
             reverse(
                 "notifications:unsubscribe",
-                args=[services.unsubscribe_token(patient=patient, channel=notification.channel)],
+                args=[preferences.unsubscribe_token(patient=patient, channel=notification.channel)],
             )
         )
     else:

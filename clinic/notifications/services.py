@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -33,6 +32,8 @@ from .models import (
     Notification,
     Status,
 )
+from .preferences import patient_time_zone, preference_of, quiet_hours_of, unsubscribe_token_read
+from .tasks import dispatch_due
 from .transports import sms_available
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,6 @@ log = logging.getLogger(__name__)
 DEFAULT_REMINDER_HOURS = (24, 2)
 # Messages due this soon get a sweep right after commit instead of waiting for the next beat.
 KICK_WINDOW = timedelta(minutes=2)
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-# Each message carries a fresh link; one from a message older than this no longer works (the
-# patient turns messages off under Message settings or asks the clinic).
-UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
 REVIVED_STATUSES = (Status.CANCELLED,)
 
 Subject = models.Model | str
@@ -65,28 +62,9 @@ def idempotency_key(
     return hashlib.sha256(f"{recipient}|{channel}|{kind}|{ref}|{stamp}".encode()).hexdigest()
 
 
-def preference_of(patient: Patient) -> ChannelPreference:
-    """The patient's saved preferences, or unsaved defaults (e-mail on, SMS off)."""
-    try:
-        return patient.notification_preference
-    except ChannelPreference.DoesNotExist:
-        return ChannelPreference(patient=patient)
-
-
-def patient_time_zone(patient: Patient, preference: ChannelPreference | None = None) -> ZoneInfo:
-    preference = preference or preference_of(patient)
-    return preference.tz or patient.clinic.tz
-
-
 def patient_today(patient: Patient) -> date:
     """The date where the patient is: in the zone they chose, else in the clinic's."""
     return timezone.localdate(timezone=patient_time_zone(patient))
-
-
-def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:
-    if preference.quiet_start is None or preference.quiet_end is None:
-        return None
-    return timing.QuietHours(preference.quiet_start, preference.quiet_end)
 
 
 def can_text(patient: Patient) -> bool:
@@ -110,8 +88,6 @@ def patient_channels(patient: Patient, preference: ChannelPreference | None = No
 def _kick_after_commit() -> None:
     if not settings.NOTIFICATIONS_SWEEP_ON_COMMIT:
         return  # the test suite sweeps explicitly; the beat sweeps every minute regardless
-    from .tasks import dispatch_due  # the task module imports the sweep, which imports us
-
     # robust: a broker hiccup after commit must not break the booking; the beat sweeps anyway.
     transaction.on_commit(dispatch_due.delay, robust=True)
 
@@ -327,21 +303,6 @@ def channel_preference_set(
             updated_at=timezone.now(),
         )
     return preference
-
-
-def unsubscribe_token(*, patient: Patient, channel: str) -> str:
-    return signing.dumps({"p": patient.pk, "c": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_token_read(token: str) -> tuple[int, str]:
-    """The patient id and channel a token stands for; raises signing.BadSignature, or its
-    subclass SignatureExpired for a link older than UNSUBSCRIBE_MAX_AGE."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
-        raise signing.BadSignature("Not an unsubscribe token.")
-    if data.get("c") not in Channel.values:
-        raise signing.BadSignature("Unknown channel.")
-    return int(data["p"]), data["c"]
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
-from . import content, services, timing
+from . import content, preferences, timing
 from .models import DeliveryLog, Notification, Outcome, Status
 from .transports import DeliveryError, PermanentDeliveryError, Transport, transport_for
 
@@ -276,7 +276,7 @@ def _deliver_channel(transport: Transport, rows: list[Notification], record: _Re
         return
     try:
         for row in rows:
-            if row.to_patient and not services.preference_of(row.patient).allows(row.channel):
+            if row.to_patient and not preferences.preference_of(row.patient).allows(row.channel):
                 record.skipped(row)
                 continue
             later = _after_quiet_hours(row) if row.to_patient else None
@@ -303,14 +303,14 @@ def _deliver_channel(transport: Transport, rows: list[Notification], record: _Re
 def _after_quiet_hours(row: Notification) -> datetime | None:
     """When a patient's quiet hours hold this message back (a retry or a changed preference
     can land a row inside them), the moment they end; None when it may go now."""
-    preference = services.preference_of(row.patient)
-    quiet = services.quiet_hours_of(preference)
+    preference = preferences.preference_of(row.patient)
+    quiet = preferences.quiet_hours_of(preference)
     if quiet is None:
         return None
     now = timezone.now()
     start = row.payload.get("start") if isinstance(row.payload, dict) else None
     not_after = datetime.fromisoformat(start) if start else None
-    tz = services.patient_time_zone(row.patient, preference)
+    tz = preferences.patient_time_zone(row.patient, preference)
     later = timing.outside_quiet_hours(now, quiet, tz, not_after=not_after)
     return later if later > now else None
 

@@ -14,7 +14,7 @@ from clinic.access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_
 from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
 
-from . import selectors, services
+from . import preferences, selectors, services
 from .forms import PreferenceForm, ReminderSettingsForm
 from .models import Channel, ConsentSource, Status
 
@@ -51,14 +51,14 @@ def patient_notifications(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     try:
-        patient_id, channel = services.unsubscribe_token_read(token)
+        patient_id, channel = preferences.unsubscribe_token_read(token)
         patient = get_object_or_404(Patient.objects.select_related("clinic"), pk=patient_id)
         done = False
         if request.method == "POST":
             services.unsubscribe(token=token)
             done = True
     except signing.SignatureExpired:
-        context = {"invalid": True, "expired_after_days": services.UNSUBSCRIBE_MAX_AGE.days}
+        context = {"invalid": True, "expired_after_days": preferences.UNSUBSCRIBE_MAX_AGE.days}
         return render(request, "notifications/unsubscribe.html", context, status=400)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)

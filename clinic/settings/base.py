@@ -62,9 +62,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "clinic.urls"
-WSGI_APPLICATION = "clinic.wsgi.application"
-ASGI_APPLICATION = "clinic.asgi.application"
+ROOT_URLCONF = "clinic.site.urls"
+WSGI_APPLICATION = "clinic.site.wsgi.application"
+ASGI_APPLICATION = "clinic.site.asgi.application"
 
 TEMPLATES = [
     {
@@ -162,7 +162,7 @@ REDIS_URL = env("REDIS_URL", default="")
 
 def filesystem_broker(folder: Path) -> dict:
     """Celery settings for kombu's filesystem transport, with results kept as files (the
-    folders are made by the Celery app, `clinic.celery`, not here)."""
+    folders are made by the Celery app, `clinic.site.celery`, not here)."""
     return {
         "CELERY_BROKER_URL": "filesystem://",
         "CELERY_BROKER_TRANSPORT_OPTIONS": {

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments.demo import seed_screens
 from assessments.models import ClinicThresholds, Screen
-from clinic.demo import seed_demo
+from clinic.site.demo import seed_demo
 from tests.assessments.conftest import make_screen
 
 pytestmark = pytest.mark.django_db

@@ -25,8 +25,8 @@ from clinic.audit.models import (
     SessionLogEvent,
 )
 from clinic.booking.models import Appointment
-from clinic.celery import app as celery_app
 from clinic.models import Patient
+from clinic.site.celery import app as celery_app
 from programs.models import CheckIn, Program, ProgramItem, SessionItemLog, SessionLog
 from tests.audit.conftest import make_record
 

@@ -5,7 +5,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 
-from clinic.celery import app
+from clinic.site.celery import app
 from clinic.tasks import add, heartbeat
 
 

@@ -19,7 +19,7 @@ from clinic.booking import services as booking
 from clinic.gunicorn_logging import Logger
 from clinic.link_tokens import REDACTED, RedactLinkTokens, redact_path, redact_text
 from clinic.magic_links import make_token
-from clinic.notifications.services import unsubscribe_token
+from clinic.notifications.preferences import unsubscribe_token
 from tests.booking.conftest import build_booking
 
 pytestmark = pytest.mark.django_db

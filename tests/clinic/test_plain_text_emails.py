@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import RequestFactory
 
 from clinic.magic_links import send_magic_link
-from clinic.setup import staff_add
+from clinic.site.setup import staff_add
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinic.celery import app
 from clinic.notifications import services
 from clinic.notifications.models import Channel, Kind, Notification, Status
+from clinic.site.celery import app
 
 
 def test_the_command_sends_what_is_due_and_says_so(world):

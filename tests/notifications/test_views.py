@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.notifications import services
+from clinic.notifications import preferences, services
 from clinic.notifications.models import (
     Channel,
     ChannelPreference,
@@ -100,7 +100,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, messages):
 def test_the_unsubscribe_link_asks_first_and_then_turns_the_channel_off(client, world):
     patient = world.home.patient_a
     pending = message(world.home, patient)
-    token = services.unsubscribe_token(patient=patient, channel=Channel.EMAIL)
+    token = preferences.unsubscribe_token(patient=patient, channel=Channel.EMAIL)
     url = reverse("notifications:unsubscribe", args=[token])
 
     response = client.get(url)
@@ -122,7 +122,7 @@ def test_the_unsubscribe_link_asks_first_and_then_turns_the_channel_off(client, 
 
 
 def test_a_tampered_unsubscribe_link_changes_nothing(client, world):
-    token = services.unsubscribe_token(patient=world.home.patient_a, channel=Channel.EMAIL)
+    token = preferences.unsubscribe_token(patient=world.home.patient_a, channel=Channel.EMAIL)
     url = reverse("notifications:unsubscribe", args=[token[:-2] + "xx"])
     assert client.post(url).status_code == 400
     assert not ConsentEvent.objects.exists()
@@ -131,7 +131,7 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, world):
 def test_an_unsubscribe_link_expires_after_90_days(client, world):
     patient = world.home.patient_a
     data = {"p": patient.pk, "c": Channel.EMAIL}
-    salt = services.UNSUBSCRIBE_SALT
+    salt = preferences.UNSUBSCRIBE_SALT
     old = signed_days_ago(data, salt=salt, days=91, compress=True)
     url = reverse("notifications:unsubscribe", args=[old])
     for response in (client.get(url), client.post(url)):
@@ -149,5 +149,5 @@ def test_an_unsubscribe_link_expires_after_90_days(client, world):
 def test_a_signed_value_that_is_no_unsubscribe_token_is_a_400(client, world, data):
     from django.core import signing
 
-    token = signing.dumps(data, salt=services.UNSUBSCRIBE_SALT, compress=True)
+    token = signing.dumps(data, salt=preferences.UNSUBSCRIBE_SALT, compress=True)
     assert client.get(reverse("notifications:unsubscribe", args=[token])).status_code == 400

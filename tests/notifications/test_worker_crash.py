@@ -1,6 +1,6 @@
 """A Celery worker killed with SIGKILL mid-sweep: every message still arrives, at most one twice.
 
-Real processes all the way: `celery -A clinic worker` subprocesses on the Redis broker and
+Real processes all the way: `celery -A clinic.site worker` subprocesses on the Redis broker and
 the test's PostgreSQL database, sending over SMTP to a sink that takes a while per message so
 the kill lands in the middle of the batch. The workers run with a 3-second lease so the test
 stays short; what it shows is that the dead worker's messages wait one lease, not ten minutes.
@@ -26,10 +26,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from clinic.celery import app
 from clinic.notifications import content
 from clinic.notifications.models import Channel, DeliveryLog, Kind, Notification, Outcome, Status
 from clinic.notifications.tasks import dispatch_due
+from clinic.site.celery import app
 from tests import factories as f
 from tests.smtp_support import free_port
 
@@ -92,7 +92,7 @@ class Workers:
         number = len(self.processes) + 1
         log = (self.logs / f"worker-{number}.log").open("w")
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "clinic", "worker"]
+            [sys.executable, "-m", "celery", "-A", "clinic.site", "worker"]
             + ["--pool=prefork", "--concurrency=1", "-Q", self.queue]
             + [f"--hostname={self.queue}-{number}@%h", "--loglevel=INFO"]
             + ["--without-gossip", "--without-mingle", "--without-heartbeat"],

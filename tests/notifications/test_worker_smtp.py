@@ -8,9 +8,9 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from clinic.booking import notices
-from clinic.celery import app
 from clinic.notifications.models import DeliveryLog, Notification, Outcome, Status
 from clinic.notifications.tasks import dispatch_due
+from clinic.site.celery import app
 from tests import factories as f
 from tests.notifications.conftest import book
 

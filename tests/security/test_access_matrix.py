@@ -17,7 +17,7 @@ from clinic.booking.models import Appointment, AppointmentStatus, BookingRequest
 from clinic.booking.services import manage_token, request_token
 from clinic.health import HEARTBEAT_KEY
 from clinic.magic_links import make_token
-from clinic.notifications.services import unsubscribe_token
+from clinic.notifications.preferences import unsubscribe_token
 from programs.models import Drill, ProgramChange
 from programs.services import program_build_from_screen
 from tests.assessments.conftest import make_screen

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from assessments.demo import seed_screens
-from clinic.demo import DEMO_PASSWORD, seed_demo
+from clinic.site.demo import DEMO_PASSWORD, seed_demo
 from programs.demo import seed_program
 
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from .booking.models import AppointmentType, Weekday
-from .models import Role, User
+from clinic.booking.models import AppointmentType, Weekday
+from clinic.models import Role, User
 
 
 class StaffAddForm(forms.Form):

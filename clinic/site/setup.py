@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .booking.models import AppointmentType, WorkingHours
-from .models import Clinic, Role, StaffMembership, User
-from .services import sign_out_everywhere
+from clinic.booking.models import AppointmentType, WorkingHours
+from clinic.models import Clinic, Role, StaffMembership, User
+from clinic.services import sign_out_everywhere
 
 
 def _send_set_password_email(user: User, *, clinic: Clinic, request) -> None:

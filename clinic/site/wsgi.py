@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn clinic.wsgi)."""
+"""WSGI entry point (gunicorn clinic.site.wsgi)."""
 
 import os
 

@@ -6,11 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import magic_link_views, two_factor_views, views
-from .forms import QueuedPasswordResetForm
+from clinic import magic_link_views, two_factor_views, views
+from clinic.forms import QueuedPasswordResetForm
+
+from . import views as site_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
@@ -21,10 +23,10 @@ urlpatterns = [
     path("patients/<int:pk>/invite/", magic_link_views.patient_invite, name="patient_invite"),
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
-    path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/", site_views.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("settings/clinic/", views.clinic_settings, name="clinic_settings"),
-    path("settings/", include("clinic.setup_urls")),
+    path("settings/", include("clinic.site.setup_urls")),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
@@ -57,7 +59,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("clinic.api_urls")),
+    path("api/v1/", include("clinic.site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI sets inline styles; its page alone may use them (scripts stay strict).
     path(

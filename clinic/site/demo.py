@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
-from .booking.models import Appointment, AppointmentStatus, AppointmentType, WorkingHours
-from .models import Clinic, Patient, Role, StaffMembership, User
+from clinic.booking.models import Appointment, AppointmentStatus, AppointmentType, WorkingHours
+from clinic.models import Clinic, Patient, Role, StaffMembership, User
 
 DEMO_PASSWORD = "groundwork-demo"
 

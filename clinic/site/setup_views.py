@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clinic.access import membership_of, role_required, scope
+from clinic.booking.models import AppointmentType, WorkingHours
+from clinic.forms import add_service_errors
+from clinic.models import Role, StaffMembership, User
+
 from . import setup
-from .access import membership_of, role_required, scope
-from .booking.models import AppointmentType, WorkingHours
-from .forms import add_service_errors
-from .models import Role, StaffMembership, User
 from .setup_forms import AppointmentTypeForm, StaffAddForm, StaffEditForm, WeekHoursForm
 
 admin_only = role_required(Role.CLINIC_ADMIN)

@@ -4,11 +4,10 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from assessments import api as assessments_api
+from clinic import api
+from clinic.booking import api as booking_api
 from programs import api as programs_api
 from programs import patient_api as programs_patient_api
-
-from . import api
-from .booking import api as booking_api
 
 router = SimpleRouter()
 router.register("patients", api.PatientViewSet, basename="patient")

@@ -1,0 +1,90 @@
+"""The pages that show what the apps hold: each role's home page and the patient's chart."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from assessments.selectors import screens_visible_to
+from clinic.access import (
+    CLINICAL_ROLES,
+    PATIENT,
+    STAFF_ROLES,
+    clinic_of,
+    patient_of,
+    role_of,
+    role_required,
+    scope,
+)
+from clinic.audit.services import access_record
+from clinic.booking import selectors as booking_selectors
+from clinic.models import Patient, Role
+from programs import patient_home as program_home
+from programs import worklist as program_worklist
+
+
+@login_required
+def home(request):
+    role = role_of(request.user)
+    if role is None:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "clinic/no_role.html", status=403)
+    clinic = clinic_of(request.user)
+    today = clinic.today()
+    context = {"today": today}
+    if role == PATIENT:
+        return _patient_home(request, clinic=clinic, today=today)
+    if role == Role.CLINICIAN:
+        context["appointments"] = booking_selectors.appointments_on_day(
+            clinic=clinic, day=today, clinician=request.user
+        )
+        context["recent_screens"] = screens_visible_to(request.user).order_by(
+            "-performed_on", "-created_at"
+        )[:8]
+        context["needs_you"] = program_worklist.worklist(
+            user=request.user, today=today, only_flagged=True
+        )
+        return render(request, "clinic/home_clinician.html", context)
+    if role == Role.FRONT_DESK:
+        context["appointments"] = booking_selectors.appointments_on_day(clinic=clinic, day=today)
+        return render(request, "clinic/home_frontdesk.html", context)
+    context["staff"] = clinic.staff.select_related("user").order_by("role", "user__full_name")
+    context["appointments"] = booking_selectors.appointments_on_day(clinic=clinic, day=today)
+    return render(request, "clinic/home_admin.html", context)
+
+
+def _patient_home(request, *, clinic, today):
+    patient = patient_of(request.user)
+    context = {
+        "today": today,
+        "patient": patient,
+        "upcoming": booking_selectors.upcoming_for_patient(
+            user=request.user, patient=patient, now=timezone.now()
+        ),
+        **program_home.patient_home(request.user, today),
+    }
+    return render(request, "clinic/home_patient.html", context)
+
+
+@role_required(*STAFF_ROLES)
+def patient_detail(request, pk: int):
+    # With its clinic, whose date the age shown is counted on.
+    patients = Patient.objects.select_related("clinic")
+    patient = get_object_or_404(scope(patients, request.user), pk=pk)
+    access_record(user=request.user, obj=patient)  # opening the chart is a read of it
+    can_see_clinical = role_of(request.user) in CLINICAL_ROLES
+    appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
+        "-start"
+    )[:10]
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {
+            "patient": patient,
+            "can_see_clinical": can_see_clinical,
+            "appointments": appointments,
+            "booking_requests": booking_selectors.booking_requests_waiting(
+                clinic=patient.clinic, patient=patient
+            ),
+        },
+    )
