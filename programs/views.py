@@ -133,7 +133,7 @@ def _week_rows(items) -> list[dict]:
     by_id = {item.pk: item for item in items}
     plan = selectors.week_plan(items)
     return [
-        {"day": DAY_NAMES[n], "drills": [by_id[pk].drill.name for pk in ids]}
+        {"day": DAY_NAMES[n], "drills": [by_id[pk].how_to.name for pk in ids]}
         for n, ids in enumerate(plan)
     ]
 
