@@ -137,6 +137,16 @@ RULE_SENTENCES: dict[str, tuple[str, str]] = {
         "You have had shin pain, so we will strengthen your feet and calves and ease the load "
         "on your shins.",
     ),
+    "M-BSI-HX": (
+        "You have had a bone stress injury before, so impact work builds up very gently.",
+        "You have had a bone stress injury before, so impact work builds up very gently.",
+    ),
+    "M-BSI-SUSPECT": (
+        "Your pain may come from the bone, so there is no hopping or running work until your "
+        "clinician has checked it.",
+        "Your pain may come from the bone, so there is no hopping or running work until your "
+        "clinician has checked it.",
+    ),
     "R-MAINT": (
         "The tests we did found nothing that needs extra work, so this keeps your ankles and "
         "feet strong.",

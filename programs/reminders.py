@@ -124,11 +124,13 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
 def reminder_drill(item) -> dict[str, Any]:
     """What the e-mail reminder says of one drill: the variant's name and words, how often a
     day and the precautions (docs/clinical-rules.md §10); never sent by text message."""
+    variant = item.patient_variant
+    times = item.times_words if item.times_per_day > 1 else ""
     return {
         "name": item.how_to.name,
-        "variant": item.patient_variant,
+        "variant": variant,
         "times_per_day": item.times_per_day,
-        "times": item.times_words if item.times_per_day > 1 else "",
+        "times": "" if times and times in variant else times,  # said once
         "precautions": list(item.how_to.precautions),
     }
 
