@@ -592,7 +592,7 @@ def _modifiers(
         if f.code != "tendon_irritability":
             continue
         sides = _sides_of(f.side) - active.get("M-AT-MID", set()) - active.get("M-AT-INS", set())
-        # A side already recorded as insertional (or mid-portion) is not relabelled.
+        # A side already recorded as insertional (or mid-portion) is not relabelled (§4 R-PF-3).
         recorded = _sides_of(f.side) - sides
         known = [
             f"{label} Achilles tendinopathy recorded on the {side} side ({code})"
