@@ -12,7 +12,7 @@ from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
 from . import evaluation, selectors, services
-from .models import Drill, DrillCategory, Program, ProgramStatus, Side
+from .models import MAX_TIMES_PER_DAY, Drill, DrillCategory, Program, ProgramStatus, Side
 
 
 class Conflict(exceptions.APIException):
@@ -225,6 +225,9 @@ class _DoseIn(serializers.Serializer):
         min_value=1, max_value=services.MAX_HOLD_S, allow_null=True, **_OPTIONAL
     )
     days_per_week = serializers.IntegerField(min_value=1, max_value=7, **_OPTIONAL)
+    times_per_day = serializers.IntegerField(
+        min_value=1, max_value=MAX_TIMES_PER_DAY, help_text="On each drill day", **_OPTIONAL
+    )
     load_note = serializers.CharField(max_length=300, allow_blank=True, **_OPTIONAL)
 
 

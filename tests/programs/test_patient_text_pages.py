@@ -141,3 +141,17 @@ def test_the_reminder_email_names_the_variant_and_times_a_day(api, world):
     assert "- Gentle plantar fascia stretch (3 times a day, first before getting up)\n" in text
     assert "Take care: Sharp heel pain: stop." in text
     assert not CODES.search(text)
+
+
+def test_the_clinician_may_set_times_a_day_within_range(api, world):
+    screen = make_screen(world.home, knee_to_wall_cm_left=7.5, knee_to_wall_cm_right=11.0)
+    api.force_authenticate(world.home.clinician)
+    draft = api.post("/api/v1/programs/", {"screen": screen.pk}, format="json").json()
+    item = draft["items"][0]
+    url = f"/api/v1/programs/{draft['id']}/"
+    too_many = api.patch(url, {"items": [{"id": item["id"], "times_per_day": 7}]}, format="json")
+    assert too_many.status_code == 400 and "times_per_day" in str(too_many.json())
+    body = api.patch(url, {"items": [{"id": item["id"], "times_per_day": 2}]}, format="json")
+    assert body.status_code == 200, body.content
+    changed = next(i for i in body.json()["items"] if i["id"] == item["id"])
+    assert changed["times_per_day"] == 2
