@@ -156,7 +156,7 @@ def item_state(item: ProgramItem, program: Program, started: date) -> progress.I
         ladder_code=ladder.code if ladder is not None else None,
         impact=item.drill.category == "plyometric",
         modifiers=modifiers,
-        name=item.drill.name,
+        name=item.how_to.name,  # the variant's name, as the patient knows the drill
         side=item.side,
         item_id=item.pk,
         no_progress_until=item.no_progress_until,

@@ -2,6 +2,18 @@
 
 from django.db import migrations, models
 
+# Items written before times_per_day existed: the variants of that time that are done more than
+# once a day (docs/clinical-rules.md §10). Frozen here; the live catalogue may change.
+TIMES_BY_VARIANT_WORDS = (("3 times a day", 3), ("twice daily", 2), ("twice a day", 2))
+
+
+def times_from_variant(apps, schema_editor):
+    item_model = apps.get_model("programs", "ProgramItem")
+    for words, times in TIMES_BY_VARIANT_WORDS:
+        item_model.objects.filter(variant__icontains=words, times_per_day=1).update(
+            times_per_day=times
+        )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -31,4 +43,5 @@ class Migration(migrations.Migration):
                 name="program_item_times_per_day_range",
             ),
         ),
+        migrations.RunPython(times_from_variant, migrations.RunPython.noop),
     ]

@@ -2,6 +2,7 @@
 own steps, precautions and times a day; one plain sentence per rule; incomplete screens."""
 
 import re
+from datetime import date, timedelta
 from itertools import combinations
 
 import pytest
@@ -12,6 +13,7 @@ from programs.drills import DRILLS, DRILLS_BY_SLUG
 from programs.evaluation import load_note
 from programs.ladders import LADDERS
 from programs.prescribe import _RULES, MODIFIER_TEXT
+from programs.progression_rules import Baseline, Dose, ItemState, SessionLog, evaluate
 from tests.programs.test_prescribe import HEALTHY, build_program, by_drill, finding, history
 
 # Anything a clinician reads that a patient must not: rule codes, thresholds, slugs, jargon.
@@ -276,3 +278,22 @@ def test_every_catalogue_variant_name_is_plain():
             for text in (variant.name, *variant.instructions, *variant.cues):
                 if text:
                     assert not CODE.search(text) and "_" not in text, text
+
+
+def test_a_step_onto_the_floor_level_rung_is_named_as_the_patient_does_it():
+    ladder = LADDERS["L-TENDON-INS"]
+    today = date(2026, 3, 16)
+    top = ladder.rungs[0]
+    state = ItemState(
+        Dose(top.drill, 0, top.max_sets, None, top.max_hold_s),
+        "tendon",
+        today - timedelta(days=10),
+        ladder_code=ladder.code,
+        modifiers=frozenset({"M-AT-INS"}),
+        name="Calf hold (heel raise held still, both feet)",
+    )
+    logs = [SessionLog(today - timedelta(days=d), 100, 0, 4, 0, 0) for d in (5, 2)]
+    decision = evaluate(state, logs, ladder=ladder, baseline=Baseline(0, 0, 3), today=today)
+    assert decision.new_rung == ladder.rungs[1]
+    assert "moving on to Eccentric heel lowering on the floor, 3 × 15" in decision.reason
+    assert "_" not in decision.reason and "step" not in decision.reason.lower()
