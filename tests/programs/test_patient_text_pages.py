@@ -11,6 +11,7 @@ from clinic.notifications.content import message_for
 from clinic.notifications.models import Channel, Kind, Notification
 from programs.models import Program
 from tests.programs.conftest import make_screen
+from tests.programs.test_progression_service import check_in, current, log, one_drill_program
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,19 @@ def test_the_clinician_may_set_times_a_day_within_range(api, world):
     assert body.status_code == 200, body.content
     changed = next(i for i in body.json()["items"] if i["id"] == item["id"])
     assert changed["times_per_day"] == 2
+
+
+def test_after_a_progression_the_patient_keeps_the_why(api, world):
+    home = world.home
+    program = one_drill_program(home)
+    why = "Your left calf tires sooner than normal, so we will make it stronger step by step."
+    program.items.update(rule="R-PF-1", reason="heel raises 12 < 20 (norm)", patient_reason=why)
+    api.force_login(home.patient_a.user)
+    log(api, home, 6, pain=1)
+    check_in(api, home, 5, morning=1, soreness=12)
+    log(api, home, 3, pain=1)
+    body = check_in(api, home, 2, morning=1, soreness=12)
+    assert body["changes"][0]["reason"].startswith("Single-leg heel raise: 3 × 12 now")
+    item = current(home).items.get()
+    assert item.patient_reason == why  # the progress message does not replace it
+    assert api.get("/api/v1/me/program/").json()["items"][0]["reason"] == why
