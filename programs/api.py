@@ -41,6 +41,7 @@ class DrillOut(serializers.ModelSerializer):
             "precautions",
             "instructions",
             "cues",
+            "variants",
             "unilateral",
             "prescribable",
             "custom",

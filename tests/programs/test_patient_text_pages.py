@@ -172,3 +172,12 @@ def test_after_a_progression_the_patient_keeps_the_why(api, world):
     item = current(home).items.get()
     assert item.patient_reason == why  # the progress message does not replace it
     assert api.get("/api/v1/me/program/").json()["items"][0]["reason"] == why
+
+
+def test_the_library_rows_carry_the_catalogue_variants(api, world):
+    api.force_authenticate(world.home.clinician)
+    body = api.get("/api/v1/drills/", {"limit": 100}).json()
+    drop = next(d for d in body["results"] if d["slug"] == "eccentric_step_heel_drop")
+    floor = next(v for v in drop["variants"] if v["match"] == ["floor level"])
+    assert floor["name"] == "Eccentric heel lowering on the floor"
+    assert any("heel touches the floor" in step for step in floor["instructions"])
