@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_appointment_without_patient'),
+        ("audit", "0003_appointment_without_patient"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programitemevent',
-            name='patient_reason',
+            model_name="programitemevent",
+            name="patient_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='programitemevent',
-            name='times_per_day',
+            model_name="programitemevent",
+            name="times_per_day",
             field=models.PositiveSmallIntegerField(default=1),
         ),
     ]
