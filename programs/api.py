@@ -1,6 +1,6 @@
 """REST API of programs: the drill library, build a draft from a screen, edit, publish, history."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
@@ -12,7 +12,7 @@ from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
 from . import evaluation, selectors, services
-from .models import Drill, DrillCategory, Program, ProgramStatus, Side
+from .models import MAX_TIMES_PER_DAY, Drill, DrillCategory, Program, ProgramStatus, Side
 
 
 class Conflict(exceptions.APIException):
@@ -41,6 +41,7 @@ class DrillOut(serializers.ModelSerializer):
             "precautions",
             "instructions",
             "cues",
+            "variants",
             "unilateral",
             "prescribable",
             "custom",
@@ -149,6 +150,12 @@ class FlagOut(serializers.Serializer):
     rule = serializers.CharField()
 
 
+class MediaOut(serializers.Serializer):
+    url = serializers.CharField()
+    alt = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["image", "video"])
+
+
 class ProgramItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     drill = serializers.CharField(source="drill.slug")
@@ -167,9 +174,19 @@ class ProgramItemOut(serializers.Serializer):
     ladder = serializers.CharField()
     rung = serializers.IntegerField(allow_null=True)
     variant = serializers.CharField()
+    times_per_day = serializers.IntegerField(help_text="Times on each drill day; 1 when once.")
+    precautions = serializers.ListField(child=serializers.CharField(), source="how_to.precautions")
+    media = serializers.SerializerMethodField()
+    patient_reason = serializers.CharField(
+        source="patient_why", help_text="The reason as the patient reads it."
+    )
 
     def get_finding(self, item) -> str | None:
         return item.finding or None
+
+    @extend_schema_field(MediaOut(many=True))
+    def get_media(self, item) -> list[dict]:
+        return []  # no pictures or videos yet
 
 
 class ProgramOut(serializers.Serializer):
@@ -209,6 +226,9 @@ class _DoseIn(serializers.Serializer):
         min_value=1, max_value=services.MAX_HOLD_S, allow_null=True, **_OPTIONAL
     )
     days_per_week = serializers.IntegerField(min_value=1, max_value=7, **_OPTIONAL)
+    times_per_day = serializers.IntegerField(
+        min_value=1, max_value=MAX_TIMES_PER_DAY, help_text="On each drill day", **_OPTIONAL
+    )
     load_note = serializers.CharField(max_length=300, allow_blank=True, **_OPTIONAL)
 
 

@@ -34,6 +34,7 @@ from .models import (
     ProgramStatus,
     SessionItemLog,
 )
+from .patient_text import load_words, times_per_day_for
 from .selectors import week_plan
 
 # Actions of the history lines this module writes.
@@ -180,7 +181,7 @@ def item_state(item: ProgramItem, program: Program, started: date) -> progress.I
         ladder_code=ladder.code if ladder is not None else None,
         impact=item.drill.category == "plyometric",
         modifiers=modifiers,
-        name=item.drill.name,
+        name=item.how_to.name,  # the variant's name, as the patient knows the drill
         side=item.side,
         item_id=item.pk,
         no_progress_until=item.no_progress_until,
@@ -344,6 +345,8 @@ def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> 
             drill_slug=decision.dose.drill,
             rung=decision.dose.rung_index + 1,
             variant=decision.new_rung.variant,
+            # The new variant's times a day (docs/clinical-rules.md §10).
+            times_per_day=times_per_day_for(decision.dose.drill, decision.new_rung.variant),
         )
     if values["load_pct"] != item.load_pct:
         update["load_note"] = load_note(values["load_pct"])
@@ -362,9 +365,9 @@ def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> 
 
 
 def load_note(load_pct: float) -> str:
-    if load_pct <= 0:
-        return ""
-    return f"Add load: about +{load_pct:g}% (for example a backpack with books)."
+    """Added load in kg or as a share of body weight (docs/clinical-rules.md §1 plain words)."""
+    words = load_words(load_pct)
+    return f"{words[0].upper()}{words[1:]}." if words else ""
 
 
 def dose_of(item: ProgramItem) -> dict[str, Any]:

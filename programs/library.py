@@ -1,6 +1,8 @@
 """Copies the shipped drill catalogue (`programs/drills/catalogue.py`, the one source of truth
 for library drills) into the Drill table, after every `migrate`."""
 
+from dataclasses import asdict
+
 from django.apps import apps as global_apps
 
 from .drills import DRILLS, DrillSpec
@@ -20,6 +22,7 @@ def library_fields(spec: DrillSpec) -> dict:
         "precautions": spec.precautions,
         "instructions": list(spec.instructions),
         "cues": list(spec.cues),
+        "variants": [asdict(v) for v in spec.variants],
         "unilateral": spec.unilateral,
         "prescribable": spec.prescribable,
         "is_active": True,

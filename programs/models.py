@@ -5,10 +5,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from clinic.models import Clinic, Patient
 
+from . import patient_text
 from .ladders import LADDERS
+
+_SIDES_OF = {"left": ("left",), "right": ("right",), "both": ("left", "right")}
 
 
 # Choice order is the session order of docs/clinical-rules.md §1 (drills.CATEGORY_ORDER; a
@@ -47,6 +51,9 @@ class Drill(models.Model):
     precautions = models.TextField(blank=True)
     instructions = models.JSONField(default=list, blank=True, help_text="Numbered steps")
     cues = models.JSONField(default=list, blank=True)
+    # How the drill is done in a named variant (catalogue.VariantSpec as a dict); the item's
+    # variant text picks one (docs/clinical-rules.md §10).
+    variants = models.JSONField(default=list, blank=True)
     unilateral = models.BooleanField(default=True)
     prescribable = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
@@ -156,6 +163,9 @@ class Program(models.Model):
         return self.status == ProgramStatus.DRAFT
 
 
+MAX_TIMES_PER_DAY = 6
+
+
 class ProgramItem(models.Model):
     CLINIC_LOOKUP = "program__clinic"
     PATIENT_LOOKUP = "program__patient"
@@ -175,6 +185,10 @@ class ProgramItem(models.Model):
     ladder = models.CharField(max_length=20, blank=True)
     rung = models.PositiveSmallIntegerField(null=True, blank=True)
     variant = models.CharField(max_length=120, blank=True)
+    times_per_day = models.PositiveSmallIntegerField(default=1)  # on each drill day
+    # The reason in the patient's words (docs/clinical-rules.md §1, plain words); `reason`
+    # keeps the clinician's evidence and rule.
+    patient_reason = models.TextField(blank=True)
     # --- what progression keeps between versions (programs.progression_rules.ItemState) ---
     # The same drill across versions of one program shares a lineage, so its logs follow it.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
@@ -201,10 +215,47 @@ class ProgramItem(models.Model):
                 condition=Q(reps__isnull=False) | Q(hold_s__isnull=False),
                 name="program_item_reps_or_hold",
             ),
+            models.CheckConstraint(
+                condition=Q(times_per_day__gte=1, times_per_day__lte=MAX_TIMES_PER_DAY),
+                name="program_item_times_per_day_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.drill_id} ({self.side})"
+
+    # --- what the patient reads (programs.patient_text, docs/clinical-rules.md §1, §10) ---
+
+    @cached_property
+    def how_to(self) -> patient_text.HowTo:
+        """Name, steps, tips and precautions that match the item's variant."""
+        drill = self.drill
+        return patient_text.how_to(
+            name=drill.name,
+            instructions=drill.instructions,
+            cues=drill.cues,
+            precautions=drill.precautions,
+            variants=drill.variants,
+            variant=self.variant,
+        )
+
+    @property
+    def patient_variant(self) -> str:
+        return patient_text.plain_variant(self.variant)
+
+    @property
+    def patient_why(self) -> str:
+        """Why, in the patient's words: the engine's sentence, the clinician's own words for a
+        drill they added, or the rule's sentence for an item older than patient sentences."""
+        if self.patient_reason:
+            return self.patient_reason
+        if not self.rule:
+            return self.reason
+        return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side])
+
+    @property
+    def times_words(self) -> str:
+        return patient_text.times_words(self.times_per_day)
 
     @property
     def ladder_steps(self) -> int | None:

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from clinic.api import IsPatient
 
 from . import patient_services, selectors
-from .api import Conflict
+from .api import Conflict, MediaOut
 from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
@@ -17,20 +17,31 @@ NO_PROGRAM = "You have no published program yet."
 
 
 class MyItemOut(serializers.Serializer):
+    """One drill as the patient must do it: the variant's name and steps, its precautions and
+    how often a day (docs/clinical-rules.md §10); the reason in plain words (§1)."""
+
     id = serializers.IntegerField()
     drill = serializers.CharField(source="drill.slug")
-    drill_name = serializers.CharField(source="drill.name")
+    drill_name = serializers.CharField(source="how_to.name")
     category = serializers.CharField(source="drill.category")
     side = serializers.ChoiceField(choices=Side.choices)
     sets = serializers.IntegerField()
     reps = serializers.IntegerField(allow_null=True)
     hold_s = serializers.IntegerField(allow_null=True)
     days_per_week = serializers.IntegerField()
+    times_per_day = serializers.IntegerField(help_text="Times on each drill day; 1 when once.")
+    variant = serializers.CharField(source="patient_variant", help_text="May be empty.")
+    precautions = serializers.ListField(child=serializers.CharField(), source="how_to.precautions")
+    media = serializers.SerializerMethodField()
     load_note = serializers.CharField()
-    instructions = serializers.ListField(child=serializers.CharField(), source="drill.instructions")
-    cues = serializers.ListField(child=serializers.CharField(), source="drill.cues")
+    instructions = serializers.ListField(child=serializers.CharField(), source="how_to.steps")
+    cues = serializers.ListField(child=serializers.CharField(), source="how_to.cues")
     equipment = serializers.ListField(child=serializers.CharField(), source="drill.equipment")
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="patient_why", help_text="Why, in plain words.")
+
+    @extend_schema_field(MediaOut(many=True))
+    def get_media(self, item) -> list[dict]:
+        return []  # no pictures or videos yet
 
 
 class MyProgramOut(serializers.Serializer):

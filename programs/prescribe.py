@@ -21,6 +21,7 @@ from assessments.thresholds import (
 
 from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
 from .ladders import LADDERS, Rung
+from .patient_text import patient_reason, times_per_day_for, untested_core, untested_names
 from .red_flags import BY_ANSWER, BY_CODE
 
 SIDES = ("left", "right")
@@ -116,6 +117,8 @@ class DraftItem:
     rung: int | None = None  # 1-based position in the ladder
     variant: str = ""
     category: str = ""
+    times_per_day: int = 1  # on each drill day, from the variant (docs/clinical-rules.md §10)
+    patient_reason: str = ""  # the rules' patient sentences (§1 plain words)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ class _Candidate:
     load_note: str = ""
     adjunct: bool = False
     days: int | None = None
+    why: str = ""  # the patient sentence's key when it is not the rule (R-MAINT-MIN)
+    # (sentence key, sides) of every rule merged into this candidate (docs/clinical-rules.md §1)
+    whys: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def spec(self):
@@ -586,16 +592,23 @@ def _modifiers(
         if f.code != "tendon_irritability":
             continue
         sides = _sides_of(f.side) - active.get("M-AT-MID", set()) - active.get("M-AT-INS", set())
-        flags.append(
-            Flag(
-                "R-PF-3",
-                "review",
-                f"{_evidence(f)}: tendon irritability; treated as mid-portion Achilles "
-                "tendinopathy until the clinician confirms mid-portion or insertional.",
-                f.side,
-                "R-PF-3",
+        # A side already recorded as insertional (or mid-portion) is not relabelled (§4 R-PF-3).
+        recorded = _sides_of(f.side) - sides
+        known = [
+            f"{label} Achilles tendinopathy recorded on the {side} side ({code})"
+            for side in sorted(recorded)
+            for code, label in (("M-AT-INS", "insertional"), ("M-AT-MID", "mid-portion"))
+            if side in active.get(code, set())
+        ]
+        message = f"{_evidence(f)}: tendon irritability"
+        if sides:
+            message += (
+                f" on {_side_words(sides)}; treated as mid-portion Achilles tendinopathy until "
+                "the clinician confirms mid-portion or insertional"
             )
-        )
+        if known:
+            message += "; " + ", ".join(known)
+        flags.append(Flag("R-PF-3", "review", message + ".", f.side, "R-PF-3"))
         if sides:
             active.setdefault("M-AT-MID", set()).update(sides)
     # Insertional rules are stricter and include the mid-portion ones on the same side.
@@ -868,8 +881,13 @@ def _conservative_key(c: _Candidate) -> tuple:
     return (c.priority if c.priority == _MODIFIER else 1, c.rung or 0, c.volume)
 
 
+def _whys(c: _Candidate) -> tuple[tuple[str, frozenset[str]], ...]:
+    return c.whys or ((c.why or c.rule, frozenset(c.sides)),)
+
+
 def _merge(into: _Candidate, other: _Candidate) -> None:
     keep, drop = sorted((into, other), key=_conservative_key)
+    whys = _whys(into) + _whys(other)
     reasons = [r for r in (into.reason, other.reason) if r]
     into.sides = into.sides | other.sides
     for name in ("sets", "reps", "hold_s", "ladder", "rung", "variant", "finding", "rule", "days"):
@@ -878,10 +896,11 @@ def _merge(into: _Candidate, other: _Candidate) -> None:
     into.load_note = " ".join(dict.fromkeys(n for n in (keep.load_note, drop.load_note) if n))
     into.reason = " ".join(dict.fromkeys(reasons))
     into.adjunct = keep.adjunct and drop.adjunct
+    into.whys = whys
 
 
 def _maintenance(sides: frozenset[str]) -> list[_Candidate]:
-    why = "No deficit found: maintenance to keep ankles and feet strong (R-MAINT)"
+    why = "No deficit in the tests done: maintenance to keep ankles and feet strong (R-MAINT)"
     return [
         _Candidate(
             "heel_raise_single",
@@ -940,6 +959,7 @@ def _minimum_structure(cands: list[_Candidate]) -> list[_Candidate]:
                 ladder="L-CALF",
                 rung=1,
                 adjunct=True,
+                why="R-MAINT-MIN",
             )
         )
     if not any(c.category == "mobility" for c in cands):
@@ -957,6 +977,7 @@ def _minimum_structure(cands: list[_Candidate]) -> list[_Candidate]:
                 ladder="L-DF",
                 rung=1,
                 adjunct=True,
+                why="R-MAINT-MIN",
             )
         )
     return cands + extra
@@ -1085,6 +1106,16 @@ def _days(c: _Candidate) -> int:
     return _DAYS[c.category]
 
 
+def _patient_reason(c: _Candidate, untested: list[str]) -> str:
+    """The patient's sentences for an item: one per rule behind it, on the sides it covers."""
+    whys = []
+    for key, sides in _whys(c):
+        if c.spec.unilateral:
+            sides = (sides & c.sides) or c.sides
+        whys.append((key, sides))
+    return patient_reason(whys, untested)
+
+
 def prescribe(
     findings: Iterable[Finding],
     *,
@@ -1133,6 +1164,17 @@ def prescribe(
                     f.rule or "",
                 )
             )
+    # docs/clinical-rules.md §1 missing data: an untested core test is "not tested", never "fine".
+    untested = untested_names(untested_core(extras.measurements))
+    if untested:
+        flags.append(
+            Flag(
+                "screen_incomplete",
+                "review",
+                f"Screen incomplete, not tested: {', '.join(untested)}. No finding can come "
+                "from a test that was not done; run it to complete the screen.",
+            )
+        )
     if extras.run_distance_increase_pct is not None and (
         extras.run_distance_increase_pct > t["load.run_spike_pct"]
     ):
@@ -1196,6 +1238,8 @@ def prescribe(
             rung=c.rung,
             variant=c.variant,
             category=c.category,
+            times_per_day=times_per_day_for(c.drill, c.variant),
+            patient_reason=_patient_reason(c, untested),
         )
         for n, c in enumerate(cands, start=1)
     ]

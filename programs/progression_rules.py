@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assessments.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from programs.drills import DRILLS_BY_SLUG
 from programs.ladders import Ladder, Rung
+from programs.patient_text import plain_variant
 from programs.red_flags import BY_ANSWER, BY_CODE
 
 # Actions a decision can carry.
@@ -430,7 +432,8 @@ def _red_flag(answer: str) -> tuple[str, str]:
 
 
 def format_dose(dose: Dose) -> str:
-    """ "3 × 12", "3 × 45 s", "2 × 10 × 5 s", "3 × 12 with +5% load"."""
+    """ "3 × 12", "3 × 45 s", "2 × 10 × 5 s", "3 × 12 with about 5% of your body weight added"
+    (load in the patient's terms, docs/clinical-rules.md §1 plain words)."""
     parts = [str(dose.sets)]
     if dose.reps is not None:
         parts.append(str(dose.reps))
@@ -438,7 +441,7 @@ def format_dose(dose: Dose) -> str:
         parts.append(f"{dose.hold_s} s")
     text = " × ".join(parts)
     if dose.load_pct > 0:
-        text += f" with +{dose.load_pct:g}% load"
+        text += f" with about {dose.load_pct:g}% of your body weight added"
     return text
 
 
@@ -1008,15 +1011,31 @@ def _name(item: ItemState, context: Context) -> str:
 
 
 def _drill_name(slug: str, context: Context) -> str:
+    """The drill's display name: the program's, else the library's; never the slug
+    (docs/clinical-rules.md §1 plain words)."""
     name = context.drill_names.get(slug)
-    return name if name else slug.replace("_", " ").capitalize()
+    if name:
+        return name
+    spec = DRILLS_BY_SLUG.get(slug)
+    return spec.name if spec is not None else slug.replace("_", " ").capitalize()
+
+
+def _rung_words(rung: Rung, context: Context) -> str:
+    """A rung as the patient knows it: its variant's name (docs/clinical-rules.md §10), else
+    the drill's name with the variant in plain words."""
+    spec = DRILLS_BY_SLUG.get(rung.drill)
+    chosen = spec.variant(rung.variant) if spec is not None else None
+    if chosen is not None and chosen.name:
+        return chosen.name
+    variant = plain_variant(rung.variant)
+    name = _drill_name(rung.drill, context)
+    return f"{name} ({variant})" if variant else name
 
 
 def _dose_words(name: str, dose: Dose, rung: Rung | None, context: Context, move: str) -> str:
     if rung is None:
         return f"{name}: {format_dose(dose)}"
-    variant = f" ({rung.variant})" if rung.variant else ""
-    return f"{name}: {move} {_drill_name(rung.drill, context)}{variant}, {format_dose(dose)}"
+    return f"{name}: {move} {_rung_words(rung, context)}, {format_dose(dose)}"
 
 
 def _words(n: int) -> str:

@@ -90,8 +90,9 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
         return []
     patient = program.patient
     first = outbox.patient_today(patient)
-    items = program.items.select_related("drill")
-    weekdays = rules.drill_weekdays(week_plan(items))
+    items = list(program.items.select_related("drill"))
+    plan = week_plan(items)
+    weekdays = rules.drill_weekdays(plan)
     days = rules.drill_days(weekdays, first=first, count=rules.REMINDER_HORIZON_DAYS)
     logged = set(
         SessionLog.objects.filter(program=program, date__gte=first).values_list("date", flat=True)
@@ -107,9 +108,31 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
     ]
     if stale:
         outbox.pending_cancel(Notification.objects.filter(pk__in=stale), "No longer a drill day.")
-    return program_reminders_schedule(
-        patient=patient, subject=program, days=days, payload={"link_path": "/"}
-    )
+    by_pk = {item.pk: item for item in items}
+    created = []
+    for weekday in sorted({day.weekday() for day in days}):
+        drills = [by_pk[pk] for pk in plan[weekday] if not by_pk[pk].paused]
+        created += program_reminders_schedule(
+            patient=patient,
+            subject=program,
+            days=[day for day in days if day.weekday() == weekday],
+            payload={"link_path": "/", "drills": [reminder_drill(item) for item in drills]},
+        )
+    return created
+
+
+def reminder_drill(item) -> dict[str, Any]:
+    """What the e-mail reminder says of one drill: the variant's name and words, how often a
+    day and the precautions (docs/clinical-rules.md §10); never sent by text message."""
+    variant = item.patient_variant
+    times = item.times_words if item.times_per_day > 1 else ""
+    return {
+        "name": item.how_to.name,
+        "variant": variant,
+        "times_per_day": item.times_per_day,
+        "times": "" if times and times in variant else times,  # said once
+        "precautions": list(item.how_to.precautions),
+    }
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from clinic.models import Clinic
 
 from . import reminders, versions
 from .models import (
+    MAX_TIMES_PER_DAY,
     ChangeSource,
     Drill,
     HiddenDrill,
@@ -31,7 +32,7 @@ from .selectors import drills_for_clinic
 MAX_SETS = 10
 MAX_REPS = 100
 MAX_HOLD_S = 600
-DOSE_FIELDS = ("side", "sets", "reps", "hold_s", "days_per_week", "load_note")
+DOSE_FIELDS = ("side", "sets", "reps", "hold_s", "days_per_week", "times_per_day", "load_note")
 
 
 class ProgramConflict(Exception):
@@ -133,6 +134,9 @@ def validate_dose(values: Mapping, errors: dict, field: str) -> None:
     days = values.get("days_per_week")
     if "days_per_week" in values and (not isinstance(days, int) or not 1 <= days <= 7):
         bad("days_per_week must be a whole number from 1 to 7.")
+    times = values.get("times_per_day")
+    if times is not None and (not isinstance(times, int) or not 1 <= times <= MAX_TIMES_PER_DAY):
+        bad(f"times_per_day must be a whole number from 1 to {MAX_TIMES_PER_DAY}.")
 
 
 def _reps_and_hold(entry: Mapping, drill: Drill) -> tuple[int | None, int | None]:
@@ -256,6 +260,7 @@ def program_update(
             reps=reps,
             hold_s=hold_s,
             days_per_week=entry.get("days_per_week") or 3,
+            times_per_day=entry.get("times_per_day") or 1,
             load_note=entry.get("load_note", ""),
             order=next_order + n,
             reason=entry.get("reason") or reason or "Added by the clinician.",

@@ -32,6 +32,8 @@ DRAFT_ITEM_FIELDS = (
     "ladder",
     "rung",
     "variant",
+    "times_per_day",
+    "patient_reason",
 )
 # What a new version copies of each item: the prescription and the progression state.
 ITEM_STATE_FIELDS = (

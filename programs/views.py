@@ -14,7 +14,7 @@ from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
 
 from . import selectors, services
-from .models import Program, Side
+from .models import MAX_TIMES_PER_DAY, Program, Side
 
 
 class DoseForm(forms.Form):
@@ -23,6 +23,9 @@ class DoseForm(forms.Form):
     reps = forms.IntegerField(min_value=1, max_value=services.MAX_REPS, required=False)
     hold_s = forms.IntegerField(min_value=1, max_value=services.MAX_HOLD_S, required=False)
     days_per_week = forms.IntegerField(min_value=1, max_value=7)
+    times_per_day = forms.IntegerField(
+        min_value=1, max_value=MAX_TIMES_PER_DAY, required=False, label="Times a day"
+    )
     load_note = forms.CharField(max_length=300, required=False)
 
 
@@ -122,6 +125,7 @@ def _dose_initial(item) -> dict:
         "reps": item.reps,
         "hold_s": item.hold_s,
         "days_per_week": item.days_per_week,
+        "times_per_day": item.times_per_day,
         "load_note": item.load_note,
     }
 
@@ -133,7 +137,7 @@ def _week_rows(items) -> list[dict]:
     by_id = {item.pk: item for item in items}
     plan = selectors.week_plan(items)
     return [
-        {"day": DAY_NAMES[n], "drills": [by_id[pk].drill.name for pk in ids]}
+        {"day": DAY_NAMES[n], "drills": [by_id[pk].how_to.name for pk in ids]}
         for n, ids in enumerate(plan)
     ]
 

@@ -20,6 +20,34 @@ CATEGORY_ORDER: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class VariantSpec:
+    """How a drill is done in one variant of a rung (docs/clinical-rules.md §10, variants).
+
+    The item's variant text (a ladder rung's or the clinician's) selects the first spec whose
+    `match` words all appear in it, case-insensitively. Empty fields fall back to the drill's.
+    """
+
+    match: tuple[str, ...]
+    name: str = ""  # what the patient calls the drill in this variant
+    instructions: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    precautions: tuple[str, ...] = ()  # added before the drill's own
+    times_per_day: int = 1
+
+
+def _v(match, name="", steps=(), cues=(), precautions=(), times_per_day=1) -> VariantSpec:
+    return VariantSpec(
+        tuple(match), name, tuple(steps), tuple(cues), tuple(precautions), times_per_day
+    )
+
+
+def variant_matches(match, variant: str) -> bool:
+    """Whether every word of `match` is in the item's variant text (case-insensitive)."""
+    text = variant.lower()
+    return bool(text) and all(word.lower() in text for word in match)
+
+
+@dataclass(frozen=True)
 class DrillSpec:
     slug: str
     name: str
@@ -36,6 +64,11 @@ class DrillSpec:
     cues: tuple[str, ...]
     unilateral: bool = True  # done one side at a time (False: both feet together)
     prescribable: bool = True  # False for advice that is not a drill (recovery adjuncts)
+    variants: tuple[VariantSpec, ...] = ()  # most specific first
+
+    def variant(self, variant: str) -> VariantSpec | None:
+        """The variant spec the item's variant text selects, if any."""
+        return next((v for v in self.variants if variant_matches(v.match, variant)), None)
 
 
 def _d(slug, name, category, seeds, targets, equipment, dose, precautions, steps, cues, **kw):
@@ -54,7 +87,7 @@ def _d(slug, name, category, seeds, targets, equipment, dose, precautions, steps
         precautions=precautions,
         instructions=tuple(steps),
         cues=tuple(cues),
-        **kw,
+        **{**kw, "variants": tuple(kw.get("variants", ()))},
     )
 
 
@@ -294,6 +327,21 @@ DRILLS: tuple[DrillSpec, ...] = (
             "Do the first set before your first steps in the morning.",
         ],
         ["You should feel the band under the arch tighten.", "Gentle, not painful."],
+        variants=[
+            _v(
+                ["3 times a day"],
+                steps=[
+                    "Before you get out of bed, sit up and cross the working foot over the other "
+                    "knee.",
+                    "Hold your toes and pull them back toward your shin until the sole feels "
+                    "tight.",
+                    "Hold 10 seconds and let go. Repeat 10 times.",
+                    "Do the whole stretch 3 times a day: first thing in the morning, once in the "
+                    "afternoon and once in the evening.",
+                ],
+                times_per_day=3,
+            ),
+        ],
     ),
     # --- strength -------------------------------------------------------------------------
     _d(
@@ -306,13 +354,53 @@ DRILLS: tuple[DrillSpec, ...] = (
         (3, 15, None, "3 x 15, 2 s up / 1 s pause / 2 s down, 3 times a week"),
         "Insertional Achilles pain: on the flat floor only.",
         [
-            "Stand on both feet with fingertips on a wall.",
+            "Stand on both feet on the flat floor with fingertips on a wall.",
             "Rise onto your toes over 2 seconds.",
             "Pause at the top, then lower over 2 seconds.",
             "Pause briefly at the bottom before the next one.",
         ],
         ["Weight through the big toes.", "Slow and smooth; no bouncing."],
         unilateral=False,
+        variants=[
+            _v(
+                ["isometric"],
+                name="Calf hold (heel raise held still, both feet)",
+                steps=[
+                    "Stand on both feet on the flat floor with fingertips on a wall.",
+                    "Rise about halfway up onto your toes and stop there.",
+                    "Hold still at that height for the time on your plan, breathing normally: do "
+                    "not move up and down.",
+                    "Lower slowly and rest about 2 minutes before the next hold.",
+                ],
+                cues=[
+                    "This is one long hold, not repeated raises.",
+                    "A firm but comfortable effort; tendon pain often eases during the hold.",
+                ],
+                precautions=["Stay on the flat floor, never on the edge of a step."],
+            ),
+            _v(
+                ["up on two, down on one"],
+                name="Heel raises: up on two feet, down on one",
+                steps=[
+                    "Stand on both feet on the flat floor with fingertips on a wall.",
+                    "Rise onto your toes using both feet.",
+                    "Lift the other foot and lower slowly on the working foot, over about 3 "
+                    "seconds.",
+                    "Put both feet down and rise on both again. Work both sides in turn.",
+                ],
+                cues=["Up on two, down on one.", "The slow lowering is the exercise."],
+            ),
+            _v(
+                ["3 s up"],
+                steps=[
+                    "Stand on both feet on the flat floor with fingertips on a wall.",
+                    "Rise onto your toes slowly, counting 3 seconds on the way up.",
+                    "Lower slowly, counting 3 seconds on the way down.",
+                    "Do not bounce at the bottom; go straight into the next slow rise.",
+                ],
+                cues=["3 seconds up, 3 seconds down.", "Weight through the big toes."],
+            ),
+        ],
     ),
     _d(
         "heel_raise_single",
@@ -325,12 +413,83 @@ DRILLS: tuple[DrillSpec, ...] = (
         "Achilles pain: stay within the tendon pain limits. Insertional Achilles pain: on the "
         "flat floor only.",
         [
-            "Stand on one foot with fingertips on a wall for balance.",
+            "Stand on one foot on the flat floor with fingertips on a wall for balance.",
             "Rise as high as you can onto the ball of the foot.",
-            "Lower slowly all the way down.",
-            "If your plan says towel, roll a small towel under your toes first.",
+            "Lower slowly until the heel touches the floor.",
         ],
         ["Go straight up, not rolling to the little toe.", "Same height every repetition."],
+        variants=[
+            _v(
+                ["towel", "backpack"],
+                name="Single-leg heel raise, towel under the toes, with a backpack",
+                steps=[
+                    "Put a backpack on with the weight your plan gives (books or water bottles).",
+                    "Roll a small towel and lay it on the floor; stand on one foot with your toes "
+                    "on the towel so they bend up, fingertips on a wall.",
+                    "Rise as high as you can over 3 seconds.",
+                    "Hold 2 seconds at the top, then lower over 3 seconds.",
+                ],
+                cues=["The heavier the load, the fewer the reps: stop when the set is hard."],
+            ),
+            _v(
+                ["towel"],
+                name="Single-leg heel raise, towel under the toes",
+                steps=[
+                    "Roll a small towel and lay it on the floor.",
+                    "Stand on one foot with your toes on the towel so they bend up, fingertips on "
+                    "a wall.",
+                    "Rise as high as you can over 3 seconds.",
+                    "Hold 2 seconds at the top, then lower over 3 seconds.",
+                ],
+                cues=["Toes stay up on the towel all the way.", "Slow: 3 up, 2 hold, 3 down."],
+            ),
+            _v(
+                ["off a step", "3 s up"],
+                name="Single-leg heel raise off a step, slow",
+                steps=[
+                    "Stand on one foot on the edge of a step, heel free, holding a rail.",
+                    "Lower the heel slowly below the step, counting 3 seconds.",
+                    "Rise as high as you can, counting 3 seconds.",
+                    "When your plan adds load, wear a backpack with that weight in it.",
+                ],
+                cues=["3 seconds down, 3 seconds up.", "Full range, no bouncing."],
+                precautions=["Insertional Achilles pain: not off a step; stay on the floor."],
+            ),
+            _v(
+                ["off a step"],
+                name="Single-leg heel raise off a step",
+                steps=[
+                    "Stand on one foot on the edge of a step, heel free, holding a rail.",
+                    "Lower the heel slowly below the step as far as is comfortable.",
+                    "Rise as high as you can onto the ball of the foot.",
+                ],
+                cues=["Full range: all the way down and all the way up.", "No bouncing."],
+                precautions=["Insertional Achilles pain: not off a step; stay on the floor."],
+            ),
+            _v(
+                ["backpack"],
+                name="Single-leg heel raise with a backpack",
+                steps=[
+                    "Put a backpack on with the weight your plan gives (books or water bottles).",
+                    "Stand on one foot on the flat floor with fingertips on a wall.",
+                    "Rise as high as you can, then lower slowly until the heel touches the floor.",
+                ],
+                cues=["Stop the set when you can no longer rise to the same height."],
+            ),
+            _v(
+                ["floor", "3 s up"],
+                name="Single-leg heel raise on the floor, slow",
+                steps=[
+                    "Stand on one foot on the flat floor (not on a step) with fingertips on a "
+                    "wall.",
+                    "Rise as high as you can, counting 3 seconds.",
+                    "Lower slowly, counting 3 seconds, until the heel touches the floor.",
+                    "When your plan adds load, wear a backpack with that weight in it.",
+                ],
+                cues=["3 seconds up, 3 seconds down.", "The heel stops at the floor."],
+                precautions=["Never on a step: the heel never drops below the toes."],
+            ),
+        ],
     ),
     _d(
         "heel_raise_bent_knee",
@@ -363,6 +522,20 @@ DRILLS: tuple[DrillSpec, ...] = (
             "Lower back down slowly.",
         ],
         ["Stay tall like mid-stride.", "Push through the big toe."],
+        variants=[
+            _v(
+                ["loaded"],
+                name="Runner's-position calf raise with a weight",
+                steps=[
+                    "Put on a backpack with the weight your plan gives, or hold a weight in the "
+                    "hand on the working side.",
+                    "Stand in a split stance with the back foot up on a low box or bench and the "
+                    "front foot flat on the floor.",
+                    "Stand tall and rise up onto the toes of your front foot.",
+                    "Lower back down slowly until the heel touches the floor.",
+                ],
+            ),
+        ],
     ),
     _d(
         "eccentric_step_heel_drop",
@@ -386,6 +559,37 @@ DRILLS: tuple[DrillSpec, ...] = (
             "Put both feet back down to rise again.",
         ],
         ["Up on two, down on one.", "The lowering is the exercise: take your time."],
+        variants=[
+            _v(
+                ["floor level"],
+                name="Eccentric heel lowering on the floor",
+                steps=[
+                    "Stand on both feet on the flat floor (not on a step), fingertips on a wall.",
+                    "Rise onto your toes using both feet.",
+                    "Lift the other foot and lower slowly on the working foot, over about 3 "
+                    "seconds.",
+                    "Stop when your heel touches the floor: it never goes lower than the front of "
+                    "your foot.",
+                    "Put both feet down and rise on both again.",
+                ],
+                cues=["Up on two, down on one.", "The slow lowering is the exercise."],
+                precautions=["Never on a step: the heel must not drop below the floor."],
+            ),
+            _v(
+                ["alfredson"],
+                name="Eccentric heel drop off a step, straight and bent knee",
+                steps=[
+                    "Stand on the edge of a step on the balls of both feet, holding a rail.",
+                    "Rise up using both feet.",
+                    "Lift the other foot and lower slowly on the working foot, knee straight, "
+                    "until the heel is below the step (about 3 seconds).",
+                    "Put both feet back down to rise again.",
+                    "Do the same sets again with the working knee slightly bent.",
+                    "Do the whole routine twice a day, every day.",
+                ],
+                times_per_day=2,
+            ),
+        ],
     ),
     _d(
         "band_df",
@@ -520,6 +724,28 @@ DRILLS: tuple[DrillSpec, ...] = (
             "Relax and repeat.",
         ],
         ["Toes stay long and relaxed.", "Big-toe joint stays on the floor."],
+        variants=[
+            _v(
+                ["single-leg"],
+                name="Short foot on one leg",
+                steps=[
+                    "Stand on the working foot next to a counter, the other foot lifted.",
+                    "Without curling your toes, draw the ball of the big toe back toward the heel.",
+                    "Keep the arch lifted for 5 seconds while you balance.",
+                    "Relax and repeat.",
+                ],
+            ),
+            _v(
+                ["standing"],
+                name="Short foot, standing",
+                steps=[
+                    "Stand with both feet flat, hip-width apart, next to a counter.",
+                    "Without curling your toes, draw the ball of the big toe back toward the heel.",
+                    "Your arch lifts and the foot gets a little shorter. Hold 5 seconds.",
+                    "Relax and repeat.",
+                ],
+            ),
+        ],
     ),
     _d(
         "towel_scrunch",
@@ -569,6 +795,18 @@ DRILLS: tuple[DrillSpec, ...] = (
             "If you touch down, just start again.",
         ],
         ["Soft knee.", "Eyes on a fixed spot.", "Knee over the second toe."],
+        variants=[
+            _v(
+                ["short foot"],
+                name="Single-leg balance holding the short foot",
+                steps=[
+                    "Stand barefoot next to a counter and make the short foot: draw the ball of "
+                    "the big toe back toward the heel without curling the toes.",
+                    "Keep that arch and lift the other foot.",
+                    "Balance for the set time; if the arch drops or the toes curl, start again.",
+                ],
+            ),
+        ],
     ),
     _d(
         "sl_balance_ec",
@@ -601,6 +839,19 @@ DRILLS: tuple[DrillSpec, ...] = (
             "Hold steady for the set time.",
         ],
         ["Let the foot work; the hips stay level.", "Knee over the second toe."],
+        variants=[
+            _v(
+                ["eyes closed"],
+                name="Single-leg balance on a foam pad, eyes closed",
+                steps=[
+                    "Put a foam pad or wobble board right next to a counter.",
+                    "Stand barefoot on one foot on the pad, a hand hovering over the counter.",
+                    "Once steady, close your eyes and hold for the set time.",
+                    "Open your eyes or touch the counter whenever you need to.",
+                ],
+                precautions=["Right next to support; older runners try it supervised first."],
+            ),
+        ],
     ),
     _d(
         "sl_balance_perturb",

@@ -33,6 +33,11 @@ ITEM_KEYS = {
     "cues",
     "equipment",
     "reason",
+    # What the patient must do (interface.md, Additions 2026-12).
+    "variant",
+    "precautions",
+    "times_per_day",
+    "media",
 }
 
 

@@ -182,7 +182,8 @@ def test_example_9_balance_45_to_60_s_then_next_rung_eyes_closed():
     first = run(state, logs, ladder=BALANCE)
     assert (first.action, first.rule) == ("progress", "T-UP")
     assert (first.dose.sets, first.dose.hold_s) == (3, 60)
-    assert first.reason.startswith("Sl balance firm eo: 3 × 60 s now")
+    # Display names, never slugs (docs/clinical-rules.md §1 plain words).
+    assert first.reason.startswith("Single-leg balance, eyes open: 3 × 60 s now")
 
     later = TODAY + timedelta(days=6)
     state = replace(state, dose=first.dose, last_change=TODAY, last_progress=TODAY)
@@ -191,7 +192,8 @@ def test_example_9_balance_45_to_60_s_then_next_rung_eyes_closed():
     assert (second.action, second.rule) == ("progress", "T-UP")
     assert second.new_rung == BALANCE.rungs[1]
     assert second.dose == Dose("sl_balance_ec", 1, 3, None, 15, 0.0)
-    assert "moving on to Sl balance ec, 3 × 15 s" in second.reason
+    assert "moving on to Single-leg balance, eyes closed, 3 × 15 s" in second.reason
+    assert "_" not in second.reason
 
 
 def test_example_11_sudden_pop_stops_the_whole_programme():
@@ -549,7 +551,8 @@ def test_tendon_load_steps_are_5_percent():
     assert decision.dose.load_pct == 5.0
     assert (
         decision.reason
-        == "Heel raises: 3 × 12 with +5% load now, because the last two sessions were pain-free."
+        == "Heel raises: 3 × 12 with about 5% of your body weight added now, because the last "
+        "two sessions were pain-free."
     )
 
 
@@ -574,7 +577,7 @@ def test_a_pain_regression_moves_one_rung_down_with_the_new_rung():
     assert decision.new_rung == CALF.rungs[0]
     assert decision.dose == Dose("heel_raise_bilateral", 0, 3, 15, None, 0.0)
     assert decision.reason == (
-        "Heel raises: back to Heel raise bilateral, 3 × 15 now, "
+        "Heel raises: back to Heel raises with control (both feet), 3 × 15 now, "
         "because pain during the last session (4/10) was above 3/10."
     )
     assert (decision.detail, decision.no_progress_until) == ("pain_above_ceiling", ago(-7))
@@ -727,7 +730,7 @@ def test_baseline_without_logs_or_check_ins():
         (Dose("x", 0, 3, 12), "3 × 12"),
         (Dose("x", 0, 3, None, 45), "3 × 45 s"),
         (Dose("x", 0, 2, 10, 5), "2 × 10 × 5 s"),
-        (Dose("x", 0, 3, 12, None, 7.5), "3 × 12 with +7.5% load"),
+        (Dose("x", 0, 3, 12, None, 7.5), "3 × 12 with about 7.5% of your body weight added"),
     ],
 )
 def test_format_dose(dose, text):
