@@ -292,8 +292,13 @@ def test_a_step_onto_the_floor_level_rung_is_named_as_the_patient_does_it():
         modifiers=frozenset({"M-AT-INS"}),
         name="Calf hold (heel raise held still, both feet)",
     )
-    logs = [SessionLog(today - timedelta(days=d), 100, 0, 4, 0, 0) for d in (5, 2)]
-    decision = evaluate(state, logs, ladder=ladder, baseline=Baseline(0, 0, 3), today=today)
+    # Achilles: the check-ins also report morning stiffness, at its baseline (§7).
+    logs = [
+        SessionLog(today - timedelta(days=d), 100, 0, 4, 0, 0, morning_stiffness_min=5)
+        for d in (5, 2)
+    ]
+    baseline = Baseline(0, 0, 3, morning_stiffness_min=5)
+    decision = evaluate(state, logs, ladder=ladder, baseline=baseline, today=today)
     assert decision.new_rung == ladder.rungs[1]
     assert "moving on to Eccentric heel lowering on the floor, 3 × 15" in decision.reason
     assert "_" not in decision.reason and "step" not in decision.reason.lower()
