@@ -46,7 +46,9 @@ PLYOMETRIC_DRILLS = frozenset({"short_hops"})  # moving onto these needs G-PLYO 
 TENDON_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS", "M-PHP"})
 T_TEN_MODIFIERS = frozenset({"M-AT-MID", "M-AT-INS"})  # next morning must be back to baseline
 BONE_OR_ACUTE_MODIFIERS = frozenset({"M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX"})
-BSI_SUSPECT = "M-BSI-SUSPECT"  # §6: raises RF-6, so it stops the programme
+# §6, §8: a suspected bone stress injury keeps every load or impact step on hold until the
+# clinician clears it (the draft already left out hops, running and cadence work).
+BSI_SUSPECT = "M-BSI-SUSPECT"
 
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -436,8 +438,6 @@ def _red_flag_answers(
         answers += last.red_flags
     if last_checked is not None and last_checked is not last and last_checked.red_flags:
         answers += last_checked.red_flags
-    if BSI_SUSPECT in item.modifiers:
-        answers += ("focal_bone_pain",)
     return tuple(dict.fromkeys(answers)) if answers else ()
 
 
@@ -612,6 +612,10 @@ def _up_rule(
         decision = _hold(item, ladder, context, today, t, "top_of_ladder", why)
         return _raise(decision, "T-REVIEW")
     dose, rung = step
+    if BSI_SUSPECT in item.modifiers and (load_bearing or item.impact):
+        why = "a possible bone stress injury must be cleared by your clinician first"
+        decision = _hold(item, ladder, context, today, t, "M-BSI-SUSPECT", why)
+        return _raise(decision, "T-REVIEW")
     entering_plyo = dose.drill in PLYOMETRIC_DRILLS and item.dose.drill not in PLYOMETRIC_DRILLS
     if entering_plyo and not context.plyo_open_for(item.side):
         why = "hops start only after your clinician's hop check"
