@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from assessments.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from programs.ladders import Ladder, Rung
-from programs.red_flags import BY_ANSWER, BY_CODE
+from programs.red_flags import BY_ANSWER, BY_CODE, most_urgent
 
 # Actions a decision can carry.
 PROGRESS = "progress"
@@ -651,10 +651,9 @@ def _stop_program(item: ItemState, answers: Sequence[str], name: str) -> Decisio
     flags = [_red_flag(a) for a in answers]
     codes = tuple(dict.fromkeys(code for code, _ in flags))
     reported = "; ".join(dict.fromkeys(words for _, words in flags))
-    reason = (
-        f"Your programme is paused. Please stop the exercises and contact the clinic "
-        f"(you reported {reported})."
-    )
+    # What to do follows the most urgent flag's tier (docs/clinical-rules.md §8).
+    advice = most_urgent(answers).patient_message
+    reason = f"Your programme is paused. {advice} (You reported {reported}.)"
     return Decision(
         item.item_id,
         STOP_PROGRAM,

@@ -165,7 +165,8 @@ def test_example_11_sudden_pop_stops_the_whole_programme():
     assert (decision.action, decision.rule) == ("stop_program", "RF")
     assert decision.red_flags == ("RF-2",)
     assert decision.notify_clinician
-    assert "contact the clinic" in decision.reason
+    # docs/clinical-rules.md §8: a sudden pop is "see a doctor today", not "contact the clinic".
+    assert "see a doctor today" in decision.reason
 
 
 def test_example_12_running_spike_freezes_load_progression_and_flags_review():
