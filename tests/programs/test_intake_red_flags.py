@@ -295,3 +295,23 @@ def test_the_browser_build_shows_why_and_what_to_do_by_urgency(client, world):
     assert red_flags.CLINICIAN_ACTIONS["emergency"] in page
     assert "possible deep-vein thrombosis" in page
     assert reverse("screen_edit", args=[screen.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_build_passes_the_screens_hop_pain_to_the_hop_gate(world):
+    healthy = {
+        "heel_raise_reps_left": 30,
+        "heel_raise_reps_right": 30,
+        "balance_eyes_open_s_left": 45.0,
+        "balance_eyes_open_s_right": 45.0,
+        "knee_to_wall_cm_left": 12.0,
+        "knee_to_wall_cm_right": 12.0,
+    }
+    hops = "10 single-leg hops not done"
+    untested = draft_for_screen(make_screen(world.home, **healthy))
+    assert any(r.startswith(hops) for r in untested.plyo_gate["left"].reasons)
+    tested = draft_for_screen(
+        make_screen(world.home, hop_pain_nprs_left=1, hop_pain_nprs_right=3, **healthy)
+    )
+    assert not any(r.startswith(hops) for r in tested.plyo_gate["left"].reasons)
+    assert any(r.startswith(hops) for r in tested.plyo_gate["right"].reasons)
