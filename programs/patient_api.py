@@ -158,6 +158,13 @@ class RedFlagsIn(serializers.Serializer):
         help_text="What happened, in the patient's words; may be sent again while paused.",
     )
 
+    def validate(self, attrs):
+        if not attrs.get("red_flags") and not attrs.get("detail", "").strip():
+            raise serializers.ValidationError(
+                {"red_flags": ["Tick at least one answer, or write what happened."]}
+            )
+        return attrs
+
 
 class RedFlagsOut(serializers.Serializer):
     program = serializers.IntegerField(source="pk")
