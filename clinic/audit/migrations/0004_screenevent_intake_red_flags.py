@@ -5,80 +5,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_appointment_without_patient'),
+        ("audit", "0003_appointment_without_patient"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='screenevent',
-            name='focal_bone_tenderness_left',
-            field=models.BooleanField(blank=True, help_text='Focal tenderness on a bone (shin, foot) on palpation', null=True),
+            model_name="screenevent",
+            name="focal_bone_tenderness_left",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Focal tenderness on a bone (shin, foot) on palpation",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='focal_bone_tenderness_right',
-            field=models.BooleanField(blank=True, help_text='Focal tenderness on a bone (shin, foot) on palpation', null=True),
+            model_name="screenevent",
+            name="focal_bone_tenderness_right",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Focal tenderness on a bone (shin, foot) on palpation",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='hop_pain_nprs_left',
-            field=models.SmallIntegerField(blank=True, help_text='Pain during 10 single-leg hops, NPRS 0-10', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)]),
+            model_name="screenevent",
+            name="hop_pain_nprs_left",
+            field=models.SmallIntegerField(
+                blank=True,
+                help_text="Pain during 10 single-leg hops, NPRS 0-10",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(10),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='hop_pain_nprs_right',
-            field=models.SmallIntegerField(blank=True, help_text='Pain during 10 single-leg hops, NPRS 0-10', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)]),
+            model_name="screenevent",
+            name="hop_pain_nprs_right",
+            field=models.SmallIntegerField(
+                blank=True,
+                help_text="Pain during 10 single-leg hops, NPRS 0-10",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(10),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='hop_pain_site_left',
-            field=models.CharField(blank=True, choices=[('shin', 'Shin'), ('foot', 'Foot'), ('other', 'Other')], max_length=5),
+            model_name="screenevent",
+            name="hop_pain_site_left",
+            field=models.CharField(
+                blank=True,
+                choices=[("shin", "Shin"), ("foot", "Foot"), ("other", "Other")],
+                max_length=5,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='hop_pain_site_right',
-            field=models.CharField(blank=True, choices=[('shin', 'Shin'), ('foot', 'Foot'), ('other', 'Other')], max_length=5),
+            model_name="screenevent",
+            name="hop_pain_site_right",
+            field=models.CharField(
+                blank=True,
+                choices=[("shin", "Shin"), ("foot", "Foot"), ("other", "Other")],
+                max_length=5,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='night_pain',
-            field=models.BooleanField(blank=True, help_text='Night or rest pain', null=True),
+            model_name="screenevent",
+            name="night_pain",
+            field=models.BooleanField(blank=True, help_text="Night or rest pain", null=True),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_four_steps_left',
-            field=models.BooleanField(blank=True, help_text='Could not take four steps, right after the injury and now', null=True),
+            model_name="screenevent",
+            name="ottawa_four_steps_left",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Could not take four steps, right after the injury and now",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_four_steps_right',
-            field=models.BooleanField(blank=True, help_text='Could not take four steps, right after the injury and now', null=True),
+            model_name="screenevent",
+            name="ottawa_four_steps_right",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Could not take four steps, right after the injury and now",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_malleolar_left',
-            field=models.BooleanField(blank=True, help_text='Ankle: malleolar-zone pain with tenderness at the back edge or tip of a malleolus', null=True),
+            model_name="screenevent",
+            name="ottawa_malleolar_left",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Ankle: malleolar-zone pain with tenderness at the back edge or tip of a malleolus",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_malleolar_right',
-            field=models.BooleanField(blank=True, help_text='Ankle: malleolar-zone pain with tenderness at the back edge or tip of a malleolus', null=True),
+            model_name="screenevent",
+            name="ottawa_malleolar_right",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Ankle: malleolar-zone pain with tenderness at the back edge or tip of a malleolus",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_midfoot_left',
-            field=models.BooleanField(blank=True, help_text='Foot: midfoot pain with tenderness at the navicular or the base of the fifth metatarsal', null=True),
+            model_name="screenevent",
+            name="ottawa_midfoot_left",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Foot: midfoot pain with tenderness at the navicular or the base of the fifth metatarsal",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='ottawa_midfoot_right',
-            field=models.BooleanField(blank=True, help_text='Foot: midfoot pain with tenderness at the navicular or the base of the fifth metatarsal', null=True),
+            model_name="screenevent",
+            name="ottawa_midfoot_right",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Foot: midfoot pain with tenderness at the navicular or the base of the fifth metatarsal",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='screenevent',
-            name='red_flags',
+            model_name="screenevent",
+            name="red_flags",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
