@@ -107,6 +107,31 @@ PromsIn = type(
 )
 
 
+class HopPainSiteIn(_StrictSerializer):
+    left = _choice(schema.HOP_PAIN_SITES, required=False, allow_null=True)
+    right = _choice(schema.HOP_PAIN_SITES, required=False, allow_null=True)
+
+
+OttawaIn = type(
+    "ScreenOttawaIn",
+    (_StrictSerializer,),
+    {
+        item: _flag_sides(f"Ottawa{_camel(item)}In")(
+            required=False, allow_null=True, help_text=label
+        )
+        for item, label in schema.OTTAWA_LABELS.items()
+    },
+)
+HopPainIn = _sides(schema.HOP_PAIN, "HopPainNprsIn")
+FocalBoneTendernessIn = _flag_sides("FocalBoneTendernessIn")
+# Per-side intake values: API key -> model column prefix.
+INTAKE_SIDES = {
+    "focal_bone_tenderness": "focal_bone_tenderness",
+    "hop_pain_nprs": "hop_pain_nprs",
+    "hop_pain_site": "hop_pain_site",
+}
+
+
 class InjuryHistoryIn(_StrictSerializer):
     condition = _choice(schema.CONDITIONS)
     side = _choice(schema.INJURY_SIDES)
@@ -123,6 +148,24 @@ class ScreenIn(_StrictSerializer):
     measurements = MeasurementsIn(required=False)
     gait = GaitIn(required=False)
     proms = PromsIn(required=False)
+    # Intake red flags (docs/clinical-rules.md §8): any red flag or positive Ottawa item means
+    # no program is built; hop pain, night pain or bony tenderness raise M-BSI-SUSPECT.
+    red_flags = serializers.ListField(
+        child=serializers.ChoiceField(schema.RED_FLAGS),
+        required=False,
+        help_text="Red-flag answers that are yes: " + ", ".join(schema.RED_FLAGS),
+    )
+    ottawa = OttawaIn(
+        required=False, help_text="Ottawa ankle and foot rules after a fall or twist, per side"
+    )
+    night_pain = serializers.BooleanField(required=False, allow_null=True)
+    focal_bone_tenderness = FocalBoneTendernessIn(required=False, allow_null=True)
+    hop_pain_nprs = HopPainIn(
+        required=False, allow_null=True, help_text="Pain during 10 single-leg hops, 0-10"
+    )
+    hop_pain_site = HopPainSiteIn(
+        required=False, allow_null=True, help_text="Where the hops hurt: shin, foot or other"
+    )
 
     def __init__(self, *args, clinic=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +191,7 @@ class ScreenUpdateIn(ScreenIn):
 def to_columns(data: dict) -> dict:
     """Flatten validated interface-shaped input into model columns (only keys that were sent)."""
     columns: dict = {}
-    for key in ("performed_on", "pain_nprs", "notes", "signs"):
+    for key in ("performed_on", "pain_nprs", "notes", "signs", "red_flags", "night_pain"):
         if key in data:
             columns[key] = data[key]
     if "injury_history" in data:
@@ -171,6 +214,19 @@ def to_columns(data: dict) -> dict:
                 elif side in gait[key]:
                     columns[f"{key}_{side}"] = gait[key][side]
     columns.update(data.get("proms") or {})
+    for key, prefix in INTAKE_SIDES.items():
+        if key in data:
+            for side in schema.SIDES:
+                if data[key] is None:
+                    columns[f"{prefix}_{side}"] = None
+                elif side in data[key]:
+                    columns[f"{prefix}_{side}"] = data[key][side]
+    for item, sides in (data.get("ottawa") or {}).items():
+        for side in schema.SIDES:
+            if sides is None:
+                columns[f"ottawa_{item}_{side}"] = None
+            elif side in sides:
+                columns[f"ottawa_{item}_{side}"] = sides[side]
     return columns
 
 
@@ -258,6 +314,19 @@ def screen_out(screen: Screen, found: list, detail: selectors.ScreenDetail | Non
         "measurements": measurements,
         "gait": gait,
         "proms": proms,
+        "red_flags": screen.red_flags,
+        "ottawa": {
+            item: {side: screen.side_value(f"ottawa_{item}", side) for side in schema.SIDES}
+            for item in schema.OTTAWA_ITEMS
+        },
+        "night_pain": screen.night_pain,
+        "focal_bone_tenderness": {
+            side: screen.side_value("focal_bone_tenderness", side) for side in schema.SIDES
+        },
+        "hop_pain_nprs": {side: screen.side_value("hop_pain_nprs", side) for side in schema.SIDES},
+        "hop_pain_site": {
+            side: screen.side_value("hop_pain_site", side) or None for side in schema.SIDES
+        },
         "findings": [finding_out(f) for f in found],
         "created_by": _user(screen.created_by),
         "updated_by": _user(screen.updated_by),
@@ -302,6 +371,12 @@ class ScreenOut(serializers.Serializer):
     )
     gait = serializers.DictField()
     proms = serializers.DictField()
+    red_flags = serializers.ListField(child=serializers.ChoiceField(schema.RED_FLAGS))
+    ottawa = OttawaIn()
+    night_pain = serializers.BooleanField(allow_null=True)
+    focal_bone_tenderness = FocalBoneTendernessIn()
+    hop_pain_nprs = HopPainIn()
+    hop_pain_site = HopPainSiteIn()
     findings = FindingOut(many=True)
     change = serializers.DictField(
         allow_null=True,

@@ -80,6 +80,15 @@ class ScreenInput:
     heel_raise_pain: dict[str, int | None] = field(default_factory=dict)
     # Single (not per-side) scores compared between screens: PROM totals by schema key.
     proms: dict[str, float | None] = field(default_factory=dict)
+    # Intake (docs/clinical-rules.md §8): red-flag answer codes, Ottawa items per side
+    # ({"left": {"malleolar": True, ...}}), night pain, focal bony tenderness per side and the
+    # 10-hop test (pain 0-10 and where it hurt, per side). The prescription engine reads them.
+    red_flags: tuple[str, ...] = ()
+    ottawa: dict[str, dict[str, bool | None]] = field(default_factory=dict)
+    night_pain: bool | None = None
+    focal_bone_tenderness: dict[str, bool | None] = field(default_factory=dict)
+    hop_pain: dict[str, int | None] = field(default_factory=dict)
+    hop_pain_site: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,28 @@ def _screen_fields() -> dict[str, forms.Field]:
         "performed_on": forms.CharField(label="Screen date", widget=DateInput())
     }
     fields["pain_nprs"] = _number_field(schema.PAIN_NPRS, "Pain today (0–10)")
+    # Intake red flags and bone stress (docs/clinical-rules.md §8), asked before the tests.
+    fields["red_flags"] = forms.MultipleChoiceField(
+        label="Red flags",
+        required=False,
+        choices=list(schema.RED_FLAG_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    for item, label in schema.OTTAWA_SHORT_LABELS.items():
+        for side in schema.SIDES:
+            fields[f"ottawa_{item}_{side}"] = _yes_no(f"{label}, {side}")
+    fields["night_pain"] = _yes_no("Night or rest pain")
+    for side in schema.SIDES:
+        fields[f"focal_bone_tenderness_{side}"] = _yes_no(f"Focal bony tenderness, {side}")
+    for side in schema.SIDES:
+        fields[f"hop_pain_nprs_{side}"] = _number_field(
+            schema.HOP_PAIN, f"{schema.HOP_PAIN.label}, {side}"
+        )
+        fields[f"hop_pain_site_{side}"] = forms.ChoiceField(
+            label=f"Where the hops hurt, {side}",
+            required=False,
+            choices=[("", "—"), *schema.HOP_PAIN_SITE_LABELS.items()],
+        )
     for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
         for side in schema.SIDES:
             fields[f"{measure.key}_{side}"] = _number_field(measure, f"{measure.label}, {side}")

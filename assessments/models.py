@@ -106,6 +106,27 @@ class Screen(models.Model):
     knee_valgus_left = _flag("Knee falls inward in stance")
     knee_valgus_right = _flag("Knee falls inward in stance")
 
+    # Intake red flags (docs/clinical-rules.md §8): answer codes of schema.RED_FLAGS, the Ottawa
+    # rules after a fall or twist, night pain, focal bony tenderness and the 10-hop test.
+    red_flags = models.JSONField(default=list, blank=True)
+    ottawa_malleolar_left = _flag(schema.OTTAWA_LABELS["malleolar"])
+    ottawa_malleolar_right = _flag(schema.OTTAWA_LABELS["malleolar"])
+    ottawa_midfoot_left = _flag(schema.OTTAWA_LABELS["midfoot"])
+    ottawa_midfoot_right = _flag(schema.OTTAWA_LABELS["midfoot"])
+    ottawa_four_steps_left = _flag(schema.OTTAWA_LABELS["four_steps"])
+    ottawa_four_steps_right = _flag(schema.OTTAWA_LABELS["four_steps"])
+    night_pain = _flag("Night or rest pain")
+    focal_bone_tenderness_left = _flag("Focal tenderness on a bone (shin, foot) on palpation")
+    focal_bone_tenderness_right = _flag("Focal tenderness on a bone (shin, foot) on palpation")
+    hop_pain_nprs_left = _int("Pain during 10 single-leg hops, NPRS 0-10", 0, 10)
+    hop_pain_nprs_right = _int("Pain during 10 single-leg hops, NPRS 0-10", 0, 10)
+    hop_pain_site_left = models.CharField(
+        max_length=5, choices=_choices(schema.HOP_PAIN_SITES), blank=True
+    )
+    hop_pain_site_right = models.CharField(
+        max_length=5, choices=_choices(schema.HOP_PAIN_SITES), blank=True
+    )
+
     # Observed signs (codes of schema.SIGNS) and injury history
     # ([{"condition", "side", "status"}]); validated by the services.
     signs = models.JSONField(default=list, blank=True)

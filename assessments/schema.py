@@ -171,6 +171,49 @@ HEEL_RAISE_PAIN = Measure(
     "heel_raise_pain", "Pain during heel raise", "NPRS 0–10", "int", 0, 10, "< 3", None, False
 )
 
+# --- intake red flags (docs/clinical-rules.md §2 and §8) -----------------------------------------
+# The answer codes are those of programs/red_flags.py (a test keeps the two lists equal); here
+# they carry the words the clinician reads on the screen form.
+RED_FLAG_LABELS = {
+    "cannot_bear_weight": "Cannot take four steps, or new bony tenderness after a fall or twist",
+    "sudden_pop": "Sudden pop or kick at the back of the ankle, a gap, cannot push off",
+    "calf_swelling": "Calf swelling, warmth or tenderness (after surgery, a cast, travel, "
+    "pregnancy)",
+    "numbness_or_cold_foot": "Numbness, pins and needles, a cold or pale foot, or a tense calf",
+    "hot_swollen_joint": "Hot, red, swollen joint or fever",
+    "focal_bone_pain": "Focal bone pain on loading, or pain at rest",
+    "severe_pain": "Pain 8/10 or more, or getting worse fast",
+}
+RED_FLAGS = tuple(RED_FLAG_LABELS)
+# The Ottawa ankle and foot rules, asked after a fall or twist, per side ("yes" = x-ray).
+OTTAWA_LABELS = {
+    "malleolar": "Ankle: malleolar-zone pain with tenderness at the back edge or tip of a "
+    "malleolus",
+    "midfoot": "Foot: midfoot pain with tenderness at the navicular or the base of the fifth "
+    "metatarsal",
+    "four_steps": "Could not take four steps, right after the injury and now",
+}
+OTTAWA_ITEMS = tuple(OTTAWA_LABELS)
+OTTAWA_SHORT_LABELS = {
+    "malleolar": "Ottawa ankle: malleolar tenderness",
+    "midfoot": "Ottawa foot: midfoot tenderness",
+    "four_steps": "Ottawa: cannot take four steps",
+}
+HOP_PAIN_SITES = ("shin", "foot", "other")
+HOP_PAIN_SITE_LABELS = {"shin": "Shin", "foot": "Foot", "other": "Elsewhere (e.g. tendon)"}
+
+HOP_PAIN = Measure(
+    "hop_pain_nprs",
+    "10 single-leg hops: pain",
+    "NPRS 0–10",
+    "int",
+    0,
+    10,
+    "≤ 2 for hops; ≥ 3 in the shin or foot: suspected bone stress",
+    None,
+    False,
+)
+
 
 @dataclass(frozen=True)
 class Scalar:

@@ -120,6 +120,17 @@ def screen_input(screen: Screen) -> ScreenInput:
         pain_nprs=screen.pain_nprs,
         heel_raise_pain={s: screen.side_value("heel_raise_pain", s) for s in schema.SIDES},
         proms={p.key: _number(getattr(screen, p.key)) for p in schema.PROMS},
+        red_flags=tuple(screen.red_flags or ()),
+        ottawa={
+            side: {item: screen.side_value(f"ottawa_{item}", side) for item in schema.OTTAWA_ITEMS}
+            for side in schema.SIDES
+        },
+        night_pain=screen.night_pain,
+        focal_bone_tenderness={
+            s: screen.side_value("focal_bone_tenderness", s) for s in schema.SIDES
+        },
+        hop_pain={s: screen.side_value("hop_pain_nprs", s) for s in schema.SIDES},
+        hop_pain_site={s: screen.side_value("hop_pain_site", s) or None for s in schema.SIDES},
     )
 
 

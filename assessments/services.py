@@ -22,7 +22,7 @@ from .models import ClinicThresholds, Screen, ScreenChange
 def _column_specs() -> dict[str, tuple[str, object]]:
     """Model column -> (human label with side, spec) for every validated value."""
     specs: dict[str, tuple[str, object]] = {}
-    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
+    for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN, schema.HOP_PAIN):
         for side in schema.SIDES:
             specs[f"{measure.key}_{side}"] = (f"{measure.label}, {side}", measure)
     for scalar in schema.SCALARS:
@@ -37,6 +37,10 @@ ENUM_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
         for side in schema.SIDES
     },
     "heel_lift": ("Heel lift", schema.HEEL_LIFTS),
+    **{
+        f"hop_pain_site_{side}": (f"Where the hops hurt, {side}", schema.HOP_PAIN_SITES)
+        for side in schema.SIDES
+    },
 }
 FLAG_COLUMNS = {
     "overstride": "Overstride",
@@ -45,9 +49,19 @@ FLAG_COLUMNS = {
         for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
         for side in schema.SIDES
     },
+    # Intake (docs/clinical-rules.md §8).
+    "night_pain": "Night or rest pain",
+    **{
+        f"{key}_{side}": f"{label}, {side}"
+        for key, label in (
+            ("focal_bone_tenderness", "Focal bony tenderness"),
+            *((f"ottawa_{key}", label) for key, label in schema.OTTAWA_SHORT_LABELS.items()),
+        )
+        for side in schema.SIDES
+    },
 }
 DATE_COLUMNS = {p.date_key: f"{p.label} date" for p in schema.PROMS if p.date_key}
-OTHER_COLUMNS = {"notes", "signs", "injury_history", "performed_on"}
+OTHER_COLUMNS = {"notes", "signs", "injury_history", "performed_on", "red_flags"}
 WRITABLE = (
     set(COLUMN_SPECS) | set(ENUM_COLUMNS) | set(FLAG_COLUMNS) | set(DATE_COLUMNS) | OTHER_COLUMNS
 )
@@ -100,6 +114,21 @@ def _clean_signs(value, errors) -> list[str]:
         errors["signs"] = [f"Unknown sign {unknown[0]!r}; known: {', '.join(schema.SIGNS)}."]
         return []
     return list(dict.fromkeys(value))  # keeps order, drops repeats
+
+
+def _clean_red_flags(value, errors) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        errors["red_flags"] = ["Red flags must be a list of codes."]
+        return []
+    unknown = [v for v in value if v not in schema.RED_FLAGS]
+    if unknown:
+        errors["red_flags"] = [
+            f"Unknown red flag {unknown[0]!r}; known: {', '.join(schema.RED_FLAGS)}."
+        ]
+        return []
+    return list(dict.fromkeys(value))
 
 
 def _clean_history(value, errors) -> list[dict[str, str]]:
@@ -179,6 +208,8 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
                 errors[column] = ["Screen date: required."]
         elif column == "signs":
             clean[column] = _clean_signs(value, errors)
+        elif column == "red_flags":
+            clean[column] = _clean_red_flags(value, errors)
         elif column == "injury_history":
             clean[column] = _clean_history(value, errors)
         elif column == "notes":

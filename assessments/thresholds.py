@@ -73,6 +73,9 @@ DEFAULTS: dict[str, float] = {
     "pain.green.impact": 1,
     "pain.stop_during": 8,
     "pain.stop_next_morning": 7,
+    # 10 single-leg hops: pain from this (0-10) in the shin or foot raises a suspected bone
+    # stress injury (M-BSI-SUSPECT, docs/clinical-rules.md §8)
+    "bsi.hop_pain_suspect": 3,
     # Soreness, progression and regression
     "soreness.max_hours": 48,
     "soreness.progress_max_hours": 24,
@@ -127,6 +130,8 @@ DESCRIPTIONS: dict[str, str] = {
     "slhr.lsi_min": "Heel-raise limb symmetry index (%) below this is an asymmetry",
     "slhr.lsi_marked": "Heel-raise limb symmetry index (%) below this is a marked asymmetry",
     "bal.eo_min_under60": "Eyes-open single-leg balance (s) below this under 60 years",
+    "bsi.hop_pain_suspect": "Hop-test pain (0-10) in the shin or foot from this raises a "
+    "suspected bone stress injury",
     "ybt.ant_asym_cm": "Y-balance anterior reach difference (cm) above this is an asymmetry",
     "fpi.pronated": "FPI-6 total from this is pronated",
     "fpi.supinated": "FPI-6 total at or below this is supinated",

@@ -63,6 +63,40 @@ def _rows(form: ScreenForm) -> list[dict]:
     return rows
 
 
+def _intake_rows(form: ScreenForm) -> list[tuple]:
+    """The per-side intake questions (docs/clinical-rules.md §8): (label, hint, left, right)."""
+    rows = [
+        (
+            label,
+            schema.OTTAWA_LABELS[item],
+            form[f"ottawa_{item}_left"],
+            form[f"ottawa_{item}_right"],
+        )
+        for item, label in schema.OTTAWA_SHORT_LABELS.items()
+    ]
+    rows.append(
+        (
+            "Focal bony tenderness",
+            "one spot on the shin or foot bone hurts to touch",
+            form["focal_bone_tenderness_left"],
+            form["focal_bone_tenderness_right"],
+        )
+    )
+    hop = schema.HOP_PAIN
+    rows.append(
+        (
+            hop.label,
+            f"{hop.unit}; {hop.hint}",
+            form["hop_pain_nprs_left"],
+            form["hop_pain_nprs_right"],
+        )
+    )
+    rows.append(
+        ("Where the hops hurt", "", form["hop_pain_site_left"], form["hop_pain_site_right"])
+    )
+    return rows
+
+
 def _save(request, form: ScreenForm, *, patient: Patient, screen: Screen | None):
     """Run the service; its errors go back onto the form fields. Returns the screen or None."""
     if not form.is_valid():
@@ -89,6 +123,7 @@ def _entry_page(request, form, *, patient, screen=None, status=200):
             "patient": patient,
             "screen": screen,
             "rows": _rows(form),
+            "intake_rows": _intake_rows(form),
             "draft_key": draft_key,
             "gait_flags": [
                 (label, form[f"{key}_left"], form[f"{key}_right"])
@@ -187,6 +222,31 @@ def _screen_page(*, user, screen: Screen) -> dict:
             (schema.CONDITION_LABELS.get(i.get("condition"), ""), i.get("side"), i.get("status"))
             for i in screen.injury_history or ()
         ],
+        "intake": {
+            "red_flags": [schema.RED_FLAG_LABELS.get(c, c) for c in screen.red_flags or ()],
+            "sides": [
+                (
+                    label,
+                    screen.side_value(f"ottawa_{item}", "left"),
+                    screen.side_value(f"ottawa_{item}", "right"),
+                )
+                for item, label in schema.OTTAWA_SHORT_LABELS.items()
+            ]
+            + [
+                (
+                    "Focal bony tenderness",
+                    screen.focal_bone_tenderness_left,
+                    screen.focal_bone_tenderness_right,
+                )
+            ],
+            "hops": [
+                (
+                    screen.side_value("hop_pain_nprs", side),
+                    schema.HOP_PAIN_SITE_LABELS.get(screen.side_value("hop_pain_site", side), ""),
+                )
+                for side in schema.SIDES
+            ],
+        },
     }
 
 

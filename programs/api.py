@@ -21,6 +21,13 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class IntakeRedFlagOut(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why nothing was built and what to do, by urgency.")
+    red_flags = serializers.ListField(
+        child=serializers.CharField(), help_text="Red-flag answer codes of the screen."
+    )
+
+
 class DrillOut(serializers.ModelSerializer):
     custom = serializers.SerializerMethodField()
 
@@ -311,14 +318,20 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         program = selectors.program_with_items(Program.objects.filter(pk=program.pk)).get()
         return Response(ProgramOut(program).data, status=code)
 
-    @extend_schema(request=ProgramCreateIn, responses={201: ProgramOut})
+    @extend_schema(request=ProgramCreateIn, responses={201: ProgramOut, 409: IntakeRedFlagOut})
     def create(self, request):
+        """Build a draft from a screen; a screen with an intake red flag (or positive Ottawa
+        rules) builds nothing: 409 with the red-flag codes (docs/clinical-rules.md §8)."""
         data = ProgramCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         screen = clinical_screen(user=request.user, pk=data.validated_data["screen"])
         if screen is None:
             raise exceptions.ValidationError({"screen": ["No such screen in your clinic."]})
-        program = services.program_build_from_screen(user=request.user, screen=screen)
+        try:
+            program = services.program_build_from_screen(user=request.user, screen=screen)
+        except services.IntakeRedFlags as exc:
+            body = {"detail": str(exc), "red_flags": exc.answers}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return self._out(program, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProgramPatchIn, responses=ProgramOut)

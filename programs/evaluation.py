@@ -35,6 +35,7 @@ from .models import (
     SessionItemLog,
 )
 from .patient_text import load_words, times_per_day_for
+from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 from .selectors import week_plan
 
 # Actions of the history lines this module writes.
@@ -500,24 +501,38 @@ def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:
 # --- red flags ----------------------------------------------------------------------------------
 
 
+def _patient_words(detail: str) -> str:
+    return f' In their words: "{detail}"' if detail else ""
+
+
 @transaction.atomic
 def program_pause_for_red_flags(
-    *, program: Program, codes: Iterable[str], where: str, today: date | None = None
+    *,
+    program: Program,
+    codes: Iterable[str],
+    where: str,
+    today: date | None = None,
+    detail: str = "",
+    moment: datetime | None = None,
 ) -> Program:
     """Pause the program at once for red-flag answers (RF-1 ... RF-7 or the answer keys),
-    leave a flag per answer for the clinician, a history line, and an alert to the clinician."""
+    leave a flag per answer for the clinician, a history line, and an alert to the clinician
+    that leads with what to do by urgency (docs/clinical-rules.md §8). A program already
+    paused takes the new report too. `moment` identifies the alert (default: the day)."""
     answers = list(dict.fromkeys(codes))
     reported = [progress._red_flag(answer) for answer in answers]
     words = "; ".join(dict.fromkeys(text for _, text in reported))
+    top = most_urgent(answers)
     program.flags = [
         *program.flags,
         *(
             {
                 "code": code,
                 "kind": "red_flag",
-                "message": f"The patient reported {text} {where}.",
+                "message": f"The patient reported {text} {where}.{_patient_words(detail)}",
                 "side": "",
                 "rule": "RF",
+                "urgency": (BY_CODE.get(code) or top).urgency,
             }
             for code, text in dict.fromkeys(reported)
         ),
@@ -540,9 +555,47 @@ def program_pause_for_red_flags(
         kind=Kind.STAFF_RED_FLAG,
         staff=responsible_staff(program),
         subject=program,
-        key_time=_moment(today, program),
+        key_time=moment or _moment(today, program),
         patient=program.patient,
-        payload={"detail": f"Reported {where}: {words}. The home program is paused."},
+        payload={
+            "detail": f"{top.clinician_action} Reported {where}: {words}. The patient was told: "
+            f'"{top.patient_message}" The home program is paused.{_patient_words(detail)}',
+            "urgency": top.urgency,
+        },
+    )
+    return program
+
+
+@transaction.atomic
+def program_red_flag_detail_add(*, program: Program, detail: str) -> Program:
+    """The patient adds detail to a paused program's red flag: a history line and an alert to
+    the clinician at the urgency of the flags already reported (docs/clinical-rules.md §8)."""
+    codes = [
+        f.get("code", "")
+        for f in program.flags
+        if f.get("kind") == "red_flag" and not f.get("resolved")
+    ]
+    top = most_urgent(codes) or BY_ANSWER["severe_pain"]
+    ProgramChange.objects.create(
+        program=program,
+        version=program.version,
+        source=ChangeSource.PROGRESSION,
+        action="red_flag_detail",
+        detail={"text": detail},
+        reason=f"The patient added detail to the red flag:{_patient_words(detail)}",
+    )
+    notify.staff_alert_schedule(
+        clinic=program.clinic,
+        kind=Kind.STAFF_RED_FLAG,
+        staff=responsible_staff(program),
+        subject=program,
+        key_time=timezone.now(),
+        patient=program.patient,
+        payload={
+            "detail": f"{top.clinician_action} The patient added detail to the red flag that "
+            f"paused the home program:{_patient_words(detail)}",
+            "urgency": top.urgency,
+        },
     )
     return program
 

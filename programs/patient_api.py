@@ -11,6 +11,7 @@ from . import patient_services, selectors
 from .api import Conflict, MediaOut
 from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
+from .red_flags import URGENCIES
 from .services import ProgramConflict
 
 NO_PROGRAM = "You have no published program yet."
@@ -44,6 +45,15 @@ class MyItemOut(serializers.Serializer):
         return []  # no pictures or videos yet
 
 
+class PauseOut(serializers.Serializer):
+    """While the program is paused by a red flag: what to do now (docs/clinical-rules.md §8)."""
+
+    urgency = serializers.ChoiceField(choices=URGENCIES)
+    message = serializers.CharField()
+    clinic_phone = serializers.CharField(help_text="Call it: the page shows a tel: link.")
+    red_flags = serializers.ListField(child=serializers.CharField())
+
+
 class MyProgramOut(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -51,9 +61,15 @@ class MyProgramOut(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     items = MyItemOut(many=True, source="items.all")
     week = serializers.SerializerMethodField(help_text="Item ids per weekday, Monday first.")
+    pause = serializers.SerializerMethodField(help_text="Null unless the program is paused.")
 
     def get_week(self, program) -> list[list[int]]:
         return selectors.week_plan(program.items.all())
+
+    @extend_schema_field(PauseOut(allow_null=True))
+    def get_pause(self, program) -> dict | None:
+        pause = selectors.program_pause(program)
+        return PauseOut(pause).data if pause else None
 
 
 class SessionItemIn(serializers.Serializer):
@@ -186,17 +202,37 @@ class CheckInOut(EvaluationOut):
 
 class RedFlagsIn(serializers.Serializer):
     red_flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=RED_FLAG_ANSWERS), allow_empty=False
+        child=serializers.ChoiceField(choices=RED_FLAG_ANSWERS), required=False, default=list
     )
+    detail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=patient_services.MAX_RED_FLAG_DETAIL,
+        help_text="What happened, in the patient's words; may be sent again while paused.",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("red_flags") and not attrs.get("detail", "").strip():
+            raise serializers.ValidationError(
+                {"red_flags": ["Tick at least one answer, or write what happened."]}
+            )
+        return attrs
 
 
 class RedFlagsOut(serializers.Serializer):
     program = serializers.IntegerField(source="pk")
     program_status = serializers.CharField(source="status")
     message = serializers.SerializerMethodField()
+    pause = serializers.SerializerMethodField()
 
     def get_message(self, program) -> str:
-        return "Your program is paused. Please stop the drills and contact the clinic."
+        pause = selectors.program_pause(program)
+        return f"Your program is paused. {pause.message}" if pause else ""
+
+    @extend_schema_field(PauseOut(allow_null=True))
+    def get_pause(self, program) -> dict | None:
+        pause = selectors.program_pause(program)
+        return PauseOut(pause).data if pause else None
 
 
 def _current(request):
@@ -271,6 +307,8 @@ class MyRedFlagsView(APIView):
         data = RedFlagsIn(data=request.data)
         data.is_valid(raise_exception=True)
         program = patient_services.red_flags_report(
-            program=_current(request), red_flags=data.validated_data["red_flags"]
+            program=_current(request),
+            red_flags=data.validated_data["red_flags"],
+            detail=data.validated_data.get("detail", ""),
         )
         return Response(RedFlagsOut(program).data, status=status.HTTP_201_CREATED)

@@ -128,11 +128,16 @@ def patient_home(user, today: date) -> dict:
         for n, name in enumerate(names)
     ]
     progress = patient_progress(program=program, today=today)
+    # A program paused by a red flag hides its drills (docs/clinical-rules.md §8).
+    pause = selectors.program_pause(program)
     # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
-    today_items = [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused]
+    today_items = (
+        [] if pause else [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused]
+    )
     own_pain = {item.pk for item in today_items if needs_own_pain(item)}
     return {
         "program": program,
+        "pause": pause,
         "today_items": today_items,
         "paused_items": [item for item in items if item.paused],
         "week": week,

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import evaluation, reminders, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
@@ -17,6 +18,7 @@ from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .services import ProgramConflict
 
 MAX_SORENESS_HOURS = 168
+MAX_RED_FLAG_DETAIL = 1000  # characters of "what happened" with a red-flag report
 
 
 def _lock(program: Program) -> Program:
@@ -169,17 +171,30 @@ def checkin_record(
 
 
 @transaction.atomic
-def red_flags_report(*, program: Program, red_flags: Iterable[str]) -> Program:
-    """The "something is wrong" button: any answer pauses the program at once."""
+def red_flags_report(*, program: Program, red_flags: Iterable[str], detail: str = "") -> Program:
+    """The "something is wrong" button: any answer pauses the program at once. While it is
+    paused the patient may report again, or only add detail (docs/clinical-rules.md §8); the
+    clinician is told each time."""
     program = _lock(program)
     answers = list(dict.fromkeys(red_flags))
+    detail = " ".join((detail or "").split())
     unknown = [code for code in answers if code not in RED_FLAG_ANSWERS]
-    if not answers:
-        raise ValidationError({"red_flags": ["Tick at least one answer."]})
     if unknown:
         raise ValidationError(
             {"red_flags": [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]}
         )
+    if len(detail) > MAX_RED_FLAG_DETAIL:
+        raise ValidationError({"detail": [f"At most {MAX_RED_FLAG_DETAIL} characters."]})
+    if not answers:
+        if program.status == ProgramStatus.PAUSED and detail:
+            return evaluation.program_red_flag_detail_add(program=program, detail=detail)
+        paused = program.status == ProgramStatus.PAUSED
+        wanted = "Tick an answer or write what happened." if paused else "Tick at least one answer."
+        raise ValidationError({"red_flags": [wanted]})
     return evaluation.program_pause_for_red_flags(
-        program=program, codes=answers, where='with the "something is wrong" button'
+        program=program,
+        codes=answers,
+        where='with the "something is wrong" button',
+        detail=detail,
+        moment=timezone.now(),
     )

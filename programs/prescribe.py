@@ -22,7 +22,7 @@ from assessments.thresholds import (
 from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
 from .ladders import LADDERS, Rung
 from .patient_text import patient_reason, times_per_day_for, untested_core, untested_names
-from .red_flags import BY_ANSWER, BY_CODE
+from .red_flags import BY_ANSWER, BY_CODE, RED_FLAGS
 
 SIDES = ("left", "right")
 MAX_DRILLS = 8  # docs/clinical-rules.md §1 session size [D]
@@ -44,6 +44,8 @@ MODIFIER_TEXT: dict[str, str] = {
     "M-MTSS": "Shin splints history: foot and calf strength plus a cadence drill; hops only "
     "through the gate with almost no pain.",
     "M-BSI-HX": "Past bone stress injury: the hop gate allows almost no pain.",
+    "M-BSI-SUSPECT": "Suspected bone stress injury: no hops, running drills or cadence work; "
+    "refer for a medical review or imaging before any impact.",
 }
 
 # Which modifier an injury-history entry turns on (docs/clinical-rules.md §6), by condition
@@ -82,6 +84,15 @@ _WEEK_PATTERNS: dict[int, tuple[int, ...]] = {
 }
 _PLYO_PATTERN = (1, 5)  # hop days sit between strength days
 
+# Suspected bone stress injury takes out impact, running and cadence work (§6, §8).
+BSI_EXCLUDED = ("short_hops", "lateral_shuffle", "cadence_drill")
+# The Ottawa ankle and foot rules after a fall or twist (§8): any "yes" on a side needs an x-ray.
+OTTAWA_ITEMS: dict[str, str] = {
+    "malleolar": "pain near the ankle bones with tenderness at the back edge or tip of a malleolus",
+    "midfoot": "midfoot pain with tenderness at the navicular or the base of the fifth metatarsal",
+    "four_steps": "could not take four steps, right after the injury and at the visit",
+}
+
 # Priority ranks: lower wins when the session must be trimmed (precedence of §1).
 _MODIFIER, _MARKED, _FINDING, _MAINTENANCE = 0, 1, 2, 3
 
@@ -98,6 +109,13 @@ class ExtraInputs:
     pain_nprs: int | None = None
     first_step_pain: int | None = None
     run_distance_increase_pct: float | None = None
+    # Intake answers of the screen (docs/clinical-rules.md §8): where the hops hurt
+    # ("shin", "foot", "other"; unknown counts as bone), night pain, focal bony tenderness
+    # per side and the Ottawa items per side ({"malleolar": True, ...}, see OTTAWA_ITEMS).
+    hop_pain_site: Mapping[str, str | None] = field(default_factory=dict)
+    night_pain: bool | None = None
+    focal_bone_tenderness: Mapping[str, bool | None] = field(default_factory=dict)
+    ottawa: Mapping[str, Mapping[str, bool | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -754,6 +772,8 @@ def _exclusion(ctx: _Context, drill: str, variant: str, side: str) -> str | None
             return "M-AT-INS"
     if has("M-AT-MID", side) and drill in ("banded_df_mob", "calf_stretch_static"):
         return "M-AT-MID"
+    if has("M-BSI-SUSPECT", side) and drill in BSI_EXCLUDED:
+        return "M-BSI-SUSPECT"
     if has("M-SPRAIN-ACUTE", side) and drill in (
         "banded_df_mob",
         "short_hops",
@@ -1071,15 +1091,55 @@ def plyo_gate(
 # --- the engine ---------------------------------------------------------------------------------
 
 
+def ottawa_positive(ottawa: Mapping[str, Mapping[str, bool | None]]) -> dict[str, list[str]]:
+    """Side -> the Ottawa items answered "yes" there (docs/clinical-rules.md §8)."""
+    found: dict[str, list[str]] = {}
+    for side in SIDES:
+        answers = ottawa.get(side) or {}
+        items = [text for key, text in OTTAWA_ITEMS.items() if answers.get(key) is True]
+        if items:
+            found[side] = items
+    return found
+
+
+def bone_stress_suspicion(extras: ExtraInputs, t: Thresholds) -> dict[str, list[str]]:
+    """Side -> why a bone stress injury is suspected there (M-BSI-SUSPECT, §8): hop pain from
+    `bsi.hop_pain_suspect` in the shin or foot (or where it hurt was not recorded), focal bony
+    tenderness, or night pain (both sides). Empty when nothing points to it."""
+    why: dict[str, list[str]] = {}
+    for side in SIDES:
+        hop = extras.hop_pain.get(side)
+        site = extras.hop_pain_site.get(side)
+        if hop is not None and hop >= t["bsi.hop_pain_suspect"] and site != "other":
+            where = f"in the {site}" if site else "(where it hurt was not recorded)"
+            why.setdefault(side, []).append(f"hop-test pain {hop}/10 {where}")
+        if extras.focal_bone_tenderness.get(side) is True:
+            why.setdefault(side, []).append("focal bony tenderness")
+    if extras.night_pain is True:
+        for side in SIDES:
+            why.setdefault(side, []).append("night pain")
+    return why
+
+
 def _red_flags(history, extras: ExtraInputs, t: Thresholds) -> list[Flag]:
-    codes = [BY_ANSWER[c].code for c in extras.red_flags if c in BY_ANSWER]
+    """The red flags that stop the build (§8), each with what the clinician must do."""
+    found: dict[str, tuple[str, str]] = {}  # RF code -> (message, side)
+    for answer in extras.red_flags:
+        if answer in BY_ANSWER:
+            found.setdefault(BY_ANSWER[answer].code, (BY_ANSWER[answer].clinician_text, "both"))
+    ottawa = ottawa_positive(extras.ottawa)
+    if ottawa:
+        where = "; ".join(f"{side}: {', '.join(items)}" for side, items in ottawa.items())
+        text = f"Ottawa ankle/foot rules positive ({where}): x-ray to rule out a fracture."
+        found["RF-1"] = (text, _side_name(ottawa))
     if any(h.condition == "bone_stress_injury" and h.status == "current" for h in history):
-        codes.append("RF-6")  # M-BSI-SUSPECT: stop and review
+        found.setdefault("RF-6", (BY_CODE["RF-6"].clinician_text, "both"))
     if extras.pain_nprs is not None and extras.pain_nprs >= t["pain.stop_during"]:
-        codes.append("RF-7")
+        found.setdefault("RF-7", (BY_CODE["RF-7"].clinician_text, "both"))
+    order = [flag.code for flag in RED_FLAGS]
     return [
-        Flag(code, "red_flag", BY_CODE[code].clinician_text, rule=code)
-        for code in dict.fromkeys(codes)
+        Flag(code, "red_flag", f"{text} {BY_CODE[code].clinician_action}", side, code)
+        for code, (text, side) in sorted(found.items(), key=lambda kv: order.index(kv[0]))
     ]
 
 
@@ -1136,6 +1196,20 @@ def prescribe(
 
     flags: list[Flag] = []
     modifiers = _modifiers(history, findings, flags)
+    suspicion = bone_stress_suspicion(extras, t)
+    if suspicion:
+        modifiers["M-BSI-SUSPECT"] = set(suspicion)
+        where = "; ".join(f"{side}: {', '.join(why)}" for side, why in suspicion.items())
+        flags.append(
+            Flag(
+                "bone_stress_suspected",
+                "review",
+                f"Suspected bone stress injury ({where}): refer for a medical review or "
+                "imaging; no hops, running or cadence work until it is cleared.",
+                _side_name(suspicion),
+                "M-BSI-SUSPECT",
+            )
+        )
     strict = {s: any(s in modifiers.get(c, ()) for c in ("M-MTSS", "M-BSI-HX")) for s in SIDES}
     gate = {
         s: plyo_gate(s, age=age, sex=sex, extras=extras, thresholds=t, strict=strict[s])

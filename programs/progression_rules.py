@@ -11,7 +11,7 @@ from assessments.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from programs.drills import DRILLS_BY_SLUG
 from programs.ladders import Ladder, Rung
 from programs.patient_text import plain_variant
-from programs.red_flags import BY_ANSWER, BY_CODE
+from programs.red_flags import BY_ANSWER, BY_CODE, most_urgent
 
 # Actions a decision can carry.
 PROGRESS = "progress"
@@ -64,7 +64,9 @@ SORENESS_GAP_DAYS = 2
 # A check-in answers the latest session before it when it comes within this many days.
 CHECKIN_WINDOW_DAYS = 3
 BONE_OR_ACUTE_MODIFIERS = frozenset({"M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX"})
-BSI_SUSPECT = "M-BSI-SUSPECT"  # §6: raises RF-6, so it stops the programme
+# §6, §8: a suspected bone stress injury keeps every load or impact step on hold until the
+# clinician clears it (the draft already left out hops, running and cadence work).
+BSI_SUSPECT = "M-BSI-SUSPECT"
 
 
 BASELINE_UNKNOWN = "baseline_unknown"  # decision detail: hold and ask (§7)
@@ -563,8 +565,6 @@ def _red_flag_answers(
         answers += last.red_flags
     if last_checked is not None and last_checked is not last and last_checked.red_flags:
         answers += last_checked.red_flags
-    if BSI_SUSPECT in item.modifiers:
-        answers += ("focal_bone_pain",)
     return tuple(dict.fromkeys(answers)) if answers else ()
 
 
@@ -785,6 +785,10 @@ def _up_rule(
         decision = _hold(item, ladder, context, today, t, "top_of_ladder", why)
         return _raise(decision, "T-REVIEW")
     dose, rung = step
+    if BSI_SUSPECT in item.modifiers and (load_bearing or item.impact):
+        why = "a possible bone stress injury must be cleared by your clinician first"
+        decision = _hold(item, ladder, context, today, t, "M-BSI-SUSPECT", why)
+        return _raise(decision, "T-REVIEW")
     entering_plyo = dose.drill in PLYOMETRIC_DRILLS and item.dose.drill not in PLYOMETRIC_DRILLS
     if entering_plyo and not context.plyo_open_for(item.side):
         why = "hops start only after your clinician's hop check"
@@ -820,10 +824,9 @@ def _stop_program(item: ItemState, answers: Sequence[str], name: str) -> Decisio
     flags = [_red_flag(a) for a in answers]
     codes = tuple(dict.fromkeys(code for code, _ in flags))
     reported = "; ".join(dict.fromkeys(words for _, words in flags))
-    reason = (
-        f"Your programme is paused. Please stop the exercises and contact the clinic "
-        f"(you reported {reported})."
-    )
+    # What to do follows the most urgent flag's tier (docs/clinical-rules.md §8).
+    advice = most_urgent(answers).patient_message
+    reason = f"Your programme is paused. {advice} (You reported {reported}.)"
     return Decision(
         item.item_id,
         STOP_PROGRAM,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
@@ -10,6 +13,7 @@ from clinic.models import Clinic
 from .drills import CATEGORY_ORDER
 from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem, ProgramStatus
 from .prescribe import weekdays_for
+from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 
 
 def drills_for_clinic(
@@ -90,3 +94,37 @@ def current_program_for(user) -> Program | None:
     )
     program = programs.order_by("-version").first()
     return with_items(program) if program is not None else None
+
+
+@dataclass(frozen=True)
+class Pause:
+    """What a patient whose program is paused by red flags must do now (docs/clinical-rules.md
+    §8): the most urgent message of the flags reported, with the clinic's number to call."""
+
+    urgency: str  # emergency, today or clinic
+    message: str
+    clinic_phone: str
+    red_flags: tuple[str, ...]  # the answer codes reported, most recent report last
+
+    @property
+    def tel(self) -> str:
+        """The number for a tap-to-call `tel:` link (digits and a leading +)."""
+        return re.sub(r"[^\d+]", "", self.clinic_phone)
+
+
+def program_pause(program: Program) -> Pause | None:
+    """The pause advice of a paused program; None while it runs. Reads the clinic (one query
+    unless it is loaded)."""
+    if program.status != ProgramStatus.PAUSED:
+        return None
+    codes = [
+        flag.get("code", "")
+        for flag in program.flags or ()
+        if flag.get("kind") == "red_flag" and not flag.get("resolved")
+    ]
+    # Paused with no readable flag: the least urgent tier still says "stop and call".
+    flag = most_urgent(codes) or BY_ANSWER["severe_pain"]
+    answers = tuple(
+        dict.fromkeys((BY_CODE.get(c) or BY_ANSWER.get(c) or flag).answer for c in codes)
+    )
+    return Pause(flag.urgency, flag.patient_message, program.clinic.phone, answers)

@@ -26,7 +26,8 @@ from .models import (
     ProgramStatus,
     Side,
 )
-from .prescribe import DraftProgram, ExtraInputs, prescribe
+from .prescribe import DraftProgram, ExtraInputs, Flag, prescribe
+from .red_flags import BY_CODE, URGENCIES, RedFlag
 from .selectors import drills_for_clinic
 
 MAX_SETS = 10
@@ -39,12 +40,38 @@ class ProgramConflict(Exception):
     """The program is not in a state that allows this write (HTTP 409)."""
 
 
+class IntakeRedFlags(Exception):
+    """The screen has a red flag (docs/clinical-rules.md §8): no program may be built. Carries
+    each flag with its urgency and what the clinician must do, most urgent first."""
+
+    def __init__(self, flags: tuple[Flag, ...]):
+        rows = [(BY_CODE[f.code], f) for f in flags if f.code in BY_CODE]
+        rows.sort(key=lambda row: URGENCIES.index(row[0].urgency))
+        self.rows: list[tuple[RedFlag, Flag]] = rows
+        self.answers: list[str] = list(dict.fromkeys(flag.answer for flag, _ in rows))
+        super().__init__(
+            "Red flag at intake: no program was built. "
+            + " ".join(dict.fromkeys(f.message for _, f in rows))
+        )
+
+
 def draft_for_screen(screen: Screen) -> DraftProgram:
     """Run the findings rules and the prescription engine on one screen."""
     t = screen_thresholds(screen)
     data = screen_input(screen)
     found = finding_rules.evaluate(data, t)
-    extras = ExtraInputs(measurements=data.measurements, pain_nprs=data.pain_nprs)
+    extras = ExtraInputs(
+        measurements=data.measurements,
+        pain_nprs=data.pain_nprs,
+        # The intake answers of docs/clinical-rules.md §8: red flags, Ottawa, bone stress and
+        # the hop test (which the hop gate reads too).
+        red_flags=data.red_flags,
+        ottawa=data.ottawa,
+        night_pain=data.night_pain,
+        focal_bone_tenderness=data.focal_bone_tenderness,
+        hop_pain=data.hop_pain,
+        hop_pain_site=data.hop_pain_site,
+    )
     return prescribe(
         found,
         history=data.injury_history,
@@ -71,14 +98,16 @@ def _change(program: Program, *, source, action, user=None, drill="", detail=Non
 @transaction.atomic
 def program_build_from_screen(*, user, screen: Screen) -> Program:
     """A new draft version for the screen's patient, built by the engine."""
-    versions.lock_patient(screen.patient_id)
     draft = draft_for_screen(screen)
+    if draft.has_red_flag:
+        raise IntakeRedFlags(tuple(f for f in draft.flags if f.kind == "red_flag"))
+    versions.lock_patient(screen.patient_id)
     drill_ids = dict(
         Drill.objects.filter(
             clinic__isnull=True, slug__in={i.drill for i in draft.items}
         ).values_list("slug", "pk")
     )
-    summary = "red flag: no drills" if draft.has_red_flag else f"{len(draft.items)} drills"
+    summary = f"{len(draft.items)} drills"
     return versions.version_create(
         patient_id=screen.patient_id,
         user=user,

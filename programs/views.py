@@ -77,7 +77,12 @@ def program_build(request, screen_pk: int):
     screen = clinical_screen(user=request.user, pk=screen_pk)
     if screen is None:
         raise Http404("No such screen.")
-    program = services.program_build_from_screen(user=request.user, screen=screen)
+    try:
+        program = services.program_build_from_screen(user=request.user, screen=screen)
+    except services.IntakeRedFlags as exc:
+        # docs/clinical-rules.md §8: nothing is built; the clinician reads why and what to do.
+        context = {"screen": screen, "patient": screen.patient, "rows": exc.rows}
+        return render(request, "programs/build_refused.html", context, status=409)
     messages.success(request, f"Draft version {program.version} built from the screen.")
     return redirect("program_detail", pk=program.pk)
 

@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "PassFailEnum": "assessments.schema.PASS_FAIL",
         "FootStrikeEnum": "assessments.schema.FOOT_STRIKES",
         "InjurySideEnum": "assessments.schema.INJURY_SIDES",
+        "HopPainSiteEnum": "assessments.schema.HOP_PAIN_SITES",
         "ProgramSideEnum": "programs.models.Side",
     },
     "COMPONENT_SPLIT_REQUEST": True,

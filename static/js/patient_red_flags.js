@@ -1,5 +1,6 @@
-// "Something is wrong?": sends the ticked red-flag answers to /api/v1/me/red-flags/. Any answer
-// pauses the program at once, so the page reloads to show the "contact the clinic" notice.
+// "Something is wrong?": sends the ticked red-flag answers (and what happened, in the patient's
+// words) to /api/v1/me/red-flags/. Any answer pauses the program at once, so the page reloads to
+// show what to do now; while paused, the patient may report again or only add detail.
 (function () {
   "use strict";
   var patient = window.GroundworkPatient;
@@ -9,14 +10,16 @@
       form.querySelectorAll("input[name=red_flags]:checked"),
       function (box) { return box.value; }
     );
-    if (!flags.length) {
+    var detail = form.querySelector("textarea[name=detail]");
+    var words = detail ? detail.value.trim() : "";
+    if (!flags.length && !words) {
       form.querySelector("[role=status]").textContent =
         "Tick what happened first. If it is an emergency, call the emergency number.";
       return;
     }
-    patient.send(form, { red_flags: flags }, function (body) {
+    patient.send(form, { red_flags: flags, detail: words }, function (body) {
       window.location.reload();
-      return body.message;
+      return body.message || "Sent to the clinic.";
     });
   });
 })();

@@ -88,13 +88,13 @@ def test_example_10_through_the_api(api, world):
     assert "short_hops" not in items_by_drill(body)
 
 
-def test_a_red_flag_gives_a_flag_and_no_items_and_cannot_be_published(api, world):
+def test_a_red_flag_builds_nothing_and_answers_409(api, world):
+    # docs/clinical-rules.md §8: severe pain on the day (RF-7) is a red flag at intake.
     screen = make_screen(world.home, pain_nprs=9, knee_to_wall_cm_left=7.0)
-    body = build(api, world.home.clinician, screen).json()
-    assert body["items"] == []
-    assert [f["kind"] for f in body["flags"]] == ["red_flag"]
-    response = api.post(f"/api/v1/programs/{body['id']}/publish/")
-    assert response.status_code == 400
+    response = build(api, world.home.clinician, screen)
+    assert response.status_code == 409
+    assert response.json()["red_flags"] == ["severe_pain"]
+    assert not Program.objects.filter(patient=world.home.patient_a).exists()
 
 
 def test_building_is_one_request_with_a_fixed_query_count(api, world):

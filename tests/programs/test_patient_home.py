@@ -136,13 +136,14 @@ def test_without_a_program_the_page_says_so(client, world):
     assert "has not published a home program" in html
 
 
-def test_a_paused_program_tells_the_patient_to_contact_the_clinic(client, world):
+def test_a_paused_program_tells_the_patient_to_call_the_clinic(client, world):
     make_program(world.home, status=ProgramStatus.PAUSED)
     client.force_login(world.home.patient_a.user)
     html = client.get("/").content.decode()
-    assert 'role="alert"' in html and "contact the clinic" in html
+    assert 'role="alert"' in html and "Stop and call the clinic." in html
     assert "patient-log" not in html  # nothing to log on a paused program
-    assert "patient-checkin" not in html and "patient-red-flags" not in html
+    assert "patient-checkin" not in html
+    assert "patient-red-flags" in html  # the patient may still report again or add detail
 
 
 def test_patient_b_does_not_see_patient_a_program(client, world):
@@ -203,7 +204,7 @@ def test_on_a_360px_phone_the_page_fits_and_a_session_is_logged(open_page):
     # "Something is wrong": a red-flag answer pauses the program and the page says so.
     page.locator("#flag-calf_swelling").check()
     page.get_by_role("button", name="Stop my program and tell the clinic").click()
-    page.get_by_role("alert").filter(has_text="contact the clinic").wait_for()
+    page.get_by_role("alert").filter(has_text="Get urgent medical help today").wait_for()
     program.refresh_from_db()
     assert program.status == ProgramStatus.PAUSED
     check_page(page, "patient-home-paused-360")

@@ -201,7 +201,8 @@ def test_example_11_sudden_pop_stops_the_whole_programme():
     assert (decision.action, decision.rule) == ("stop_program", "RF")
     assert decision.red_flags == ("RF-2",)
     assert decision.notify_clinician
-    assert "contact the clinic" in decision.reason
+    # docs/clinical-rules.md §8: a sudden pop is "see a doctor today", not "contact the clinic".
+    assert "see a doctor today" in decision.reason
 
 
 def test_example_12_running_spike_freezes_load_progression_and_flags_review():
@@ -671,9 +672,14 @@ def test_red_flag_from_the_something_is_wrong_button():
     assert decision.red_flags == ("RF-3",)
 
 
-def test_suspected_bone_stress_injury_is_rf_6():
+def test_suspected_bone_stress_injury_holds_load_steps_without_stopping_the_program():
+    # docs/clinical-rules.md §8: the program built under M-BSI-SUSPECT keeps running, but no
+    # load or impact step is taken until the clinician clears the suspicion.
     decision = run(heel_raises(modifiers=frozenset({"M-BSI-SUSPECT"})), GOOD_TWO)
-    assert (decision.action, decision.red_flags) == ("stop_program", ("RF-6",))
+    assert decision.red_flags == () and decision.action == "review"
+    assert decision.detail == "M-BSI-SUSPECT" and decision.dose == heel_raises().dose
+    assert "bone stress" in decision.reason
+    assert run(heel_raises(), GOOD_TWO).action == "progress"
 
 
 def test_program_evaluation_matches_single_items():

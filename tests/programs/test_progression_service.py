@@ -257,7 +257,7 @@ def test_example_11_sudden_pop_pauses_and_alerts_the_clinician(patient_api, worl
     )
     assert response.status_code == 201, response.content
     assert response.json()["program_status"] == "paused"
-    assert "contact the clinic" in response.json()["message"]
+    assert "see a doctor today" in response.json()["message"]
     program.refresh_from_db()
     assert program.status == ProgramStatus.PAUSED
     assert [f["code"] for f in program.flags if f["kind"] == "red_flag"] == ["RF-2"]
