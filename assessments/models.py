@@ -106,10 +106,14 @@ class Screen(models.Model):
     knee_valgus_left = _flag("Knee falls inward in stance")
     knee_valgus_right = _flag("Knee falls inward in stance")
 
-    # Observed signs (codes of schema.SIGNS) and injury history
-    # ([{"condition", "side", "status"}]); validated by the services.
+    # Observed signs (codes of schema.SIGNS) and injury history; validated by the services.
     signs = models.JSONField(default=list, blank=True)
-    injury_history = models.JSONField(default=list, blank=True)
+    injury_history = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"condition", "side", "status", "onset_date" (YYYY-MM-DD, optional)}]; '
+        "an acute sprain expires 14 days after its onset date (docs/clinical-rules.md §6)",
+    )
 
     # Patient-reported outcome measures, each with the date it was completed.
     lefs = _int("Lower Extremity Functional Scale, 0-80", 0, 80)
