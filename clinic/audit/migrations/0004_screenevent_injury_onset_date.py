@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_appointment_without_patient'),
+        ("audit", "0003_appointment_without_patient"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='screenevent',
-            name='injury_history',
-            field=models.JSONField(blank=True, default=list, help_text='[{"condition", "side", "status", "onset_date" (YYYY-MM-DD, optional)}]; an acute sprain expires 14 days after its onset date (docs/clinical-rules.md §6)'),
+            model_name="screenevent",
+            name="injury_history",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='[{"condition", "side", "status", "onset_date" (YYYY-MM-DD, optional)}]; an acute sprain expires 14 days after its onset date (docs/clinical-rules.md §6)',
+            ),
         ),
     ]
