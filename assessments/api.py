@@ -136,6 +136,12 @@ class InjuryHistoryIn(_StrictSerializer):
     condition = _choice(schema.CONDITIONS)
     side = _choice(schema.INJURY_SIDES)
     status = _choice(schema.INJURY_STATUSES)
+    onset_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Day of the injury or start of symptoms; an acute sprain's limits end 14 days "
+        "later (docs/clinical-rules.md §6). Not in the future.",
+    )
 
 
 class ScreenIn(_StrictSerializer):
@@ -195,7 +201,9 @@ def to_columns(data: dict) -> dict:
         if key in data:
             columns[key] = data[key]
     if "injury_history" in data:
-        columns["injury_history"] = [dict(item) for item in data["injury_history"]]
+        columns["injury_history"] = [
+            {k: v for k, v in item.items() if v is not None} for item in data["injury_history"]
+        ]
     for key, sides in (data.get("measurements") or {}).items():
         for side in schema.SIDES:
             if sides is None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from . import schema
 from .thresholds import (
     DEFAULT_THRESHOLDS,
     Thresholds,
     balance_eyes_closed_min,
+    balance_eyes_open_marked,
     balance_eyes_open_min,
     slhr_norm,
 )
@@ -64,6 +66,7 @@ class InjuryHistory:
     condition: str  # achilles_midportion, achilles_insertional, plantar_heel_pain, ...
     side: str  # left, right, both
     status: str  # current, past
+    onset: date | None = None  # day of the injury / start of symptoms (docs/clinical-rules.md §6)
 
 
 @dataclass(frozen=True)
@@ -285,14 +288,20 @@ def _balance(s: ScreenInput, t: Thresholds, out: _Out) -> None:
     ec_min = balance_eyes_closed_min(s.age, t)
     eo = {side: _num(s, "balance_eyes_open_s", side) for side in SIDES}
     ec = {side: _num(s, "balance_eyes_closed_s", side) for side in SIDES}
+    eo_marked = balance_eyes_open_marked(s.age, t)
     for side in SIDES:
         v = eo[side]
         if v is not None and eo_min is not None and v < eo_min:
+            marked = eo_marked is not None and v < eo_marked
+            evidence = f"eyes-open balance {_n(v)} s < {_n(eo_min)} s"
+            if marked and s.age is not None and s.age >= 70:
+                # docs/clinical-rules.md §3: from 70 y a marked deficit is a falls-risk review.
+                evidence += f" (< {_n(eo_marked)} s at {s.age} y: review falls risk)"
             out.add(
                 "static_balance_deficit",
                 side,
-                "marked" if v < eo_min / 2 else "mild",
-                f"eyes-open balance {_n(v)} s < {_n(eo_min)} s",
+                "marked" if marked else "mild",
+                evidence,
                 value=v,
             )
     for side in SIDES:

@@ -108,6 +108,10 @@ def _screen_fields() -> dict[str, forms.Field]:
             required=False,
             choices=[(v, v.capitalize()) for v in schema.INJURY_STATUSES],
         )
+        # Checked by the service (a real date, not in the future), like the PROM dates.
+        fields[f"injury_{i}_onset_date"] = forms.CharField(
+            label=f"Injury {i + 1}, onset date", required=False, widget=DateInput()
+        )
     for prom in schema.PROMS:
         fields[prom.key] = _number_field(prom, f"{prom.label} ({prom.unit})")
         fields[prom.date_key] = forms.CharField(
@@ -141,8 +145,12 @@ class ScreenForm(forms.Form):
             condition = data.pop(f"injury_{i}_condition", "")
             side = data.pop(f"injury_{i}_side", "")
             status = data.pop(f"injury_{i}_status", "")
+            onset = data.pop(f"injury_{i}_onset_date", "")
             if condition:
-                history.append({"condition": condition, "side": side, "status": status})
+                entry = {"condition": condition, "side": side, "status": status}
+                if onset:
+                    entry[schema.INJURY_ONSET] = onset
+                history.append(entry)
         data["injury_history"] = history
         return data
 
@@ -163,6 +171,7 @@ class ScreenForm(forms.Form):
         for i, item in enumerate(screen.injury_history[:INJURY_ROWS]):
             for part in ("condition", "side", "status"):
                 initial[f"injury_{i}_{part}"] = item[part]
+            initial[f"injury_{i}_onset_date"] = item.get(schema.INJURY_ONSET) or ""
         return initial
 
 

@@ -127,10 +127,14 @@ class Screen(models.Model):
         max_length=5, choices=_choices(schema.HOP_PAIN_SITES), blank=True
     )
 
-    # Observed signs (codes of schema.SIGNS) and injury history
-    # ([{"condition", "side", "status"}]); validated by the services.
+    # Observed signs (codes of schema.SIGNS) and injury history; validated by the services.
     signs = models.JSONField(default=list, blank=True)
-    injury_history = models.JSONField(default=list, blank=True)
+    injury_history = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"condition", "side", "status", "onset_date" (YYYY-MM-DD, optional)}]; '
+        "an acute sprain expires 14 days after its onset date (docs/clinical-rules.md §6)",
+    )
 
     # Patient-reported outcome measures, each with the date it was completed.
     lefs = _int("Lower Extremity Functional Scale, 0-80", 0, 80)

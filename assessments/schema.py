@@ -33,6 +33,10 @@ CONDITION_LABELS = {
 }
 INJURY_SIDES = ("left", "right", "both")
 INJURY_STATUSES = ("current", "past")
+# Optional date on an injury-history entry (YYYY-MM-DD): the day of the injury or the start of
+# the symptoms. An acute sprain needs it to expire; a past Achilles problem dated within 3 months
+# still counts (docs/clinical-rules.md §6).
+INJURY_ONSET = "onset_date"
 
 SIGNS = (
     "heel_lift_in_squat",

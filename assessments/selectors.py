@@ -44,8 +44,12 @@ def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
 
 def clinical_screen(*, user, pk) -> Screen | None:
     """Screen `pk` if a clinician or clinic admin `user` may read it, with its patient and
-    its clinic's thresholds (the program build's input); None otherwise."""
-    screens = scope(Screen.objects.all(), user, roles=CLINICAL_ROLES).select_related("patient")
+    its clinic's thresholds (the program build's input); None otherwise. The patient's clinic and
+    notification preference come along: the build dates the injury history in the patient's
+    zone (docs/clinical-rules.md §6)."""
+    screens = scope(Screen.objects.all(), user, roles=CLINICAL_ROLES).select_related(
+        "patient__clinic", "patient__notification_preference"
+    )
     return with_thresholds(screens).filter(pk=pk).first()
 
 
@@ -88,6 +92,11 @@ def _number(value):
     return None if value is None else float(value)
 
 
+def _onset(entry: dict) -> dt.date | None:
+    value = entry.get(schema.INJURY_ONSET)
+    return dt.date.fromisoformat(value) if value else None
+
+
 def screen_input(screen: Screen) -> ScreenInput:
     """The plain-data view of a screen that the pure rules read."""
     measurements: dict[str, dict[str, object]] = {}
@@ -115,7 +124,8 @@ def screen_input(screen: Screen) -> ScreenInput:
         gait=gait,
         signs=tuple(screen.signs or ()),
         injury_history=tuple(
-            InjuryHistory(i["condition"], i["side"], i["status"]) for i in screen.injury_history
+            InjuryHistory(i["condition"], i["side"], i["status"], _onset(i))
+            for i in screen.injury_history
         ),
         pain_nprs=screen.pain_nprs,
         heel_raise_pain={s: screen.side_value("heel_raise_pain", s) for s in schema.SIDES},

@@ -131,7 +131,29 @@ def _clean_red_flags(value, errors) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def _clean_history(value, errors) -> list[dict[str, str]]:
+def _clean_onset(index: int, value, messages: list[str], *, today: dt.date) -> str | None:
+    """An injury's onset date as YYYY-MM-DD text (the history is JSON), or None when not given
+    (docs/clinical-rules.md §6: an acute sprain without one is flagged in the draft)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            messages.append(
+                f"Entry {index + 1}: onset date must be a date as YYYY-MM-DD, not {value!r}."
+            )
+            return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        messages.append(f"Entry {index + 1}: onset date must be a date, not {value!r}.")
+        return None
+    if value > today:
+        messages.append(f"Entry {index + 1}: onset date {value} is in the future.")
+        return None
+    return value.isoformat()
+
+
+def _clean_history(value, errors, *, today: dt.date) -> list[dict[str, str]]:
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
@@ -150,7 +172,11 @@ def _clean_history(value, errors) -> list[dict[str, str]]:
         elif status not in schema.INJURY_STATUSES:
             messages.append(f"Entry {index + 1}: status must be current or past, not {status!r}.")
         else:
-            clean.append({"condition": condition, "side": side, "status": status})
+            entry = {"condition": condition, "side": side, "status": status}
+            onset = _clean_onset(index, item.get(schema.INJURY_ONSET), messages, today=today)
+            if onset is not None:
+                entry[schema.INJURY_ONSET] = onset
+            clean.append(entry)
     if messages:
         errors["injury_history"] = messages
     return clean
@@ -211,7 +237,7 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
         elif column == "red_flags":
             clean[column] = _clean_red_flags(value, errors)
         elif column == "injury_history":
-            clean[column] = _clean_history(value, errors)
+            clean[column] = _clean_history(value, errors, today=today)
         elif column == "notes":
             clean[column] = str(value or "")[:5000]
     if errors:

@@ -43,6 +43,11 @@ DEFAULTS: dict[str, float] = {
     # Single-leg balance (seconds)
     "bal.eo_min_under60": 30.0,
     "bal.eo_min_60_69": 20.0,
+    # From 70 y (clinical.md 8.10, docs/clinical-rules.md §3): below 5 s is marked and asks
+    # the clinician to review the falls risk.
+    "bal.eo_min_70_79": 15.0,
+    "bal.eo_min_80_plus": 10.0,
+    "bal.eo_marked_70_plus": 5.0,
     "bal.ec_min_18_39": 7.0,
     "bal.ec_min_40_49": 6.0,
     "bal.ec_min_50_59": 4.0,
@@ -87,6 +92,14 @@ DEFAULTS: dict[str, float] = {
     "progress.rep_step": 2,
     "progress.max_difficulty": 6,
     "regress.volume_cut_pct": 30.0,
+    # Maintenance never above the tested capacity (docs/clinical-rules.md §4, clinical.md 8.10):
+    # reps at most this % of the tested heel-raise maximum; holds at most the tested time + this.
+    "maint.capacity_reps_pct": 70.0,
+    "maint.capacity_hold_add_s": 10,
+    # Injury-history windows (docs/clinical-rules.md §6): an acute sprain's limits end this many
+    # days after its onset [D]; a past Achilles problem this recent still counts as current.
+    "modifier.sprain_acute_days": 14,
+    "modifier.achilles_recent_months": 3,
     # Numbers the progression engine (programs.progression_rules, docs/clinical-rules.md §5 and §7)
     # needs that the rules state only in prose; [D] where the text gives no number.
     "baseline.sessions": 3,  # baseline = mean pain over the programme's first 3 sessions
@@ -139,6 +152,11 @@ DESCRIPTIONS: dict[str, str] = {
     "gait.cadence_low": "Cadence (steps/min) below this is low",
     "slhr.pain_tendon": "Heel-raise test pain (0-10) from this suggests tendon irritability",
     "bal.eo_min_60_69": "Eyes-open single-leg balance (s) below this at 60-69 years",
+    "bal.eo_min_70_79": "Eyes-open single-leg balance (s) below this at 70-79 years",
+    "bal.eo_min_80_plus": "Eyes-open single-leg balance (s) below this from 80 years",
+    "bal.eo_marked_70_plus": "Eyes-open balance (s) below this from 70 y: marked, review falls",
+    "maint.capacity_reps_pct": "Maintenance reps at most this % of the tested heel-raise maximum",
+    "maint.capacity_hold_add_s": "Balance holds at most the tested time plus this (s)",
     "bal.ec_min_18_39": "Eyes-closed single-leg balance (s) below this at 18-39 years",
     "bal.ec_min_40_49": "Eyes-closed single-leg balance (s) below this at 40-49 years",
     "bal.ec_min_50_59": "Eyes-closed single-leg balance (s) below this at 50-59 years",
@@ -205,7 +223,20 @@ def balance_eyes_open_min(age: int | None, t: Thresholds) -> float | None:
         return t["bal.eo_min_under60"]
     if age < 70:
         return t["bal.eo_min_60_69"]
-    return None
+    if age < 80:
+        return t["bal.eo_min_70_79"]
+    return t["bal.eo_min_80_plus"]
+
+
+def balance_eyes_open_marked(age: int | None, t: Thresholds) -> float | None:
+    """Eyes-open time below which the deficit is marked: half the age threshold, and from 70 y
+    the fixed falls-risk level (docs/clinical-rules.md §3)."""
+    low = balance_eyes_open_min(age, t)
+    if low is None or age is None:
+        return None
+    if age >= 70:
+        return t["bal.eo_marked_70_plus"]
+    return low / 2
 
 
 def balance_eyes_closed_min(age: int | None, t: Thresholds) -> float | None:

@@ -134,6 +134,7 @@ def _entry_page(request, form, *, patient, screen=None, status=200):
                     form[f"injury_{i}_condition"],
                     form[f"injury_{i}_side"],
                     form[f"injury_{i}_status"],
+                    form[f"injury_{i}_onset_date"],
                 )
                 for i in range(3)
             ],
@@ -219,7 +220,12 @@ def _screen_page(*, user, screen: Screen) -> dict:
         "proms": [(p.label, getattr(screen, p.date_key)) for p in schema.PROMS],
         "signs": [schema.SIGN_LABELS.get(code, code) for code in screen.signs or ()],
         "injury_history": [
-            (schema.CONDITION_LABELS.get(i.get("condition"), ""), i.get("side"), i.get("status"))
+            (
+                schema.CONDITION_LABELS.get(i.get("condition"), ""),
+                i.get("side"),
+                i.get("status"),
+                i.get(schema.INJURY_ONSET),
+            )
             for i in screen.injury_history or ()
         ],
         "intake": {

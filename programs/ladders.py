@@ -193,20 +193,14 @@ LADDERS: dict[str, Ladder] = {
         ],
         [Rung("heel_elev_squat_rock", 2, 3, reps=8, max_reps=10)],
     ),
+    # Loading only: the stretches and rolling are adjuncts that run in parallel every day and
+    # are never replaced by a rung change (docs/clinical-rules.md §5, clinical.md 8.10).
     "L-PLANTAR": _ladder(
         "L-PLANTAR",
-        "Plantar heel pain",
+        "Plantar heel pain loading",
         "strength",
         3,
         [
-            Rung(
-                "pf_stretch",
-                10,
-                10,
-                hold_s=10,
-                max_hold_s=10,
-                variant="3 times a day, first before getting up",
-            ),
             Rung("heel_raise_bilateral", 3, 3, reps=15, max_reps=15, variant="every second day"),
             Rung(
                 "heel_raise_single",
@@ -238,8 +232,16 @@ LADDERS: dict[str, Ladder] = {
             Rung("short_hops", 2, 3, reps=10, max_reps=10),
         ],
         [
-            Rung("plantar_roll", 1, 2, hold_s=90, max_hold_s=120),
+            Rung(
+                "pf_stretch",
+                10,
+                10,
+                hold_s=10,
+                max_hold_s=10,
+                variant="3 times a day, the first before your first steps in the morning",
+            ),
             Rung("calf_stretch_static", 3, 3, hold_s=30, max_hold_s=30),
+            Rung("plantar_roll", 1, 2, hold_s=90, max_hold_s=120),
         ],
     ),
     "L-INT": _ladder(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from assessments.findings import Finding, InjuryHistory
 from assessments.thresholds import (
@@ -61,6 +62,11 @@ _HISTORY_MODIFIERS: dict[tuple[str, str], str] = {
     ("shin_splints", "past"): "M-MTSS",
     ("bone_stress_injury", "past"): "M-BSI-HX",
 }
+# A past Achilles problem dated within the last months still counts (§6): the modifier it keeps.
+_RECENT_ACHILLES: dict[str, str] = {
+    "achilles_midportion": "M-AT-MID",
+    "achilles_insertional": "M-AT-INS",
+}
 
 # Days per week by category (docs/clinical-rules.md §1 weekly structure).
 _DAYS: dict[str, int] = {
@@ -95,6 +101,8 @@ OTTAWA_ITEMS: dict[str, str] = {
 
 # Priority ranks: lower wins when the session must be trimmed (precedence of §1).
 _MODIFIER, _MARKED, _FINDING, _MAINTENANCE = 0, 1, 2, 3
+# The plantar-fascia stretch is done 3 times a day, the first before the first steps [E10] (§5).
+_PF_STRETCH_TIMES_PER_DAY = 3
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ class _Candidate:
     why: str = ""  # the patient sentence's key when it is not the rule (R-MAINT-MIN)
     # (sentence key, sides) of every rule merged into this candidate (docs/clinical-rules.md §1)
     whys: tuple[tuple[str, frozenset[str]], ...] = ()
+    times_per_day: int = 1
 
     @property
     def spec(self):
@@ -356,7 +365,34 @@ def _rule_pf1(f: Finding, ctx: _Context) -> list[_Candidate]:
 
 
 def _rule_pf2(f: Finding, ctx: _Context) -> list[_Candidate]:
-    return _calf_rule(f, ctx, "R-PF-2", 3)
+    cands = _calf_rule(f, ctx, "R-PF-2", 3)
+    # The strong side keeps 2 x 15 maintenance (docs/clinical-rules.md §4 R-PF-2), capped at
+    # its tested capacity like every maintenance dose; a tendon side has its own ladder.
+    weak_too = {
+        side
+        for g in ctx.findings
+        if g.code == "calf_strength_deficit" and not g.provisional
+        for side in _sides_of(g.side)
+    }
+    strong = frozenset(SIDES) - _sides_of(f.side) - ctx.tendon_sides() - weak_too
+    if f.side != "both" and strong:
+        why = f"{_evidence(f)}: the stronger calf on {_side_words(strong)} keeps its strength."
+        cands.append(
+            _Candidate(
+                "heel_raise_single",
+                strong,
+                2,
+                15,
+                None,
+                why,
+                f.code,
+                "R-PF-2",
+                _MAINTENANCE,
+                variant="floor",
+                adjunct=True,
+            )
+        )
+    return cands
 
 
 def _rule_pf3(f: Finding, ctx: _Context) -> list[_Candidate]:
@@ -373,11 +409,27 @@ def _balance(f: Finding, rule: str, start: int, extra_sets: int = 0, note: str =
 
 
 def _rule_bal1(f: Finding, ctx: _Context) -> list[_Candidate]:
+    if f.severity == "marked" and not f.provisional and ctx.age is not None and ctx.age >= 70:
+        # docs/clinical-rules.md §3: a marked deficit from 70 y asks for a falls-risk review.
+        ctx.flags.append(
+            Flag(
+                "falls_risk",
+                "review",
+                f"{_evidence(f)}: review the falls risk before home balance work; the balance "
+                "drill starts next to support.",
+                f.side,
+                "R-BAL-1",
+            )
+        )
     return _balance(f, "R-BAL-1", 1, note="single-leg balance is short")
 
 
+# L-BAL rung 2 is the eyes-closed rung (docs/clinical-rules.md §4 R-BAL-2).
+_EYES_CLOSED_RUNG = 2
+
+
 def _rule_bal2(f: Finding, ctx: _Context) -> list[_Candidate]:
-    return _balance(f, "R-BAL-2", _FINDING, note="eyes-closed balance is short")
+    return _balance(f, "R-BAL-2", _EYES_CLOSED_RUNG, note="eyes-closed balance is short")
 
 
 def _rule_bal3(f: Finding, ctx: _Context) -> list[_Candidate]:
@@ -598,12 +650,71 @@ _REVIEW_ONLY = {"foot_posture_review", "hallux_review", "tendon_irritability"}
 # --- modifiers (docs/clinical-rules.md §6) --------------------------------------------------------
 
 
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the last day of a shorter month)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for dom in range(day.day, 0, -1):
+        try:
+            return date(year, month + 1, dom)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 1 always exists
+
+
+def _history_modifier(
+    entry: InjuryHistory, today: date | None, t: Thresholds, flags: list[Flag]
+) -> str | None:
+    """The modifier an injury-history entry turns on today (docs/clinical-rules.md §6)."""
+    code = _HISTORY_MODIFIERS.get((entry.condition, entry.status))
+    recent = _RECENT_ACHILLES.get(entry.condition)
+    # Achilles symptoms within the last 3 months still count as current.
+    months = int(t["modifier.achilles_recent_months"])
+    if recent and entry.status == "past" and entry.onset is not None and today is not None:
+        return recent if entry.onset > _months_before(today, months) else code
+    if code != "M-SPRAIN-ACUTE":
+        return code
+    if entry.onset is None:
+        # Without a date the sprain cannot expire: its limits hold and the clinician is asked.
+        flags.append(
+            Flag(
+                "M-SPRAIN-ACUTE-ONSET",
+                "review",
+                "Acute ankle sprain without an onset date: record the day of the injury on the "
+                "screen. The acute-sprain limits apply until it shows the sprain is more than "
+                f"{t['modifier.sprain_acute_days']:g} days old.",
+                entry.side,
+                "M-SPRAIN-ACUTE",
+            )
+        )
+        return code
+    if today is not None and (today - entry.onset).days >= t["modifier.sprain_acute_days"]:
+        flags.append(
+            Flag(
+                "M-SPRAIN-ACUTE-EXPIRED",
+                "info",
+                f"Ankle sprain of {entry.onset.isoformat()}: more than "
+                f"{t['modifier.sprain_acute_days']:g} days ago, so the acute-sprain limits no "
+                "longer apply; the findings decide the program.",
+                entry.side,
+                "M-SPRAIN-ACUTE",
+            )
+        )
+        return None
+    return code
+
+
 def _modifiers(
-    history: Iterable[InjuryHistory], findings: Iterable[Finding], flags: list[Flag]
+    history: Iterable[InjuryHistory],
+    findings: Iterable[Finding],
+    flags: list[Flag],
+    *,
+    today: date | None = None,
+    t: Thresholds = DEFAULT_THRESHOLDS,
 ) -> dict[str, set[str]]:
     active: dict[str, set[str]] = {}
     for entry in history:
-        code = _HISTORY_MODIFIERS.get((entry.condition, entry.status))
+        code = _history_modifier(entry, today, t, flags)
         if code:
             active.setdefault(code, set()).update(_sides_of(entry.side))
     for f in findings:
@@ -654,10 +765,31 @@ def _modifier_items(ctx: _Context, findings: tuple[Finding, ...]) -> list[_Candi
             why = f"{MODIFIER_TEXT[code].split(':')[0]} ({side}): tendon ladder rung {number}."
             out.append(_from_rung(ladder, number, {side}, why, None, code, _MODIFIER))
     for side in sorted(ctx.modifiers.get("M-PHP", ())):
+        # docs/clinical-rules.md §5 L-PLANTAR: the stretches and rolling are daily adjuncts
+        # that run in parallel with the heel-raise loading ladder, never replaced by it.
         why = f"Plantar heel pain ({side})"
+        stretch = _from_rung(
+            "L-PLANTAR",
+            0,
+            {side},
+            f"{why}: plantar fascia stretch.",
+            None,
+            "M-PHP",
+            _MODIFIER,
+            adjunct="pf_stretch",
+        )
+        stretch.times_per_day = _PF_STRETCH_TIMES_PER_DAY
         out += [
+            stretch,
             _from_rung(
-                "L-PLANTAR", 1, {side}, f"{why}: plantar fascia stretch.", None, "M-PHP", _MODIFIER
+                "L-PLANTAR",
+                0,
+                {side},
+                f"{why}: calf stretch.",
+                None,
+                "M-PHP",
+                _MODIFIER,
+                adjunct="calf_stretch_static",
             ),
             _from_rung(
                 "L-PLANTAR",
@@ -671,7 +803,7 @@ def _modifier_items(ctx: _Context, findings: tuple[Finding, ...]) -> list[_Candi
             ),
             _from_rung(
                 "L-PLANTAR",
-                2,
+                1,
                 {side},
                 f"{why}: heel raises every second day.",
                 None,
@@ -796,6 +928,9 @@ def _exclusion(ctx: _Context, drill: str, variant: str, side: str) -> str | None
     return None
 
 
+_PHP_GENTLE = ("pf_stretch", "calf_stretch_static", "plantar_roll")
+
+
 def _adjust(ctx: _Context, cand: _Candidate) -> _Candidate:
     """Doses and notes that a modifier changes without removing the drill."""
     sides = cand.exec_sides
@@ -811,13 +946,20 @@ def _adjust(ctx: _Context, cand: _Candidate) -> _Candidate:
         notes.append("Stop short of the end of the range.")
     if at and cand.drill in ("calf_stretch_dyn_straight", "calf_stretch_dyn_bent", "assisted_df"):
         notes.append("Gentle only; no bouncing at the end of the range.")
-    tendon_drill = cand.ladder in ("L-TENDON", "L-TENDON-INS", "L-PLANTAR") or (
-        cand.category == "strength" and "heel" in cand.drill
+    # The 5/10 tendon allowance is for loading drills only; under M-PHP the stretches and
+    # rolling are gentle and keep the general ceiling (docs/clinical-rules.md §5, §6).
+    loading = cand.category == "strength" and (
+        cand.ladder in ("L-TENDON", "L-TENDON-INS", "L-PLANTAR") or "heel" in cand.drill
     )
-    if (at or any(ctx.has("M-PHP", s) for s in sides)) and tendon_drill:
+    php = any(ctx.has("M-PHP", s) for s in sides)
+    if (at or php) and loading:
         notes.append(
             f"Pain up to {ctx.t['pain.ceiling.tendon']:g}/10 during is fine if it is back to "
             "normal by next morning."
+        )
+    elif php and cand.drill in _PHP_GENTLE:
+        notes.append(
+            f"Gentle, no sharp pain; keep pain at or below {ctx.t['pain.ceiling.general']:g}/10."
         )
     acute = any(ctx.has(c, s) for c in ("M-SPRAIN-ACUTE", "M-MTSS", "M-BSI-HX") for s in sides)
     if cand.drill in ("band_inv", "band_ev") and any(ctx.has("M-SPRAIN-ACUTE", s) for s in sides):
@@ -827,6 +969,31 @@ def _adjust(ctx: _Context, cand: _Candidate) -> _Candidate:
     if cand.drill == "lateral_shuffle" and not all(ctx.gate[s].open for s in sides):
         notes.append("Slow and controlled; the fast version waits for the hop gate.")
     cand.load_note = " ".join(dict.fromkeys(n for n in notes if n))
+    return cand
+
+
+def _tested(ctx: _Context, key: str, sides: Iterable[str]) -> float | None:
+    """The lowest tested value among `sides`, or None when none was tested."""
+    values = [v for s in sides if (v := _number(ctx.extras.measurements.get(key), s)) is not None]
+    return min(values) if values else None
+
+
+def _capacity(ctx: _Context, cand: _Candidate) -> _Candidate:
+    """Never above the tested capacity (docs/clinical-rules.md §4, clinical.md 8.10): maintenance
+    heel raises at most ~70 % of the tested maximum; single-leg balance holds at most the tested
+    time + 10 s, next to support."""
+    sides = cand.exec_sides
+    if cand.rule in ("R-MAINT", "R-PF-2") and cand.priority == _MAINTENANCE:
+        reps = _tested(ctx, "heel_raise_reps", sides)
+        if cand.drill == "heel_raise_single" and cand.reps and reps is not None:
+            cap = max(1, int(reps * ctx.t["maint.capacity_reps_pct"] / 100))
+            cand.reps = min(cand.reps, cap)
+    held = _tested(ctx, "balance_eyes_open_s", sides)
+    if cand.drill == "sl_balance_firm_eo" and cand.hold_s and held is not None:
+        cap = max(1, int(held + ctx.t["maint.capacity_hold_add_s"]))
+        if cap < cand.hold_s:
+            cand.hold_s = cap
+            cand.variant = ", ".join(v for v in (cand.variant, "near support") if v)
     return cand
 
 
@@ -912,6 +1079,7 @@ def _merge(into: _Candidate, other: _Candidate) -> None:
     into.sides = into.sides | other.sides
     for name in ("sets", "reps", "hold_s", "ladder", "rung", "variant", "finding", "rule", "days"):
         setattr(into, name, getattr(keep, name))
+    into.times_per_day = max(into.times_per_day, other.times_per_day)
     into.priority = min(into.priority, other.priority)
     into.load_note = " ".join(dict.fromkeys(n for n in (keep.load_note, drop.load_note) if n))
     into.reason = " ".join(dict.fromkeys(reasons))
@@ -1068,7 +1236,10 @@ def plyo_gate(
             if lsi < t["slhr.lsi_min"]:
                 reasons.append(f"heel-raise symmetry {lsi:.0f}% below {t['slhr.lsi_min']:g}%")
     balance = _number(m.get("balance_eyes_open_s"), side)
-    balance_min = balance_eyes_open_min(age, t) or t["bal.eo_min_under60"]
+    # From 70 y the gate keeps the adult 30 s: the lower norms of §3 say what is usual at that
+    # age, not that hopping is safe (docs/clinical-rules.md §8).
+    young = age is not None and age < 70
+    balance_min = (balance_eyes_open_min(age, t) if young else None) or t["bal.eo_min_under60"]
     if balance is None or balance < balance_min:
         reasons.append(f"single-leg balance not at {balance_min:g} s")
     left, right = (
@@ -1184,8 +1355,13 @@ def prescribe(
     sex: str,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     extras: ExtraInputs | None = None,
+    today: date | None = None,
 ) -> DraftProgram:
-    """Build a draft program; a red flag yields no items, only the flag."""
+    """Build a draft program; a red flag yields no items, only the flag.
+
+    `today` is the patient's local date: it dates injury history (an acute sprain expires, a
+    recent Achilles episode still counts, docs/clinical-rules.md §6). Without it an acute sprain
+    keeps its limits and only current Achilles entries count."""
     findings = tuple(findings)
     history = tuple(history)
     extras = extras or ExtraInputs()
@@ -1195,7 +1371,7 @@ def prescribe(
         return DraftProgram(items=(), flags=tuple(red))
 
     flags: list[Flag] = []
-    modifiers = _modifiers(history, findings, flags)
+    modifiers = _modifiers(history, findings, flags, today=today, t=t)
     suspicion = bone_stress_suspicion(extras, t)
     if suspicion:
         modifiers["M-BSI-SUSPECT"] = set(suspicion)
@@ -1291,7 +1467,7 @@ def prescribe(
     cands = _dedup(cands)
     cands = _minimum_structure(cands)
     cands = _apply_exclusions(ctx, cands)
-    cands = [_adjust(ctx, c) for c in cands]
+    cands = [_capacity(ctx, _adjust(ctx, c)) for c in cands]
     cands = _trim(ctx, cands)
     cands.sort(key=lambda c: (_cat_rank(c), c.priority, c.adjunct, c.drill))
 
@@ -1312,7 +1488,7 @@ def prescribe(
             rung=c.rung,
             variant=c.variant,
             category=c.category,
-            times_per_day=times_per_day_for(c.drill, c.variant),
+            times_per_day=max(c.times_per_day, times_per_day_for(c.drill, c.variant)),
             patient_reason=_patient_reason(c, untested),
         )
         for n, c in enumerate(cands, start=1)

@@ -13,6 +13,7 @@ from assessments import findings as finding_rules
 from assessments.models import Screen
 from assessments.selectors import screen_input, screen_thresholds
 from clinic.models import Clinic
+from clinic.notifications.services import patient_today
 
 from . import reminders, versions
 from .models import (
@@ -79,6 +80,8 @@ def draft_for_screen(screen: Screen) -> DraftProgram:
         sex=data.sex,
         thresholds=t,
         extras=extras,
+        # The patient's own day dates the injury history: an acute sprain expires (§6).
+        today=patient_today(screen.patient),
     )
 
 

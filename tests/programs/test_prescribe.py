@@ -190,7 +190,7 @@ RULE_CASES = [
 def test_each_finding_rule_prescribes_its_drills(code, kwargs, expected):
     f = finding(code, **kwargs)
     program = build_program([f])
-    drills = by_drill(program)
+    drills = {i.drill: i for i in reversed(program.items)}  # the rule's own item comes first
     for drill, side in expected.items():
         assert drill in drills, f"{code} should prescribe {drill}"
         assert drills[drill].side == side
@@ -215,9 +215,14 @@ def test_r_pf_1_dose_and_weekly_days():
     assert (item.sets, item.reps, item.days_per_week, item.ladder) == (3, 15, 3, "L-CALF")
 
 
-def test_r_pf_2_weak_side_single_leg():
-    item = by_drill(build_program([finding("calf_asymmetry", side="right")]))["heel_raise_single"]
-    assert (item.side, item.sets, item.reps) == ("right", 3, 10)
+def test_r_pf_2_weak_side_single_leg_and_strong_side_maintenance():
+    program = build_program([finding("calf_asymmetry", side="right")])
+    raises = {i.side: i for i in program.items if i.drill == "heel_raise_single"}
+    weak, strong = raises["right"], raises["left"]
+    assert (weak.sets, weak.reps, weak.ladder, weak.rung) == (3, 10, "L-CALF", 3)
+    # clinical.md 8.10 / docs/clinical-rules.md §4: the strong side keeps 2 x 15, off the ladder.
+    assert (strong.sets, strong.reps, strong.rule, strong.rung) == (2, 15, "R-PF-2", None)
+    assert strong.days_per_week == 3
 
 
 def test_r_pf_3_hands_over_to_the_achilles_modifier():
