@@ -139,7 +139,10 @@ def test_the_reminder_email_names_the_variant_and_times_a_day(api, world):
     stretch = next(d for d in tuesday.payload["drills"] if d["times_per_day"] == 3)
     assert stretch["name"] == "Gentle plantar fascia stretch"
     text = message_for(tuesday).text
-    assert "- Gentle plantar fascia stretch (3 times a day, first before getting up)\n" in text
+    assert (
+        "- Gentle plantar fascia stretch (3 times a day, the first before your first steps in "
+        "the morning)\n" in text
+    )
     assert "Take care: Sharp heel pain: stop." in text
     assert not CODES.search(text)
 
