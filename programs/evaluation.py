@@ -24,7 +24,7 @@ from clinic.selectors import responsible_clinicians
 
 from . import adherence, reminders, versions
 from . import progression_rules as progress
-from .ladders import LADDERS
+from .ladders import LADDERS, rung_days
 from .models import (
     ChangeSource,
     CheckIn,
@@ -315,10 +315,14 @@ def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> 
         "reason": decision.reason,
     }
     if decision.new_rung is not None:
+        # A rung change takes the new rung's days a week, and so its week pattern
+        # (`prescribe.weekdays_for`: strength days never follow each other), whatever the old
+        # rung's were (docs/clinical-rules.md §5).
         update.update(
             drill_slug=decision.dose.drill,
             rung=decision.dose.rung_index + 1,
             variant=decision.new_rung.variant,
+            days_per_week=rung_days(LADDERS[item.ladder], decision.dose.rung_index),
         )
     if values["load_pct"] != item.load_pct:
         update["load_note"] = load_note(values["load_pct"])
@@ -404,6 +408,10 @@ def _review_flags(
                 + spike.reason,
             }
         )
+    for decision in decisions:
+        item = by_pk.get(decision.item_id)
+        if item is not None and decision.blocked_by:
+            flags.append(modifier_hold_flag(item, decision))
     weeks = t["review.no_progress_weeks"]
     for decision in decisions:
         item = by_pk.get(decision.item_id)
@@ -429,6 +437,37 @@ def _review_flags(
                 }
             )
     return flags
+
+
+def modifier_hold_flag(item: ProgramItem, decision: progress.Decision) -> dict[str, Any]:
+    """The review flag of a step a modifier forbade (docs/clinical-rules.md §6, §7): it names
+    the modifier and the rung that was not allowed, for the clinician only."""
+    code = decision.blocked_by
+    rung = decision.blocked_rung
+    level = ""
+    if rung is not None:
+        name = rung.drill.replace("_", " ")
+        level = f" ({name}, {rung.variant})" if rung.variant else f" ({name})"
+    if decision.action == progress.REGRESS:
+        message = (
+            f"{item.drill.name}: the level below{level} is not allowed under {code}; "
+            "stepped down past it."
+        )
+    else:
+        message = (
+            f"{item.drill.name}: next level{level} not allowed under {code}; holding at "
+            f"{progress.format_dose(decision.dose)}. Choose the next step by hand."
+        )
+    return {
+        "code": "modifier_hold",
+        "kind": "review",
+        "rule": code,
+        "modifier": code,
+        "side": item.side,
+        "source": "progression",
+        "drill": item.drill.slug,
+        "message": message,
+    }
 
 
 def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:
