@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.selectors import clinic_thresholds
@@ -281,19 +282,37 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
                 },
             }
         )
+    day = notify.patient_today(program.patient)
+    merge = bool(updates) and is_automatic_version_of(program, day)
+    if updates and not merge and automatic_version_exists(program.patient, day):
+        # The clinician has acted since today's automatic version: a step up waits for
+        # tomorrow; a step down or a pause never waits (docs/clinical-rules.md §7).
+        held = {str(lineage) for lineage, update in updates.items() if "last_progress" in update}
+        updates = {k: v for k, v in updates.items() if str(k) not in held}
+        lines = [line for line in lines if line["detail"]["lineage"] not in held]
     if updates:
-        program = versions.version_copy(
+        before = {c.pk for c in program.changes.all()} if merge else set()
+        write = versions.version_amend if merge else versions.version_copy
+        extra = {} if merge else {"started_on": started_on(program)}
+        program = write(
             program,
             updates=updates,
             lines=lines,
             source=ChangeSource.PROGRESSION,
             user=user,
             flags=_merge_flags(program.flags, review_flags),
-            started_on=started_on(program),
+            **extra,
         )
         result.program = program
-        result.changes = list(program.changes.filter(action__in=AUTOMATIC_ACTIONS))
-        _tell_about_changes(program, result.changes, today)
+        todays = list(
+            program.changes.filter(
+                version=program.version,
+                source=ChangeSource.PROGRESSION,
+                action__in=AUTOMATIC_ACTIONS,
+            )
+        )
+        result.changes = [c for c in todays if c.pk not in before]
+        _tell_about_changes(program, result.changes, todays, day)
     elif _merge_flags(program.flags, review_flags) != program.flags:
         program.flags = _merge_flags(program.flags, review_flags)
         program.save(update_fields=["flags", "updated_at"])
@@ -535,15 +554,45 @@ def _moment(day: date, program: Program) -> datetime:
     return datetime.combine(day, time(0), tzinfo=program.clinic.tz)
 
 
-def _tell_about_changes(program: Program, changes: list[ProgramChange], today: date) -> None:
-    moved = [c for c in changes if c.action in (PROGRESSED, REGRESSED)]
-    if moved:
+def is_automatic_version_of(program: Program, day: date) -> bool:
+    """Whether `program` is a version the progression engine wrote on the patient's `day`."""
+    tz = notify.patient_time_zone(program.patient)
+    return timezone.localdate(program.created_at, timezone=tz) == day and (
+        program.changes.filter(
+            version=program.version, source=ChangeSource.PROGRESSION, action__in=AUTOMATIC_ACTIONS
+        ).exists()
+    )
+
+
+def automatic_version_exists(patient, day: date) -> bool:
+    """Whether the progression engine wrote a new version for `patient` on `day` (their own
+    date): at most one a day (docs/clinical-rules.md §7)."""
+    start = datetime.combine(day, time(0), tzinfo=notify.patient_time_zone(patient))
+    return ProgramChange.objects.filter(
+        program__patient_id=patient.pk,
+        program__created_at__gte=start,
+        program__created_at__lt=start + timedelta(days=1),
+        version=F("program__version"),
+        source=ChangeSource.PROGRESSION,
+        action__in=AUTOMATIC_ACTIONS,
+    ).exists()
+
+
+def _tell_about_changes(
+    program: Program, changes: list[ProgramChange], todays: list[ProgramChange], day: date
+) -> None:
+    """At most one "your program changed" message a patient a day (docs/clinical-rules.md §7):
+    it names every change of the day, each with its reason, while it has not gone out yet."""
+    if any(c.action in (PROGRESSED, REGRESSED) for c in changes):
+        moved = [c for c in todays if c.action in (PROGRESSED, REGRESSED)]
+        tz = notify.patient_time_zone(program.patient)
         notify.patient_message_schedule(
             patient=program.patient,
             kind=Kind.PROGRESSION_UPDATE,
-            subject=program,
-            key_time=_moment(today, program),
+            subject=program.patient,
+            key_time=datetime.combine(day, time(0), tzinfo=tz),
             payload={"change": " ".join(c.reason for c in moved)},
+            refresh_payload=True,
         )
     stopped = [c for c in changes if c.action == DRILL_PAUSED]
     if stopped:
@@ -552,7 +601,7 @@ def _tell_about_changes(program: Program, changes: list[ProgramChange], today: d
             kind=Kind.STAFF_T_STOP,
             staff=responsible_staff(program),
             subject=program,
-            key_time=_moment(today, program),
+            key_time=_moment(day, program),
             patient=program.patient,
             payload={"detail": " ".join(c.reason for c in stopped)},
         )

@@ -83,6 +83,20 @@ def change_accept(request, pk: int):
 
 @role_required(*CLINICAL_ROLES)
 @require_POST
+def changes_accept_all(request, pk: int):
+    """Accept every automatic change waiting for review for the patient of program `pk`."""
+    program = _program(request, pk)
+    try:
+        accepted = review.changes_accept_all(user=request.user, program=program)
+        count = len(accepted)
+        messages.success(request, f"{count} change{'s' if count != 1 else ''} accepted.")
+    except (ValidationError, services.ProgramConflict) as exc:
+        _report(request, exc)
+    return _back(request)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
 def change_undo(request, pk: int):
     change = _change(request, pk)
     try:
