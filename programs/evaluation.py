@@ -25,6 +25,7 @@ from clinic.selectors import responsible_clinicians
 
 from . import adherence, reminders, versions
 from . import progression_rules as progress
+from .drills import DRILLS_BY_SLUG
 from .ladders import LADDERS, rung_days
 from .models import (
     ChangeSource,
@@ -465,7 +466,8 @@ def modifier_hold_flag(item: ProgramItem, decision: progress.Decision) -> dict[s
     rung = decision.blocked_rung
     level = ""
     if rung is not None:
-        name = rung.drill.replace("_", " ")
+        spec = DRILLS_BY_SLUG.get(rung.drill)
+        name = spec.name if spec is not None else rung.drill.replace("_", " ")
         level = f" ({name}, {rung.variant})" if rung.variant else f" ({name})"
     if decision.action == progress.REGRESS:
         message = (

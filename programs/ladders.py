@@ -55,7 +55,7 @@ def rung_days(ladder: Ladder, index: int) -> int:
 
 
 # Heavy slow resistance: 3 s up / 3 s down, 15RM -> 12RM -> 10RM -> 8RM -> 6RM over about
-# 12 weeks, 3 non-consecutive days a week (Beyer 2015; docs/clinical-rules.md §5, E19).
+# 12 weeks, 3 non-consecutive days a week (Beyer 2015; docs/clinical-rules.md §5).
 _HSR = "off a step, 3 s up / 3 s down (HSR)"
 _HSR_RUNGS = [
     Rung(

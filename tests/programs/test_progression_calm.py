@@ -146,7 +146,7 @@ def test_an_insertional_patient_who_logs_well_is_held_and_the_clinician_flagged(
     assert {f["drill"] for f in held} == {"heel_elev_squat_rock", "heel_raise_single"}
     assert all(f["rule"] == "M-AT-INS" and f["kind"] == "review" for f in held)
     assert all("not allowed under M-AT-INS" in f["message"] for f in held)
-    assert any("kneeling df" in f["message"] for f in held)
+    assert any("(Half-kneeling ankle dorsiflexion)" in f["message"] for f in held)
     assert any("off a step" in f["message"] for f in held)
     # Nothing the modifier forbids is anywhere in any version.
     assert not ProgramItem.objects.filter(
