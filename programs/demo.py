@@ -57,9 +57,7 @@ def seed_modifier_program(clinics: dict) -> Program | None:
         return draft
     program = services.program_publish(user=clinician, program=draft)
     # Weeks of easy sessions have taken the squat rock to the top of its rung (3 x 10).
-    program.items.filter(drill__slug="heel_elev_squat_rock", ladder="L-DF").update(
-        sets=3, reps=10
-    )
+    program.items.filter(drill__slug="heel_elev_squat_rock", ladder="L-DF").update(sets=3, reps=10)
     return seed_history(program)
 
 
