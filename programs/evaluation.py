@@ -283,14 +283,18 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
                 },
             }
         )
-    day = notify.patient_today(program.patient)
-    merge = bool(updates) and is_automatic_version_of(program, day)
-    if updates and not merge and automatic_version_exists(program.patient, day):
-        # The clinician has acted since today's automatic version: a step up waits for
-        # tomorrow; a step down or a pause never waits (docs/clinical-rules.md §7).
-        held = {str(lineage) for lineage, update in updates.items() if "last_progress" in update}
-        updates = {k: v for k, v in updates.items() if str(k) not in held}
-        lines = [line for line in lines if line["detail"]["lineage"] not in held]
+    day, merge = today, False
+    if updates:
+        # At most one automatic version a patient a day (docs/clinical-rules.md §7): later
+        # changes of the patient's day merge into the version the engine wrote that day.
+        day = notify.patient_today(program.patient)
+        merge = is_automatic_version_of(program, day)
+        if not merge and automatic_version_exists(program.patient, day):
+            # The clinician has made a version since: a step up waits for tomorrow; a step
+            # down or a pause never waits.
+            held = {str(k) for k, update in updates.items() if "last_progress" in update}
+            updates = {k: v for k, v in updates.items() if str(k) not in held}
+            lines = [line for line in lines if line["detail"]["lineage"] not in held]
     if updates:
         before = {c.pk for c in program.changes.all()} if merge else set()
         write = versions.version_amend if merge else versions.version_copy
