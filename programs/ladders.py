@@ -368,7 +368,15 @@ LADDERS: dict[str, Ladder] = {
             Rung("band_ev", 3, 3, reps=15, max_reps=20, variant="light band, slow"),
             Rung("band_df", 3, 3, reps=15, max_reps=20),
             Rung("band_pf", 3, 3, reps=15, max_reps=20),
-            Rung("suitcase_carry", 3, 3, hold_s=30, max_hold_s=30, variant="20-30 m per hand"),
+            # A carry is a time or a distance, said as such: 30 s of walking, about 20-30 m.
+            Rung(
+                "suitcase_carry",
+                3,
+                3,
+                hold_s=30,
+                max_hold_s=30,
+                variant="walk for 30 s (about 20-30 m) per hand",
+            ),
         ],
     ),
     "L-HX": _ladder(

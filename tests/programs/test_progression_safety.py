@@ -302,3 +302,9 @@ def test_a_rung_change_names_no_dose_it_cannot_carry():
     decision, _ = _judge(_state(tendon, 0, set(), START, top), tendon, up=True)
     assert decision.new_rung is tendon.rungs[1]
     assert rung_days(tendon, decision.dose.rung_index) == 3
+
+
+def test_the_suitcase_carry_says_its_time_and_its_distance():
+    carry = next(r for r in LADDERS["L-LAT"].adjuncts if r.drill == "suitcase_carry")
+    # The dose is a time: the variant says so, with the distance as a guide.
+    assert carry.hold_s == 30 and "30 s" in carry.variant and "m" in carry.variant
