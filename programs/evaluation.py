@@ -260,6 +260,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
         return result
 
     review_flags = _review_flags(active, decisions, adherence_2w, started=started, today=today, t=t)
+    review_flags += _still_held(program.flags, active, review_flags)
     by_pk = {item.pk: item for item in active}
     updates: dict[UUID, dict[str, Any]] = {}
     lines: list[dict[str, Any]] = []
@@ -491,8 +492,28 @@ def modifier_hold_flag(item: ProgramItem, decision: progress.Decision) -> dict[s
         "side": item.side,
         "source": "progression",
         "drill": item.drill.slug,
+        "lineage": str(item.lineage),
+        "rung": item.rung,
         "message": message,
     }
+
+
+def _still_held(
+    flags: list[dict], items: list[ProgramItem], fresh: list[dict]
+) -> list[dict[str, Any]]:
+    """A held step stays flagged while its item stays on that rung, even when a later run
+    holds it for another reason (pain, too few sessions): the clinician must choose the next
+    step by hand (docs/clinical-rules.md §6)."""
+    on_rung = {(str(item.lineage), item.rung) for item in items}
+    again = {f.get("lineage") for f in fresh if f.get("code") == "modifier_hold"}
+    return [
+        f
+        for f in flags or ()
+        if f.get("code") == "modifier_hold"
+        and f.get("source") == "progression"
+        and (f.get("lineage"), f.get("rung")) in on_rung
+        and f.get("lineage") not in again
+    ]
 
 
 def _merge_flags(flags: list[dict], review: list[dict]) -> list[dict]:

@@ -159,6 +159,11 @@ def test_an_insertional_patient_who_logs_well_is_held_and_the_clinician_flagged(
     client.force_login(home.clinician)
     html = client.get("/worklist/").content.decode()
     assert "Step not allowed" in html and "not allowed under M-AT-INS" in html
+    # A later session held for another reason (pain) keeps the flag until the clinician acts.
+    log(patient_api, home, 1, ["heel_elev_squat_rock"], pain=3)
+    flags = current(home).flags
+    held = {f["drill"] for f in flags if f["code"] == "modifier_hold"}
+    assert held == {"heel_elev_squat_rock", "heel_raise_single"}
 
 
 def test_without_the_modifier_the_same_logs_move_the_drill_up(patient_api, world):
