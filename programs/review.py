@@ -41,8 +41,9 @@ def change_accept(*, user, change: ProgramChange) -> ProgramChange:
 @transaction.atomic
 def changes_accept_all(*, user, program: Program) -> list[ProgramChange]:
     """The clinician agrees with every automatic change of the patient still waiting for a
-    review (docs/clinical-rules.md §7): they all leave the worklist at once. `program` is any
-    version of the patient's program; the caller has checked the user may see it."""
+    review (docs/clinical-rules.md §7): they all leave the worklist at once; none waiting is
+    no error (an empty list). `program` is any version of the patient's program; the caller has
+    checked the user may see it."""
     versions.lock_patient(program.patient_id)
     pending = list(
         ProgramChange.objects.select_for_update()
@@ -54,8 +55,6 @@ def changes_accept_all(*, user, program: Program) -> list[ProgramChange]:
         )
         .order_by("created_at", "id")
     )
-    if not pending:
-        raise ProgramConflict("There is no automatic change waiting for a review.")
     now = timezone.now()
     for change in pending:
         change.review = ChangeReview.ACCEPTED

@@ -86,12 +86,11 @@ def change_accept(request, pk: int):
 def changes_accept_all(request, pk: int):
     """Accept every automatic change waiting for review for the patient of program `pk`."""
     program = _program(request, pk)
-    try:
-        accepted = review.changes_accept_all(user=request.user, program=program)
-        count = len(accepted)
+    count = len(review.changes_accept_all(user=request.user, program=program))
+    if count:
         messages.success(request, f"{count} change{'s' if count != 1 else ''} accepted.")
-    except (ValidationError, services.ProgramConflict) as exc:
-        _report(request, exc)
+    else:
+        messages.info(request, "There is no automatic change waiting for a review.")
     return _back(request)
 
 

@@ -18,7 +18,6 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.selectors import week_plan
-from programs.services import ProgramConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -298,8 +297,7 @@ def test_the_clinician_accepts_all_pending_changes_at_once(patient_api, world, c
     # Nothing left: a clear message, not an error page.
     response = client.post(url, follow=True)
     assert "no automatic change waiting" in response.content.decode()
-    with pytest.raises(ProgramConflict):
-        review.changes_accept_all(user=home.clinician, program=program)
+    assert review.changes_accept_all(user=home.clinician, program=program) == []
 
 
 def test_accept_all_leaves_other_patients_changes_alone(patient_api, world):
@@ -312,3 +310,25 @@ def test_accept_all_leaves_other_patients_changes_alone(patient_api, world):
     )
     review.changes_accept_all(user=home.clinician, program=current(home))
     assert ProgramChange.objects.get(program=other).review == ""
+
+
+def test_the_api_accepts_all_pending_changes_for_clinical_staff_of_the_clinic(
+    patient_api, world, api
+):
+    home = world.home
+    program_of(home, [CALF_LOW, BALANCE])
+    logs_well(patient_api, home)
+    url = f"/api/v1/programs/{current(home).pk}/accept-changes/"
+    pending = ProgramChange.objects.filter(program__patient=home.patient_a, action="progressed")
+    api.force_login(home.frontdesk)
+    assert api.post(url).status_code == 403
+    api.force_login(world.other.clinician)
+    assert api.post(url).status_code == 404
+    assert set(pending.values_list("review", flat=True)) == {""}
+    api.force_login(home.clinician)
+    response = api.post(url)
+    assert response.status_code == 200
+    assert sorted(response.json()["accepted"]) == sorted(pending.values_list("pk", flat=True))
+    assert set(pending.values_list("review", flat=True)) == {ChangeReview.ACCEPTED}
+    again = api.post(url)
+    assert (again.status_code, again.json()) == (200, {"accepted": []})
