@@ -332,3 +332,19 @@ def test_the_api_accepts_all_pending_changes_for_clinical_staff_of_the_clinic(
     assert set(pending.values_list("review", flat=True)) == {ChangeReview.ACCEPTED}
     again = api.post(url)
     assert (again.status_code, again.json()) == (200, {"accepted": []})
+
+
+def test_a_second_drill_paused_the_same_day_merges_but_still_alerts_the_clinician(
+    patient_api, world
+):
+    home = world.home
+    program_of(home, [CALF_LOW, BALANCE])
+    log(patient_api, home, 1, ["heel_raise_single"], pain=8)  # T-STOP
+    assert current(home).version == 2
+    log(patient_api, home, 0, ["sl_balance_firm_eo"], pain=8)  # T-STOP again, same day
+    program = current(home)
+    assert program.version == 2
+    assert all(item.paused for item in program.items.all())
+    assert ProgramChange.objects.filter(program=program, action="drill_paused").count() == 2
+    # Each pause reaches the clinician: a safety alert is never folded into one already due.
+    assert Notification.objects.filter(kind=Kind.STAFF_T_STOP).count() == 2
