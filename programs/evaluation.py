@@ -627,10 +627,10 @@ def _tell_about_changes(
             clinic=program.clinic,
             kind=Kind.STAFF_T_STOP,
             staff=responsible_staff(program),
-            subject=program,
             # Keyed on the pause itself: a drill paused later the same day (merged into the
             # same version) is a new alert, never folded into one already sent.
-            key_time=stopped[-1].created_at,
+            subject=stopped[-1],
+            key_time=_moment(day, program),
             patient=program.patient,
             payload={"detail": " ".join(c.reason for c in stopped)},
         )

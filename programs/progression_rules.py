@@ -308,7 +308,9 @@ def step_down(
     return cut_volume(dose, t), None
 
 
-def _skipped_below(dose: Dose, ladder: Ladder | None, modifiers: frozenset[str]):
+def _skipped_below(
+    dose: Dose, ladder: Ladder | None, modifiers: frozenset[str]
+) -> tuple[str, Rung] | None:
     """(modifier, rung) of the rung right below `dose` when a modifier forbids it."""
     if ladder is None or dose.load_pct > 0 or dose.rung_index == 0:
         return None
