@@ -105,6 +105,23 @@ OTHER_SCREENS = [
             "balance_eyes_open_s_right": 38,
         },
     ),
+    # Insertional Achilles pain (M-AT-INS) with a mildly stiff ankle on the same side: the demo
+    # program shows the engine holding a step the modifier forbids (programs.demo).
+    (
+        4,
+        21,
+        {
+            "pain_nprs": 3,
+            "injury_history": [
+                {"condition": "achilles_insertional", "side": "left", "status": "current"}
+            ],
+            "knee_to_wall_cm_left": 9.0,
+            "knee_to_wall_cm_right": 11.5,
+            "heel_raise_reps_left": 22,
+            "heel_raise_reps_right": 25,
+            "notes": "Insertional Achilles pain on the left for 3 months; runs 25 km a week.",
+        },
+    ),
     (
         5,
         20,

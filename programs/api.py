@@ -11,7 +11,7 @@ from clinic.access import membership_of, parse_id
 from clinic.api import IsClinical, IsStaff
 from clinic.audit.services import access_record
 
-from . import evaluation, selectors, services
+from . import evaluation, review, selectors, services
 from .models import MAX_TIMES_PER_DAY, Drill, DrillCategory, Program, ProgramStatus, Side
 
 
@@ -283,6 +283,10 @@ class VersionOut(serializers.Serializer):
     changes = ChangeOut(many=True, source="changes.all")
 
 
+class AcceptedOut(serializers.Serializer):
+    accepted = serializers.ListField(child=serializers.IntegerField())
+
+
 class HistoryOut(serializers.Serializer):
     program = serializers.IntegerField()
     patient = serializers.IntegerField()
@@ -368,6 +372,15 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise Conflict(f"Only a published program is evaluated; this one is {program.status}.")
         result = evaluation.program_evaluate(program=program, user=request.user)
         return self._out(result.program)
+
+    @extend_schema(request=None, responses=AcceptedOut)
+    @action(detail=True, methods=["post"], url_path="accept-changes")
+    def accept_changes(self, request, pk=None):
+        """Accept every automatic change of this patient still waiting for review
+        (docs/clinical-rules.md §7); `accepted` is empty when none was waiting."""
+        program = self.get_object()
+        accepted = review.changes_accept_all(user=request.user, program=program)
+        return Response(AcceptedOut({"accepted": [change.pk for change in accepted]}).data)
 
     @extend_schema(responses=HistoryOut)
     @action(detail=True, methods=["get"])

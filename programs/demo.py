@@ -11,12 +11,16 @@ from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .selectors import week_plan
 
 DEMO_HISTORY_DAYS = 15
+# The demo patient (index in clinic.demo's list) with insertional Achilles pain on the left
+# (assessments.demo): their program shows a step the modifier forbids, held and flagged.
+MODIFIER_DEMO_PATIENT = 4
 
 
 @transaction.atomic
 def seed_program(clinics: dict) -> Program | None:
     """Idempotent: does nothing when the demo patient already has a published program."""
     demo = clinics["demo"]
+    seed_modifier_program(clinics)
     patient = demo.demo_patient
     current = Program.objects.filter(patient=patient, status=ProgramStatus.PUBLISHED).first()
     if current is not None:
@@ -29,6 +33,31 @@ def seed_program(clinics: dict) -> Program | None:
     if not draft.items.exists():
         return draft  # a red flag: leave the draft for the clinician to review
     program = services.program_publish(user=clinician, program=draft)
+    return seed_history(program)
+
+
+@transaction.atomic
+def seed_modifier_program(clinics: dict) -> Program | None:
+    """A patient with an active modifier (M-AT-INS) whose program has progressed safely: the
+    heel-elevated squat rock has reached the top of its rung, and the next rung (kneeling
+    dorsiflexion, loaded end range) is one the modifier forbids, so the engine holds it and
+    flags the clinician "next level ... not allowed under M-AT-INS" (docs/clinical-rules.md
+    §6, §7) while the other drills step up. Idempotent."""
+    demo = clinics["demo"]
+    patient = demo.patients[MODIFIER_DEMO_PATIENT]
+    current = Program.objects.filter(patient=patient).order_by("-version").first()
+    if current is not None:
+        return current
+    screen = patient.screens.order_by("-performed_on", "-pk").first()
+    if screen is None:
+        return None
+    clinician = demo.staff["clinician"]
+    draft = services.program_build_from_screen(user=clinician, screen=screen)
+    if not draft.items.exists():
+        return draft
+    program = services.program_publish(user=clinician, program=draft)
+    # Weeks of easy sessions have taken the squat rock to the top of its rung (3 x 10).
+    program.items.filter(drill__slug="heel_elev_squat_rock", ladder="L-DF").update(sets=3, reps=10)
     return seed_history(program)
 
 

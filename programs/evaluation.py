@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.selectors import clinic_thresholds
@@ -24,7 +25,8 @@ from clinic.selectors import responsible_clinicians
 
 from . import adherence, reminders, versions
 from . import progression_rules as progress
-from .ladders import LADDERS
+from .drills import DRILLS_BY_SLUG
+from .ladders import LADDERS, rung_days
 from .models import (
     ChangeSource,
     CheckIn,
@@ -285,6 +287,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
         return result
 
     review_flags = _review_flags(active, decisions, adherence_2w, started=started, today=today, t=t)
+    review_flags += _still_held(program.flags, active, review_flags)
     by_pk = {item.pk: item for item in active}
     updates: dict[UUID, dict[str, Any]] = {}
     lines: list[dict[str, Any]] = []
@@ -308,19 +311,41 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
                 },
             }
         )
+    day, merge = today, False
     if updates:
-        program = versions.version_copy(
+        # At most one automatic version a patient a day (docs/clinical-rules.md §7): later
+        # changes of the patient's day merge into the version the engine wrote that day.
+        day = notify.patient_today(program.patient)
+        merge = is_automatic_version_of(program, day)
+        if not merge and automatic_version_exists(program.patient, day):
+            # The clinician has made a version since: a step up waits for tomorrow; a step
+            # down or a pause never waits.
+            held = {str(k) for k, update in updates.items() if "last_progress" in update}
+            updates = {k: v for k, v in updates.items() if str(k) not in held}
+            lines = [line for line in lines if line["detail"]["lineage"] not in held]
+    if updates:
+        before = {c.pk for c in program.changes.all()} if merge else set()
+        write = versions.version_amend if merge else versions.version_copy
+        extra = {} if merge else {"started_on": started_on(program)}
+        program = write(
             program,
             updates=updates,
             lines=lines,
             source=ChangeSource.PROGRESSION,
             user=user,
             flags=_merge_flags(program.flags, review_flags),
-            started_on=started_on(program),
+            **extra,
         )
         result.program = program
-        result.changes = list(program.changes.filter(action__in=AUTOMATIC_ACTIONS))
-        _tell_about_changes(program, result.changes, today)
+        todays = list(
+            program.changes.filter(
+                version=program.version,
+                source=ChangeSource.PROGRESSION,
+                action__in=AUTOMATIC_ACTIONS,
+            )
+        )
+        result.changes = [c for c in todays if c.pk not in before]
+        _tell_about_changes(program, result.changes, todays, day)
     elif _merge_flags(program.flags, review_flags) != program.flags:
         program.flags = _merge_flags(program.flags, review_flags)
         program.save(update_fields=["flags", "updated_at"])
@@ -342,12 +367,16 @@ def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> 
         "reason": decision.reason,
     }
     if decision.new_rung is not None:
+        # A rung change takes the new rung's days a week, and so its week pattern
+        # (`prescribe.weekdays_for`: strength days never follow each other), whatever the old
+        # rung's were (docs/clinical-rules.md §5).
         update.update(
             drill_slug=decision.dose.drill,
             rung=decision.dose.rung_index + 1,
             variant=decision.new_rung.variant,
             # The new variant's times a day (docs/clinical-rules.md §10).
             times_per_day=times_per_day_for(decision.dose.drill, decision.new_rung.variant),
+            days_per_week=rung_days(LADDERS[item.ladder], decision.dose.rung_index),
         )
     if values["load_pct"] != item.load_pct:
         update["load_note"] = load_note(values["load_pct"])
@@ -433,6 +462,10 @@ def _review_flags(
                 + spike.reason,
             }
         )
+    for decision in decisions:
+        item = by_pk.get(decision.item_id)
+        if item is not None and decision.blocked_by:
+            flags.append(modifier_hold_flag(item, decision))
     weeks = t["review.no_progress_weeks"]
     for decision in decisions:
         item = by_pk.get(decision.item_id)
@@ -489,6 +522,58 @@ def _baseline_flags(
             "message": f"No usual {words} known yet: ask the patient for it (the morning "
             f"check-in asks it). Holding until then: {', '.join(drills)}.",
         }
+    ]
+
+
+def modifier_hold_flag(item: ProgramItem, decision: progress.Decision) -> dict[str, Any]:
+    """The review flag of a step a modifier forbade (docs/clinical-rules.md §6, §7): it names
+    the modifier and the rung that was not allowed, for the clinician only."""
+    code = decision.blocked_by
+    rung = decision.blocked_rung
+    level = ""
+    if rung is not None:
+        spec = DRILLS_BY_SLUG.get(rung.drill)
+        name = spec.name if spec is not None else rung.drill.replace("_", " ")
+        level = f" ({name}, {rung.variant})" if rung.variant else f" ({name})"
+    if decision.action == progress.REGRESS:
+        message = (
+            f"{item.drill.name}: the level below{level} is not allowed under {code}; "
+            "stepped down past it."
+        )
+    else:
+        message = (
+            f"{item.drill.name}: next level{level} not allowed under {code}; holding at "
+            f"{progress.format_dose(decision.dose)}. Choose the next step by hand."
+        )
+    return {
+        "code": "modifier_hold",
+        "kind": "review",
+        "rule": code,
+        "modifier": code,
+        "side": item.side,
+        "source": "progression",
+        "drill": item.drill.slug,
+        "lineage": str(item.lineage),
+        "rung": item.rung,
+        "message": message,
+    }
+
+
+def _still_held(
+    flags: list[dict], items: list[ProgramItem], fresh: list[dict]
+) -> list[dict[str, Any]]:
+    """A held step stays flagged while its item stays on that rung, even when a later run
+    holds it for another reason (pain, too few sessions): the clinician must choose the next
+    step by hand (docs/clinical-rules.md §6)."""
+    on_rung = {(str(item.lineage), item.rung) for item in items}
+    again = {f.get("lineage") for f in fresh if f.get("code") == "modifier_hold"}
+    return [
+        f
+        for f in flags or ()
+        if f.get("code") == "modifier_hold"
+        and f.get("source") == "progression"
+        and (f.get("lineage"), f.get("rung")) in on_rung
+        and f.get("lineage") not in again
     ]
 
 
@@ -609,15 +694,45 @@ def _moment(day: date, program: Program) -> datetime:
     return datetime.combine(day, time(0), tzinfo=program.clinic.tz)
 
 
-def _tell_about_changes(program: Program, changes: list[ProgramChange], today: date) -> None:
-    moved = [c for c in changes if c.action in (PROGRESSED, REGRESSED)]
-    if moved:
+def is_automatic_version_of(program: Program, day: date) -> bool:
+    """Whether `program` is a version the progression engine wrote on the patient's `day`."""
+    tz = notify.patient_time_zone(program.patient)
+    return timezone.localdate(program.created_at, timezone=tz) == day and (
+        program.changes.filter(
+            version=program.version, source=ChangeSource.PROGRESSION, action__in=AUTOMATIC_ACTIONS
+        ).exists()
+    )
+
+
+def automatic_version_exists(patient, day: date) -> bool:
+    """Whether the progression engine wrote a new version for `patient` on `day` (their own
+    date): at most one a day (docs/clinical-rules.md §7)."""
+    start = datetime.combine(day, time(0), tzinfo=notify.patient_time_zone(patient))
+    return ProgramChange.objects.filter(
+        program__patient_id=patient.pk,
+        program__created_at__gte=start,
+        program__created_at__lt=start + timedelta(days=1),
+        version=F("program__version"),
+        source=ChangeSource.PROGRESSION,
+        action__in=AUTOMATIC_ACTIONS,
+    ).exists()
+
+
+def _tell_about_changes(
+    program: Program, changes: list[ProgramChange], todays: list[ProgramChange], day: date
+) -> None:
+    """At most one "your program changed" message a patient a day (docs/clinical-rules.md §7):
+    it names every change of the day, each with its reason, while it has not gone out yet."""
+    if any(c.action in (PROGRESSED, REGRESSED) for c in changes):
+        moved = [c for c in todays if c.action in (PROGRESSED, REGRESSED)]
+        tz = notify.patient_time_zone(program.patient)
         notify.patient_message_schedule(
             patient=program.patient,
             kind=Kind.PROGRESSION_UPDATE,
-            subject=program,
-            key_time=_moment(today, program),
+            subject=program.patient,
+            key_time=datetime.combine(day, time(0), tzinfo=tz),
             payload={"change": " ".join(c.reason for c in moved)},
+            refresh_payload=True,
         )
     stopped = [c for c in changes if c.action == DRILL_PAUSED]
     if stopped:
@@ -625,8 +740,10 @@ def _tell_about_changes(program: Program, changes: list[ProgramChange], today: d
             clinic=program.clinic,
             kind=Kind.STAFF_T_STOP,
             staff=responsible_staff(program),
-            subject=program,
-            key_time=_moment(today, program),
+            # Keyed on the pause itself: a drill paused later the same day (merged into the
+            # same version) is a new alert, never folded into one already sent.
+            subject=stopped[-1],
+            key_time=_moment(day, program),
             patient=program.patient,
             payload={"detail": " ".join(c.reason for c in stopped)},
         )

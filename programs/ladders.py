@@ -24,6 +24,13 @@ class Rung:
     max_hold_s: int | None = None
     variant: str = ""  # e.g. "up on two, down on one", "towel under toes", "floor level"
     load: bool = False  # True when the next step after reps and sets is added load
+    # Days a week on this rung (docs/clinical-rules.md §5): None takes the ladder's. Isometric
+    # holds may be daily; strength rungs 2-3 non-consecutive days; plantar loading every second
+    # day. A rung change takes the new rung's days (programs.evaluation).
+    days_per_week: int | None = None
+    # The fewest days on this rung before the next one (the HSR RM steps); None: the engine's
+    # `progress.min_days_load` or none.
+    min_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,30 @@ def _ladder(code, name, kind, days, rungs, adjuncts=()) -> Ladder:
     return Ladder(code, name, tuple(rungs), kind, tuple(adjuncts), days)
 
 
+def rung_days(ladder: Ladder, index: int) -> int:
+    """Days a week on rung `index` (0-based) of `ladder` (docs/clinical-rules.md §5)."""
+    days = ladder.rungs[index].days_per_week
+    return days if days is not None else ladder.days_per_week
+
+
+# Heavy slow resistance: 3 s up / 3 s down, 15RM -> 12RM -> 10RM -> 8RM -> 6RM over about
+# 12 weeks, 3 non-consecutive days a week (Beyer 2015; docs/clinical-rules.md §5).
+_HSR = "off a step, 3 s up / 3 s down (HSR)"
+_HSR_RUNGS = [
+    Rung(
+        "heel_raise_single",
+        sets,
+        sets,
+        reps=rm,
+        max_reps=rm,
+        variant=f"{_HSR}, {rm}RM",
+        days_per_week=3,
+        min_days=weeks * 7,
+    )  # fmt: skip
+    for sets, rm, weeks in ((3, 15, 1), (3, 12, 2), (4, 10, 2), (4, 8, 3), (4, 6, 4))
+]
+
+
 # Data of docs/clinical-rules.md §5. A rung's number is its 1-based position here (L-TENDON's
 # "rung 0", the isometric hold, is position 1).
 LADDERS: dict[str, Ladder] = {
@@ -56,7 +87,7 @@ LADDERS: dict[str, Ladder] = {
             Rung("banded_df_mob", 3, 3, reps=10, max_reps=12, hold_s=3, max_hold_s=5),
             Rung("pronation_wall_glide", 2, 3, reps=6, max_reps=8),
             Rung("slow_lunge", 2, 3, reps=8, max_reps=10, variant="3-s lowering"),
-            Rung("incline_steps", 2, 3, reps=10, max_reps=12),
+            Rung("incline_steps", 2, 3, reps=10, max_reps=12, days_per_week=5),
         ],
         [
             Rung(
@@ -96,7 +127,15 @@ LADDERS: dict[str, Ladder] = {
             Rung(
                 "heel_raise_single", 3, 3, reps=12, max_reps=12, variant="backpack load", load=True
             ),
-            Rung("short_hops", 2, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+            Rung(
+                "short_hops",
+                2,
+                3,
+                reps=10,
+                max_reps=10,
+                variant="both feet, then single-leg",
+                days_per_week=2,
+            ),
         ],
         [Rung("heel_raise_bent_knee", 3, 3, reps=12, max_reps=15)],
     ),
@@ -113,19 +152,20 @@ LADDERS: dict[str, Ladder] = {
                 hold_s=30,
                 max_hold_s=45,
                 variant="isometric hold at mid-range",
+                days_per_week=7,
             ),
             Rung("heel_raise_bilateral", 3, 3, reps=15, max_reps=15, variant="3 s up / 3 s down"),
-            Rung(
-                "heel_raise_single",
-                3,
-                4,
-                reps=15,
-                max_reps=15,
-                variant="off a step, 3 s up / 3 s down (HSR)",
-                load=True,
-            ),
+            *_HSR_RUNGS,
             Rung("runner_calf_raise", 3, 3, reps=8, max_reps=10, variant="loaded", load=True),
-            Rung("short_hops", 3, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+            Rung(
+                "short_hops",
+                3,
+                3,
+                reps=10,
+                max_reps=10,
+                variant="both feet, then single-leg",
+                days_per_week=2,
+            ),
         ],
         [
             Rung(
@@ -162,6 +202,7 @@ LADDERS: dict[str, Ladder] = {
                 hold_s=30,
                 max_hold_s=45,
                 variant="isometric hold at mid-range, floor level",
+                days_per_week=7,
             ),
             Rung(
                 "eccentric_step_heel_drop",
@@ -189,7 +230,15 @@ LADDERS: dict[str, Ladder] = {
                 variant="floor level, loaded",
                 load=True,
             ),
-            Rung("short_hops", 3, 3, reps=10, max_reps=10, variant="both feet, then single-leg"),
+            Rung(
+                "short_hops",
+                3,
+                3,
+                reps=10,
+                max_reps=10,
+                variant="both feet, then single-leg",
+                days_per_week=2,
+            ),
         ],
         [Rung("heel_elev_squat_rock", 2, 3, reps=8, max_reps=10)],
     ),
@@ -229,7 +278,7 @@ LADDERS: dict[str, Ladder] = {
                 variant="towel under toes, heavier backpack",
                 load=True,
             ),
-            Rung("short_hops", 2, 3, reps=10, max_reps=10),
+            Rung("short_hops", 2, 3, reps=10, max_reps=10, days_per_week=2),
         ],
         [
             Rung(
@@ -281,6 +330,7 @@ LADDERS: dict[str, Ladder] = {
                 hold_s=30,
                 max_hold_s=30,
                 variant="holding the short foot",
+                days_per_week=5,
             ),
         ],
         [
@@ -313,13 +363,21 @@ LADDERS: dict[str, Ladder] = {
             Rung("band_inv", 3, 3, reps=15, max_reps=15, variant="light band, slow"),
             Rung("band_inv", 3, 3, reps=15, max_reps=20, variant="heavier band"),
             Rung("diagonal_push", 3, 3, reps=10, max_reps=10),
-            Rung("lateral_shuffle", 3, 3, reps=10, max_reps=15),
+            Rung("lateral_shuffle", 3, 3, reps=10, max_reps=15, days_per_week=3),
         ],
         [
             Rung("band_ev", 3, 3, reps=15, max_reps=20, variant="light band, slow"),
             Rung("band_df", 3, 3, reps=15, max_reps=20),
             Rung("band_pf", 3, 3, reps=15, max_reps=20),
-            Rung("suitcase_carry", 3, 3, hold_s=30, max_hold_s=30, variant="20-30 m per hand"),
+            # A carry is a time or a distance, said as such: 30 s of walking, about 20-30 m.
+            Rung(
+                "suitcase_carry",
+                3,
+                3,
+                hold_s=30,
+                max_hold_s=30,
+                variant="walk for 30 s (about 20-30 m) per hand",
+            ),
         ],
     ),
     "L-HX": _ladder(
@@ -328,7 +386,15 @@ LADDERS: dict[str, Ladder] = {
         "mobility",
         7,
         [
-            Rung("toe_yoga", 2, 3, reps=10, max_reps=10, variant="big-toe lift emphasis"),
+            Rung(
+                "toe_yoga",
+                2,
+                3,
+                reps=10,
+                max_reps=10,
+                variant="big-toe lift emphasis",
+                days_per_week=4,
+            ),
             Rung("pf_stretch", 10, 10, hold_s=10, max_hold_s=10, variant="toe extension"),
             Rung(
                 "heel_elev_squat_rock",
@@ -339,7 +405,13 @@ LADDERS: dict[str, Ladder] = {
                 variant="pressure through the big toe",
             ),
             Rung(
-                "runner_calf_raise", 3, 3, reps=10, max_reps=10, variant="push through the big toe"
+                "runner_calf_raise",
+                3,
+                3,
+                reps=10,
+                max_reps=10,
+                variant="push through the big toe",
+                days_per_week=3,
             ),
         ],
     ),

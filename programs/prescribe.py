@@ -21,7 +21,8 @@ from assessments.thresholds import (
 )
 
 from .drills import CATEGORY_ORDER, DRILLS_BY_SLUG
-from .ladders import LADDERS, Rung
+from .exclusions import modifier_exclusion
+from .ladders import LADDERS, Rung, rung_days
 from .patient_text import patient_reason, times_per_day_for, untested_core, untested_names
 from .red_flags import BY_ANSWER, BY_CODE, RED_FLAGS
 
@@ -90,8 +91,6 @@ _WEEK_PATTERNS: dict[int, tuple[int, ...]] = {
 }
 _PLYO_PATTERN = (1, 5)  # hop days sit between strength days
 
-# Suspected bone stress injury takes out impact, running and cadence work (§6, §8).
-BSI_EXCLUDED = ("short_hops", "lateral_shuffle", "cadence_drill")
 # The Ottawa ankle and foot rules after a fall or twist (§8): any "yes" on a side needs an x-ray.
 OTTAWA_ITEMS: dict[str, str] = {
     "malleolar": "pain near the ankle bones with tenderness at the back edge or tip of a malleolus",
@@ -893,27 +892,13 @@ def _modifier_items(ctx: _Context, findings: tuple[Finding, ...]) -> list[_Candi
 
 
 def _exclusion(ctx: _Context, drill: str, variant: str, side: str) -> str | None:
-    """The modifier or gate that forbids this drill on this side, if any."""
+    """The modifier or gate that forbids this drill on this side, if any. The modifiers' part is
+    `exclusions.modifier_exclusion`, the check every automatic step makes too
+    (docs/clinical-rules.md §6)."""
     has = ctx.has
-    if has("M-AT-INS", side):
-        if drill in ("kneeling_df", "calf_stretch_static", "banded_df_mob", "assisted_df"):
-            return "M-AT-INS"
-        if drill == "eccentric_step_heel_drop" and not variant.startswith("floor level"):
-            return "M-AT-INS"
-        if drill == "heel_raise_single" and "step" in variant:
-            return "M-AT-INS"
-    if has("M-AT-MID", side) and drill in ("banded_df_mob", "calf_stretch_static"):
-        return "M-AT-MID"
-    if has("M-BSI-SUSPECT", side) and drill in BSI_EXCLUDED:
-        return "M-BSI-SUSPECT"
-    if has("M-SPRAIN-ACUTE", side) and drill in (
-        "banded_df_mob",
-        "short_hops",
-        "lateral_shuffle",
-        "sl_balance_unstable",
-        "sl_balance_perturb",
-    ):
-        return "M-SPRAIN-ACUTE"
+    code = modifier_exclusion(drill, variant, (m for m in ctx.modifiers if has(m, side)))
+    if code is not None:
+        return code
     if drill == "short_hops":
         first_step = ctx.extras.first_step_pain
         if has("M-PHP", side) and (
@@ -1332,6 +1317,9 @@ def _week(items: list[DraftItem]) -> tuple[tuple[int, ...], ...]:
 def _days(c: _Candidate) -> int:
     if c.days is not None:
         return c.days
+    if c.ladder and c.rung:
+        # Each rung carries its days a week (docs/clinical-rules.md §5).
+        return rung_days(LADDERS[c.ladder], c.rung - 1)
     if c.variant.startswith("isometric"):
         return 7  # isometric holds for tendon pain are a daily exception [E8]
     return _DAYS[c.category]

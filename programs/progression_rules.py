@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from assessments.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from programs.drills import DRILLS_BY_SLUG
+from programs.exclusions import modifier_exclusion
 from programs.ladders import Ladder, Rung
 from programs.patient_text import plain_variant
 from programs.red_flags import BY_ANSWER, BY_CODE, most_urgent
@@ -206,6 +207,10 @@ class Decision:
     flags: tuple[str, ...] = ()  # review rules raised next to the action (R-LOAD-1, T-REVIEW)
     red_flags: tuple[str, ...] = ()  # RF-n codes
     notify_clinician: bool = False
+    # The modifier that forbade the next step (held) or the rung below (skipped on the way
+    # down), e.g. "M-AT-INS"; the clinician gets a review flag naming it (§6, §7).
+    blocked_by: str = ""
+    blocked_rung: Rung | None = None  # the rung that was not allowed
 
     @property
     def changed(self) -> bool:
@@ -400,19 +405,42 @@ def cut_volume(dose: Dose, t: Thresholds = DEFAULT_THRESHOLDS) -> Dose:
     return Dose(dose.drill, dose.rung_index, sets, reps, hold_s, dose.load_pct)
 
 
+def rung_blocked_by(rung: Rung, modifiers: frozenset[str]) -> str | None:
+    """The modifier that forbids moving onto `rung`: the prescription's own exclusion check
+    (`exclusions.modifier_exclusion`, docs/clinical-rules.md §6)."""
+    return modifier_exclusion(rung.drill, rung.variant, modifiers)
+
+
 def step_down(
-    dose: Dose, ladder: Ladder | None, load_step: float, t: Thresholds = DEFAULT_THRESHOLDS
+    dose: Dose,
+    ladder: Ladder | None,
+    load_step: float,
+    t: Thresholds = DEFAULT_THRESHOLDS,
+    modifiers: frozenset[str] = frozenset(),
 ) -> tuple[Dose, Rung | None]:
-    """T-DOWN-1/2/3/5: one load step down; else one rung down (bottom of that rung);
-    on the first rung, or without a ladder, the volume cut of `regress.volume_cut_pct`."""
+    """T-DOWN-1/2/3/5: one load step down; else one rung down (bottom of that rung), passing
+    over any rung the modifiers forbid; on the first rung, without a ladder, or with no allowed
+    rung below, the volume cut of `regress.volume_cut_pct`."""
     if dose.load_pct > 0:
         load = max(0.0, dose.load_pct - load_step)
         return Dose(dose.drill, dose.rung_index, dose.sets, dose.reps, dose.hold_s, load), None
-    if ladder is not None and dose.rung_index > 0:
-        index = dose.rung_index - 1
-        rung = ladder.rungs[index]
-        return dose_on(rung, index), rung
+    if ladder is not None:
+        for index in range(dose.rung_index - 1, -1, -1):
+            rung = ladder.rungs[index]
+            if rung_blocked_by(rung, modifiers) is None:
+                return dose_on(rung, index), rung
     return cut_volume(dose, t), None
+
+
+def _skipped_below(
+    dose: Dose, ladder: Ladder | None, modifiers: frozenset[str]
+) -> tuple[str, Rung] | None:
+    """(modifier, rung) of the rung right below `dose` when a modifier forbids it."""
+    if ladder is None or dose.load_pct > 0 or dose.rung_index == 0:
+        return None
+    below = ladder.rungs[dose.rung_index - 1]
+    code = rung_blocked_by(below, modifiers)
+    return (code, below) if code else None
 
 
 def run_spike_pct(weekly_run_km: Sequence[float]) -> float | None:
@@ -496,14 +524,21 @@ def evaluate(
 
     if down is not None:
         rule, detail, why = down
+        skipped = None
         if rule == "T-DOWN-4":
             dose, rung = cut_volume(item.dose, t), None
         else:
-            dose, rung = step_down(item.dose, ladder, load_step_pct(item, t), t)
+            step = load_step_pct(item, t)
+            dose, rung = step_down(item.dose, ladder, step, t, item.modifiers)
+            skipped = _skipped_below(item.dose, ladder, item.modifiers)
         until = today + timedelta(days=int(t["regress.no_progress_days"]))
         words = _dose_words(_name(item, context), dose, rung, context, "back to")
         reason = f"{words} now, because {why}."
         decision = Decision(item.item_id, REGRESS, rule, dose, reason, detail, rung, until)
+        if skipped is not None:
+            # The rung below is not allowed under a modifier: the step went past it (§6).
+            decision = replace(decision, blocked_by=skipped[0], blocked_rung=skipped[1])
+            decision = _raise(decision, "T-REVIEW")
         return _with_flags(decision, item, ladder, context, today, t)
 
     if cur is None:
@@ -769,8 +804,10 @@ def _up_rule(
         ):
             why = f"the last {_words(needed)} sessions were not all easy and pain-free enough yet"
             return _hold(item, ladder, context, today, t, "not_settled", why)
-    if load_bearing:
-        gap = int(t["progress.min_days_load"])
+    on_rung = ladder.rungs[item.dose.rung_index] if ladder is not None else None
+    rung_gap = on_rung.min_days if on_rung is not None and on_rung.min_days else 0
+    if load_bearing or rung_gap:
+        gap = max(int(t["progress.min_days_load"]) if load_bearing else 0, rung_gap)
         due = item.last_change + timedelta(days=gap)
         if today < due:
             why = f"strength steps need {gap} days between them; the next can come from {_day(due)}"
@@ -788,6 +825,14 @@ def _up_rule(
     if BSI_SUSPECT in item.modifiers and (load_bearing or item.impact):
         why = "a possible bone stress injury must be cleared by your clinician first"
         decision = _hold(item, ladder, context, today, t, "M-BSI-SUSPECT", why)
+        return _raise(decision, "T-REVIEW")
+    blocked = rung_blocked_by(rung, item.modifiers) if rung is not None else None
+    if blocked is not None:
+        # The same exclusions as the prescription hold at every step (§6): no step onto a
+        # rung the modifiers forbid; the item stays and the clinician is asked (T-REVIEW).
+        why = "the next level is not suitable for you yet"
+        decision = _hold(item, ladder, context, today, t, "next_step_not_allowed", why)
+        decision = replace(decision, blocked_by=blocked, blocked_rung=rung)
         return _raise(decision, "T-REVIEW")
     entering_plyo = dose.drill in PLYOMETRIC_DRILLS and item.dose.drill not in PLYOMETRIC_DRILLS
     if entering_plyo and not context.plyo_open_for(item.side):
@@ -889,18 +934,13 @@ def _raise(decision: Decision, rule: str) -> Decision:
         action, main_rule = REVIEW, rule
     if rule == "T-REVIEW" and "clinician" not in reason:
         reason += " Your clinician will review your plan."
-    return Decision(
-        decision.item_id,
-        action,
-        main_rule,
-        decision.dose,
-        reason,
-        decision.detail,
-        decision.new_rung,
-        decision.no_progress_until,
-        (*decision.flags, rule),
-        decision.red_flags,
-        True,
+    return replace(
+        decision,
+        action=action,
+        rule=main_rule,
+        reason=reason,
+        flags=(*decision.flags, rule),
+        notify_clinician=True,
     )
 
 

@@ -39,6 +39,32 @@ def change_accept(*, user, change: ProgramChange) -> ProgramChange:
 
 
 @transaction.atomic
+def changes_accept_all(*, user, program: Program) -> list[ProgramChange]:
+    """The clinician agrees with every automatic change of the patient still waiting for a
+    review (docs/clinical-rules.md §7): they all leave the worklist at once; none waiting is
+    no error (an empty list). `program` is any version of the patient's program; the caller has
+    checked the user may see it."""
+    versions.lock_patient(program.patient_id)
+    pending = list(
+        ProgramChange.objects.select_for_update()
+        .filter(
+            program__patient_id=program.patient_id,
+            source=ChangeSource.PROGRESSION,
+            action__in=AUTOMATIC_ACTIONS,
+            review="",
+        )
+        .order_by("created_at", "id")
+    )
+    now = timezone.now()
+    for change in pending:
+        change.review = ChangeReview.ACCEPTED
+        change.reviewed_by = user
+        change.reviewed_at = now
+    ProgramChange.objects.bulk_update(pending, ["review", "reviewed_by", "reviewed_at"])
+    return pending
+
+
+@transaction.atomic
 def change_undo(*, user, change: ProgramChange, reason: str = "") -> Program:
     """Put the drill back to its dose before the automatic change, in a new version."""
     change = _pending(change)

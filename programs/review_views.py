@@ -83,6 +83,19 @@ def change_accept(request, pk: int):
 
 @role_required(*CLINICAL_ROLES)
 @require_POST
+def changes_accept_all(request, pk: int):
+    """Accept every automatic change waiting for review for the patient of program `pk`."""
+    program = _program(request, pk)
+    count = len(review.changes_accept_all(user=request.user, program=program))
+    if count:
+        messages.success(request, f"{count} change{'s' if count != 1 else ''} accepted.")
+    else:
+        messages.info(request, "There is no automatic change waiting for a review.")
+    return _back(request)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
 def change_undo(request, pk: int):
     change = _change(request, pk)
     try:

@@ -32,6 +32,11 @@ urlpatterns = [
     path("programs/changes/<int:pk>/accept/", review_views.change_accept, name="change_accept"),
     path("programs/changes/<int:pk>/undo/", review_views.change_undo, name="change_undo"),
     path(
+        "programs/<int:pk>/changes/accept/",
+        review_views.changes_accept_all,
+        name="changes_accept_all",
+    ),
+    path(
         "programs/<int:pk>/items/<int:item_pk>/override/",
         review_views.item_override,
         name="item_override",

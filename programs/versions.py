@@ -159,3 +159,50 @@ def version_copy(
         # Reminders follow the version in force.
         reminders.program_published_notify(program=new, replaced=[program])
     return new
+
+
+def version_amend(
+    program: Program,
+    *,
+    updates: Mapping[UUID, Mapping[str, Any]],
+    lines: list[dict[str, Any]],
+    source: str,
+    user,
+    flags: list[dict] | None = None,
+) -> Program:
+    """Merge more changes into `program` itself: the version the progression engine wrote
+    earlier the same day (docs/clinical-rules.md §7: at most one automatic version a patient a
+    day). Each change keeps its own history line and reason. Call under the patient lock."""
+    slugs = {u["drill_slug"] for u in updates.values() if "drill_slug" in u}
+    drills = {d.slug: d for d in Drill.objects.filter(clinic__isnull=True, slug__in=slugs)}
+    for item in program.items.filter(lineage__in=list(updates)):
+        fields = []
+        for name, value in updates[item.lineage].items():
+            if name == "drill_slug":
+                item.drill = drills[value]
+                fields.append("drill")
+            else:
+                setattr(item, name, value)
+                fields.append(name)
+        item.save(update_fields=fields)
+    if flags is not None:
+        program.flags = flags
+        program.save(update_fields=["flags", "updated_at"])
+    ProgramChange.objects.bulk_create(
+        ProgramChange(
+            program=program,
+            version=program.version,
+            source=source,
+            action=line["action"],
+            drill=line["drill"],
+            detail=line["detail"],
+            reason=line["reason"],
+            created_by=user,
+        )
+        for line in lines
+    )
+    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    if program.status == ProgramStatus.PUBLISHED:
+        # A new rung may have new drill days: the reminders follow.
+        reminders.program_published_notify(program=program)
+    return program

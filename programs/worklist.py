@@ -32,6 +32,7 @@ FLAG_LABELS = {
     "no_progress": "No progress",
     "low_adherence": "Low adherence",
     "load_spike": "Running spike",
+    "modifier_hold": "Step not allowed",
 }
 
 
@@ -142,6 +143,7 @@ def _flags(program: Program, row: WorklistRow) -> list[tuple[str, str]]:
         flags.append(("t_stop", item.pause_reason or f"{item.drill.name} is paused."))
     for flag in program.flags or ():
         if flag.get("source") == "progression" and flag.get("code") in (
+            "modifier_hold",
             "no_progress",
             "low_adherence",
             "baseline_missing",  # docs/clinical-rules.md §7: hold and ask

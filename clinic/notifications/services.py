@@ -105,12 +105,15 @@ def notification_schedule(
     payload: dict[str, Any] | None = None,
     key_time: datetime | None = None,
     not_after: datetime | None = None,
+    refresh_payload: bool = False,
 ) -> Notification:
     """Create (or return the existing) row for one message, in the caller's transaction.
 
     `key_time` is the moment that identifies the message (the appointment start for a
     confirmation); it defaults to `due_at`. Patient messages move out of quiet hours, but
-    never past `not_after`. Scheduling again is harmless and revives a cancelled row.
+    never past `not_after`. Scheduling again is harmless and revives a cancelled row; with
+    `refresh_payload` a row still waiting to go out takes the new payload (one message that
+    says everything, never a second one).
     """
     if patient is None and recipient_user is None:
         raise ValueError("A notification needs a patient or a staff recipient.")
@@ -154,6 +157,14 @@ def notification_schedule(
         notification.due_at = due_at
         notification.payload = payload or {}
         notification.save(update_fields=["status", "cancel_reason", "due_at", "payload"])
+    elif (
+        refresh_payload
+        and not created
+        and notification.status == Status.PENDING
+        and notification.payload != (payload or {})
+    ):
+        notification.payload = payload or {}
+        notification.save(update_fields=["payload"])
     if (
         notification.status == Status.PENDING
         and notification.due_at <= timezone.now() + KICK_WINDOW
@@ -234,10 +245,17 @@ def day_key(day: date) -> datetime:
 
 @transaction.atomic
 def patient_message_schedule(
-    *, patient: Patient, kind: str, subject: Subject, payload: dict[str, Any], key_time: datetime
+    *,
+    patient: Patient,
+    kind: str,
+    subject: Subject,
+    payload: dict[str, Any],
+    key_time: datetime,
+    refresh_payload: bool = False,
 ) -> list[Notification]:
     """A one-off patient message such as a progression update or re-screen due, on each
-    channel the patient accepts. `payload` fills the e-mail; SMS never shows it."""
+    channel the patient accepts. `payload` fills the e-mail; SMS never shows it. With
+    `refresh_payload`, a message not sent yet takes the new payload."""
     return [
         notification_schedule(
             clinic=patient.clinic,
@@ -248,6 +266,7 @@ def patient_message_schedule(
             subject=subject,
             patient=patient,
             payload=payload,
+            refresh_payload=refresh_payload,
         )
         for channel in patient_channels(patient)
     ]

@@ -101,15 +101,16 @@ def test_worklist_shows_flags_first_and_pending_changes(client, patient_api, wor
 def test_worklist_adherence_and_pain_trend(client, patient_api, world):
     home = world.home
     one_drill_program(home, changed_days_ago=13)
+    # Pain 3 holds the dose: a step down to another rung would take that rung's days a week.
     for days_ago in (12, 10, 3, 1):
-        log(patient_api, home, days_ago, pain=1 if days_ago > 7 else 4)
+        log(patient_api, home, days_ago, pain=1 if days_ago > 7 else 3)
     client.force_login(home.clinician)
     from programs.worklist import worklist
 
     (row,) = worklist(user=home.clinician, today=today(home), only_flagged=False)
     # 7 days a week, started 13 days ago: 13 planned days before today, 4 done.
     assert round(row.adherence_2w) == round(4 * 100 / 13)
-    assert (row.pain.recent, row.pain.before, row.pain.direction) == (4, 1, "up")
+    assert (row.pain.recent, row.pain.before, row.pain.direction) == (3, 1, "up")
     assert row.last_session == today(home) - timedelta(days=1)
 
 

@@ -302,6 +302,11 @@ MATRIX: dict[str, Route] = {
         staff_gets(page(roles=CLINICAL, other=404), 302),
         method="post",
     ),
+    "programs/<int:pk>/changes/accept/": Route(
+        lambda c: f"/programs/{c.program.pk}/changes/accept/",
+        staff_gets(page(roles=CLINICAL, other=404), 302),
+        method="post",
+    ),
     "programs/changes/<int:pk>/undo/": Route(
         lambda c: f"/programs/changes/{c.change.pk}/undo/",
         staff_gets(page(roles=CLINICAL, other=404), 302),
@@ -340,6 +345,11 @@ MATRIX: dict[str, Route] = {
     "api/v1/^programs/(?P<pk>[^/.]+)/evaluate/$": Route(
         lambda c: f"/api/v1/programs/{c.program.pk}/evaluate/",
         api(roles=CLINICAL, other=404, ok=409),
+        method="post",
+    ),
+    "api/v1/^programs/(?P<pk>[^/.]+)/accept-changes/$": Route(
+        lambda c: f"/api/v1/programs/{c.program.pk}/accept-changes/",
+        api(roles=CLINICAL, other=404),
         method="post",
     ),
     "api/v1/^programs/(?P<pk>[^/.]+)/publish/$": Route(
