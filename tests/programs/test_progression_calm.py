@@ -99,6 +99,8 @@ def check_in(api, side, days_ago, *, morning=0, soreness=0):
         "date": (today(side) - timedelta(days=days_ago)).isoformat(),
         "pain_next_morning": morning,
         "soreness_hours": soreness,
+        # Achilles modifiers also ask morning stiffness; steady at 5 minutes (§7).
+        "morning_stiffness_min": 5,
         "red_flags": [],
     }
     response = api.post("/api/v1/me/checkins/", body, format="json")
