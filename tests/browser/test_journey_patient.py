@@ -136,7 +136,10 @@ def test_a_sudden_pop_pauses_the_program_and_the_clinician_sees_the_flag(open_pa
 
     # The page reloads to show the hold; the drills' log form is gone.
     expect(page.get_by_role("alert")).to_contain_text("Your program is on hold.")
-    expect(page.get_by_role("alert")).to_contain_text("contact the clinic")
+    # A sudden pop: see a doctor today (docs/clinical-rules.md §8); the clinic is a tap away.
+    expect(page.get_by_role("alert")).to_contain_text("see a doctor today")
+    call = page.get_by_role("alert").locator("a[href^='tel:']")
+    expect(call).to_have_attribute("href", re.compile(r"^tel:\+\d+$"))
     expect(page.get_by_role("button", name="Save today's session")).to_have_count(0)
     check_page(page, "journey5-02-on-hold")
     program = Program.objects.get(patient=program.patient, status=ProgramStatus.PAUSED)
