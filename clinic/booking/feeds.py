@@ -91,11 +91,18 @@ def _live(*, owner: User, scope: FeedScope):
     )
 
 
+def _still_valid(feed: CalendarFeed) -> bool:
+    """False once SECRET_KEY has changed: the URL derived now would not match the stored hash."""
+    return hmac.compare_digest(feed.secret_hash, _hash(_secret(feed)))
+
+
 def calendar_feed_get_or_create(*, owner: User, scope: FeedScope) -> tuple[CalendarFeed, bool]:
     """The owner's live feed for `scope`, made when there is none (True when made)."""
     existing = _live(owner=owner, scope=scope).first()
     if existing is not None:
-        return existing, False
+        if _still_valid(existing):
+            return existing, False
+        _live(owner=owner, scope=scope).update(revoked_at=timezone.now())
     feed = CalendarFeed(
         clinic=scope.clinic, owner=owner, clinician=scope.clinician, nonce=secrets.token_hex(32)
     )
@@ -115,7 +122,8 @@ def calendar_feed_revoke(*, owner: User, scope: FeedScope) -> bool:
 
 
 def calendar_feed_current(*, owner: User, scope: FeedScope) -> CalendarFeed | None:
-    return _live(owner=owner, scope=scope).first()
+    feed = _live(owner=owner, scope=scope).first()
+    return feed if feed is not None and _still_valid(feed) else None
 
 
 def calendar_feed_from_secret(*, feed_id: int, secret: str) -> CalendarFeed | None:

@@ -184,3 +184,14 @@ def test_staff_page_makes_shows_and_revokes_the_feed(client, booking):
 def test_staff_page_is_not_for_patients(client, booking):
     client.force_login(booking.world.home.patient_a.user)
     assert client.get(reverse("booking_calendar_feed")).status_code == 403
+
+
+def test_a_new_secret_key_gives_a_working_new_url(api, booking, settings):
+    clinician = booking.world.home.clinician
+    old = feed_url(api, clinician).json()["url"]
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert fetch(old).status_code == 200  # subscribed calendars keep working meanwhile
+    renewed = feed_url(api, clinician)
+    assert renewed.status_code == 201 and renewed.json()["url"] != old
+    assert fetch(renewed.json()["url"]).status_code == 200
+    assert fetch(old).status_code == 404
