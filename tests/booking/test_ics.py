@@ -1,13 +1,16 @@
 """The .ics file e-mailed with a booking follows RFC 5545's line and text rules."""
 
+import importlib
 from datetime import UTC
 from email import message_from_bytes, policy
 
 import icalendar
 import pytest
+from django.apps import apps as django_apps
 from django.core.mail import EmailMessage
 
 from clinic.booking import services
+from clinic.booking.models import Appointment
 from clinic.notifications import content
 from clinic.notifications.models import Kind, Notification
 
@@ -157,3 +160,35 @@ def test_a_refused_move_leaves_the_sequence_alone(booking):
         services.appointment_reschedule(appointment=appointment, start=booking.at(13))
     appointment.refresh_from_db()
     assert appointment.ics_sequence == 0
+
+
+def test_the_migration_starts_each_counter_above_the_sequences_already_sent(booking):
+    """Before the counter, a file's SEQUENCE was its notification's id: the counter starts at
+    the largest one sent for the appointment, so the next change still outranks it."""
+    migration = importlib.import_module(
+        "clinic.booking.migrations.0008_calendar_feed_and_ics_sequence"
+    )
+    appointment = booked(booking)
+    other = services.appointment_book(
+        clinic=booking.clinic,
+        appointment_type=booking.consult,
+        start=booking.at(13),
+        clinician=booking.world.home.clinician,
+        patient=booking.world.home.patient_b,
+    )
+    services.appointment_reschedule(appointment=appointment, start=booking.at(11))
+    Appointment.objects.update(ics_sequence=0)  # as the AddField leaves them
+    migration.sequence_from_sent_files(django_apps, None)
+    sent = Notification.objects.filter(
+        subject_ref=f"booking.appointment:{appointment.pk}",
+        kind__in=[Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED],
+    )
+    appointment.refresh_from_db()
+    assert appointment.ics_sequence == max(n.pk for n in sent)
+    other.refresh_from_db()
+    assert (
+        other.ics_sequence
+        == Notification.objects.get(
+            subject_ref=f"booking.appointment:{other.pk}", kind=Kind.BOOKING_CONFIRMATION
+        ).pk
+    )
