@@ -612,8 +612,9 @@ class CalendarFeedFile(APIView):
     throttle_scope = "public"
 
     @extend_schema(exclude=True)
-    def get(self, request, feed_id: int, secret: str):
-        feed = feeds.calendar_feed_from_secret(feed_id=feed_id, secret=secret)
+    def get(self, request, feed_id: int, token: str):
+        # The argument is called `token` so logs and the audit trail redact it (link_tokens).
+        feed = feeds.calendar_feed_from_secret(feed_id=feed_id, secret=token)
         if feed is None:
             raise Http404
         response = HttpResponse(

@@ -56,7 +56,7 @@ def _hash(secret: str) -> str:
 
 
 def feed_path(feed: CalendarFeed) -> str:
-    return reverse("api_calendar_feed_ics", kwargs={"feed_id": feed.pk, "secret": _secret(feed)})
+    return reverse("api_calendar_feed_ics", kwargs={"feed_id": feed.pk, "token": _secret(feed)})
 
 
 def feed_scope(*, user: User, clinician_param: str | None) -> FeedScope:

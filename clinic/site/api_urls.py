@@ -37,7 +37,7 @@ urlpatterns = [
     path("public/bookings/", booking_api.PublicBookings.as_view(), name="api_public_bookings"),
     path("calendar-feed/", booking_api.CalendarFeedView.as_view(), name="api_calendar_feed"),
     re_path(
-        r"^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<secret>[0-9a-f]{64})\.ics$",
+        r"^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$",
         booking_api.CalendarFeedFile.as_view(),
         name="api_calendar_feed_ics",
     ),

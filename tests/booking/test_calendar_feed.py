@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from clinic.booking import services
 from clinic.booking.models import CalendarFeed
+from clinic.link_tokens import redact_text
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,10 @@ def test_a_new_secret_key_gives_a_working_new_url(api, booking, settings):
     assert renewed.status_code == 201 and renewed.json()["url"] != old
     assert fetch(renewed.json()["url"]).status_code == 200
     assert fetch(old).status_code == 404
+
+
+def test_the_secret_never_reaches_a_log_line(api, booking):
+    url = feed_url(api, booking.world.home.clinician).json()["url"]
+    secret = url.rsplit("-", 1)[1].removesuffix(".ics")
+    line = redact_text(f'"GET {urlsplit(url).path} HTTP/1.1" 200')
+    assert secret not in line and "[token]" in line

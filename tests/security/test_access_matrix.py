@@ -199,7 +199,7 @@ MATRIX: dict[str, Route] = {
     # Every staff member's first GET makes their own feed; patients have none.
     "api/v1/calendar-feed/": Route(lambda c: "/api/v1/calendar-feed/", api(ok=201)),
     # The feed file: its URL is the credential, so anyone holding it gets the .ics.
-    r"api/v1/^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<secret>[0-9a-f]{64})\.ics$": Route(
+    r"api/v1/^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$": Route(
         lambda c: feed_file_path(c), public(200)
     ),
     "calendar/appointments/<int:pk>/": Route(
