@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +22,7 @@ from clinic.models import Clinic, Patient, Sex
 from clinic.phones import phone_for_clinic
 from clinic.throttling import ClientRateThrottle
 
-from . import selectors, services
+from . import feeds, selectors, services
 from .availability import Slot
 from .models import Appointment, AppointmentType, BookingRequest, BookingSource
 
@@ -547,3 +549,79 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def no_show(self, request, pk=None):
         appointment = services.appointment_mark_no_show(appointment=self.get_object())
         return Response(AppointmentOutput(appointment).data)
+
+
+# Calendar feeds ------------------------------------------------------------------------------
+
+
+class CalendarFeedOutput(serializers.Serializer):
+    url = serializers.URLField()
+
+
+CLINICIAN_FEED_PARAM = OpenApiParameter(
+    "clinician",
+    str,
+    description='Whose appointments: a clinician\'s id or "all" (front desk and admins only); '
+    "by default your own, or the whole clinic's when you see no patients.",
+)
+
+
+class CalendarFeedView(APIView):
+    """The signed-in staff member's private iCal feed URL: GET makes one when missing, DELETE
+    revokes it (the old URL then answers 404 and the next GET makes a new one)."""
+
+    permission_classes = [IsStaff]
+
+    def _scope(self, request) -> feeds.FeedScope:
+        try:
+            return feeds.feed_scope(
+                user=request.user, clinician_param=request.query_params.get("clinician")
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+
+    @extend_schema(
+        parameters=[CLINICIAN_FEED_PARAM],
+        responses={200: CalendarFeedOutput, 201: CalendarFeedOutput},
+    )
+    def get(self, request):
+        feed, created = feeds.calendar_feed_get_or_create(
+            owner=request.user, scope=self._scope(request)
+        )
+        return Response(
+            {"url": request.build_absolute_uri(feeds.feed_path(feed))},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(parameters=[CLINICIAN_FEED_PARAM], responses={204: None})
+    def delete(self, request):
+        if not feeds.calendar_feed_revoke(owner=request.user, scope=self._scope(request)):
+            raise NotFound("You have no calendar feed for these appointments.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CalendarFeedFile(APIView):
+    """The feed itself: no session or token, the URL's secret is the credential. Throttled
+    per client like the public API; any mismatch is a plain 404."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ClientRateThrottle]
+    throttle_scope = "public"
+
+    @extend_schema(exclude=True)
+    def get(self, request, feed_id: int, token: str):
+        # The argument is called `token` so logs and the audit trail redact it (link_tokens).
+        feed = feeds.calendar_feed_from_secret(feed_id=feed_id, secret=token)
+        if feed is None:
+            raise Http404
+        response = HttpResponse(
+            feeds.feed_calendar(feed), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="groundwork.ics"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response

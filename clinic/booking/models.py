@@ -240,6 +240,11 @@ class Appointment(models.Model):
     intake_weekly_km = models.PositiveIntegerField(null=True, blank=True)
     intake_goal_race = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    ics_sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="The calendar SEQUENCE of the appointment's event: one more on every move "
+        "and on cancelling, so calendars update the event they have instead of adding one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -359,3 +364,50 @@ class BookingRequest(models.Model):
     def is_open(self) -> bool:
         """Still waiting; whether it has run out is a question of the time (see expires_at)."""
         return self.status == BookingRequestStatus.PENDING
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private iCal feed URL: one clinician's appointments or, with no
+    clinician, the whole clinic's.
+
+    The URL's secret is derived from `nonce` with the server's SECRET_KEY, so the database
+    alone never holds a working URL; `secret_hash` (SHA-256 of the secret) is what a request
+    is compared against, in constant time. Revoking sets `revoked_at`; the old URL then 404s
+    and the next request for a feed makes a new one.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="calendar_feeds")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Whose appointments; empty for the whole clinic.",
+    )
+    nonce = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "clinician"],
+                condition=models.Q(revoked_at__isnull=True, clinician__isnull=False),
+                name="calendar_feed_one_live_per_clinician",
+            ),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(revoked_at__isnull=True, clinician__isnull=True),
+                name="calendar_feed_one_live_per_clinic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whose = self.clinician if self.clinician_id else self.clinic
+        return f"Calendar feed of {whose} for {self.owner}"

@@ -28,6 +28,8 @@ def appointment_payload(appointment: Appointment) -> dict[str, Any]:
         "clinician": str(appointment.clinician),
         "clinic_address": appointment.clinic.address,
         "clinic_phone": appointment.clinic.phone,
+        # The .ics SEQUENCE as of this message (Appointment.ics_sequence).
+        "sequence": appointment.ics_sequence,
     }
 
 
@@ -96,6 +98,11 @@ def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notifi
     moved = outbox.notifications_reschedule_for(subject=appointment, new_time=appointment.start)
     if not moved:
         moved = appointment_reminders_schedule(appointment=appointment)
+    # A change message not sent yet is out of date: its .ics holds an older time under a
+    # lower SEQUENCE. This one replaces it (a move back to that time revives its row).
+    outbox.notifications_cancel_for(
+        subject=appointment, reason="Replaced by a later move.", kinds=[Kind.BOOKING_CHANGED]
+    )
     notices = _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CHANGED,

@@ -403,9 +403,18 @@ def appointment_reschedule(
             appointment.start = start
             appointment.end = start + timedelta(minutes=kind.duration_minutes)
             appointment.busy_until = appointment.end + timedelta(minutes=kind.buffer_minutes)
+            # A move is a change to the calendar event: calendars take the higher SEQUENCE.
+            appointment.ics_sequence += 1
             with transaction.atomic():
                 appointment.save(
-                    update_fields=["clinician", "start", "end", "busy_until", "updated_at"]
+                    update_fields=[
+                        "clinician",
+                        "start",
+                        "end",
+                        "busy_until",
+                        "ics_sequence",
+                        "updated_at",
+                    ]
                 )
             if booking_request is not None:
                 _request_moved(booking_request, appointment=appointment)
@@ -461,6 +470,7 @@ def appointment_cancel(
     appointment.cancelled_by = cancelled_by
     appointment.cancelled_source = source
     appointment.cancelled_at = timezone.now()
+    appointment.ics_sequence += 1  # the METHOD:CANCEL must outrank the last event sent
     appointment.save(
         update_fields=[
             "status",
@@ -468,6 +478,7 @@ def appointment_cancel(
             "cancelled_by",
             "cancelled_source",
             "cancelled_at",
+            "ics_sequence",
             "updated_at",
         ]
     )

@@ -32,6 +32,7 @@ urlpatterns = [
         name="booking_appointment_request",
     ),
     path("calendar/time-off/", views.time_off_new, name="booking_time_off_new"),
+    path("calendar/feed/", views.calendar_feed, name="booking_calendar_feed"),
     path("calendar/settings/", views.booking_settings, name="booking_settings"),
     path("book/", views.public_book, name="booking_public"),
     path("book/done/<str:token>/", views.public_done, name="booking_public_done"),

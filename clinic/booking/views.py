@@ -21,7 +21,7 @@ from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 from clinic.selectors import patient_list
 
-from . import selectors, services
+from . import feeds, selectors, services
 from .forms import (
     BookingSettingsForm,
     CancelForm,
@@ -421,6 +421,43 @@ def time_off_new(request):
             f"{reverse('booking_calendar_day')}?date={data['day']}&clinician={clinician.pk}"
         )
     return render(request, "booking/simple_form.html", {"form": form, "title": "Block time"})
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def calendar_feed(request):
+    """The staff member's private calendar feed URL, to copy into a calendar app or revoke."""
+    membership = membership_of(request.user)
+    clinician_param = request.POST.get("clinician") or request.GET.get("clinician")
+    try:
+        scope = feeds.feed_scope(user=request.user, clinician_param=clinician_param)
+    except ValidationError:
+        raise Http404 from None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feeds.calendar_feed_revoke(owner=request.user, scope=scope)
+            messages.success(
+                request, "Feed revoked: calendars using the old address stop updating."
+            )
+        else:
+            feeds.calendar_feed_get_or_create(owner=request.user, scope=scope)
+            messages.success(request, "Feed ready: copy the address into your calendar app.")
+        query = f"?clinician={clinician_param}" if clinician_param else ""
+        return redirect(reverse("booking_calendar_feed") + query)
+    feed = feeds.calendar_feed_current(owner=request.user, scope=scope)
+    may_choose = membership.role in feeds.SCHEDULING_ROLES
+    return render(
+        request,
+        "booking/calendar_feed.html",
+        {
+            "feed_url": request.build_absolute_uri(feeds.feed_path(feed)) if feed else "",
+            "scope": scope,
+            "scope_value": str(scope.clinician.pk) if scope.clinician else "all",
+            "clinicians": _staff_clinicians(membership.clinic) if may_choose else [],
+            "may_choose": may_choose,
+        },
+    )
 
 
 @role_required(Role.CLINIC_ADMIN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -150,6 +151,11 @@ def calendar_text(text: str) -> str:
     )
 
 
+def organizer_address() -> str:
+    """The address the clinic's messages come from (without a display name)."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@groundwork.local"
+
+
 def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     """A one-event calendar file so the appointment lands in the patient's calendar.
 
@@ -169,10 +175,15 @@ def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = icalendar.Event()
     event.add("uid", ics_uid(notification))
-    # The row's id is the counter: a later message about the appointment is a later row, even
-    # within the same second. (A message revived by a move back to an earlier time keeps its
-    # old row and number; calendars may then keep the newer event they have.)
-    event.add("sequence", notification.pk)
+    # The subject's own change counter (booking: Appointment.ics_sequence, one more on every
+    # move and on cancelling), copied into the payload when the message was made. Rows made
+    # before the counter existed fall back to their id, which the migration that added it
+    # took as the counter's starting point.
+    event.add("sequence", int(payload.get("sequence", notification.pk)))
+    # RFC 5546 wants an ORGANIZER on PUBLISH and CANCEL; without it Exchange drops a CANCEL.
+    organizer = icalendar.vCalAddress(f"mailto:{organizer_address()}")
+    organizer.params["cn"] = icalendar.vText(calendar_text(notification.clinic.name))
+    event.add("organizer", organizer)
     event.add("dtstamp", notification.created_at.astimezone(UTC))
     event.add("dtstart", datetime.fromisoformat(payload["start"]).astimezone(UTC))
     event.add("dtend", datetime.fromisoformat(payload["end"]).astimezone(UTC))

@@ -1,6 +1,6 @@
 """Routes under /api/v1/. Each app registers its viewsets here."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from assessments import api as assessments_api
@@ -35,5 +35,11 @@ urlpatterns = [
         name="api_public_availability",
     ),
     path("public/bookings/", booking_api.PublicBookings.as_view(), name="api_public_bookings"),
+    path("calendar-feed/", booking_api.CalendarFeedView.as_view(), name="api_calendar_feed"),
+    re_path(
+        r"^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$",
+        booking_api.CalendarFeedFile.as_view(),
+        name="api_calendar_feed_ics",
+    ),
     *router.urls,
 ]

@@ -1,13 +1,16 @@
 """The .ics file e-mailed with a booking follows RFC 5545's line and text rules."""
 
+import importlib
 from datetime import UTC
 from email import message_from_bytes, policy
 
 import icalendar
 import pytest
+from django.apps import apps as django_apps
 from django.core.mail import EmailMessage
 
 from clinic.booking import services
+from clinic.booking.models import Appointment
 from clinic.notifications import content
 from clinic.notifications.models import Kind, Notification
 
@@ -109,3 +112,83 @@ def test_later_messages_about_an_appointment_carry_a_larger_sequence(booking):
     )
     assert first["UID"] == last["UID"]
     assert int(last["SEQUENCE"]) > int(first["SEQUENCE"]) >= 0
+
+
+def sent_event(notification: Notification) -> tuple[icalendar.Calendar, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(content.ics_for(notification).content)
+    (event,) = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def test_every_move_and_the_cancel_raise_the_sequence_of_one_uid(booking):
+    appointment = booked(booking)
+    events = [sent_event(Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION))]
+    for hour in (11, 13, 11):
+        services.appointment_reschedule(appointment=appointment, start=booking.at(hour))
+        # One change message waits: the one about this move (a move back to 11:00 revives
+        # the row of the first one, with this move's time and sequence).
+        (latest,) = Notification.objects.filter(
+            kind=Kind.BOOKING_CHANGED, channel="email", status="pending"
+        )
+        assert latest.payload["start"] == booking.at(hour).isoformat()
+        events.append(sent_event(latest))
+    services.appointment_cancel(appointment=appointment, reason="Ill")
+    events.append(sent_event(Notification.objects.get(kind=Kind.BOOKING_CANCELLED)))
+    appointment.refresh_from_db()
+    assert appointment.ics_sequence == 4
+    assert {str(event["UID"]) for _, event in events} == {
+        f"appointment-{appointment.pk}@" + (str(events[0][1]["UID"]).split("@")[1])
+    }
+    assert [int(event["SEQUENCE"]) for _, event in events] == [0, 1, 2, 3, 4]
+    assert [str(calendar["METHOD"]) for calendar, _ in events] == ["PUBLISH"] * 4 + ["CANCEL"]
+    assert [str(event["STATUS"]) for _, event in events] == ["CONFIRMED"] * 4 + ["CANCELLED"]
+    assert events[3][1].decoded("DTSTART") == booking.at(11)
+    # RFC 5546: PUBLISH and CANCEL name an ORGANIZER (Exchange drops a CANCEL without one).
+    assert all(str(event["ORGANIZER"]).startswith("mailto:") for _, event in events)
+
+
+def test_a_refused_move_leaves_the_sequence_alone(booking):
+    appointment = booked(booking)
+    services.appointment_book(
+        clinic=booking.clinic,
+        appointment_type=booking.consult,
+        start=booking.at(13),
+        clinician=booking.world.home.clinician,
+        patient=booking.world.home.patient_b,
+    )
+    with pytest.raises(services.SlotTaken):
+        services.appointment_reschedule(appointment=appointment, start=booking.at(13))
+    appointment.refresh_from_db()
+    assert appointment.ics_sequence == 0
+
+
+def test_the_migration_starts_each_counter_above_the_sequences_already_sent(booking):
+    """Before the counter, a file's SEQUENCE was its notification's id: the counter starts at
+    the largest one sent for the appointment, so the next change still outranks it."""
+    migration = importlib.import_module(
+        "clinic.booking.migrations.0008_calendar_feed_and_ics_sequence"
+    )
+    appointment = booked(booking)
+    other = services.appointment_book(
+        clinic=booking.clinic,
+        appointment_type=booking.consult,
+        start=booking.at(13),
+        clinician=booking.world.home.clinician,
+        patient=booking.world.home.patient_b,
+    )
+    services.appointment_reschedule(appointment=appointment, start=booking.at(11))
+    Appointment.objects.update(ics_sequence=0)  # as the AddField leaves them
+    migration.sequence_from_sent_files(django_apps, None)
+    sent = Notification.objects.filter(
+        subject_ref=f"booking.appointment:{appointment.pk}",
+        kind__in=[Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED],
+    )
+    appointment.refresh_from_db()
+    assert appointment.ics_sequence == max(n.pk for n in sent)
+    other.refresh_from_db()
+    assert (
+        other.ics_sequence
+        == Notification.objects.get(
+            subject_ref=f"booking.appointment:{other.pk}", kind=Kind.BOOKING_CONFIRMATION
+        ).pk
+    )

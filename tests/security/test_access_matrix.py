@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from clinic.booking import feeds
 from clinic.booking.models import Appointment, AppointmentStatus, BookingRequest
 from clinic.booking.services import manage_token, request_token
 from clinic.health import HEARTBEAT_KEY
@@ -74,6 +75,12 @@ class Ctx:
 
 def patient(ctx) -> int:
     return ctx.home.patient_a.pk
+
+
+def feed_file_path(ctx) -> str:
+    scope = feeds.feed_scope(user=ctx.home.clinician, clinician_param=None)
+    feed, _ = feeds.calendar_feed_get_or_create(owner=ctx.home.clinician, scope=scope)
+    return feeds.feed_path(feed)
 
 
 MATRIX: dict[str, Route] = {
@@ -188,6 +195,13 @@ MATRIX: dict[str, Route] = {
     ),
     "calendar/time-off/": Route(lambda c: "/calendar/time-off/", page()),
     "calendar/settings/": Route(lambda c: "/calendar/settings/", page(roles=ADMIN)),
+    "calendar/feed/": Route(lambda c: "/calendar/feed/", page()),
+    # Every staff member's first GET makes their own feed; patients have none.
+    "api/v1/calendar-feed/": Route(lambda c: "/api/v1/calendar-feed/", api(ok=201)),
+    # The feed file: its URL is the credential, so anyone holding it gets the .ics.
+    r"api/v1/^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$": Route(
+        lambda c: feed_file_path(c), public(200)
+    ),
     "calendar/appointments/<int:pk>/": Route(
         lambda c: f"/calendar/appointments/{c.appointment.pk}/", page(other=404)
     ),
