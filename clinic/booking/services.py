@@ -494,8 +494,23 @@ def _set_status(appointment: Appointment, status: str) -> Appointment:
     return appointment
 
 
+def arrival_allowed(appointment: Appointment) -> bool:
+    """A patient can arrive on the appointment's day (clinic-local) or later, never before:
+    a visit tomorrow cannot be marked "Arrived" tonight."""
+    clinic = appointment.clinic
+    return timezone.localdate(appointment.start, clinic.tz) <= clinic.today()
+
+
 @transaction.atomic
 def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
+    if appointment.status != AppointmentStatus.ARRIVED and not arrival_allowed(appointment):
+        day = timezone.localdate(appointment.start, appointment.clinic.tz)
+        raise ValidationError(
+            {
+                "detail": f"This appointment is on {day:%a} {day.day} {day:%b %Y}: "
+                "a patient can be marked arrived only on or after that day."
+            }
+        )
     return _set_status(appointment, AppointmentStatus.ARRIVED)
 
 

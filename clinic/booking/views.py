@@ -257,6 +257,7 @@ def _detail_context(appointment: Appointment, **extra) -> dict:
         "appointment": appointment,
         "booking_request": booking_request,
         "request_waiting": waiting,
+        "can_arrive": services.arrival_allowed(appointment),
         **extra,
     }
 

@@ -221,8 +221,9 @@ def test_patient_search_is_limited_to_the_clinic(client, booking):
     assert booking.world.other.patient_a.email not in page
 
 
-def test_move_cancel_arrived_from_the_appointment_page(client, booking):
+def test_move_cancel_arrived_from_the_appointment_page(client, booking, time_machine):
     appointment = booked(booking)
+    time_machine.move_to(booking.at(8))
     client.force_login(booking.world.home.frontdesk)
     assert client.get(reverse("booking_appointment", args=[appointment.pk])).status_code == 200
     moved = client.post(
@@ -350,3 +351,26 @@ def test_front_desk_cannot_book_another_clinics_patient(client, booking):
     assert "Unknown patient" in response.content.decode()
     assert booking.world.other.patient_a.full_name not in response.content.decode()
     assert not Appointment.objects.exists()
+
+
+def test_no_arrived_button_before_the_appointments_day(client, booking, time_machine):
+    appointment = booked(booking)
+    client.force_login(booking.world.home.frontdesk)
+    page = reverse("booking_appointment", args=[appointment.pk])
+    time_machine.move_to(booking.at(20, day=booking.day - timedelta(days=1)))
+    before = client.get(page).content.decode()
+    assert 'value="arrived"' not in before
+    assert "can be marked arrived from" in before
+    assert 'value="no_show"' in before
+    response = client.post(
+        reverse("booking_appointment_status", args=[appointment.pk]),
+        {"status": "arrived"},
+        follow=True,
+    )
+    assert "only on or after that day" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    time_machine.move_to(booking.at(7))
+    client.logout()  # the evening's session has run out: sign in again in the morning
+    client.force_login(booking.world.home.frontdesk)
+    assert 'value="arrived"' in client.get(page).content.decode()
