@@ -338,7 +338,7 @@ def appointment_book(
                     _intake_append(patient, intake, appointment=appointment)
                     notices.appointment_booked_notify(appointment=appointment)
                     if public:
-                        _tell_staff(appointment, "booked online")
+                        _tell_staff(appointment, "booked", "booked online")
         except IntegrityError as error:
             if not _is_overlap_violation(error):
                 raise
@@ -412,7 +412,9 @@ def appointment_reschedule(
             else:
                 notices.appointment_moved_notify(appointment=appointment, old_start=old_start)
                 if source == BookingSource.PUBLIC:
-                    _tell_staff(appointment, "moved online by the patient")
+                    _tell_staff(
+                        appointment, "moved", "moved online by the patient", old_start=old_start
+                    )
     except IntegrityError as error:
         if not _is_overlap_violation(error):
             raise
@@ -473,7 +475,7 @@ def appointment_cancel(
     )
     notices.appointment_cancelled_notify(appointment=appointment)
     if source == BookingSource.PUBLIC:
-        _tell_staff(appointment, "cancelled online by the patient")
+        _tell_staff(appointment, "cancelled", "cancelled online by the patient")
     return appointment
 
 
@@ -572,9 +574,13 @@ def _front_desk_and_clinician(appointment: Appointment) -> list[User]:
     return list({user.pk: user for user in staff}.values())
 
 
-def _tell_staff(appointment: Appointment, what: str) -> None:
-    """Front desk and the appointment's clinician hear of changes patients make themselves."""
+def _tell_staff(
+    appointment: Appointment, change: str, what: str, *, old_start: datetime | None = None
+) -> None:
+    """Front desk and the appointment's clinician hear of changes patients make themselves.
+    `change` ("booked", "moved" or "cancelled") picks the e-mail's subject line."""
     staff = _front_desk_and_clinician(appointment)
+    moved = {"old_start": old_start.isoformat()} if old_start is not None else {}
     notify.staff_alert_schedule(
         clinic=appointment.clinic,
         kind=notify.Kind.STAFF_PATIENT_BOOKING_CHANGE,
@@ -584,7 +590,11 @@ def _tell_staff(appointment: Appointment, what: str) -> None:
         patient=appointment.patient,
         payload={
             **notices.appointment_payload(appointment),
+            **moved,
+            "change": change,
             "detail": f"The appointment was {what}.",
+            "link_path": reverse("booking_appointment", args=[appointment.pk]),
+            "link_label": "Open the booking",
         },
     )
 
@@ -825,7 +835,9 @@ def booking_request_confirm(
     )
     notices.appointment_booked_notify(appointment=appointment)
     if by_user is None:
-        _tell_staff(appointment, "booked online and confirmed by the patient through our e-mail")
+        _tell_staff(
+            appointment, "booked", "booked online and confirmed by the patient through our e-mail"
+        )
     return appointment
 
 
