@@ -636,6 +636,9 @@ def public_manage(request, token: str):
             errors.append("That time was just taken; choose another.")
         except ValidationError as error:
             errors.extend(service_error_messages(error))
+    # After an error what was typed and chosen stays (a taken time is no longer offered).
+    chosen_slot = request.POST.get("slot", "")
+    cancel_reason = request.POST.get("reason", "")[:200]
     day = _parse_day(request.GET.get("date", ""))
     slots = []
     if day is not None and appointment.holds_time:
@@ -660,6 +663,8 @@ def public_manage(request, token: str):
             "errors": errors,
             "day": day,
             "slots": _slot_choices(slots, clinic),
+            "chosen_slot": chosen_slot,
+            "cancel_reason": cancel_reason,
             "token": token,
         },
         status=400 if errors else 200,

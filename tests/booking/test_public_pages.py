@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -337,3 +338,23 @@ def test_a_chosen_time_no_longer_free_is_said_and_not_kept(client, booking):
     page = html.unescape(response.content.decode())
     assert "The time you chose is no longer free: choose another." in page
     assert chosen(page) == []
+
+
+def test_the_manage_page_keeps_the_chosen_time_after_an_error(client, booking, monkeypatch):
+    mine = public_booking(booking)
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    slot = f"{booking.at(14).isoformat()}|{mine.clinician_id}"
+
+    def refuse(**kwargs):
+        raise ValidationError({"start": "Refused for the test."})
+
+    monkeypatch.setattr(services, "appointment_reschedule_by_patient", refuse)
+    response = client.post(
+        f"{url}?date={booking.day.isoformat()}",
+        {"action": "move", "slot": slot, "reason": "typed before"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Refused for the test." in page
+    assert chosen(page) == [slot]
+    assert 'value="typed before"' in page
