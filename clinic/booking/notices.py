@@ -150,12 +150,14 @@ def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notifi
 @transaction.atomic
 def appointment_cancelled_notify(*, appointment) -> list[Notification]:
     """Hook for booking: pending reminders are cancelled and the patient is told, unless the
-    booking is cancelled inside its grace period: the confirmation had not gone out, so the
-    patient heard nothing of it and hears nothing now."""
+    booking is cancelled while its confirmation still waits its grace period: the patient
+    heard nothing of it and hears nothing now. (A confirmation already due may be in a
+    sweep's hands: then the patient is told of the cancellation.)"""
     unconfirmed = outbox.notifications_cancel_for(
         subject=appointment,
         reason="The appointment was cancelled.",
         kinds=[Kind.BOOKING_CONFIRMATION],
+        due_after=timezone.now(),  # still inside its grace period
     )
     outbox.notifications_cancel_for(subject=appointment, reason="The appointment was cancelled.")
     if unconfirmed and not outbox.notifications_went_out(

@@ -164,13 +164,20 @@ def notification_schedule(
 
 @transaction.atomic
 def notifications_cancel_for(
-    *, subject: Subject, reason: str = "", kinds: Iterable[str] | None = None
+    *,
+    subject: Subject,
+    reason: str = "",
+    kinds: Iterable[str] | None = None,
+    due_after: datetime | None = None,
 ) -> int:
-    """Cancel the subject's messages that have not gone out yet; returns how many."""
+    """Cancel the subject's messages that have not gone out yet (only those due after
+    `due_after`, when given); returns how many."""
     _, _, ref = subject_parts(subject)
     pending = Notification.objects.filter(subject_ref=ref, status=Status.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
+    if due_after is not None:
+        pending = pending.filter(due_at__gt=due_after)
     return pending.update(
         status=Status.CANCELLED, cancel_reason=reason[:200], updated_at=timezone.now()
     )
