@@ -374,3 +374,26 @@ def test_no_arrived_button_before_the_appointments_day(client, booking, time_mac
     client.logout()  # the evening's session has run out: sign in again in the morning
     client.force_login(booking.world.home.frontdesk)
     assert 'value="arrived"' in client.get(page).content.decode()
+
+
+def test_the_staff_booking_form_keeps_what_was_typed_and_chosen_after_an_error(client, booking):
+    client.force_login(booking.world.home.frontdesk)
+    response = client.post(
+        reverse("booking_appointment_new"),
+        {
+            "appointment_type": booking.follow_up.pk,
+            "clinician": booking.world.home.clinician.pk,
+            "day": booking.day.isoformat(),
+            "start_time": "",  # the error
+            "q": "Ada",
+            "patient": booking.world.home.patient_a.pk,
+            "notes": "Bring race shoes",
+        },
+    )
+    page = response.content.decode()
+    assert 'name="q" autocomplete="off" value="Ada"' in page
+    assert f'name="patient" value="{booking.world.home.patient_a.pk}" checked' in page
+    assert f'<option value="{booking.follow_up.pk}" selected>' in page
+    assert f'value="{booking.day.isoformat()}"' in page
+    assert "Bring race shoes" in page
+    assert not Appointment.objects.exists()
