@@ -2,6 +2,8 @@
 # Needs only Python >= 3.11 and make (npm, when present, installs the front-end libraries).
 
 PORT ?= 8000
+# Links in e-mails sent by the Celery worker point at the port `make run` serves.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
@@ -49,7 +51,7 @@ run: install
 	@echo "  frontdesk@demo.clinic (front desk)  patient@demo.clinic (patient)"
 	@echo "  admin@other.clinic, clinician@other.clinic (Other Clinic)"
 	@echo ""
-	$(UV) run --frozen honcho -f Procfile.dev start -p $(PORT)
+	SITE_URL='$(SITE_URL)' $(UV) run --frozen honcho -f Procfile.dev start -p $(PORT)
 
 lint: install
 	$(UV) run --frozen ruff check .

@@ -18,6 +18,10 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. America/New_York).")
 
 
+# Titles people put before their name; a greeting skips them to reach the first name.
+HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -78,7 +82,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name or self.email).split(" ")[0]
+        """The first name for greetings: "Dr. Sam Carter" is greeted as "Sam", not "Dr."."""
+        words = self.full_name.split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+            words = words[1:]
+        return words[0] if words else self.email
 
 
 class Clinic(models.Model):

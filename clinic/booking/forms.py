@@ -126,6 +126,8 @@ class PublicBookingForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(widget=forms.HiddenInput())
 
+    CONTACT_FIELDS = ("name", "email", "phone", "date_of_birth")
+
     def __init__(self, *args, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
@@ -143,6 +145,15 @@ class PublicBookingForm(forms.Form):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError("We could not take this booking. Please call the clinic.")
+        if self.errors:
+            # The fields' own messages say what to fix; the anti-bot timing is judged once
+            # they pass, so a person who pressed Book too early is not told "too quickly".
+            if not any(str(self.data.get(name, "")).strip() for name in self.CONTACT_FIELDS):
+                raise forms.ValidationError(
+                    "Nothing was filled in: give your name, e-mail, phone and date of birth "
+                    "below, then press Book."
+                )
+            return data
         elapsed = seconds_since(data.get("started", ""))
         if elapsed is None or elapsed < MIN_FILL_SECONDS or elapsed > MAX_FILL_SECONDS:
             raise forms.ValidationError(

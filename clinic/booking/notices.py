@@ -4,9 +4,10 @@ when; the outbox (clinic.notifications) stores, times and sends it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,14 +63,23 @@ def appointment_reminders_schedule(*, appointment) -> list[Notification]:
     return created
 
 
-def _patient_notice(*, appointment, kind: str, payload: dict[str, Any]) -> list[Notification]:
+def _after_grace() -> datetime:
+    """When a confirmation or change notice goes out: after BOOKING_NOTICE_GRACE_SECONDS, so
+    that edits made straight after booking replace the waiting message (one e-mail, not one
+    per edit)."""
+    return timezone.now() + timedelta(seconds=settings.BOOKING_NOTICE_GRACE_SECONDS)
+
+
+def _patient_notice(
+    *, appointment, kind: str, payload: dict[str, Any], due_at: datetime | None = None
+) -> list[Notification]:
     patient = appointment.patient
     return [
         outbox.notification_schedule(
             clinic=appointment.clinic,
             kind=kind,
             channel=channel,
-            due_at=timezone.now(),
+            due_at=due_at or timezone.now(),
             key_time=appointment.start,
             subject=appointment,
             patient=patient,
@@ -82,39 +92,80 @@ def _patient_notice(*, appointment, kind: str, payload: dict[str, Any]) -> list[
 
 @transaction.atomic
 def appointment_booked_notify(*, appointment) -> list[Notification]:
-    """Hook for booking: a confirmation now (with a calendar file) and the reminders."""
+    """Hook for booking: a confirmation (with a calendar file) after the grace period, and
+    the reminders."""
     notices = _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CONFIRMATION,
         payload=appointment_payload(appointment),
+        due_at=_after_grace(),
     )
     return notices + appointment_reminders_schedule(appointment=appointment)
 
 
 @transaction.atomic
 def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notification]:
-    """Hook for booking: reminders follow the new time and the patient hears of the change."""
+    """Hook for booking: reminders follow the new time and the patient hears of the change.
+
+    Inside the grace period the message still waiting takes the new time instead: a
+    confirmation not yet sent confirms the new time, a change notice not yet sent keeps the
+    time the patient last heard of ("It was ...") and names the new one; a move back to that
+    time withdraws it. The patient gets one e-mail about where the booking ended up."""
     payload = appointment_payload(appointment)
     moved = outbox.notifications_reschedule_for(subject=appointment, new_time=appointment.start)
     if not moved:
         moved = appointment_reminders_schedule(appointment=appointment)
-    # A change message not sent yet is out of date: its .ics holds an older time under a
-    # lower SEQUENCE. This one replaces it (a move back to that time revives its row).
-    outbox.notifications_cancel_for(
-        subject=appointment, reason="Replaced by a later move.", kinds=[Kind.BOOKING_CHANGED]
+    due = _after_grace()
+    waiting = outbox.notifications_pending_replace(
+        subject=appointment,
+        kind=Kind.BOOKING_CONFIRMATION,
+        payload=payload,
+        due_at=due,
+        not_after=appointment.start,
     )
+    if waiting:
+        return waiting + moved
+    waiting = outbox.notifications_pending_replace(
+        subject=appointment,
+        kind=Kind.BOOKING_CHANGED,
+        payload=payload,
+        due_at=due,
+        not_after=appointment.start,
+    )
+    if waiting:
+        if all(n.payload.get("old_start") == payload["start"] for n in waiting):
+            outbox.notifications_cancel_for(
+                subject=appointment,
+                kinds=[Kind.BOOKING_CHANGED],
+                reason="Moved back to the time the patient was told.",
+            )
+        return waiting + moved
     notices = _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CHANGED,
         payload={**payload, "old_start": old_start.isoformat()},
+        due_at=due,
     )
     return notices + moved
 
 
 @transaction.atomic
 def appointment_cancelled_notify(*, appointment) -> list[Notification]:
-    """Hook for booking: pending reminders are cancelled and the patient is told."""
+    """Hook for booking: pending reminders are cancelled and the patient is told, unless the
+    booking is cancelled while its confirmation still waits its grace period: the patient
+    heard nothing of it and hears nothing now. (A confirmation already due may be in a
+    sweep's hands: then the patient is told of the cancellation.)"""
+    unconfirmed = outbox.notifications_cancel_for(
+        subject=appointment,
+        reason="The appointment was cancelled.",
+        kinds=[Kind.BOOKING_CONFIRMATION],
+        due_after=timezone.now(),  # still inside its grace period
+    )
     outbox.notifications_cancel_for(subject=appointment, reason="The appointment was cancelled.")
+    if unconfirmed and not outbox.notifications_went_out(
+        subject=appointment, kinds=[Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED]
+    ):
+        return []
     return _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CANCELLED,

@@ -338,7 +338,7 @@ def appointment_book(
                     _intake_append(patient, intake, appointment=appointment)
                     notices.appointment_booked_notify(appointment=appointment)
                     if public:
-                        _tell_staff(appointment, "booked online")
+                        _tell_staff(appointment, "booked", "booked online")
         except IntegrityError as error:
             if not _is_overlap_violation(error):
                 raise
@@ -421,7 +421,9 @@ def appointment_reschedule(
             else:
                 notices.appointment_moved_notify(appointment=appointment, old_start=old_start)
                 if source == BookingSource.PUBLIC:
-                    _tell_staff(appointment, "moved online by the patient")
+                    _tell_staff(
+                        appointment, "moved", "moved online by the patient", old_start=old_start
+                    )
     except IntegrityError as error:
         if not _is_overlap_violation(error):
             raise
@@ -484,7 +486,7 @@ def appointment_cancel(
     )
     notices.appointment_cancelled_notify(appointment=appointment)
     if source == BookingSource.PUBLIC:
-        _tell_staff(appointment, "cancelled online by the patient")
+        _tell_staff(appointment, "cancelled", "cancelled online by the patient")
     return appointment
 
 
@@ -505,8 +507,23 @@ def _set_status(appointment: Appointment, status: str) -> Appointment:
     return appointment
 
 
+def arrival_allowed(appointment: Appointment) -> bool:
+    """A patient can arrive on the appointment's day (clinic-local) or later, never before:
+    a visit tomorrow cannot be marked "Arrived" tonight."""
+    clinic = appointment.clinic
+    return timezone.localdate(appointment.start, clinic.tz) <= clinic.today()
+
+
 @transaction.atomic
 def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
+    if appointment.status != AppointmentStatus.ARRIVED and not arrival_allowed(appointment):
+        day = timezone.localdate(appointment.start, appointment.clinic.tz)
+        raise ValidationError(
+            {
+                "detail": f"This appointment is on {day:%a} {day.day} {day:%b %Y}: "
+                "a patient can be marked arrived only on or after that day."
+            }
+        )
     return _set_status(appointment, AppointmentStatus.ARRIVED)
 
 
@@ -568,9 +585,13 @@ def _front_desk_and_clinician(appointment: Appointment) -> list[User]:
     return list({user.pk: user for user in staff}.values())
 
 
-def _tell_staff(appointment: Appointment, what: str) -> None:
-    """Front desk and the appointment's clinician hear of changes patients make themselves."""
+def _tell_staff(
+    appointment: Appointment, change: str, what: str, *, old_start: datetime | None = None
+) -> None:
+    """Front desk and the appointment's clinician hear of changes patients make themselves.
+    `change` ("booked", "moved" or "cancelled") picks the e-mail's subject line."""
     staff = _front_desk_and_clinician(appointment)
+    moved = {"old_start": old_start.isoformat()} if old_start is not None else {}
     notify.staff_alert_schedule(
         clinic=appointment.clinic,
         kind=notify.Kind.STAFF_PATIENT_BOOKING_CHANGE,
@@ -580,7 +601,11 @@ def _tell_staff(appointment: Appointment, what: str) -> None:
         patient=appointment.patient,
         payload={
             **notices.appointment_payload(appointment),
+            **moved,
+            "change": change,
             "detail": f"The appointment was {what}.",
+            "link_path": reverse("booking_appointment", args=[appointment.pk]),
+            "link_label": "Open the booking",
         },
     )
 
@@ -821,7 +846,9 @@ def booking_request_confirm(
     )
     notices.appointment_booked_notify(appointment=appointment)
     if by_user is None:
-        _tell_staff(appointment, "booked online and confirmed by the patient through our e-mail")
+        _tell_staff(
+            appointment, "booked", "booked online and confirmed by the patient through our e-mail"
+        )
     return appointment
 
 

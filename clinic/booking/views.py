@@ -257,6 +257,7 @@ def _detail_context(appointment: Appointment, **extra) -> dict:
         "appointment": appointment,
         "booking_request": booking_request,
         "request_waiting": waiting,
+        "can_arrive": services.arrival_allowed(appointment),
         **extra,
     }
 
@@ -556,45 +557,53 @@ def public_book(request):
     if request.method == "POST":
         if _over_public_limit(request):
             return HttpResponse("Too many bookings from this address; please call us.", status=429)
-        if form.is_valid():
-            choice = parse_slot(request.POST.get("slot", ""))
-            if kind is None or choice is None:
-                form.add_error(None, "Choose a type, a day and a time.")
+        choice = parse_slot(request.POST.get("slot", ""))
+        valid = form.is_valid()
+        if kind is None or choice is None:
+            # Said whatever else is wrong: the time is chosen above the details.
+            form.add_error(None, "Choose a time for your appointment (step 3).")
+        elif valid:
+            start, clinician_id = choice
+            chosen = clinician or next((c for c in offering if c.pk == clinician_id), None)
+            data = form.cleaned_data
+            try:
+                appointment = services.appointment_book(
+                    clinic=clinic,
+                    appointment_type=kind,
+                    start=start,
+                    clinician=chosen,
+                    contact=services.Contact(
+                        name=data["name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        date_of_birth=data["date_of_birth"],
+                        sex=data.get("sex", ""),
+                    ),
+                    intake=services.Intake(
+                        what_hurts=data.get("what_hurts", ""),
+                        weekly_km=data.get("weekly_km"),
+                        goal_race=data.get("goal_race", ""),
+                    ),
+                    source=BookingSource.PUBLIC,
+                )
+            except services.SlotTaken as taken:
+                form.add_error(None, "That time was just taken. Here are the nearest times.")
+                nearest = taken.nearest
+                status = 409
+            except ValidationError as error:
+                for message in service_error_messages(error):
+                    form.add_error(None, message)
             else:
-                start, clinician_id = choice
-                chosen = clinician or next((c for c in offering if c.pk == clinician_id), None)
-                data = form.cleaned_data
-                try:
-                    appointment = services.appointment_book(
-                        clinic=clinic,
-                        appointment_type=kind,
-                        start=start,
-                        clinician=chosen,
-                        contact=services.Contact(
-                            name=data["name"],
-                            email=data["email"],
-                            phone=data["phone"],
-                            date_of_birth=data["date_of_birth"],
-                            sex=data.get("sex", ""),
-                        ),
-                        intake=services.Intake(
-                            what_hurts=data.get("what_hurts", ""),
-                            weekly_km=data.get("weekly_km"),
-                            goal_race=data.get("goal_race", ""),
-                        ),
-                        source=BookingSource.PUBLIC,
-                    )
-                except services.SlotTaken as taken:
-                    form.add_error(None, "That time was just taken. Here are the nearest times.")
-                    nearest = taken.nearest
-                    status = 409
-                except ValidationError as error:
-                    for message in service_error_messages(error):
-                        form.add_error(None, message)
-                else:
-                    return redirect("booking_public_done", token=services.manage_token(appointment))
+                return redirect("booking_public_done", token=services.manage_token(appointment))
         if status == 200:
             status = 400
+    slot_choices = _slot_choices(slots, clinic)
+    # After an error the time chosen stays chosen, while it is still free.
+    chosen_slot = request.POST.get("slot", "") if status != 409 else ""
+    if chosen_slot and not any(s["value"] == chosen_slot for s in slot_choices):
+        if parse_slot(chosen_slot) is not None:
+            form.add_error(None, "The time you chose is no longer free: choose another.")
+        chosen_slot = ""
     return render(
         request,
         "booking/public_book.html",
@@ -605,8 +614,9 @@ def public_book(request):
             "offering": offering,
             "clinician": clinician,
             "day": day,
-            "slots": _slot_choices(slots, clinic),
+            "slots": slot_choices,
             "nearest": _slot_choices(nearest, clinic),
+            "chosen_slot": chosen_slot,
             "form": form,
             "today": clinic.today(),
         },
@@ -663,6 +673,9 @@ def public_manage(request, token: str):
             errors.append("That time was just taken; choose another.")
         except ValidationError as error:
             errors.extend(service_error_messages(error))
+    # After an error what was typed and chosen stays (a taken time is no longer offered).
+    chosen_slot = request.POST.get("slot", "")
+    cancel_reason = request.POST.get("reason", "")[:200]
     day = _parse_day(request.GET.get("date", ""))
     slots = []
     if day is not None and appointment.holds_time:
@@ -687,6 +700,8 @@ def public_manage(request, token: str):
             "errors": errors,
             "day": day,
             "slots": _slot_choices(slots, clinic),
+            "chosen_slot": chosen_slot,
+            "cancel_reason": cancel_reason,
             "token": token,
         },
         status=400 if errors else 200,

@@ -38,6 +38,13 @@ SUBJECTS = {
     Kind.STAFF_BOOKING_REQUEST: "Online booking to confirm: {patient_name}",
     Kind.STAFF_RESCREEN_DUE: "{patient_name} is due a re-screen",
 }
+# A patient's own booking change, told to staff: the subject names what happened. The
+# payload's "change" picks it (rows written before it existed keep the general subject).
+STAFF_BOOKING_CHANGE_SUBJECTS = {
+    "booked": "New booking: {appointment_type} on {when}",
+    "moved": "Moved: {appointment_type} to {when}",
+    "cancelled": "Cancelled: {appointment_type} on {when}",
+}
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
 ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
@@ -114,6 +121,8 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "clinic_name": notification.clinic.name,
         "first_name": first_name,
         "patient_name": patient.full_name if patient is not None else "",
+        "appointment_type": payload.get("appointment_type", ""),
+        "change": payload.get("change", ""),
         "when": local_text(payload.get("start"), tz),
         "old_when": local_text(payload.get("old_start"), tz),
         "until": local_text(payload.get("expires_at"), tz),
@@ -202,6 +211,14 @@ def address_of(notification: Notification) -> str:
     return patient.phone if notification.channel == Channel.SMS else patient.email
 
 
+def subject_template(notification: Notification) -> str:
+    if notification.kind == Kind.STAFF_PATIENT_BOOKING_CHANGE:
+        change = (notification.payload or {}).get("change")
+        if change in STAFF_BOOKING_CHANGE_SUBJECTS:
+            return STAFF_BOOKING_CHANGE_SUBJECTS[change]
+    return SUBJECTS[notification.kind]
+
+
 def message_for(notification: Notification) -> OutgoingMessage:
     context = message_context(notification)
     to = address_of(notification)
@@ -212,7 +229,7 @@ def message_for(notification: Notification) -> OutgoingMessage:
         )
         text = " ".join(template.render(safe).split())
         return OutgoingMessage(channel=Channel.SMS, to=to, subject="", text=text)
-    subject = SUBJECTS[notification.kind].format(**context)
+    subject = subject_template(notification).format(**context)
     body = render_to_string(f"notifications/email/{notification.kind}.txt", context).strip()
     context = {**context, "subject": subject, "body": body}
     headers = {"Message-ID": message_id(notification)}

@@ -175,15 +175,66 @@ def notification_schedule(
 
 @transaction.atomic
 def notifications_cancel_for(
-    *, subject: Subject, reason: str = "", kinds: Iterable[str] | None = None
+    *,
+    subject: Subject,
+    reason: str = "",
+    kinds: Iterable[str] | None = None,
+    due_after: datetime | None = None,
 ) -> int:
-    """Cancel the subject's messages that have not gone out yet; returns how many."""
+    """Cancel the subject's messages that have not gone out yet (only those due after
+    `due_after`, when given); returns how many."""
     _, _, ref = subject_parts(subject)
     pending = Notification.objects.filter(subject_ref=ref, status=Status.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
+    if due_after is not None:
+        pending = pending.filter(due_at__gt=due_after)
     return pending.update(
         status=Status.CANCELLED, cancel_reason=reason[:200], updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notifications_pending_replace(
+    *,
+    subject: Subject,
+    kind: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    not_after: datetime | None = None,
+) -> list[Notification]:
+    """Rewrite the subject's messages of `kind` that have not gone out yet with a new payload
+    and due time: a change inside a grace period replaces the waiting message instead of
+    adding a second one. Returns the rows rewritten; none when no such message waits (a sweep
+    that already claimed one is sending it, so the caller sends a message of its own)."""
+    _, _, ref = subject_parts(subject)
+    waiting = list(
+        Notification.objects.select_for_update(of=("self",))
+        .filter(subject_ref=ref, kind=kind, status=Status.PENDING)
+        .select_related("patient__clinic")
+    )
+    for notification in waiting:
+        notification.payload = {**notification.payload, **payload}
+        notification.due_at = due_at
+        if notification.recipient_user_id is None:  # patients: out of quiet hours, as scheduled
+            preference = preference_of(notification.patient)
+            notification.due_at = timing.outside_quiet_hours(
+                due_at,
+                quiet_hours_of(preference),
+                patient_time_zone(notification.patient, preference),
+                not_after=not_after,
+            )
+        notification.save(update_fields=["payload", "due_at", "updated_at"])
+    return waiting
+
+
+def notifications_went_out(*, subject: Subject, kinds: Iterable[str]) -> bool:
+    """Whether any of the subject's messages of these kinds left the outbox (or is leaving)."""
+    _, _, ref = subject_parts(subject)
+    return (
+        Notification.objects.filter(subject_ref=ref, kind__in=list(kinds))
+        .exclude(status__in=(Status.PENDING, Status.CANCELLED))
+        .exists()
     )
 
 

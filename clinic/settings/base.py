@@ -351,6 +351,10 @@ LOGGING = {
 # for the address on record (or staff) to confirm it; never past the appointment's start.
 BOOKING_REQUEST_HOURS = env.int("BOOKING_REQUEST_HOURS", default=24)
 
+# A booking's confirmation (or change notice) waits this long, so a patient or the front desk
+# who corrects the booking at once sends one e-mail, not one per edit (clinic/booking/notices.py).
+BOOKING_NOTICE_GRACE_SECONDS = env.int("BOOKING_NOTICE_GRACE_SECONDS", default=120)
+
 # Patients' password-free sign-in links stay valid this long (and work once).
 MAGIC_LINK_MAX_AGE_MINUTES = env.int("MAGIC_LINK_MAX_AGE_MINUTES", default=60 * 24)
 

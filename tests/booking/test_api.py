@@ -253,8 +253,14 @@ def test_staff_conflicts_are_409(api, booking):
     assert second.json()["nearest"]
 
 
-def test_arrived_and_no_show_actions(api, booking):
+def test_arrived_and_no_show_actions(api, booking, time_machine):
     pk = staff_create(api, booking, booking.world.home.frontdesk).json()["id"]
+    early = api.post(f"{APPOINTMENTS}{pk}/arrived/")  # days before the appointment
+    assert early.status_code == 400
+    assert "only on or after that day" in str(early.json())
+    assert Appointment.objects.get(pk=pk).status == AppointmentStatus.BOOKED
+    time_machine.move_to(booking.at(8, 50))
+    api.force_authenticate(booking.world.home.frontdesk)
     assert api.post(f"{APPOINTMENTS}{pk}/arrived/").json()["status"] == "arrived"
     assert api.post(f"{APPOINTMENTS}{pk}/no-show/").status_code == 400  # not begun yet
     assert Appointment.objects.get(pk=pk).status == AppointmentStatus.ARRIVED

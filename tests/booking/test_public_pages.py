@@ -1,10 +1,13 @@
 """The public booking page, its anti-automation checks, and the signed manage link."""
 
+import html
+import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -285,3 +288,73 @@ def test_a_link_older_than_a_year_is_refused_whatever_the_date(client, booking):
     assert client.get(reverse("booking_manage", args=[fresh])).status_code == 200
     assert client.get(reverse("booking_manage", args=[old])).status_code == 404
     assert services.appointment_from_token(old) is None
+
+
+def chosen(page: str) -> list[str]:
+    """The slot radios marked checked on the page."""
+    return re.findall(r'name="slot" value="([^"]+)" checked', page)
+
+
+def test_after_an_error_the_chosen_time_and_the_typed_values_are_kept(client, booking):
+    slot = f"{booking.at(11).isoformat()}|{booking.world.home.clinician.pk}"
+    response = client.post(page_url(booking), form_data(booking, slot=slot, email="not-an-address"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert chosen(page) == [slot]
+    assert 'value="Ann Lee"' in page and "Chicago Marathon" in page
+    assert "too quickly" not in page
+    assert not Appointment.objects.exists()
+
+
+def test_an_empty_public_booking_gets_one_clear_message(client, booking):
+    response = client.post(
+        page_url(booking), {"slot": "", "website": "", "started": started(seconds_ago=1)}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Nothing was filled in: give your name, e-mail, phone and date of birth" in page
+    assert "Choose a time for your appointment (step 3)." in page
+    assert "too quickly" not in page  # a person, not a bot: no anti-bot message
+    assert chosen(page) == []
+
+
+def test_a_missing_time_is_named_even_when_the_details_are_wrong(client, booking):
+    response = client.post(page_url(booking), form_data(booking, slot="", phone=""))
+    page = html.unescape(response.content.decode())
+    assert "Choose a time for your appointment (step 3)." in page
+    assert "This field is required." in page
+
+
+def test_a_chosen_time_no_longer_free_is_said_and_not_kept(client, booking):
+    slot = f"{booking.at(9).isoformat()}|{booking.world.home.clinician.pk}"
+    services.appointment_book(
+        clinic=booking.clinic,
+        appointment_type=booking.consult,
+        start=booking.at(9),
+        clinician=booking.world.home.clinician,
+        patient=booking.world.home.patient_a,
+    )
+    response = client.post(page_url(booking), form_data(booking, slot=slot, email="x"))
+    page = html.unescape(response.content.decode())
+    assert "The time you chose is no longer free: choose another." in page
+    assert chosen(page) == []
+
+
+def test_the_manage_page_keeps_the_chosen_time_after_an_error(client, booking, monkeypatch):
+    mine = public_booking(booking)
+    url = reverse("booking_manage", args=[services.manage_token(mine)])
+    slot = f"{booking.at(14).isoformat()}|{mine.clinician_id}"
+
+    def refuse(**kwargs):
+        raise ValidationError({"start": "Refused for the test."})
+
+    monkeypatch.setattr(services, "appointment_reschedule_by_patient", refuse)
+    response = client.post(
+        f"{url}?date={booking.day.isoformat()}",
+        {"action": "move", "slot": slot, "reason": "typed before"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Refused for the test." in page
+    assert chosen(page) == [slot]
+    assert 'value="typed before"' in page

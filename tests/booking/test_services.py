@@ -215,10 +215,11 @@ def test_cancel_needs_a_reason_and_frees_the_slot(booking):
     assert book(booking, patient=booking.world.home.patient_b)
 
 
-def test_arrived_and_no_show(booking):
+def test_arrived_and_no_show(booking, time_machine):
     appointment = book(booking)
     with pytest.raises(ValidationError):
         services.appointment_mark_no_show(appointment=appointment)
+    time_machine.move_to(booking.at(8, 50))  # ten minutes early, on the day
     services.appointment_mark_arrived(appointment=appointment)
     assert appointment.status == AppointmentStatus.ARRIVED
     # The whole appointment moves: an appointment lasts at most 12 hours.
@@ -267,3 +268,22 @@ def test_available_slots_skip_booked_time(booking):
     )
     assert booking.at(9) not in [s.start for s in slots]
     assert booking.at(10, 15) in [s.start for s in slots]
+
+
+def test_arrival_waits_for_the_appointments_day_in_the_clinic(booking, time_machine):
+    appointment = book(booking)  # 09:00 New York on booking.day
+    later = book(booking, 11, patient=booking.world.home.patient_b)
+    # 23:30 the evening before in New York is already the appointment's day in UTC.
+    time_machine.move_to(booking.at(23, 30, day=booking.day - timedelta(days=1)))
+    assert not services.arrival_allowed(appointment)
+    with pytest.raises(ValidationError) as refused:
+        services.appointment_mark_arrived(appointment=appointment)
+    assert "only on or after that day" in str(refused.value)
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    time_machine.move_to(booking.at(0, 5))  # just after midnight on the day: allowed
+    services.appointment_mark_arrived(appointment=appointment)
+    assert appointment.status == AppointmentStatus.ARRIVED
+    time_machine.move_to(booking.at(10, day=booking.day + timedelta(days=1)))  # entered late
+    services.appointment_mark_arrived(appointment=later)
+    assert later.status == AppointmentStatus.ARRIVED

@@ -221,8 +221,9 @@ def test_patient_search_is_limited_to_the_clinic(client, booking):
     assert booking.world.other.patient_a.email not in page
 
 
-def test_move_cancel_arrived_from_the_appointment_page(client, booking):
+def test_move_cancel_arrived_from_the_appointment_page(client, booking, time_machine):
     appointment = booked(booking)
+    time_machine.move_to(booking.at(8))
     client.force_login(booking.world.home.frontdesk)
     assert client.get(reverse("booking_appointment", args=[appointment.pk])).status_code == 200
     moved = client.post(
@@ -349,4 +350,50 @@ def test_front_desk_cannot_book_another_clinics_patient(client, booking):
     assert response.status_code == 200
     assert "Unknown patient" in response.content.decode()
     assert booking.world.other.patient_a.full_name not in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_no_arrived_button_before_the_appointments_day(client, booking, time_machine):
+    appointment = booked(booking)
+    client.force_login(booking.world.home.frontdesk)
+    page = reverse("booking_appointment", args=[appointment.pk])
+    time_machine.move_to(booking.at(20, day=booking.day - timedelta(days=1)))
+    before = client.get(page).content.decode()
+    assert 'value="arrived"' not in before
+    assert "can be marked arrived from" in before
+    assert 'value="no_show"' in before
+    response = client.post(
+        reverse("booking_appointment_status", args=[appointment.pk]),
+        {"status": "arrived"},
+        follow=True,
+    )
+    assert "only on or after that day" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    time_machine.move_to(booking.at(7))
+    client.logout()  # the evening's session has run out: sign in again in the morning
+    client.force_login(booking.world.home.frontdesk)
+    assert 'value="arrived"' in client.get(page).content.decode()
+
+
+def test_the_staff_booking_form_keeps_what_was_typed_and_chosen_after_an_error(client, booking):
+    client.force_login(booking.world.home.frontdesk)
+    response = client.post(
+        reverse("booking_appointment_new"),
+        {
+            "appointment_type": booking.follow_up.pk,
+            "clinician": booking.world.home.clinician.pk,
+            "day": booking.day.isoformat(),
+            "start_time": "",  # the error
+            "q": "Ada",
+            "patient": booking.world.home.patient_a.pk,
+            "notes": "Bring race shoes",
+        },
+    )
+    page = response.content.decode()
+    assert 'name="q" autocomplete="off" value="Ada"' in page
+    assert f'name="patient" value="{booking.world.home.patient_a.pk}" checked' in page
+    assert f'<option value="{booking.follow_up.pk}" selected>' in page
+    assert f'value="{booking.day.isoformat()}"' in page
+    assert "Bring race shoes" in page
     assert not Appointment.objects.exists()

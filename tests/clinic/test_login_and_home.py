@@ -101,3 +101,15 @@ def test_the_clinician_home_lists_recent_screens_of_their_clinic_only(client, wo
     page = client.get(reverse("home")).content.decode()
     assert reverse("screen_detail", args=[mine.pk]) in page
     assert world.other.patient_a.full_name not in page
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeted"),
+    [("Dr. Sam Carter", "Sam"), ("Prof Ana Diaz", "Ana"), ("Sam Carter", "Sam"), ("Dr", "Dr")],
+)
+def test_the_clinician_home_greets_by_first_name(client, world, full_name, greeted):
+    world.home.clinician.full_name = full_name
+    world.home.clinician.save(update_fields=["full_name"])
+    client.force_login(world.home.clinician)
+    page = client.get(reverse("home")).content.decode()
+    assert f"Good day, {greeted}</h1>" in page

@@ -112,3 +112,12 @@ def test_the_staff_rescreen_note_names_the_patient_and_has_no_unsubscribe_link(w
     assert message.subject == "Ada Home is due a re-screen - Home Clinic"
     assert "Last screen on 01 Apr 2027." in message.text and "Home Clinic" in message.html
     assert "unsubscribe" not in message.text and "You get this because you work at" in message.text
+
+
+def test_staff_e_mails_greet_by_first_name_not_by_title(world):
+    clinician = world.home.clinician
+    clinician.full_name = "Dr. Sam Carter"
+    note = row(world, Kind.STAFF_RESCREEN_DUE, Channel.EMAIL)
+    message = content.message_for(note)
+    assert "Hello Sam," in message.text and "Hello Sam," in message.html
+    assert "Hello Dr." not in message.text

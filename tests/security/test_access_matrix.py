@@ -239,7 +239,9 @@ MATRIX: dict[str, Route] = {
         lambda c: f"/api/v1/appointments/{c.appointment.pk}/", api(other=404)
     ),
     "api/v1/^appointments/(?P<pk>[^/.]+)/arrived/$": Route(
-        lambda c: f"/api/v1/appointments/{c.appointment.pk}/arrived/", api(other=404), method="post"
+        lambda c: f"/api/v1/appointments/{c.appointment.pk}/arrived/",
+        staff_gets(api(other=404), 400),  # not before the appointment's day
+        method="post",
     ),
     "api/v1/^appointments/(?P<pk>[^/.]+)/no-show/$": Route(
         lambda c: f"/api/v1/appointments/{c.appointment.pk}/no-show/",

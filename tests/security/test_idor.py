@@ -104,7 +104,7 @@ WRITES: dict[str, Write] = {
         lambda r: {"notes": "Bring trainers"},
     ),
     "POST /api/v1/appointments/{id}/arrived/": Write(
-        "post", lambda r: f"/api/v1/appointments/{r.visit.pk}/arrived/", "frontdesk"
+        "post", lambda r: f"/api/v1/appointments/{r.past_visit.pk}/arrived/", "frontdesk"
     ),
     "POST /api/v1/appointments/{id}/cancel/": Write(
         "post",
