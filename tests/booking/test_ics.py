@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 
 from clinic.booking import services
 from clinic.booking.models import Appointment
-from clinic.notifications import content
+from clinic.notifications import content, sweep
 from clinic.notifications.models import Kind, Notification
 
 pytestmark = pytest.mark.django_db
@@ -122,16 +122,20 @@ def sent_event(notification: Notification) -> tuple[icalendar.Calendar, icalenda
 
 def test_every_move_and_the_cancel_raise_the_sequence_of_one_uid(booking):
     appointment = booked(booking)
-    events = [sent_event(Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION))]
-    for hour in (11, 13, 11):
+    confirmation = Notification.objects.get(kind=Kind.BOOKING_CONFIRMATION, channel="email")
+    events = [sent_event(confirmation)]
+    for hour in (11, 13):
+        # Moved before the confirmation went out: the one waiting confirmation follows the
+        # move, with the move's time and sequence (no second e-mail).
         services.appointment_reschedule(appointment=appointment, start=booking.at(hour))
-        # One change message waits: the one about this move (a move back to 11:00 revives
-        # the row of the first one, with this move's time and sequence).
-        (latest,) = Notification.objects.filter(
-            kind=Kind.BOOKING_CHANGED, channel="email", status="pending"
-        )
-        assert latest.payload["start"] == booking.at(hour).isoformat()
-        events.append(sent_event(latest))
+        confirmation.refresh_from_db()
+        assert confirmation.payload["start"] == booking.at(hour).isoformat()
+        events.append(sent_event(confirmation))
+    sweep.sweep()  # the confirmation (13:00) goes out
+    services.appointment_reschedule(appointment=appointment, start=booking.at(11))
+    (change,) = Notification.objects.filter(kind=Kind.BOOKING_CHANGED, channel="email")
+    assert change.payload["start"] == booking.at(11).isoformat()
+    events.append(sent_event(change))
     services.appointment_cancel(appointment=appointment, reason="Ill")
     events.append(sent_event(Notification.objects.get(kind=Kind.BOOKING_CANCELLED)))
     appointment.refresh_from_db()
