@@ -123,10 +123,7 @@ def screen_input(screen: Screen) -> ScreenInput:
         measurements=measurements,
         gait=gait,
         signs=tuple(screen.signs or ()),
-        injury_history=tuple(
-            InjuryHistory(i["condition"], i["side"], i["status"], _onset(i))
-            for i in screen.injury_history
-        ),
+        injury_history=injury_history_of(screen),
         pain_nprs=screen.pain_nprs,
         heel_raise_pain={s: screen.side_value("heel_raise_pain", s) for s in schema.SIDES},
         proms={p.key: _number(getattr(screen, p.key)) for p in schema.PROMS},
@@ -261,3 +258,11 @@ def column_label(column: str) -> str:
             return f"{name}, {side}"
     spec = schema.SCALARS_BY_KEY.get(column)
     return spec.label if spec else column.replace("_", " ").capitalize()
+
+
+def injury_history_of(screen: Screen) -> tuple[InjuryHistory, ...]:
+    """The screen's injury history as the engines read it (docs/clinical-rules.md §6)."""
+    return tuple(
+        InjuryHistory(i["condition"], i["side"], i["status"], _onset(i))
+        for i in screen.injury_history or ()
+    )

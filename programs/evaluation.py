@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.selectors import clinic_thresholds
+from assessments.selectors import clinic_thresholds, injury_history_of
 from assessments.thresholds import Thresholds
 from clinic.notifications import services as notify
 from clinic.notifications.models import Kind
@@ -37,6 +37,7 @@ from .models import (
     SessionItemLog,
 )
 from .patient_text import load_words, times_per_day_for
+from .prescribe import sprains_past_window
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 from .selectors import week_plan
 
@@ -288,6 +289,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
 
     review_flags = _review_flags(active, decisions, adherence_2w, started=started, today=today, t=t)
     review_flags += _still_held(program.flags, active, review_flags)
+    review_flags += _sprain_window_flags(program, today, t)
     by_pk = {item.pk: item for item in active}
     updates: dict[UUID, dict[str, Any]] = {}
     lines: list[dict[str, Any]] = []
@@ -574,6 +576,31 @@ def _still_held(
         and f.get("source") == "progression"
         and (f.get("lineage"), f.get("rung")) in on_rung
         and f.get("lineage") not in again
+    ]
+
+
+def _sprain_window_flags(program: Program, today: date, t: Thresholds) -> list[dict[str, Any]]:
+    """A program built while a sprain was acute keeps the sprain's limits (no hops, unstable
+    surfaces or banded mobilisation) until the clinician lifts them; once the sprain's dated
+    window is over, each run asks the clinician to (docs/clinical-rules.md §6)."""
+    if program.screen_id is None or not any(
+        m.get("code") == "M-SPRAIN-ACUTE" for m in program.modifiers or ()
+    ):
+        return []
+    over = sprains_past_window(injury_history_of(program.screen), today, t)
+    return [
+        {
+            "code": "sprain_window_over",
+            "kind": "review",
+            "rule": "M-SPRAIN-ACUTE",
+            "side": entry.side,
+            "source": "progression",
+            "message": f"The ankle sprain of {entry.onset.isoformat()} is more than "
+            f"{t['modifier.sprain_acute_days']:g} days old: its limits (no hops, unstable "
+            "surfaces or banded mobilisation) still hold in this program. Re-screen and build "
+            "a new version to lift them.",
+        }
+        for entry in over
     ]
 
 

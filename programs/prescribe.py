@@ -661,6 +661,22 @@ def _months_before(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover - day 1 always exists
 
 
+def sprains_past_window(
+    history: Iterable[InjuryHistory], today: date, t: Thresholds
+) -> list[InjuryHistory]:
+    """Acute sprains whose dated window is over by `today` (docs/clinical-rules.md §6). A
+    program built inside the window keeps the sprain's limits until the clinician lifts them;
+    this tells the progression run to ask."""
+    days = t["modifier.sprain_acute_days"]
+    return [
+        entry
+        for entry in history
+        if _HISTORY_MODIFIERS.get((entry.condition, entry.status)) == "M-SPRAIN-ACUTE"
+        and entry.onset is not None
+        and (today - entry.onset).days >= days
+    ]
+
+
 def _history_modifier(
     entry: InjuryHistory, today: date | None, t: Thresholds, flags: list[Flag]
 ) -> str | None:

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from programs import evaluation
+from programs.models import Program
 from tests.programs.conftest import make_screen
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,27 @@ def test_plantar_heel_pain_gets_stretches_rolling_and_loading_together(api, worl
     assert php["pf_stretch"]["rung"] is None and php["pf_stretch"]["days_per_week"] == 7
     load = php["heel_raise_bilateral"]
     assert (load["ladder"], load["rung"], load["days_per_week"]) == ("L-PLANTAR", 1, 3)
+
+
+def test_a_live_program_asks_to_lift_the_sprain_limits_once_its_window_is_over(
+    api, world, time_machine
+):
+    """§6: a program built inside the sprain's 14 days keeps its limits; from day 14 each
+    progression run asks the clinician to lift them (and before that it does not)."""
+    time_machine.move_to(LATE_EVENING)  # Monday 7 December in New York
+    body = build(api, world, sprain("2026-12-01"))
+    assert {"code": "M-SPRAIN-ACUTE", "side": "left"} in body["modifiers"]
+    assert api.post(f"/api/v1/programs/{body['id']}/publish/").status_code == 200
+    program = Program.objects.get(pk=body["id"])
+
+    evaluation.program_evaluate(program=program, today=date(2026, 12, 14))  # day 13
+    program.refresh_from_db()
+    assert "sprain_window_over" not in {f["code"] for f in program.flags}
+
+    evaluation.program_evaluate(program=program, today=date(2026, 12, 15))  # day 14
+    program.refresh_from_db()
+    (ask,) = [f for f in program.flags if f["code"] == "sprain_window_over"]
+    assert ask["kind"] == "review" and ask["side"] == "left"
+    assert "2026-12-01" in ask["message"] and "still hold" in ask["message"]
+    # The limits themselves stay until the clinician builds a new version.
+    assert {"code": "M-SPRAIN-ACUTE", "side": "left"} in program.modifiers
