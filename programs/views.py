@@ -1,19 +1,24 @@
-"""Clinician pages: build a draft from a screen, review and edit it, publish, print."""
+"""Clinician pages: build a draft from a screen, review and edit it, publish, print; and the
+patient's own printable program and PDF."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Screen
 from assessments.selectors import clinical_screen
-from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
+from clinic.access import CLINICAL_ROLES, PATIENT, role_required, scope
+from clinic.audit.models import AccessAction
 from clinic.audit.services import access_record
 from clinic.forms import add_service_errors
 
-from . import selectors, services
+from . import printout, selectors, services
 from .models import MAX_TIMES_PER_DAY, Program, Side
 
 
@@ -227,22 +232,77 @@ def program_publish(request, pk: int):
     return redirect("program_detail", pk=program.pk)
 
 
+def _printout_page(request, program: Program, *, pdf_url: str, back_url: str):
+    """The printable program in the browser, with Print and Download PDF buttons."""
+    context = {
+        **printout.printout_context(program),
+        "actions": True,
+        "pdf_url": pdf_url,
+        "back_url": back_url,
+    }
+    return render(request, "programs/printout.html", context)
+
+
+def _pdf_response(request, program: Program) -> HttpResponse:
+    html = render_to_string(
+        "programs/printout.html", printout.printout_context(program), request=request
+    )
+    response = HttpResponse(printout.render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{printout.pdf_filename(program)}"'
+    return response
+
+
 @role_required(*CLINICAL_ROLES)
 @require_http_methods(["GET"])
+@never_cache  # a patient's program is never kept in a cache (no-store)
 def program_print(request, pk: int):
     program = _program(request, pk)
     access_record(user=request.user, obj=program, detail="print")
-    items = list(program.items.all())
-    return render(
+    return _printout_page(
         request,
-        "programs/program_print.html",
-        {
-            "program": program,
-            "items": items,
-            "week": _week_rows(items),
-            "clinic": membership_of(request.user).clinic,
-        },
+        program,
+        pdf_url=reverse("program_pdf", args=[program.pk]),
+        back_url=reverse("program_detail", args=[program.pk]),
     )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_http_methods(["GET"])
+@never_cache  # a patient's program is never kept in a cache (no-store)
+def program_pdf(request, pk: int):
+    program = _program(request, pk)
+    access_record(user=request.user, obj=program, action=AccessAction.EXPORT, detail="pdf")
+    return _pdf_response(request, program)
+
+
+def _my_program(request) -> Program | None:
+    return selectors.current_program_for(request.user)
+
+
+def _no_program(request):
+    return render(request, "programs/printout_none.html", status=404)
+
+
+@role_required(PATIENT)
+@require_http_methods(["GET"])
+@never_cache  # a patient's program is never kept in a cache (no-store)
+def my_program_print(request):
+    program = _my_program(request)
+    if program is None:
+        return _no_program(request)
+    return _printout_page(
+        request, program, pdf_url=reverse("my_program_pdf"), back_url=reverse("home")
+    )
+
+
+@role_required(PATIENT)
+@require_http_methods(["GET"])
+@never_cache  # a patient's program is never kept in a cache (no-store)
+def my_program_pdf(request):
+    program = _my_program(request)
+    if program is None:
+        return _no_program(request)
+    return _pdf_response(request, program)
 
 
 @role_required(*CLINICAL_ROLES)

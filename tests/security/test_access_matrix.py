@@ -277,6 +277,18 @@ MATRIX: dict[str, Route] = {
     "programs/<int:pk>/print/": Route(
         lambda c: f"/programs/{c.program.pk}/print/", page(roles=CLINICAL, other=404)
     ),
+    "programs/<int:pk>/program.pdf": Route(
+        lambda c: f"/programs/{c.program.pk}/program.pdf", page(roles=CLINICAL, other=404)
+    ),
+    # The matrix program is a draft: no patient has a current program to print, so they get 404.
+    "me/program/print/": Route(
+        lambda c: "/me/program/print/",
+        {**page(roles=PATIENTS, other=None), "patient_a": 404, "patient_b": 404},
+    ),
+    "me/program.pdf": Route(
+        lambda c: "/me/program.pdf",
+        {**page(roles=PATIENTS, other=None), "patient_a": 404, "patient_b": 404},
+    ),
     "programs/<int:pk>/history/": Route(
         lambda c: f"/programs/{c.program.pk}/history/", page(roles=CLINICAL, other=404)
     ),
