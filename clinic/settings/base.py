@@ -341,9 +341,11 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # pgtrigger announces every trigger at each migrate, even on SQLite where it
-        # installs none; twilio logs every request's headers at INFO.
+        # installs none; twilio logs every request's headers at INFO; WeasyPrint logs each
+        # step of every PDF (and of its own stylesheet at import) at INFO.
         "pgtrigger": {"level": "WARNING"},
         "twilio": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
