@@ -385,6 +385,39 @@ def _start_refusal(error: ValidationError) -> str | None:
     return " ".join(messages) if messages else None
 
 
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime
+    reason: str = ""  # empty when the time is free
+
+    @property
+    def is_free(self) -> bool:
+        return not self.reason
+
+
+def series_preview(
+    *,
+    appointment_type: AppointmentType,
+    start: datetime,
+    rule: repeat.Rule,
+    clinician: User | None = None,
+) -> list[Occurrence]:
+    """Each occurrence of a rule and whether the booking checks would take it (a staff form's
+    preview; books nothing). Raises ValidationError naming the rule's field for a bad rule."""
+    validate_start(start)
+    try:
+        starts = repeat.occurrences(start=start, rule=rule, tz=appointment_type.clinic.tz)
+    except repeat.RuleError as error:
+        raise ValidationError({error.field: error.message}) from None
+    found = []
+    for when in starts:
+        _chosen, refusal = _pick_clinician(
+            appointment_type=appointment_type, start=when, clinician=clinician, for_staff=True
+        )
+        found.append(Occurrence(when, refusal.value if refusal is not None else ""))
+    return found
+
+
 def appointment_series_book(
     *,
     clinic: Clinic,

@@ -202,6 +202,7 @@ MATRIX: dict[str, Route] = {
     r"api/v1/^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$": Route(
         lambda c: feed_file_path(c), public(200)
     ),
+    "calendar/series-preview/": Route(lambda c: "/calendar/series-preview/", page()),
     "calendar/appointments/<int:pk>/": Route(
         lambda c: f"/calendar/appointments/{c.appointment.pk}/", page(other=404)
     ),
