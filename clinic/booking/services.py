@@ -388,6 +388,7 @@ def _start_refusal(error: ValidationError) -> str | None:
 @dataclass(frozen=True)
 class Occurrence:
     start: datetime
+    clinician: User
     reason: str = ""  # empty when the time is free
 
     @property
@@ -411,10 +412,10 @@ def series_preview(
         raise ValidationError({error.field: error.message}) from None
     found = []
     for when in starts:
-        _chosen, refusal = _pick_clinician(
+        chosen, refusal = _pick_clinician(
             appointment_type=appointment_type, start=when, clinician=clinician, for_staff=True
         )
-        found.append(Occurrence(when, refusal.value if refusal is not None else ""))
+        found.append(Occurrence(when, chosen, refusal.value if refusal is not None else ""))
     return found
 
 
@@ -444,34 +445,34 @@ def appointment_series_book(
         c.pk for c in selectors.clinicians_for_type(appointment_type=appointment_type)
     }:
         raise ValidationError({"clinician": "This clinician does not offer that type."})
+    if dry_run:
+        result = SeriesResult(series=None)
+        for occurrence in series_preview(
+            appointment_type=appointment_type, start=start, rule=rule, clinician=clinician
+        ):
+            if occurrence.is_free:
+                result.booked.append(
+                    Appointment(
+                        clinic=clinic,
+                        patient=patient,
+                        clinician=occurrence.clinician,
+                        appointment_type=appointment_type,
+                        start=occurrence.start,
+                        end=occurrence.start + timedelta(minutes=appointment_type.duration_minutes),
+                        status=AppointmentStatus.BOOKED,
+                        source=BookingSource.STAFF,
+                        notes=notes,
+                    )
+                )
+            else:
+                result.conflicts.append(SeriesConflict(occurrence.start, occurrence.reason))
+        return result
     try:
         starts = repeat.occurrences(start=start, rule=rule, tz=clinic.tz)
     except repeat.RuleError as error:
         raise ValidationError({error.field: error.message}) from None
-    result = SeriesResult(series=None if dry_run else uuid.uuid4())
+    result = SeriesResult(series=uuid.uuid4())
     for when in starts:
-        if dry_run:
-            chosen, refusal = _pick_clinician(
-                appointment_type=appointment_type, start=when, clinician=clinician, for_staff=True
-            )
-            if refusal is not None:
-                result.conflicts.append(SeriesConflict(when, refusal.value))
-                continue
-            end = when + timedelta(minutes=appointment_type.duration_minutes)
-            result.booked.append(
-                Appointment(
-                    clinic=clinic,
-                    patient=patient,
-                    clinician=chosen,
-                    appointment_type=appointment_type,
-                    start=when,
-                    end=end,
-                    status=AppointmentStatus.BOOKED,
-                    source=BookingSource.STAFF,
-                    notes=notes,
-                )
-            )
-            continue
         try:
             result.booked.append(
                 appointment_book(
