@@ -23,6 +23,7 @@ from clinic.phones import phone_for_clinic
 from clinic.throttling import ClientRateThrottle
 
 from . import feeds, selectors, services
+from . import series as repeat
 from .availability import Slot
 from .models import Appointment, AppointmentType, BookingRequest, BookingSource
 
@@ -349,6 +350,7 @@ class AppointmentOutput(serializers.ModelSerializer):
             "intake_weekly_km",
             "intake_goal_race",
             "notes",
+            "series",
         ]
 
     def get_patient_name(self, obj) -> str:
@@ -389,6 +391,54 @@ class AppointmentUpdateInput(serializers.Serializer):
 
 class CancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
+
+
+class SeriesRuleInput(serializers.Serializer):
+    freq = serializers.ChoiceField(choices=list(repeat.FREQUENCIES))
+    interval = serializers.IntegerField(min_value=1, max_value=repeat.MAX_INTERVAL, default=1)
+    count = serializers.IntegerField(
+        min_value=1, max_value=repeat.MAX_OCCURRENCES, required=False, allow_null=True
+    )
+    until = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
+
+    def validate(self, attrs):
+        if (attrs.get("count") is None) == (attrs.get("until") is None):
+            raise serializers.ValidationError(
+                {"count": "Give either count or until (a date), not both."}
+            )
+        return attrs
+
+
+class SeriesInput(serializers.Serializer):
+    type = serializers.SlugField()
+    patient = serializers.IntegerField(min_value=1)
+    clinician = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    start = StartField()
+    rule = SeriesRuleInput()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeriesConflictOutput(serializers.Serializer):
+    start = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class SeriesOutput(serializers.Serializer):
+    booked = AppointmentOutput(many=True)
+    conflicts = SeriesConflictOutput(many=True)
+
+
+class SeriesCancelOutput(serializers.Serializer):
+    cancelled = AppointmentOutput(many=True)
+
+
+def series_data(result: services.SeriesResult, clinic: Clinic) -> dict:
+    return {
+        "booked": AppointmentOutput(result.booked, many=True).data,
+        "conflicts": [
+            {"start": local_iso(c.start, clinic), "reason": c.reason} for c in result.conflicts
+        ],
+    }
 
 
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -511,6 +561,75 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             appointment=appointment, reason=data.validated_data["reason"], cancelled_by=request.user
         )
         return Response(AppointmentOutput(appointment).data)
+
+    @extend_schema(
+        request=SeriesInput,
+        parameters=[
+            OpenApiParameter("dry_run", bool, description="1: book nothing, report both lists")
+        ],
+        responses={200: SeriesOutput, 201: SeriesOutput},
+    )
+    @action(detail=False, methods=["post"])
+    def series(self, request):
+        """Book a repeating appointment: each occurrence where it is free; the others are
+        listed with the reason. `?dry_run=1` previews the same without booking (200)."""
+        data = SeriesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        clinic = self.staff_clinic
+        kind = AppointmentType.objects.filter(
+            clinic=clinic, slug=values["type"], is_active=True
+        ).first()
+        if kind is None:
+            raise ValidationError({"type": "Unknown appointment type."})
+        patient = scope(Patient.objects.all(), request.user).filter(pk=values["patient"]).first()
+        if patient is None:
+            raise ValidationError({"patient": "Unknown patient."})
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
+        rule = values["rule"]
+        try:
+            result = services.appointment_series_book(
+                clinic=clinic,
+                appointment_type=kind,
+                start=values["start"],
+                rule=repeat.Rule(
+                    freq=rule["freq"],
+                    interval=rule["interval"],
+                    count=rule.get("count"),
+                    until=rule.get("until"),
+                ),
+                patient=patient,
+                clinician=self._clinician(values.get("clinician")),
+                booked_by=request.user,
+                notes=values.get("notes", ""),
+                dry_run=dry_run,
+            )
+        except DjangoValidationError as error:
+            detail = error.message_dict
+            if {"freq", "interval", "count", "until"} & detail.keys():
+                detail = {"rule": detail}
+            raise ValidationError(detail) from None
+        return Response(
+            series_data(result, clinic),
+            status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=CancelInput, responses=SeriesCancelOutput)
+    @action(detail=True, methods=["post"], url_path="cancel-series")
+    def cancel_series(self, request, pk=None):
+        """Cancel this occurrence of a series and all later ones; earlier ones stay."""
+        appointment = self.get_object()
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            cancelled = services.appointment_series_cancel(
+                appointment=appointment,
+                reason=data.validated_data["reason"],
+                cancelled_by=request.user,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response({"cancelled": AppointmentOutput(cancelled, many=True).data})
 
     def _booking_request(self) -> BookingRequest:
         found = BookingRequest.objects.filter(appointment=self.get_object()).first()

@@ -12,6 +12,7 @@ from clinic.forms import DateInput, phone_field_clean
 from clinic.models import Clinic, Sex
 from clinic.phones import region_of
 
+from . import series as repeat
 from .models import AppointmentType, BookingSettings
 
 FORM_STARTED_SALT = "groundwork.booking.form-started"
@@ -54,6 +55,18 @@ class StaffBookingForm(forms.Form):
     date_of_birth = forms.DateField(required=False, widget=DateInput())
     sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    repeat_every = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Repeat",
+        choices=[("", "Does not repeat"), (1, "Every week")]
+        + [(n, f"Every {n} weeks") for n in (2, 3, 4)],
+    )
+    repeat_count = forms.IntegerField(
+        required=False, min_value=2, max_value=repeat.MAX_OCCURRENCES, label="Times"
+    )
+    repeat_until = forms.DateField(required=False, widget=DateInput(), label="Or until")
 
     def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,11 +83,27 @@ class StaffBookingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("repeat_every") and (
+            (data.get("repeat_count") is None) == (data.get("repeat_until") is None)
+        ):
+            self.add_error("repeat_count", "Give how many times, or the last day, not both.")
         if not data.get("patient") and not (data.get("name") and data.get("email")):
             raise forms.ValidationError(
                 "Choose a patient from the search, or enter a new patient's name and e-mail."
             )
         return data
+
+    @property
+    def rule(self) -> repeat.Rule | None:
+        """The repeat rule chosen, or None for a single appointment."""
+        data = self.cleaned_data
+        if not data.get("repeat_every"):
+            return None
+        return repeat.Rule(
+            interval=data["repeat_every"],
+            count=data.get("repeat_count"),
+            until=data.get("repeat_until"),
+        )
 
     @property
     def start(self) -> datetime:

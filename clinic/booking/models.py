@@ -240,6 +240,12 @@ class Appointment(models.Model):
     intake_weekly_km = models.PositiveIntegerField(null=True, blank=True)
     intake_goal_race = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    series = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Shared by the occurrences of a repeating booking; empty for a single one.",
+    )
     ics_sequence = models.PositiveIntegerField(
         default=0,
         help_text="The calendar SEQUENCE of the appointment's event: one more on every move "

@@ -6,7 +6,8 @@ hooked in at one place each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -23,7 +24,9 @@ from clinic.notifications.models import Notification
 
 from . import availability as av
 from . import notices, selectors
+from . import series as repeat
 from .models import (
+    HOLDING_STATUSES,
     OVERLAP_CONSTRAINT,
     Appointment,
     AppointmentStatus,
@@ -258,6 +261,7 @@ def appointment_book(
     source: str = BookingSource.STAFF,
     booked_by: User | None = None,
     notes: str = "",
+    series: uuid.UUID | None = None,
 ) -> Appointment:
     """Book an appointment, or raise ValidationError (bad input) or SlotTaken (conflict).
 
@@ -327,6 +331,7 @@ def appointment_book(
                     intake_weekly_km=intake.weekly_km,
                     intake_goal_race=intake.goal_race[:200],
                     notes=notes,
+                    series=series,
                 )
                 with transaction.atomic():
                     appointment.save()
@@ -355,6 +360,167 @@ def appointment_book(
             ) from error
         return appointment
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class SeriesConflict:
+    start: datetime
+    reason: str
+
+
+@dataclass
+class SeriesResult:
+    """What a series booking did (or, on a dry run, would do): the occurrences booked (unsaved
+    on a dry run) and those refused with the booking service's reason."""
+
+    series: uuid.UUID | None
+    booked: list[Appointment] = field(default_factory=list)
+    conflicts: list[SeriesConflict] = field(default_factory=list)
+
+
+def _start_refusal(error: ValidationError) -> str | None:
+    """The reason a booking refused one time (outside hours, closed, too soon), or None when
+    the error is about the request itself (type, patient, clinician)."""
+    messages = getattr(error, "message_dict", {}).get("start")
+    return " ".join(messages) if messages else None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime
+    clinician: User
+    reason: str = ""  # empty when the time is free
+
+    @property
+    def is_free(self) -> bool:
+        return not self.reason
+
+
+def series_preview(
+    *,
+    appointment_type: AppointmentType,
+    start: datetime,
+    rule: repeat.Rule,
+    clinician: User | None = None,
+) -> list[Occurrence]:
+    """Each occurrence of a rule and whether the booking checks would take it (a staff form's
+    preview; books nothing). Raises ValidationError naming the rule's field for a bad rule."""
+    validate_start(start)
+    try:
+        starts = repeat.occurrences(start=start, rule=rule, tz=appointment_type.clinic.tz)
+    except repeat.RuleError as error:
+        raise ValidationError({error.field: error.message}) from None
+    found = []
+    for when in starts:
+        chosen, refusal = _pick_clinician(
+            appointment_type=appointment_type, start=when, clinician=clinician, for_staff=True
+        )
+        found.append(Occurrence(when, chosen, refusal.value if refusal is not None else ""))
+    return found
+
+
+def appointment_series_book(
+    *,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    start: datetime,
+    rule: repeat.Rule,
+    patient: Patient,
+    clinician: User | None = None,
+    booked_by: User | None = None,
+    notes: str = "",
+    dry_run: bool = False,
+) -> SeriesResult:
+    """Book each occurrence of a repeating rule where it is free; report the others.
+
+    Every occurrence goes through appointment_book, so working hours, closures, conflicts and
+    the PostgreSQL no-overlap constraint hold for each; one refused occurrence does not stop
+    the rest. A dry run books nothing and runs the same checks. Raises ValidationError for a
+    bad rule (naming the rule's field) or a request no occurrence could be booked with."""
+    _validate_type(appointment_type, clinic=clinic, public=False)
+    validate_start(start)
+    if patient.clinic_id != clinic.pk:
+        raise ValidationError({"patient": "Unknown patient."})
+    if clinician is not None and clinician.pk not in {
+        c.pk for c in selectors.clinicians_for_type(appointment_type=appointment_type)
+    }:
+        raise ValidationError({"clinician": "This clinician does not offer that type."})
+    if dry_run:
+        result = SeriesResult(series=None)
+        for occurrence in series_preview(
+            appointment_type=appointment_type, start=start, rule=rule, clinician=clinician
+        ):
+            if occurrence.is_free:
+                result.booked.append(
+                    Appointment(
+                        clinic=clinic,
+                        patient=patient,
+                        clinician=occurrence.clinician,
+                        appointment_type=appointment_type,
+                        start=occurrence.start,
+                        end=occurrence.start + timedelta(minutes=appointment_type.duration_minutes),
+                        status=AppointmentStatus.BOOKED,
+                        source=BookingSource.STAFF,
+                        notes=notes,
+                    )
+                )
+            else:
+                result.conflicts.append(SeriesConflict(occurrence.start, occurrence.reason))
+        return result
+    try:
+        starts = repeat.occurrences(start=start, rule=rule, tz=clinic.tz)
+    except repeat.RuleError as error:
+        raise ValidationError({error.field: error.message}) from None
+    result = SeriesResult(series=uuid.uuid4())
+    for when in starts:
+        try:
+            result.booked.append(
+                appointment_book(
+                    clinic=clinic,
+                    appointment_type=appointment_type,
+                    start=when,
+                    clinician=clinician,
+                    patient=patient,
+                    booked_by=booked_by,
+                    notes=notes,
+                    series=result.series,
+                )
+            )
+        except SlotTaken as error:
+            result.conflicts.append(SeriesConflict(when, str(error)))
+        except ValidationError as error:
+            reason = _start_refusal(error)
+            if reason is None:
+                raise
+            result.conflicts.append(SeriesConflict(when, reason))
+    return result
+
+
+def appointment_series_cancel(
+    *, appointment: Appointment, reason: str, cancelled_by: User | None = None
+) -> list[Appointment]:
+    """Cancel this occurrence of a series and every later one that still holds time; the
+    earlier ones stay as they are. Returns the cancelled appointments, earliest first."""
+    if appointment.series is None:
+        raise ValidationError({"detail": "This appointment is not part of a series."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for cancelling."})
+    later = list(
+        Appointment.objects.filter(
+            clinic=appointment.clinic_id,
+            series=appointment.series,
+            start__gte=appointment.start,
+            status__in=HOLDING_STATUSES,
+        )
+        .select_related("clinic", "clinician", "patient", "appointment_type")
+        .order_by("start")
+    )
+    if not later:
+        raise ValidationError({"detail": "No active appointment of this series is left."})
+    with transaction.atomic():
+        for occurrence in later:
+            appointment_cancel(appointment=occurrence, reason=reason, cancelled_by=cancelled_by)
+    return later
 
 
 def appointment_reschedule(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/week/", views.calendar_week, name="booking_calendar_week"),
     path("calendar/book/", views.appointment_new, name="booking_appointment_new"),
     path("calendar/slots/", views.slot_check, name="booking_slot_check"),
+    path("calendar/series-preview/", views.series_preview, name="booking_series_preview"),
     path("calendar/patients/", views.patient_search, name="booking_patient_search"),
     path("calendar/appointments/<int:pk>/", views.appointment_detail, name="booking_appointment"),
     path(

@@ -171,6 +171,37 @@ def slot_check(request):
 
 @role_required(*STAFF_ROLES)
 @require_GET
+def series_preview(request):
+    """htmx: each occurrence of the booking form's repeat rule, free or in conflict and why."""
+    clinic = membership_of(request.user).clinic
+    form = StaffBookingForm(request.GET, clinic=clinic, clinicians=_staff_clinicians(clinic))
+    form.is_valid()  # the patient fields do not matter for a preview
+    data = form.cleaned_data
+    context = {"occurrences": [], "errors": []}
+    ready = all(data.get(k) for k in ("appointment_type", "day", "start_time", "repeat_every"))
+    if ready and not form.has_error("repeat_count") and form.rule is not None:
+        clinician = next(
+            (c for c in _staff_clinicians(clinic) if c.pk == data.get("clinician")), None
+        )
+        try:
+            context["occurrences"] = services.series_preview(
+                appointment_type=data["appointment_type"],
+                start=form.start,
+                rule=form.rule,
+                clinician=clinician,
+            )
+        except ValidationError as error:
+            context["errors"] = service_error_messages(error)
+    else:
+        context["errors"] = [
+            e for k in ("repeat_count", "repeat_until") for e in form.errors.get(k, [])
+        ]
+    context["ready"] = ready
+    return render(request, "booking/_series_preview.html", context)
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
 def patient_search(request):
     """htmx: patients of the clinic matching the search, to pick while booking."""
     query = request.GET.get("q", "").strip()[:100]
@@ -200,6 +231,8 @@ def appointment_new(request):
         try:
             if data.get("patient") and chosen_patient is None:
                 raise ValidationError({"patient": "Unknown patient."})
+            if form.rule is not None:
+                return _book_series(request, form, clinic, clinician, chosen_patient)
             appointment = services.appointment_book(
                 clinic=clinic,
                 appointment_type=data["appointment_type"],
@@ -232,6 +265,44 @@ def appointment_new(request):
         "booking/appointment_new.html",
         {"form": form, "nearest": nearest, "chosen_patient": chosen_patient},
     )
+
+
+def _book_series(request, form, clinic, clinician, chosen_patient):
+    """Book the form's repeating appointment; say what was booked and what was not."""
+    data = form.cleaned_data
+    patient = chosen_patient
+    if patient is None:
+        patient, _created = services.patient_find_or_create(
+            clinic=clinic,
+            contact=services.Contact(
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                date_of_birth=data.get("date_of_birth"),
+                sex=data.get("sex", ""),
+            ),
+        )
+    result = services.appointment_series_book(
+        clinic=clinic,
+        appointment_type=data["appointment_type"],
+        start=form.start,
+        rule=form.rule,
+        patient=patient,
+        clinician=clinician,
+        booked_by=request.user,
+        notes=data.get("notes", ""),
+    )
+    total = len(result.booked) + len(result.conflicts)
+    if result.booked:
+        messages.success(
+            request, f"Booked {len(result.booked)} of {total} for {patient.full_name}."
+        )
+    for conflict in result.conflicts:
+        when = conflict.start.astimezone(clinic.tz)
+        messages.warning(request, f"Not booked {when:%a %d %b %H:%M}: {conflict.reason}")
+    if result.booked:
+        return redirect("booking_appointment", pk=result.booked[0].pk)
+    return redirect("booking_calendar_week")
 
 
 def _staff_appointment(request, pk: int) -> Appointment:

@@ -202,6 +202,7 @@ MATRIX: dict[str, Route] = {
     r"api/v1/^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$": Route(
         lambda c: feed_file_path(c), public(200)
     ),
+    "calendar/series-preview/": Route(lambda c: "/calendar/series-preview/", page()),
     "calendar/appointments/<int:pk>/": Route(
         lambda c: f"/calendar/appointments/{c.appointment.pk}/", page(other=404)
     ),
@@ -235,6 +236,18 @@ MATRIX: dict[str, Route] = {
         lambda c: "/api/v1/public/bookings/?clinic=home", public(400), method="post"
     ),
     "api/v1/^appointments/$": Route(lambda c: "/api/v1/appointments/", api()),
+    # A repeating booking; an empty body is a 400 for the clinic's staff (their own clinic)
+    "api/v1/^appointments/series/$": Route(
+        lambda c: "/api/v1/appointments/series/",
+        outcome(400, anonymous=401, patient_a=403, patient_b=403),
+        method="post",
+    ),
+    "api/v1/^appointments/(?P<pk>[^/.]+)/cancel-series/$": Route(
+        lambda c: f"/api/v1/appointments/{c.appointment.pk}/cancel-series/",
+        staff_gets(api(other=404), 400),  # a single appointment is no series
+        method="post",
+        data=lambda c: {"reason": "Access matrix check"},
+    ),
     "api/v1/^appointments/(?P<pk>[^/.]+)/$": Route(
         lambda c: f"/api/v1/appointments/{c.appointment.pk}/", api(other=404)
     ),
