@@ -108,10 +108,13 @@
           },
           body: JSON.stringify(entry.body),
         }).then(function (response) {
-          write(read().filter(function (other) { return other.key !== entry.key; }));
-          if (onSent) {
-            onSent(entry, response);
-          }
+          // Read the answer to its end, so leaving the page does not abort it.
+          return response.text().then(function () {
+            write(read().filter(function (other) { return other.key !== entry.key; }));
+            if (onSent) {
+              onSent(entry, response);
+            }
+          });
         });
       });
     }, Promise.resolve()).catch(function () { /* still offline: try again later */ })
