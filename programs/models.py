@@ -329,13 +329,19 @@ class SessionLog(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="session_logs")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="session_logs")
     date = models.DateField()
+    # The idempotency key of the request that last wrote this log (an offline log sent again
+    # when the connection returns must not be written twice); unique per patient.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "date"], name="session_log_program_date")
+            models.UniqueConstraint(fields=["program", "date"], name="session_log_program_date"),
+            models.UniqueConstraint(
+                fields=["patient", "client_id"], name="session_log_patient_client_id"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 """REST API of the signed-in patient's own program: read it, log a session, check in."""
 
+from uuid import UUID
+
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -97,6 +99,13 @@ class SessionIn(serializers.Serializer):
         "used for tendon-loading drills.",
     )
     items = SessionItemIn(many=True, allow_empty=False)
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Optional idempotency key (a UUID the app makes per log); the header "
+        "Idempotency-Key is the same. Sending the same key again returns the first answer "
+        "(200) and logs nothing twice.",
+    )
 
 
 class SessionItemOut(serializers.Serializer):
@@ -257,7 +266,7 @@ class MySessionsView(APIView):
 
     permission_classes = [IsPatient]
 
-    @extend_schema(request=SessionIn, responses={201: SessionOut})
+    @extend_schema(request=SessionIn, responses={201: SessionOut, 200: SessionOut})
     def post(self, request):
         data = SessionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -267,10 +276,30 @@ class MySessionsView(APIView):
                 day=data.validated_data["date"],
                 items=data.validated_data["items"],
                 pain_during=data.validated_data.get("pain_during"),
+                client_id=_idempotency_key(request, data.validated_data.get("client_id")),
             )
         except ProgramConflict as exc:
             raise Conflict(str(exc)) from exc
-        return Response(SessionOut(log).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_200_OK if log.replayed else status.HTTP_201_CREATED
+        return Response(SessionOut(log).data, status=code)
+
+
+def _idempotency_key(request, body_key: UUID | None) -> UUID | None:
+    """The request's idempotency key: the Idempotency-Key header or the body's client_id."""
+    header = request.headers.get("Idempotency-Key", "").strip()
+    if not header:
+        return body_key
+    try:
+        key = UUID(header)
+    except ValueError as exc:
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": ["Must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000."]}
+        ) from exc
+    if body_key is not None and body_key != key:
+        raise exceptions.ValidationError(
+            {"client_id": ["Differs from the Idempotency-Key header: send one key."]}
+        )
+    return key
 
 
 class MyCheckInsView(APIView):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,9 +36,18 @@ def _check_date(program: Program, day: date, errors: dict) -> None:
 
 @transaction.atomic
 def session_log(
-    *, program: Program, day: date, items: Iterable[Mapping], pain_during: int | None = None
+    *,
+    program: Program,
+    day: date,
+    items: Iterable[Mapping],
+    pain_during: int | None = None,
+    client_id: UUID | None = None,
 ) -> SessionLog:
     """Store (or replace, the same day) the session of `day` for the patient's program.
+
+    `client_id` is the request's idempotency key: when this patient already sent it, the log
+    it wrote is returned unchanged with `replayed` set (a log kept offline and sent again
+    writes once). A new key on the same day still replaces the day's log, as without a key.
 
     `pain_during` is the session's one pain score: it fills the drills logged without their
     own. Tendon-loading drills need their own score, never a copied one
@@ -48,6 +58,11 @@ def session_log(
     did is on the returned log as `evaluation` (a evaluation.Evaluation).
     """
     program = _lock(program)
+    if client_id is not None:
+        done = SessionLog.objects.filter(patient_id=program.patient_id, client_id=client_id).first()
+        if done is not None:
+            done.replayed = True
+            return done
     items = list(items)
     errors: dict[str, list[str]] = {}
     _check_date(program, day, errors)
@@ -93,13 +108,16 @@ def session_log(
         .first()
     )
     if log is None:
-        log = SessionLog.objects.create(patient_id=program.patient_id, program=program, date=day)
+        log = SessionLog.objects.create(
+            patient_id=program.patient_id, program=program, date=day, client_id=client_id
+        )
     elif day != program.clinic.today():
         raise ProgramConflict("A session can only be changed on the day it was logged.")
     else:
         log.items.all().delete()
         log.program = program
-        log.save(update_fields=["program", "updated_at"])
+        log.client_id = client_id or log.client_id
+        log.save(update_fields=["program", "client_id", "updated_at"])
     SessionItemLog.objects.bulk_create(
         SessionItemLog(
             session=log,
@@ -112,6 +130,7 @@ def session_log(
     )
     reminders.session_logged_notify(session=log)
     log.evaluation = evaluation.program_evaluate(program=program)
+    log.replayed = False
     return log
 
 

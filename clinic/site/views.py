@@ -1,8 +1,14 @@
 """The pages that show what the apps hold: each role's home page and the patient's chart."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from assessments.selectors import screens_visible_to
 from clinic.access import (
@@ -63,7 +69,46 @@ def _patient_home(request, *, clinic, today):
         ),
         **program_home.patient_home(request.user, today),
     }
-    return render(request, "clinic/home_patient.html", context)
+    response = render(request, "clinic/home_patient.html", context)
+    # The service worker keeps only pages that say so (static/js/sw.js): the patient's own.
+    response["X-Groundwork-Offline"] = "patient"
+    return response
+
+
+THEME_COLOUR = "#2f6f4f"
+
+
+@require_GET
+def web_manifest(request):
+    """The web app manifest, so the patient's program can be added to the home screen."""
+    icon = static("icons/icon.svg")
+    manifest = {
+        "name": "Groundwork – my program",
+        "short_name": "Groundwork",
+        "description": "Your home exercise program and today's drills.",
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "maskable"},
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+@require_GET
+@never_cache
+def service_worker(request):
+    """static/js/sw.js served from the site root, so its scope covers the patient's page."""
+    path = finders.find("js/sw.js")
+    if path is None:
+        raise Http404("No service worker.")
+    response = FileResponse(open(path, "rb"), content_type="text/javascript")  # noqa: SIM115 (closed by the response)
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @role_required(*STAFF_ROLES)

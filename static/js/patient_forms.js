@@ -31,16 +31,23 @@
     }
   }
 
-  function send(form, body, onOk, busyText) {
+  // options.headers: more request headers; options.onOffline(): called instead of the
+  // "could not reach" message when the request never reached the server.
+  function send(form, body, onOk, busyText, options) {
+    options = options || {};
     var status = form.querySelector("[role=status]");
     var button = form.querySelector("button[type=submit]");
     var token = form.querySelector("input[name=csrfmiddlewaretoken]") || pageToken();
+    var headers = { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" };
+    Object.keys(options.headers || {}).forEach(function (name) {
+      headers[name] = options.headers[name];
+    });
     button.disabled = true;
     status.textContent = busyText || "Sending…";
     fetch(form.dataset.endpoint, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      headers: headers,
       body: JSON.stringify(body),
     })
       .then(function (response) {
@@ -49,7 +56,9 @@
         });
       })
       .catch(function () {
-        status.textContent = "Could not reach the clinic. Check your connection and try again.";
+        status.textContent = options.onOffline
+          ? options.onOffline()
+          : "Could not reach the clinic. Check your connection and try again.";
       })
       .finally(function () {
         button.disabled = false;

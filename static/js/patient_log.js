@@ -64,12 +64,54 @@
         "Please choose the pain during: " + missing.join(", ") + ".";
       return;
     }
-    patient.send(form, { date: form.dataset.date, items: items }, function (body) {
-      return "Saved. You can change it again today." + patient.changes(body);
-    }, "Saving…");
+    // Each save carries a new idempotency key: sent again from the outbox after a lost
+    // connection, it is written once; a later save the same day still changes the day's log.
+    var outbox = window.GroundworkOutbox;
+    var body = { date: form.dataset.date, items: items };
+    var options = {};
+    if (outbox) {
+      body.client_id = outbox.newKey();
+      options.headers = { "Idempotency-Key": body.client_id };
+      options.onOffline = function () {
+        outbox.keep(form.dataset.endpoint, body);
+        return OFFLINE_TEXT;
+      };
+      if (!navigator.onLine) {
+        form.querySelector("[role=status]").textContent = options.onOffline();
+        return;
+      }
+    }
+    patient.send(form, body, function (answer) {
+      return "Saved. You can change it again today." + patient.changes(answer);
+    }, "Saving…", options);
   }
 
+  var OFFLINE_TEXT = "You are offline: the log is kept on this phone and sent when the " +
+    "connection returns.";
+
+  // Send what was kept offline, and say so on the form.
+  function sendKept() {
+    var outbox = window.GroundworkOutbox;
+    if (!outbox) {
+      return;
+    }
+    outbox.flush(function (entry, response) {
+      document.querySelectorAll("form.patient-log").forEach(function (form) {
+        form.querySelector("[role=status]").textContent = response.ok
+          ? "Your log of " + entry.body.date + " made offline has been sent."
+          : "Your log of " + entry.body.date + " made offline was not accepted; please log again.";
+      });
+    });
+  }
+
+  window.addEventListener("online", sendKept);
   document.addEventListener("DOMContentLoaded", function () {
+    sendKept();
+    document.querySelectorAll("form.patient-log").forEach(function (form) {
+      if (window.GroundworkOutbox && window.GroundworkOutbox.pending().length) {
+        form.querySelector("[role=status]").textContent = OFFLINE_TEXT;
+      }
+    });
     document.querySelectorAll("form.patient-log").forEach(function (form) {
       form.querySelectorAll("fieldset[data-item] input").forEach(function (input) {
         input.addEventListener("input", function () { input.dataset.touched = "1"; });

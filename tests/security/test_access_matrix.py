@@ -89,6 +89,8 @@ MATRIX: dict[str, Route] = {
     "login/": Route(lambda c: "/login/", outcome(302, anonymous=200)),
     "logout/": Route(lambda c: "/logout/", public(302), method="post"),
     "healthz/": Route(lambda c: "/healthz/", public(200)),
+    "manifest.webmanifest": Route(lambda c: "/manifest.webmanifest", public(200)),
+    "sw.js": Route(lambda c: "/sw.js", public(200)),
     "2fa/setup/": Route(lambda c: "/2fa/setup/", page()),
     "2fa/verify/": Route(lambda c: "/2fa/verify/", outcome(302, patient_a=403, patient_b=403)),
     "login/link/": Route(lambda c: "/login/link/", public(200)),
