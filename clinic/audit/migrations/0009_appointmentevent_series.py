@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0008_appointment_ics_sequence'),
+        ("audit", "0008_appointment_ics_sequence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointmentevent',
-            name='series',
-            field=models.UUIDField(blank=True, help_text='Shared by the occurrences of a repeating booking; empty for a single one.', null=True),
+            model_name="appointmentevent",
+            name="series",
+            field=models.UUIDField(
+                blank=True,
+                help_text="Shared by the occurrences of a repeating booking; empty for a single one.",
+                null=True,
+            ),
         ),
     ]

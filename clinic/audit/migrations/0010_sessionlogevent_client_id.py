@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0009_appointmentevent_series'),
+        ("audit", "0009_appointmentevent_series"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sessionlogevent',
-            name='client_id',
+            model_name="sessionlogevent",
+            name="client_id",
             field=models.UUIDField(blank=True, editable=False, null=True),
         ),
     ]
