@@ -103,32 +103,18 @@ def _clean_number(label: str, spec, value, errors: dict[str, list[str]], column:
     return number
 
 
-def _clean_signs(value, errors) -> list[str]:
+def _clean_codes(value, errors, *, column: str, known, what: str) -> list[str]:
+    """A list of known codes (signs, red flags), in order and without repeats."""
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
-        errors["signs"] = ["Signs must be a list of codes."]
+        errors[column] = [f"{what.capitalize()}s must be a list of codes."]
         return []
-    unknown = [v for v in value if v not in schema.SIGNS]
+    unknown = [v for v in value if v not in known]
     if unknown:
-        errors["signs"] = [f"Unknown sign {unknown[0]!r}; known: {', '.join(schema.SIGNS)}."]
+        errors[column] = [f"Unknown {what} {unknown[0]!r}; known: {', '.join(known)}."]
         return []
     return list(dict.fromkeys(value))  # keeps order, drops repeats
-
-
-def _clean_red_flags(value, errors) -> list[str]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list | tuple):
-        errors["red_flags"] = ["Red flags must be a list of codes."]
-        return []
-    unknown = [v for v in value if v not in schema.RED_FLAGS]
-    if unknown:
-        errors["red_flags"] = [
-            f"Unknown red flag {unknown[0]!r}; known: {', '.join(schema.RED_FLAGS)}."
-        ]
-        return []
-    return list(dict.fromkeys(value))
 
 
 def _clean_onset(index: int, value, messages: list[str], *, today: dt.date) -> str | None:
@@ -233,9 +219,13 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
             if clean[column] is None and column not in errors:
                 errors[column] = ["Screen date: required."]
         elif column == "signs":
-            clean[column] = _clean_signs(value, errors)
+            clean[column] = _clean_codes(
+                value, errors, column=column, known=schema.SIGNS, what="sign"
+            )
         elif column == "red_flags":
-            clean[column] = _clean_red_flags(value, errors)
+            clean[column] = _clean_codes(
+                value, errors, column=column, known=schema.RED_FLAGS, what="red flag"
+            )
         elif column == "injury_history":
             clean[column] = _clean_history(value, errors, today=today)
         elif column == "notes":
