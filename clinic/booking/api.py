@@ -47,6 +47,14 @@ def parse_start(value: str) -> datetime:
     return moment
 
 
+def active_type(clinic: Clinic, slug: str) -> AppointmentType:
+    """The clinic's active appointment type of this slug, or a 400 naming the field."""
+    found = AppointmentType.objects.filter(clinic=clinic, slug=slug, is_active=True).first()
+    if found is None:
+        raise ValidationError({"type": "Unknown appointment type."})
+    return found
+
+
 class StartField(serializers.CharField):
     def to_internal_value(self, data):
         return parse_start(super().to_internal_value(data))
@@ -114,9 +122,7 @@ class PublicView(APIView):
 
     @staticmethod
     def public_type(clinic: Clinic, slug: str) -> AppointmentType:
-        found = AppointmentType.objects.filter(clinic=clinic, slug=slug, is_active=True).first()
-        if found is None:
-            raise ValidationError({"type": "Unknown appointment type."})
+        found = active_type(clinic, slug)
         if not found.is_public:
             raise ValidationError({"type": "This appointment type cannot be booked online."})
         found.clinic = clinic  # already loaded: no second query for it
@@ -496,11 +502,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data.is_valid(raise_exception=True)
         values = data.validated_data
         clinic = self.staff_clinic
-        kind = AppointmentType.objects.filter(
-            clinic=clinic, slug=values["type"], is_active=True
-        ).first()
-        if kind is None:
-            raise ValidationError({"type": "Unknown appointment type."})
+        kind = active_type(clinic, values["type"])
         patient = contact = None
         if values.get("patient"):
             patient = (
@@ -577,11 +579,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data.is_valid(raise_exception=True)
         values = data.validated_data
         clinic = self.staff_clinic
-        kind = AppointmentType.objects.filter(
-            clinic=clinic, slug=values["type"], is_active=True
-        ).first()
-        if kind is None:
-            raise ValidationError({"type": "Unknown appointment type."})
+        kind = active_type(clinic, values["type"])
         patient = scope(Patient.objects.all(), request.user).filter(pk=values["patient"]).first()
         if patient is None:
             raise ValidationError({"patient": "Unknown patient."})
