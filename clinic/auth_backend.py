@@ -13,14 +13,16 @@ from django.core.exceptions import ObjectDoesNotExist
 
 
 def _load(user_id):
-    user = (
+    # A list, not .first(): the primary key finds at most one row, and an ORDER BY to pick
+    # the first would be compiled on every request for nothing.
+    found = list(
         get_user_model()
         ._default_manager.select_related("membership__clinic", "patient_profile__clinic")
         .filter(pk=user_id)
-        .first()
     )
-    if user is None:
+    if not found:
         return None
+    user = found[0]
     try:
         membership = user.membership
     except ObjectDoesNotExist:  # not staff

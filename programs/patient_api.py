@@ -46,6 +46,33 @@ class MyItemOut(serializers.Serializer):
     def get_media(self, item) -> list[dict]:
         return []  # no pictures or videos yet
 
+    def to_representation(self, item) -> dict:
+        """The fields above, written out at once. They stay the documented shape (OpenAPI);
+        DRF's field-by-field walk over them cost as much as the rest of the request, and
+        `tests/programs/test_patient_api_shape.py` holds the two to the same output."""
+        drill = item.drill
+        how_to = item.how_to
+        return {
+            "id": item.pk,
+            "drill": drill.slug,
+            "drill_name": how_to.name,
+            "category": drill.category,
+            "side": item.side,
+            "sets": item.sets,
+            "reps": item.reps,
+            "hold_s": item.hold_s,
+            "days_per_week": item.days_per_week,
+            "times_per_day": item.times_per_day,
+            "variant": item.patient_variant,
+            "precautions": list(how_to.precautions),
+            "media": self.get_media(item),
+            "load_note": item.load_note,
+            "instructions": list(how_to.steps),
+            "cues": list(how_to.cues),
+            "equipment": list(drill.equipment),
+            "reason": item.patient_why,
+        }
+
 
 class PauseOut(serializers.Serializer):
     """While the program is paused by a red flag: what to do now (docs/clinical-rules.md §8)."""

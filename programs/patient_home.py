@@ -144,7 +144,6 @@ def patient_home(user, today: date) -> dict:
         "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
         "progress": progress,
         "progress_chart_json": json.dumps(progress_chart(progress)),
-        "pain_scale": range(11),
         "yesterday": today - timedelta(days=1),
         "checkin_for": checkin_due(program=program, progress=progress, today=today),
         # docs/clinical-rules.md §7: first-step pain (M-PHP), stiffness (M-AT-*), and the

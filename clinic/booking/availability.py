@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 
@@ -18,6 +20,22 @@ class Interval:
 
     def overlaps(self, other: Interval) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+class BusyTimes:
+    """Busy intervals ordered by start, with the latest end reached so far: whether a span
+    overlaps any of them is a binary search rather than a scan of the day's appointments."""
+
+    def __init__(self, intervals: Iterable[Interval]):
+        ordered = sorted(intervals, key=lambda interval: interval.start)
+        self._starts = [interval.start for interval in ordered]
+        self._latest_end = list(accumulate((interval.end for interval in ordered), max))
+
+    def overlaps(self, span: Interval) -> bool:
+        # The intervals that start before the span ends are the first `before`; one of them
+        # overlaps if and only if the latest of their ends is after the span's start.
+        before = bisect_left(self._starts, span.end)
+        return before > 0 and self._latest_end[before - 1] > span.start
 
 
 @dataclass(frozen=True)
@@ -151,11 +169,11 @@ def free_slots(
         return []
     slots: list[Slot] = []
     for clinician in clinicians:
+        busy = BusyTimes(clinician.busy)
         for start in grid_starts(day=day, hours=clinician.hours, shape=shape, rules=rules):
             if now is not None and _outside_window(start, rules=rules, now=now) is not None:
                 continue
-            wanted = Interval(start, start + shape.occupied)
-            if any(wanted.overlaps(busy) for busy in clinician.busy):
+            if busy.overlaps(Interval(start, start + shape.occupied)):
                 continue
             slots.append(Slot(start, start + shape.duration, clinician.clinician_id))
     return sorted(slots)

@@ -26,7 +26,7 @@
   // number typed for it, else the session's. null when nothing was chosen.
   function painOf(form, fieldset) {
     var own = form.querySelector(
-      "input[data-pain-for='" + fieldset.dataset.item + "']:checked"
+      "input[name='pain_item_" + fieldset.dataset.item + "']:checked"
     );
     if (own) {
       return Number(own.value);

@@ -294,3 +294,25 @@ def test_every_free_slot_fits_the_hours_and_misses_busy_time(case):
         )
         assert (refusal is None) == (start in free)
         assert refusal in (None, av.Refusal.BUSY)
+
+
+_minutes = st.integers(min_value=0, max_value=24 * 60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_minutes, st.integers(min_value=1, max_value=600)), max_size=30),
+    _minutes,
+    st.integers(min_value=1, max_value=300),
+)
+def test_the_busy_index_answers_as_a_scan_of_every_interval(busy, span_start, span_length):
+    """free_slots asks `BusyTimes` (a binary search); it must agree with looking at each
+    interval, for overlapping, nested, touching and unordered busy times alike."""
+
+    def at(minutes):
+        return datetime.combine(MONDAY, time(0), tzinfo=UTC) + timedelta(minutes=minutes)
+
+    intervals = [av.Interval(at(start), at(start + length)) for start, length in busy]
+    span = av.Interval(at(span_start), at(span_start + span_length))
+    expected = any(span.overlaps(interval) for interval in intervals)
+    assert av.BusyTimes(intervals).overlaps(span) is expected

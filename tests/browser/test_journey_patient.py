@@ -84,7 +84,7 @@ def test_patient_opens_a_magic_link_logs_a_session_and_checks_in_next_morning(
 
     # The usual session in three taps: pain during (never preselected), how hard, save.
     taps = 0
-    page.locator("#pain-all-0").check()
+    page.locator("input[name=pain_all][value='0']").check()
     taps += 1
     page.get_by_text("Easy", exact=True).click()
     taps += 1

@@ -40,7 +40,7 @@ def test_today_opens_offline_and_an_offline_log_arrives_once(open_page):
     expect(today.get_by_role("article")).to_have_count(1)
     expect(today).to_contain_text("45 s hold")
 
-    page.locator("#pain-all-0").check()
+    page.locator("input[name=pain_all][value='0']").check()
     page.get_by_text("Easy", exact=True).click()
     page.get_by_role("button", name="Save today's session").click()
     expect(page.locator(".patient-log-status")).to_contain_text("kept on this phone")

@@ -106,7 +106,8 @@ def test_the_usual_log_is_two_one_tap_answers_and_save(client, world):
     client.force_login(world.home.patient_a.user)
     html = client.get("/").content.decode()
     for value in range(11):
-        assert f'id="pain-all-{value}" type="radio" name="pain_all" value="{value}"' in html
+        chip = f'<input type="radio" name="pain_all" value="{value}" required> {value}</label>'
+        assert chip in html
     assert 'name="pain_all" value="0" required>' in html  # chosen, never preselected (§7)
     for label in ("Easy", "OK", "Hard", "Too hard"):
         assert f"> {label}</label>" in html
