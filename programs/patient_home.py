@@ -21,6 +21,9 @@ from .models import (
 from .progression_rules import SORENESS_GAP_DAYS
 from .red_flags import RED_FLAGS
 
+# How many of the latest program changes the patient's page lists.
+CHANGES_SHOWN = 3
+
 
 @dataclass
 class PatientProgress:
@@ -29,7 +32,7 @@ class PatientProgress:
     weeks: list[tuple[date, int]]  # (Monday, sessions done)
     planned_per_week: int
     pain: list[tuple[date, float]]  # (day, mean pain during)
-    changes: list[ProgramChange]  # the latest dose changes, newest first
+    changes: list[dict]  # the latest dose changes ("reason", "created_at"), newest first
     session_days: set[date] = field(default_factory=set)
     last_checkin: date | None = None
     last_checkin_sore: bool = False  # the latest check-in said "still sore"
@@ -54,7 +57,9 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
             program__patient_id=program.patient_id,
             action__in=[*AUTOMATIC_ACTIONS, "undone", "overridden"],
             created_at__date__gte=since,
-        ).order_by("-created_at", "-id")[:5]
+        )
+        .order_by("-created_at", "-id")
+        .values("reason", "created_at")[:CHANGES_SHOWN]
     )
     last_checkin, last_sore = (
         CheckIn.objects.filter(patient_id=program.patient_id)

@@ -482,13 +482,15 @@ def appointments_on_day(*, clinic: Clinic, day: date, clinician=None) -> QuerySe
 def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 5) -> list[dict]:
     """The patient's next booked appointments as plain values (start, type, clinician): what
     their home page lists."""
-    appointments = (
+    rows = (
         scope(patient.appointments.all(), user)
         .filter(start__gte=now, status=AppointmentStatus.BOOKED)
-        .select_related("clinician", "appointment_type")
-        .order_by("start")[:limit]
+        .order_by("start")
+        .values_list("start", "appointment_type__name", "clinician__full_name", "clinician__email")[
+            :limit
+        ]
     )
     return [
-        {"start": a.start, "type": a.appointment_type.name, "clinician": str(a.clinician)}
-        for a in appointments
+        {"start": start, "type": type_name, "clinician": _user_name(full_name, email)}
+        for start, type_name, full_name, email in rows
     ]
