@@ -169,7 +169,7 @@ def test_the_clinician_sees_every_section_with_links_and_local_dates(client, wor
     assert f'href="{reverse("program_detail", args=[program.pk])}">Version 1</a>' in html
     assert reverse("program_history", args=[program.pk]) in html
     published = timezone.localtime(program.published_at, world.home.clinic.tz)
-    assert f'published <time datetime="{published.isoformat()}">' in html
+    assert f'published on <time datetime="{published.isoformat()}">' in html
     # Sessions done against the plan: 4 of the 9 drill days before today.
     assert "44% of planned sessions" in html
     assert "(this week, so far)" in html
@@ -209,6 +209,7 @@ def test_the_paused_program_offers_review_and_resume(client, world, chart):
     html = client.get(chart_url(chart.patient)).content.decode()
     assert "Red flag" in html and "Sudden pop." in html
     assert reverse("program_resume", args=[chart.program.pk]) in html
+    assert "Paused, published on" in html
     assert 'class="error"' not in html  # flags are notes, not errors
 
 
