@@ -219,6 +219,31 @@ def patient_screens(*, user, patient: Patient, limit: int | None = None) -> list
     return list(reversed(screens.order_by("-performed_on", "-id")[:limit]))
 
 
+@dataclass(frozen=True)
+class ChartScreen:
+    """One screen on the patient's chart, with the screen before it (None for the first)."""
+
+    screen: Screen
+    previous: Screen | None
+
+
+def chart_screens(*, user, patient: Patient, limit: int = 6) -> tuple[list[ChartScreen], bool]:
+    """The patient's latest `limit` screens, newest first, each with the one before it (for
+    the comparison link), and whether older ones exist. One query: a clinician or clinic admin
+    `user` only."""
+    screens = list(
+        scope(Screen.objects.all(), user, roles=CLINICAL_ROLES)
+        .filter(patient=patient)
+        .select_related("created_by")
+        .order_by("-performed_on", "-id")[: limit + 1]
+    )
+    rows = [
+        ChartScreen(screen, screens[n + 1] if n + 1 < len(screens) else None)
+        for n, screen in enumerate(screens[:limit])
+    ]
+    return rows, len(screens) > limit
+
+
 def chart_series(screens: list[Screen]) -> dict:
     """Per-measurement, per-side series over time for Chart.js (numbers only, no pass/fail)."""
     labels = [s.performed_on.isoformat() for s in screens]

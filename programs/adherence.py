@@ -23,6 +23,24 @@ def planned_days(drill_weekdays: Collection[int], start: date, end: date) -> lis
     ]
 
 
+def sessions_done_and_planned(
+    drill_weekdays: Collection[int],
+    logged: Collection[date],
+    *,
+    first: date,
+    last: date,
+    today: date,
+) -> tuple[int, int]:
+    """(sessions done, sessions planned) from `first` to `last` (both included), as seen on
+    `today`: days after today are not planned yet, and today is planned only once it is logged
+    (the day is not over). Every logged day counts as done, drill day or not."""
+    planned = len(planned_days(drill_weekdays, first, min(last, today - timedelta(days=1))))
+    done = {day for day in logged if first <= day <= min(last, today)}
+    if first <= today <= last and today in done and today.weekday() in drill_weekdays:
+        planned += 1
+    return len(done), planned
+
+
 def adherence_pct(
     drill_weekdays: Collection[int],
     logged: Collection[date],
@@ -37,13 +55,44 @@ def adherence_pct(
     so a program published this morning is not "low adherence".
     """
     window_start = max(started_on, today - timedelta(days=7 * weeks - 1))
-    planned = planned_days(drill_weekdays, window_start, today - timedelta(days=1))
-    done = {day for day in logged if window_start <= day <= today}
-    if today in done and today.weekday() in drill_weekdays:
-        planned.append(today)
+    done, planned = sessions_done_and_planned(
+        drill_weekdays, logged, first=window_start, last=today, today=today
+    )
     if not planned:
         return None
-    return min(100.0, 100.0 * len(done) / len(planned))
+    return min(100.0, 100.0 * done / planned)
+
+
+@dataclass(frozen=True)
+class WeekSessions:
+    monday: date
+    done: int
+    planned: int  # so far: a week in progress counts the days up to today
+
+
+def weekly_sessions(
+    drill_weekdays: Collection[int],
+    logged: Collection[date],
+    *,
+    started_on: date,
+    today: date,
+    weeks: int,
+) -> list[WeekSessions]:
+    """Sessions done and planned in each of the last `weeks` calendar weeks (Monday first),
+    newest first, counted as `adherence_pct` counts them; weeks before the program started are
+    left out, so a new program shows no weeks of zeros it was never given."""
+    monday = today - timedelta(days=today.weekday())
+    rows = []
+    for n in range(weeks):
+        start = monday - timedelta(weeks=n)
+        end = start + timedelta(days=6)
+        if end < started_on:
+            break
+        done, planned = sessions_done_and_planned(
+            drill_weekdays, logged, first=max(start, started_on), last=end, today=today
+        )
+        rows.append(WeekSessions(start, done, planned))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -222,12 +222,16 @@ def plyo_open_sides(program: Program) -> frozenset[str]:
     return frozenset({"left", "right"} - closed)
 
 
+def drill_weekdays(items: Iterable[ProgramItem]) -> set[int]:
+    """The weekdays (Monday 0) on which the program has drills."""
+    return {day for day, ids in enumerate(week_plan(items)) if ids}
+
+
 def program_adherence(
     program: Program, items: list[ProgramItem], logged: Iterable[date], today: date, weeks: int
 ) -> float | None:
-    weekdays = {day for day, ids in enumerate(week_plan(items)) if ids}
     return adherence.adherence_pct(
-        weekdays, set(logged), started_on=started_on(program), today=today, weeks=weeks
+        drill_weekdays(items), set(logged), started_on=started_on(program), today=today, weeks=weeks
     )
 
 

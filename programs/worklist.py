@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Avg, Prefetch
 
 from clinic.access import CLINICAL_ROLES, scope
+from clinic.models import Patient
 
 from . import adherence
 from .evaluation import AUTOMATIC_ACTIONS, program_adherence
@@ -49,6 +50,7 @@ class WorklistRow:
     adherence_6w: float | None
     pain: adherence.PainTrend
     last_session: date | None
+    session_days: set[date] = field(default_factory=set)  # logged days of the window
     flags: list[tuple[str, str]] = field(default_factory=list)  # (code, what to look at)
     pending: list[PendingChange] = field(default_factory=list)  # automatic changes to review
     paused_items: list[ProgramItem] = field(default_factory=list)
@@ -70,13 +72,18 @@ class WorklistRow:
         )
 
 
-def worklist(*, user, today: date, only_flagged: bool = False) -> list[WorklistRow]:
-    """Every patient of the clinic with a current program: adherence over 2 and 6 weeks, pain
-    trend, flags (red flag, T-STOP, no progress, low adherence) and automatic changes waiting
-    for review. Patients who need the clinician come first. Five queries."""
+def worklist(
+    *, user, today: date, only_flagged: bool = False, patient: Patient | None = None
+) -> list[WorklistRow]:
+    """Every patient of the clinic with a current program (or only `patient`, for their
+    chart): adherence over 2 and 6 weeks, pain trend, flags (red flag, T-STOP, no progress,
+    low adherence) and automatic changes waiting for review. Patients who need the clinician
+    come first. Five queries."""
+    programs = scope(Program.objects.all(), user, roles=CLINICAL_ROLES)
+    if patient is not None:
+        programs = programs.filter(patient=patient)
     programs = list(
-        scope(Program.objects.all(), user, roles=CLINICAL_ROLES)
-        .filter(status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
+        programs.filter(status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
         .select_related("patient", "clinic")
         .prefetch_related(
             Prefetch(
@@ -121,6 +128,7 @@ def worklist(*, user, today: date, only_flagged: bool = False) -> list[WorklistR
             adherence_6w=program_adherence(program, items, days, today, 6),
             pain=adherence.pain_trend(pains.get(program.patient_id, ()), today=today),
             last_session=max(days) if days else None,
+            session_days=days,
             pending=[
                 PendingChange(change, by_lineage.get(change.detail.get("lineage")))
                 for change in pending.get(program.patient_id, [])

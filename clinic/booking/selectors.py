@@ -494,3 +494,32 @@ def upcoming_for_patient(*, user, patient: Patient, now: datetime, limit: int = 
         {"start": start, "type": type_name, "clinician": _user_name(full_name, email)}
         for start, type_name, full_name, email in rows
     ]
+
+
+@dataclass
+class PatientAppointments:
+    """A patient's appointments for their chart: the next ones, soonest first, and the latest
+    past ones, most recent first (each list bounded)."""
+
+    upcoming: list[Appointment]
+    past: list[Appointment]
+    more_past: bool  # older appointments exist beyond `past`
+
+
+def patient_appointments(
+    *, user, patient: Patient, now: datetime, upcoming: int = 10, past: int = 6
+) -> PatientAppointments:
+    """The patient's appointments around `now`, every status (cancelled ones say so), as a
+    staff `user` of their clinic may read them; one under way counts as upcoming. Two queries
+    whatever the history."""
+    appointments = (
+        scope(Appointment.objects.all(), user, roles=STAFF_ROLES)
+        .filter(patient=patient)
+        .select_related("clinician", "appointment_type")
+    )
+    recent = list(appointments.filter(end__lte=now).order_by("-start", "-pk")[: past + 1])
+    return PatientAppointments(
+        upcoming=list(appointments.filter(end__gt=now).order_by("start", "pk")[:upcoming]),
+        past=recent[:past],
+        more_past=len(recent) > past,
+    )

@@ -219,7 +219,8 @@ def appointment_new(request):
         request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial
     )
     nearest = []
-    chosen_id = request.POST.get("patient", "")
+    # "Book" on a patient's chart opens the form with them chosen (?patient=<id>).
+    chosen_id = (request.POST if request.method == "POST" else request.GET).get("patient", "")
     chosen_patient = (
         scope(Patient.objects.all(), request.user).filter(pk=chosen_pk).first()
         if (chosen_pk := parse_id(chosen_id)) is not None

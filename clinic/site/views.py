@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from assessments.selectors import screens_visible_to
+from assessments.selectors import chart_screens, screens_visible_to
 from clinic.access import (
     CLINICAL_ROLES,
     PATIENT,
@@ -24,6 +24,7 @@ from clinic.access import (
 from clinic.audit.services import access_record
 from clinic.booking import selectors as booking_selectors
 from clinic.models import Patient, Role
+from programs import chart as program_chart
 from programs import patient_home as program_home
 from programs import worklist as program_worklist
 
@@ -113,23 +114,31 @@ def service_worker(request):
 
 @role_required(*STAFF_ROLES)
 def patient_detail(request, pk: int):
+    """The patient's chart: details and appointments for all staff; screens, the home program,
+    adherence, check-ins and flags for clinicians and clinic admins only. Each section is a
+    selector with a fixed number of queries, so the page does not grow with the history."""
     # With its clinic, whose date the age shown is counted on.
     patients = Patient.objects.select_related("clinic")
     patient = get_object_or_404(scope(patients, request.user), pk=pk)
     access_record(user=request.user, obj=patient)  # opening the chart is a read of it
     can_see_clinical = role_of(request.user) in CLINICAL_ROLES
-    appointments = patient.appointments.select_related("clinician", "appointment_type").order_by(
-        "-start"
-    )[:10]
-    return render(
-        request,
-        "clinic/patient_detail.html",
-        {
-            "patient": patient,
-            "can_see_clinical": can_see_clinical,
-            "appointments": appointments,
-            "booking_requests": booking_selectors.booking_requests_waiting(
-                clinic=patient.clinic, patient=patient
+    context = {
+        "patient": patient,
+        "can_see_clinical": can_see_clinical,
+        "appointments": booking_selectors.patient_appointments(
+            user=request.user, patient=patient, now=timezone.now()
+        ),
+        "booking_requests": booking_selectors.booking_requests_waiting(
+            clinic=patient.clinic, patient=patient
+        ),
+    }
+    if can_see_clinical:
+        screens, older_screens = chart_screens(user=request.user, patient=patient)
+        context.update(
+            screens=screens,
+            older_screens=older_screens,
+            program=program_chart.patient_program_chart(
+                user=request.user, patient=patient, today=patient.clinic.today()
             ),
-        },
-    )
+        )
+    return render(request, "clinic/patient_detail.html", context)

@@ -49,6 +49,26 @@ def test_adherence_is_unknown_before_anything_was_due_and_capped_at_100():
     assert pct == 100
 
 
+def test_weekly_sessions_count_like_adherence_and_skip_weeks_before_the_start():
+    weekdays = {0, 2, 4}  # Mon, Wed, Fri
+    today_ = MONDAY + timedelta(days=16)  # Wednesday of the third week
+    started = MONDAY + timedelta(days=2)  # the first week's Wednesday
+    logged = {MONDAY + timedelta(days=4), MONDAY + timedelta(days=7), today_}
+    weeks = adherence.weekly_sessions(weekdays, logged, started_on=started, today=today_, weeks=6)
+    assert weeks == [
+        # This week so far: Monday was missed; today is planned because it is logged.
+        adherence.WeekSessions(MONDAY + timedelta(days=14), 1, 2),
+        adherence.WeekSessions(MONDAY + timedelta(days=7), 1, 3),
+        # The first week counts from the start: Wednesday and Friday.
+        adherence.WeekSessions(MONDAY, 1, 2),
+    ]
+    # The same rule as the percentage: over the whole program, done / planned.
+    done = sum(w.done for w in weeks)
+    planned = sum(w.planned for w in weeks)
+    pct = adherence.adherence_pct(weekdays, logged, started_on=started, today=today_, weeks=6)
+    assert pct == 100 * done / planned
+
+
 @pytest.mark.parametrize(
     ("recent", "before", "direction"),
     [(4, 2, "up"), (1, 3, "down"), (2, 2.5, "steady"), (None, 2, "unknown")],
