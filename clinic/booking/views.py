@@ -43,7 +43,6 @@ from .models import (
     BookingRequest,
     BookingRequestStatus,
     BookingSource,
-    WaitlistEntry,
 )
 
 PUBLIC_POSTS_PER_HOUR = getattr(settings, "BOOKING_PUBLIC_POSTS_PER_HOUR", 20)
@@ -800,24 +799,21 @@ def public_waitlist_offer(request, token: str):
     offer = waitlist.offer_from_token(token)
     if offer is None:
         raise Http404("This link is not valid.")
-    entry = offer.entry
-    outcome = None
-    appointment = None
     if request.method == "POST":
         if _over_public_limit(request):
             return HttpResponse("Too many requests from this address; please call us.", status=429)
         answer = waitlist.waitlist_offer_accept(offer=offer)
-        outcome, appointment = answer.outcome.value, answer.appointment
-        entry.refresh_from_db()
+        offer.entry.refresh_from_db()
     else:
-        outcome, appointment = _offer_state(offer, entry)
+        answer = waitlist.offer_state(offer)
+    outcome, appointment = answer.outcome.value, answer.appointment
     status = {"gone": 409, "expired": 410, "closed": 410}.get(outcome, 200)
     return render(
         request,
         "booking/public_waitlist_offer.html",
         {
             "offer": offer,
-            "entry": entry,
+            "entry": offer.entry,
             "clinic": offer.clinic,
             "outcome": outcome,
             "appointment": appointment,
@@ -825,21 +821,6 @@ def public_waitlist_offer(request, token: str):
         },
         status=status,
     )
-
-
-def _offer_state(offer, entry: WaitlistEntry) -> tuple[str, Appointment | None]:
-    """What the offer's page says before anyone presses the button."""
-    if entry.appointment_id and entry.appointment.start == offer.start:
-        return "booked", entry.appointment
-    if not entry.is_open:
-        return "closed", None
-    if timezone.now() >= waitlist.offer_open_until(offer):
-        return "expired", None
-    if not services.slot_is_free(
-        appointment_type=entry.appointment_type, clinician=offer.clinician, start=offer.start
-    ):
-        return "gone", None
-    return "open", None
 
 
 def _appointment_for(token: str) -> Appointment:

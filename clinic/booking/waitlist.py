@@ -216,6 +216,7 @@ def waitlist_offer_slot(
 
 
 class OfferOutcome(enum.Enum):
+    OPEN = "open"  # nobody has taken it yet: the page offers the button
     BOOKED = "booked"
     GONE = "gone"  # someone else took the time, or it can no longer be booked
     EXPIRED = "expired"  # too close to the time (or past it) to book online
@@ -246,19 +247,35 @@ def waitlist_offer_accept(*, offer: WaitlistOffer) -> OfferAnswer:
     return answer
 
 
-def _accept(offer: WaitlistOffer, entry: WaitlistEntry) -> OfferAnswer:
-    if entry.status == WaitlistStatus.BOOKED:
-        booked = (
-            entry.appointment_id
-            and Appointment.objects.filter(
-                pk=entry.appointment_id, start=offer.start, clinician_id=offer.clinician_id
-            ).first()
-        )
-        if booked and booked.holds_time:
-            return OfferAnswer(OfferOutcome.BOOKED, booked)
-        return OfferAnswer(OfferOutcome.CLOSED)
+def offer_state(offer: WaitlistOffer) -> OfferAnswer:
+    """What the offer's page says before anyone presses its button (books nothing)."""
+    entry = offer.entry
     if not entry.is_open:
-        return OfferAnswer(OfferOutcome.CLOSED)
+        return _closed_answer(offer, entry)
+    if timezone.now() >= offer_open_until(offer):
+        return OfferAnswer(OfferOutcome.EXPIRED)
+    if not services.slot_is_free(
+        appointment_type=entry.appointment_type, clinician=offer.clinician, start=offer.start
+    ):
+        return OfferAnswer(OfferOutcome.GONE)
+    return OfferAnswer(OfferOutcome.OPEN)
+
+
+def _closed_answer(offer: WaitlistOffer, entry: WaitlistEntry) -> OfferAnswer:
+    """BOOKED when this very offer booked the entry's appointment (a second press, a
+    reload), CLOSED for an entry otherwise off the list."""
+    if entry.status == WaitlistStatus.BOOKED and entry.appointment_id:
+        booked = Appointment.objects.filter(
+            pk=entry.appointment_id, start=offer.start, clinician_id=offer.clinician_id
+        ).first()
+        if booked is not None and booked.holds_time:
+            return OfferAnswer(OfferOutcome.BOOKED, booked)
+    return OfferAnswer(OfferOutcome.CLOSED)
+
+
+def _accept(offer: WaitlistOffer, entry: WaitlistEntry) -> OfferAnswer:
+    if not entry.is_open:
+        return _closed_answer(offer, entry)
     if timezone.now() >= offer_open_until(offer):
         outcome = OfferOutcome.EXPIRED
     else:
