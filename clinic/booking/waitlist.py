@@ -333,6 +333,20 @@ def waitlist_withdraw(*, entry: WaitlistEntry, by_user: User | None = None) -> W
     return entry
 
 
+@transaction.atomic
+def waitlist_forget(*, patient: Patient) -> int:
+    """For a patient's anonymisation: their entries (linked to them, or made with their
+    e-mail) leave the list and lose what was typed. Returns how many were cleared."""
+    mine = Q(patient=patient)
+    if patient.email:
+        mine |= Q(email__iexact=patient.email)
+    entries = WaitlistEntry.objects.filter(mine, clinic_id=patient.clinic_id)
+    entries.filter(status__in=OPEN_WAITLIST_STATUSES).update(
+        status=WaitlistStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    return entries.update(name="", email="", phone="", updated_at=timezone.now())
+
+
 def waitlist_tidy(*, now: datetime | None = None) -> int:
     """Entries whose window has passed expire; offered entries whose every offer ran out wait
     again. Returns how many expired."""

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 
+from clinic.audit.services import patient_anonymise
 from clinic.booking import services, waitlist
 from clinic.booking.models import (
     ACTIVE_STATUSES,
@@ -532,3 +533,19 @@ def test_clinicians_do_not_keep_the_waitlist(client, booking):
     client.force_login(booking.world.home.clinician)
     assert client.get("/calendar/waitlist/").status_code == 403
     assert b"/calendar/waitlist/" not in client.get("/calendar/").content
+
+
+def test_anonymising_a_patient_takes_their_entries_off_and_clears_what_was_typed(booking):
+    patient = booking.world.home.patient_a
+    by_email = join(booking, email=patient.email, name="Ada Home")
+    other = join(booking, email="someone@example.org")
+    patient_anonymise(user=booking.world.home.admin, patient=patient)
+    by_email.refresh_from_db()
+    assert (by_email.status, by_email.name, by_email.email, by_email.phone) == (
+        WaitlistStatus.WITHDRAWN,
+        "",
+        "",
+        "",
+    )
+    other.refresh_from_db()
+    assert (other.status, other.name) == (WaitlistStatus.WAITING, "Wren Waiting")
