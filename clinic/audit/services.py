@@ -16,6 +16,7 @@ from assessments.models import Screen
 from clinic import csv_cells
 from clinic.access import membership_of
 from clinic.booking import services as booking_services
+from clinic.booking import waitlist as booking_waitlist
 from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from clinic.models import Patient
 from clinic.notifications.models import Notification, Status
@@ -222,6 +223,7 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
         appointments.update(notes="", intake_what_hurts="", intake_goal_race="", updated_at=now)
         # Online bookings made with the patient's e-mail that were never confirmed.
         booking_services.booking_requests_forget(patient=patient, by_user=user)
+        booking_waitlist.waitlist_forget(patient=patient)
         Notification.objects.filter(patient=patient, status=Status.PENDING).update(
             status=Status.CANCELLED,
             cancel_reason="Patient data anonymised on request",

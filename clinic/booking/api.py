@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,7 +22,7 @@ from clinic.models import Clinic, Patient, Sex
 from clinic.phones import phone_for_clinic
 from clinic.throttling import ClientRateThrottle
 
-from . import feeds, selectors, services
+from . import feeds, selectors, services, waitlist
 from . import series as repeat
 from .availability import Slot
 from .models import Appointment, AppointmentType, BookingRequest, BookingSource
@@ -321,6 +321,97 @@ class PublicBookings(PublicView):
         except services.SlotTaken as error:
             return conflict_response(error, clinic)
         return Response(public_booking_data(appointment, request), status=status.HTTP_201_CREATED)
+
+
+class DayOrTimeField(serializers.CharField):
+    """A date (YYYY-MM-DD, the whole day) or a date-time (with an offset, or else the
+    clinic's local time), as the waitlist's window takes them."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            raise serializers.ValidationError(
+                "Give a date (2026-12-01) or a date and time (2026-12-01T09:00:00-05:00)."
+            ) from None
+
+
+class PublicWaitlistInput(serializers.Serializer):
+    type = serializers.SlugField()
+    clinician = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text=PHONE_HELP
+    )
+    earliest = DayOrTimeField(help_text="First day (or time) that suits, in the clinic's zone.")
+    latest = DayOrTimeField(help_text="Last day (or time) that suits; a day counts whole.")
+    clinic = serializers.SlugField(required=False)
+
+
+class WaitlistOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    clinician = serializers.IntegerField(allow_null=True)
+    earliest = serializers.DateTimeField()
+    latest = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
+def waitlist_data(entry) -> dict:
+    clinic = entry.clinic
+    return {
+        "id": entry.pk,
+        "type": entry.appointment_type.slug,
+        "clinician": entry.clinician_id,
+        "earliest": local_iso(entry.earliest, clinic),
+        "latest": local_iso(entry.latest, clinic),
+        "status": entry.status,
+    }
+
+
+class PublicWaitlist(PublicView):
+    """Join the waitlist of a public type: an e-mail offers a time when one comes free."""
+
+    @extend_schema(
+        parameters=[CLINIC_PARAM], request=PublicWaitlistInput, responses={201: WaitlistOutput}
+    )
+    def post(self, request):
+        data = PublicWaitlistInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        clinic = selectors.public_clinic(
+            slug=request.query_params.get("clinic") or values.get("clinic")
+        )
+        if clinic is None:
+            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+        kind = self.public_type(clinic, values["type"])
+        clinician = None
+        if values.get("clinician"):
+            clinician = next(
+                (
+                    c
+                    for c in selectors.clinicians_for_type(appointment_type=kind)
+                    if c.pk == values["clinician"]
+                ),
+                None,
+            )
+            if clinician is None:
+                raise ValidationError({"clinician": "This clinician does not offer that type."})
+        entry = waitlist.waitlist_join(
+            clinic=clinic,
+            appointment_type=kind,
+            clinician=clinician,
+            earliest=values["earliest"],
+            latest=values["latest"],
+            contact=services.Contact(
+                name=values["name"],
+                email=values["email"],
+                phone=phone_input(values.get("phone", ""), clinic),
+            ),
+        )
+        return Response(waitlist_data(entry), status=status.HTTP_201_CREATED)
 
 
 # Staff ---------------------------------------------------------------------------------------

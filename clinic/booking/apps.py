@@ -1,4 +1,5 @@
-"""App configuration of booking: hooks it lends the outbox when the apps are ready."""
+"""App configuration of booking: hooks it lends the outbox, and the waitlist's hook on freed
+times, connected when the apps are ready."""
 
 from django.apps import AppConfig
 
@@ -11,7 +12,8 @@ class BookingConfig(AppConfig):
     def ready(self):
         from clinic.notifications import content, signals
 
-        from . import notices, services
+        from . import notices, services, tasks
+        from .signals import slot_freed
 
         # The outbox signs an appointment's manage link as it writes a message, through us.
         content.manage_link_builder_register("booking.appointment", services.notice_manage_path)
@@ -20,4 +22,8 @@ class BookingConfig(AppConfig):
         )
         signals.reminder_hours_changed.connect(
             notices.replan_for_clinic, dispatch_uid="booking_replan_for_clinic"
+        )
+        # A cancelled or moved appointment's time is offered to the waitlist after commit.
+        slot_freed.connect(
+            tasks.offer_freed_slot_after_commit, dispatch_uid="booking_waitlist_offers"
         )

@@ -1,4 +1,5 @@
-"""Forms of booking: the front desk's booking, move and cancel forms; the public booking form."""
+"""Forms of booking: the front desk's booking, move and cancel forms; the public booking and
+waitlist forms."""
 
 from __future__ import annotations
 
@@ -183,11 +184,46 @@ class PublicBookingForm(forms.Form):
                     "below, then press Book."
                 )
             return data
-        elapsed = seconds_since(data.get("started", ""))
-        if elapsed is None or elapsed < MIN_FILL_SECONDS or elapsed > MAX_FILL_SECONDS:
-            raise forms.ValidationError(
-                "This form was sent too quickly or has expired. Please check it and send again."
-            )
+        check_fill_time(data)
+        return data
+
+
+def check_fill_time(data: dict) -> None:
+    """Refuse a public form sent faster than a person fills it, or long after it was shown."""
+    elapsed = seconds_since(data.get("started", ""))
+    if elapsed is None or elapsed < MIN_FILL_SECONDS or elapsed > MAX_FILL_SECONDS:
+        raise forms.ValidationError(
+            "This form was sent too quickly or has expired. Please check it and send again."
+        )
+
+
+class WaitlistJoinForm(forms.Form):
+    """Join the waitlist from the public page: the type and clinician come with the page's
+    choice; the same honeypot and fill-time checks as the booking form."""
+
+    type = forms.SlugField(widget=forms.HiddenInput())
+    clinician = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
+    earliest = forms.DateField(widget=DateInput(), label="From (first day that suits you)")
+    latest = forms.DateField(widget=DateInput(), label="Until (last day that suits you)")
+    name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(label="E-mail")
+    phone = forms.CharField(max_length=40, required=False, label="Phone")
+    website = forms.CharField(required=False, label="Leave this empty")
+    started = forms.CharField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
+    def clean_phone(self) -> str:
+        return phone_field_clean(self.cleaned_data["phone"], region_of(self.clinic))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError("We could not add you to the list. Please call the clinic.")
+        if not self.errors:
+            check_fill_time(data)
         return data
 
 

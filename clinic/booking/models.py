@@ -417,3 +417,105 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         whose = self.clinician if self.clinician_id else self.clinic
         return f"Calendar feed of {whose} for {self.owner}"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a time"
+    BOOKED = "booked", "Booked"
+    EXPIRED = "expired", "Window passed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Entries that still want a time: an offer that went to someone else leaves them waiting.
+OPEN_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+class WaitlistEntry(models.Model):
+    """Someone who found no time that suits them and asked to hear when one frees up.
+
+    The window is stored as instants; a date given for `latest` covers that whole day in the
+    clinic's time zone. What was typed stays here as typed: `patient` is filled when the
+    e-mail is one the clinic knows, or when the first offer needs someone to write to, and
+    nothing is ever written to that patient from the entry.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="waitlist")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.CASCADE, related_name="waitlist"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: any clinician who offers the type.",
+    )
+    earliest = models.DateTimeField(help_text="Offers start at this instant or later.")
+    latest = models.DateTimeField(help_text="Offers start at this instant or earlier.")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist"
+    )
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The appointment an accepted offer booked.",
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # First come, first offered.
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [models.Index(fields=["clinic", "appointment_type", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latest__gte=models.F("earliest")),
+                name="waitlist_latest_not_before_earliest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} waiting for {self.appointment_type.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_WAITLIST_STATUSES
+
+
+class WaitlistOffer(models.Model):
+    """One freed time offered to one waitlist entry. Several entries are offered the same
+    time at once; the booking service decides who gets it (the first to confirm)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "clinician", "start"], name="waitlist_offer_once_per_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer of {self.start:%Y-%m-%d %H:%M} to {self.entry.name}"

@@ -1,6 +1,6 @@
 """Appointment notices: the confirmation, change and cancellation messages, the reminders
-before a visit, and the request to confirm a public booking. Booking decides what to say and
-when; the outbox (clinic.notifications) stores, times and sends it."""
+before a visit, the request to confirm a public booking and the waitlist's offers. Booking
+decides what to say and when; the outbox (clinic.notifications) stores, times and sends it."""
 
 from __future__ import annotations
 
@@ -201,6 +201,42 @@ def booking_request_notify(*, booking_request, link_path: str) -> list[Notificat
                 "link_label": "Confirm or decline the booking",
             },
             not_after=booking_request.expires_at,
+        )
+    ]
+
+
+@transaction.atomic
+def waitlist_offer_notify(
+    *, offer, patient: Patient, link_path: str, open_until: datetime
+) -> list[Notification]:
+    """Hook for the waitlist: offer a freed time by e-mail, with the signed link that takes
+    it. Like a booking request, e-mail only and to the address on record; the time goes to
+    whoever confirms first, so no calendar file until it is booked."""
+    if not (outbox.preference_of(patient).email_enabled and patient.email):
+        return []
+    entry = offer.entry
+    end = offer.start + timedelta(minutes=entry.appointment_type.duration_minutes)
+    return [
+        outbox.notification_schedule(
+            clinic=offer.clinic,
+            kind=Kind.WAITLIST_OFFER,
+            channel=Channel.EMAIL,
+            due_at=timezone.now(),
+            key_time=offer.start,
+            subject=offer,
+            patient=patient,
+            payload={
+                "start": offer.start.isoformat(),
+                "end": end.isoformat(),
+                "appointment_type": entry.appointment_type.name,
+                "clinician": str(offer.clinician),
+                "clinic_address": offer.clinic.address,
+                "clinic_phone": offer.clinic.phone,
+                "expires_at": open_until.isoformat(),
+                "link_path": link_path,
+                "link_label": "Book this time",
+            },
+            not_after=open_until,
         )
     ]
 

@@ -20,6 +20,7 @@ from .models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
     MAX_APPOINTMENT_SPAN,
+    OPEN_WAITLIST_STATUSES,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -29,6 +30,7 @@ from .models import (
     BookingSource,
     ClinicClosure,
     TimeOff,
+    WaitlistEntry,
     WorkingHours,
 )
 
@@ -249,6 +251,20 @@ def nearest_free_slots(
         if slots:
             return av.nearest(slots, near, count)
     return []
+
+
+# Who keeps the waitlist: the people who answer the phone and run the calendar.
+WAITLIST_ROLES = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
+
+
+def waitlist_list(*, user) -> QuerySet[WaitlistEntry]:
+    """The open waitlist entries of the staff member's clinic, first come first."""
+    return (
+        scope(WaitlistEntry.objects.all(), user, roles=WAITLIST_ROLES)
+        .filter(status__in=OPEN_WAITLIST_STATUSES)
+        .select_related("appointment_type", "clinician", "patient")
+        .order_by("created_at", "pk")
+    )
 
 
 def appointment_list(

@@ -38,6 +38,7 @@ from .models import (
     ClinicClosure,
     TimeOff,
 )
+from .signals import slot_freed
 
 MANAGE_SALT = "groundwork.booking.manage"
 # A manage link works until a week after its appointment ends (the patient can still see what
@@ -216,6 +217,26 @@ def _refuse(refusal: av.Refusal, **nearest_kwargs) -> None:
     raise ValidationError({"start": refusal.value})
 
 
+def slot_is_free(*, appointment_type: AppointmentType, clinician: User, start: datetime) -> bool:
+    """Whether the public could book this start with this clinician now (the same check
+    appointment_book makes: hours, closures, notice, horizon, offered starts, busy time)."""
+    return (
+        _check(appointment_type=appointment_type, clinician=clinician, start=start, for_staff=False)
+        is None
+    )
+
+
+def _slot_freed(appointment: Appointment, *, start: datetime, clinician_id: int) -> None:
+    """Tell whoever listens (the waitlist) that this appointment's old time is free now."""
+    if start > timezone.now():
+        slot_freed.send(
+            sender=Appointment,
+            appointment_type_id=appointment.appointment_type_id,
+            clinician_id=clinician_id,
+            start=start,
+        )
+
+
 def _pick_clinician(
     *, appointment_type: AppointmentType, start: datetime, clinician: User | None, for_staff: bool
 ) -> tuple[User, av.Refusal | None]:
@@ -242,7 +263,7 @@ def _pick_clinician(
     return offering[0], first_refusal
 
 
-def _validate_type(appointment_type: AppointmentType, *, clinic: Clinic, public: bool) -> None:
+def validate_type(appointment_type: AppointmentType, *, clinic: Clinic, public: bool) -> None:
     if appointment_type.clinic_id != clinic.pk or not appointment_type.is_active:
         raise ValidationError({"type": "Unknown appointment type."})
     if public and not appointment_type.is_public:
@@ -275,7 +296,7 @@ def appointment_book(
     look the same whether or not the e-mail is known.
     """
     public = source == BookingSource.PUBLIC
-    _validate_type(appointment_type, clinic=clinic, public=public)
+    validate_type(appointment_type, clinic=clinic, public=public)
     validate_start(start)
     if patient is not None and patient.clinic_id != clinic.pk:
         raise ValidationError({"patient": "Unknown patient."})
@@ -437,7 +458,7 @@ def appointment_series_book(
     the PostgreSQL no-overlap constraint hold for each; one refused occurrence does not stop
     the rest. A dry run books nothing and runs the same checks. Raises ValidationError for a
     bad rule (naming the rule's field) or a request no occurrence could be booked with."""
-    _validate_type(appointment_type, clinic=clinic, public=False)
+    validate_type(appointment_type, clinic=clinic, public=False)
     validate_start(start)
     if patient.clinic_id != clinic.pk:
         raise ValidationError({"patient": "Unknown patient."})
@@ -564,7 +585,7 @@ def appointment_reschedule(
                     clinician=target,
                     for_staff=for_staff,
                 )
-            old_start = appointment.start
+            old_start, old_clinician_id = appointment.start, appointment.clinician_id
             appointment.clinician = target
             appointment.start = start
             appointment.end = start + timedelta(minutes=kind.duration_minutes)
@@ -582,6 +603,8 @@ def appointment_reschedule(
                         "updated_at",
                     ]
                 )
+            if (old_start, old_clinician_id) != (appointment.start, appointment.clinician_id):
+                _slot_freed(appointment, start=old_start, clinician_id=old_clinician_id)
             if booking_request is not None:
                 _request_moved(booking_request, appointment=appointment)
             else:
@@ -653,6 +676,7 @@ def appointment_cancel(
     notices.appointment_cancelled_notify(appointment=appointment)
     if source == BookingSource.PUBLIC:
         _tell_staff(appointment, "cancelled", "cancelled online by the patient")
+    _slot_freed(appointment, start=appointment.start, clinician_id=appointment.clinician_id)
     return appointment
 
 
@@ -948,6 +972,7 @@ def _request_close(
     notify.notifications_cancel_for(
         subject=booking_request, reason=reason, kinds=[notify.Kind.BOOKING_REQUEST]
     )
+    _slot_freed(appointment, start=appointment.start, clinician_id=appointment.clinician_id)
 
 
 def _request_moved(booking_request: BookingRequest, *, appointment: Appointment) -> None:

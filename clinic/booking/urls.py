@@ -35,8 +35,16 @@ urlpatterns = [
     path("calendar/time-off/", views.time_off_new, name="booking_time_off_new"),
     path("calendar/feed/", views.calendar_feed, name="booking_calendar_feed"),
     path("calendar/settings/", views.booking_settings, name="booking_settings"),
+    path("calendar/waitlist/", views.waitlist_staff, name="booking_waitlist"),
+    path(
+        "calendar/waitlist/<int:pk>/withdraw/",
+        views.waitlist_withdraw,
+        name="booking_waitlist_withdraw",
+    ),
     path("book/", views.public_book, name="booking_public"),
     path("book/done/<str:token>/", views.public_done, name="booking_public_done"),
     path("book/manage/<str:token>/", views.public_manage, name="booking_manage"),
     path("book/confirm/<str:token>/", views.public_request, name="booking_request_confirm"),
+    path("book/waitlist/", views.public_waitlist_join, name="booking_waitlist_join"),
+    path("book/waitlist/<str:token>/", views.public_waitlist_offer, name="booking_waitlist_offer"),
 ]

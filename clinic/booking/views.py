@@ -21,7 +21,7 @@ from clinic.forms import service_error_messages
 from clinic.models import Patient, Role
 from clinic.selectors import patient_list
 
-from . import feeds, selectors, services
+from . import feeds, selectors, services, waitlist
 from .forms import (
     BookingSettingsForm,
     CancelForm,
@@ -30,6 +30,7 @@ from .forms import (
     PublicBookingForm,
     StaffBookingForm,
     TimeOffForm,
+    WaitlistJoinForm,
     combine_local,
     form_started_token,
     parse_slot,
@@ -563,6 +564,29 @@ def booking_settings(request):
     )
 
 
+@role_required(*selectors.WAITLIST_ROLES)
+@require_GET
+def waitlist_staff(request):
+    """The clinic's waitlist, first come first, with a button to take someone off it."""
+    return render(
+        request, "booking/waitlist.html", {"entries": selectors.waitlist_list(user=request.user)}
+    )
+
+
+@role_required(*selectors.WAITLIST_ROLES)
+@require_POST
+def waitlist_withdraw(request, pk: int):
+    entry = get_object_or_404(selectors.waitlist_list(user=request.user), pk=pk)
+    try:
+        waitlist.waitlist_withdraw(entry=entry, by_user=request.user)
+    except ValidationError as error:
+        for message in service_error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{entry.name} is off the waitlist.")
+    return redirect("booking_waitlist")
+
+
 # Public --------------------------------------------------------------------------------------
 
 
@@ -691,6 +715,110 @@ def public_book(request):
             "chosen_slot": chosen_slot,
             "form": form,
             "today": clinic.today(),
+            "waitlist_form": _waitlist_form(clinic, kind, clinician, day)
+            if kind is not None and day is not None and not slot_choices
+            else None,
+        },
+        status=status,
+    )
+
+
+# How many days after the chosen one the waitlist form suggests by default.
+WAITLIST_DEFAULT_DAYS = 14
+
+
+def _waitlist_form(clinic, kind, clinician, day) -> WaitlistJoinForm:
+    """An empty waitlist form for the type, clinician and day chosen on the booking page."""
+    return WaitlistJoinForm(
+        clinic=clinic,
+        initial={
+            "type": kind.slug,
+            "clinician": clinician.pk if clinician else None,
+            "earliest": day,
+            "latest": day + timedelta(days=WAITLIST_DEFAULT_DAYS),
+            "started": form_started_token(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_waitlist_join(request):
+    """Join the waitlist (the form on the booking page posts here; a GET shows it alone)."""
+    clinic = _public_clinic(request)
+    types, kind, offering, clinician, day = _public_choice(request, clinic)
+    if request.method == "GET":
+        form = None
+        if kind is not None:
+            form = _waitlist_form(clinic, kind, clinician, day or clinic.today())
+        return render(
+            request,
+            "booking/public_waitlist.html",
+            {"clinic": clinic, "kind": kind, "types": types, "form": form},
+        )
+    if _over_public_limit(request):
+        return HttpResponse("Too many requests from this address; please call us.", status=429)
+    form = WaitlistJoinForm(request.POST, clinic=clinic)
+    entry = None
+    if form.is_valid():
+        data = form.cleaned_data
+        kind = next((t for t in types if t.slug == data["type"]), None)
+        offering = selectors.clinicians_for_type(appointment_type=kind) if kind else []
+        clinician = next((c for c in offering if c.pk == data.get("clinician")), None)
+        if kind is None:
+            form.add_error(None, "This appointment type cannot be booked online.")
+        elif data.get("clinician") and clinician is None:
+            form.add_error(None, "This clinician does not offer that type.")
+        else:
+            try:
+                entry = waitlist.waitlist_join(
+                    clinic=clinic,
+                    appointment_type=kind,
+                    clinician=clinician,
+                    earliest=data["earliest"],
+                    latest=data["latest"],
+                    contact=services.Contact(
+                        name=data["name"], email=data["email"], phone=data["phone"]
+                    ),
+                )
+            except ValidationError as error:
+                for field, messages_of in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_of)
+    return render(
+        request,
+        "booking/public_waitlist.html",
+        {"clinic": clinic, "kind": kind, "types": types, "form": form, "entry": entry},
+        status=200 if entry is not None else 400,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_waitlist_offer(request, token: str):
+    """The e-mailed link of a waitlist offer: book the time if nobody was quicker. Booking is
+    a POST, so a mail scanner that opens the link books nothing."""
+    offer = waitlist.offer_from_token(token)
+    if offer is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        if _over_public_limit(request):
+            return HttpResponse("Too many requests from this address; please call us.", status=429)
+        answer = waitlist.waitlist_offer_accept(offer=offer)
+        offer.entry.refresh_from_db()
+    else:
+        answer = waitlist.offer_state(offer)
+    outcome, appointment = answer.outcome.value, answer.appointment
+    status = {"gone": 409, "expired": 410, "closed": 410}.get(outcome, 200)
+    return render(
+        request,
+        "booking/public_waitlist_offer.html",
+        {
+            "offer": offer,
+            "entry": offer.entry,
+            "clinic": offer.clinic,
+            "outcome": outcome,
+            "appointment": appointment,
+            "manage_token": services.manage_token(appointment) if appointment else "",
         },
         status=status,
     )

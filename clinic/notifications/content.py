@@ -25,6 +25,7 @@ SUBJECTS = {
     Kind.BOOKING_CHANGED: "Your appointment has moved",
     Kind.BOOKING_CANCELLED: "Your appointment is cancelled",
     Kind.BOOKING_REQUEST: "Please confirm your appointment request",
+    Kind.WAITLIST_OFFER: "A time has come free: {when}",
     Kind.APPOINTMENT_REMINDER: "Reminder: your appointment on {when}",
     Kind.PROGRAM_REMINDER: "Today's home exercises",
     Kind.CHECKIN_PROMPT: "How did yesterday's exercises go?",

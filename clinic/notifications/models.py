@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     BOOKING_CHANGED = "booking_changed", "Booking changed"
     BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
     BOOKING_REQUEST = "booking_request", "Booking request to confirm"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     PROGRAM_REMINDER = "program_reminder", "Home-program reminder"
     CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"

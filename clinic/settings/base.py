@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Waitlist entries whose window has passed leave the list; offers that ran out are undone.
+    "booking-tidy-waitlist": {
+        "task": "clinic.booking.tasks.tidy_waitlist",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
     # Each night the progression engine looks at every running program, so review flags
     # (no progress, low adherence) appear even for patients who stopped logging.
     "programs-evaluate-all": {
@@ -356,6 +362,10 @@ BOOKING_REQUEST_HOURS = env.int("BOOKING_REQUEST_HOURS", default=24)
 # A booking's confirmation (or change notice) waits this long, so a patient or the front desk
 # who corrects the booking at once sends one e-mail, not one per edit (clinic/booking/notices.py).
 BOOKING_NOTICE_GRACE_SECONDS = env.int("BOOKING_NOTICE_GRACE_SECONDS", default=120)
+
+# A cancelled or moved appointment queues a task after commit that offers its old time to
+# the waitlist (clinic/booking/waitlist.py).
+BOOKING_WAITLIST_OFFERS_ON_COMMIT = True
 
 # Patients' password-free sign-in links stay valid this long (and work once).
 MAGIC_LINK_MAX_AGE_MINUTES = env.int("MAGIC_LINK_MAX_AGE_MINUTES", default=60 * 24)

@@ -21,6 +21,8 @@ LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "axes": {"level": "WARNI
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 # Tests run the sweep themselves (the same code as the task) instead of queueing a task.
 NOTIFICATIONS_SWEEP_ON_COMMIT = False
+# Likewise the waitlist's offers: its tests run the task, or turn this on to see it queued.
+BOOKING_WAITLIST_OFFERS_ON_COMMIT = False
 # Tests read a booking's confirmation straight after booking; the grace period's own tests
 # (tests/booking/test_notice_grace.py) set it back to its default.
 BOOKING_NOTICE_GRACE_SECONDS = 0

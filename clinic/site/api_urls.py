@@ -35,6 +35,7 @@ urlpatterns = [
         name="api_public_availability",
     ),
     path("public/bookings/", booking_api.PublicBookings.as_view(), name="api_public_bookings"),
+    path("public/waitlist/", booking_api.PublicWaitlist.as_view(), name="api_public_waitlist"),
     path("calendar-feed/", booking_api.CalendarFeedView.as_view(), name="api_calendar_feed"),
     re_path(
         r"^calendar-feed/(?P<feed_id>[0-9]{1,18})-(?P<token>[0-9a-f]{64})\.ics$",

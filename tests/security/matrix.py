@@ -94,3 +94,25 @@ AUDIT_ROUTES: dict[str, Route] = {
         lambda c: "/me/export/csv/", page(roles=("patient_a", "patient_b"))
     ),
 }
+
+
+# The waitlist (clinic/booking/waitlist.py). Merged into MATRIX by test_access_matrix.py. Front
+# desk and admins keep the clinic's list (the other clinic's admin sees their own, empty one);
+# anyone may join it, and an offer's signed link is the credential to take the offered time.
+WAITLIST_KEEPERS = ("frontdesk", "admin")
+WAITLIST_ROUTES: dict[str, Route] = {
+    "calendar/waitlist/": Route(lambda c: "/calendar/waitlist/", page(roles=WAITLIST_KEEPERS)),
+    "calendar/waitlist/<int:pk>/withdraw/": Route(
+        lambda c: f"/calendar/waitlist/{c.waitlist_entry.pk}/withdraw/",
+        staff_gets(page(roles=WAITLIST_KEEPERS, other=404), 302),
+        method="post",
+    ),
+    "book/waitlist/": Route(lambda c: "/book/waitlist/?clinic=home", public(200)),
+    "book/waitlist/<str:token>/": Route(
+        lambda c: f"/book/waitlist/{c.waitlist_token}/", public(200)
+    ),
+    # An empty body names the missing fields.
+    "api/v1/public/waitlist/": Route(
+        lambda c: "/api/v1/public/waitlist/?clinic=home", public(400), method="post"
+    ),
+}

@@ -5,7 +5,7 @@ decided on purpose for each page and API operation.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -13,8 +13,14 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from clinic.booking import feeds
-from clinic.booking.models import Appointment, AppointmentStatus, BookingRequest
+from clinic.booking import feeds, waitlist
+from clinic.booking.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingRequest,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from clinic.booking.services import manage_token, request_token
 from clinic.health import HEARTBEAT_KEY
 from clinic.magic_links import make_token
@@ -26,6 +32,7 @@ from tests.factories import AppointmentTypeFactory, World, appointment, working_
 from tests.security.matrix import (
     ACTORS,
     AUDIT_ROUTES,
+    WAITLIST_ROUTES,
     Route,
     api,
     outcome,
@@ -67,6 +74,8 @@ class Ctx:
     item: object
     drill: object
     change: object
+    waitlist_entry: object
+    waitlist_token: str
 
     @property
     def home(self):
@@ -421,6 +430,7 @@ MATRIX: dict[str, Route] = {
     "api/docs/": Route(lambda c: "/api/docs/", public(200)),
 }
 MATRIX.update(AUDIT_ROUTES)
+MATRIX.update(WAITLIST_ROUTES)
 
 
 @pytest.fixture
@@ -466,6 +476,23 @@ def ctx(world) -> Ctx:
         detail={"lineage": str(item.lineage), "rule": "T-UP"},
         reason="A change for the matrix.",
     )
+    # Someone waiting, offered a free weekday afternoon (the clinician works Monday to Friday).
+    offered_day = timezone.localdate(timezone=home.clinic.tz) + timedelta(days=7)
+    offered_day += timedelta(days=(7 - offered_day.weekday()) % 7)
+    offered_start = datetime.combine(offered_day, time(15), tzinfo=home.clinic.tz)
+    entry = WaitlistEntry.objects.create(
+        clinic=home.clinic,
+        appointment_type=kind,
+        earliest=offered_start - timedelta(days=1),
+        latest=offered_start + timedelta(days=1),
+        name="Someone Waiting",
+        email="waiting@example.test",
+        patient=home.patient_a,
+        status="offered",
+    )
+    offer = WaitlistOffer.objects.create(
+        clinic=home.clinic, entry=entry, clinician=home.clinician, start=offered_start
+    )
     # A scheduler that beats, so /healthz/ is healthy wherever the suite runs (with Redis too).
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), None)
     return Ctx(
@@ -481,6 +508,8 @@ def ctx(world) -> Ctx:
         request_token=request_token(waiting),
         screen=screen,
         unsubscribe_token=unsubscribe_token(patient=home.patient_a, channel="email"),
+        waitlist_entry=entry,
+        waitlist_token=waitlist.offer_token(offer),
     )
 
 
