@@ -113,7 +113,9 @@ class _StaticFilesFetcher(weasyprint.URLFetcher):
                 return weasyprint.urls.URLFetcherResponse(url, handle.read())
         path = _static_path(url)
         if path is None:
-            raise ValueError(f"The printout only loads this site's own files, not {url}")
+            raise ValueError(
+                f"The printout only loads this site's static files and drill media, not {url}"
+            )
         return super().fetch(Path(path).as_uri(), headers)
 
 
