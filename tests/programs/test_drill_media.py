@@ -409,8 +409,7 @@ def test_the_demo_draws_its_own_diagrams_once(world):
     heel = Drill.objects.get(clinic=None, slug="heel_raise_bilateral")
     medium = DrillMedia.objects.get(clinic=world.home.clinic, drill=heel)
     assert medium.kind == MediaKind.IMAGE and "heels down" in medium.alt
-    with default_storage.open(medium.file.name, "rb") as handle:
-        with Image.open(handle) as picture:
-            assert picture.size[0] <= settings.DRILL_MEDIA_MAX_EDGE
+    with default_storage.open(medium.file.name, "rb") as handle, Image.open(handle) as picture:
+        assert picture.size[0] <= settings.DRILL_MEDIA_MAX_EDGE
     assert seed_drill_media(clinic=world.home.clinic, admin=world.home.admin) == 0
     assert not DrillMedia.objects.filter(clinic=world.other.clinic).exists()

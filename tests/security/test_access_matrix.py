@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
-from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from clinic.booking import feeds
@@ -23,8 +23,8 @@ from clinic.notifications.preferences import unsubscribe_token
 from programs.models import Drill, ProgramChange
 from programs.services import drill_media_add, program_build_from_screen
 from tests.assessments.conftest import make_screen
-from tests.programs.test_drill_media import png_bytes
 from tests.factories import AppointmentTypeFactory, World, appointment, working_week
+from tests.programs.test_drill_media import png_bytes
 from tests.security.matrix import (
     ACTORS,
     AUDIT_ROUTES,
