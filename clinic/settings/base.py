@@ -155,7 +155,7 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {
         "BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default=None) or {},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -9,10 +9,12 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from clinic.models import User
 from programs import printout, services
 from programs.demo_media import seed_drill_media
 from programs.models import Drill, DrillMedia, MediaKind
@@ -293,6 +295,8 @@ def test_the_patients_card_shows_the_picture_and_the_video(client, world, progra
     # The file itself, for the patient of the clinic, as what it was checked to be.
     response = client.get(f"/media/{image.file.name}")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"\xff\xd8")  # re-encoded as JPEG
 
 
@@ -413,3 +417,14 @@ def test_the_demo_draws_its_own_diagrams_once(world):
         assert picture.size[0] <= settings.DRILL_MEDIA_MAX_EDGE
     assert seed_drill_media(clinic=world.home.clinic, admin=world.home.admin) == 0
     assert not DrillMedia.objects.filter(clinic=world.other.clinic).exists()
+
+
+def test_the_demo_patient_sees_diagrams_on_their_drills(api):
+    call_command("seed_demo", verbosity=0)
+    api.force_login(User.objects.get(email="patient@demo.clinic"))
+    items = api.get("/api/v1/me/program/").json()["items"]
+    with_media = [item for item in items if item["media"]]
+    assert with_media, [item["drill"] for item in items]
+    medium = with_media[0]["media"][0]
+    assert medium["kind"] == "image" and medium["alt"]
+    assert api.get(medium["url"]).status_code == 200
