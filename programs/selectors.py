@@ -98,7 +98,7 @@ def media_file_for(*, user, name: str) -> DrillMedia | None:
     """The drill media stored under `name` if the user's clinic owns it (staff of the clinic
     and its patients), else None."""
     clinic = clinic_of(user)
-    if clinic is None:
+    if clinic is None or "\x00" in name:  # PostgreSQL refuses a NUL as a parameter
         return None
     return DrillMedia.objects.filter(file=name, clinic_id=clinic.pk).first()
 

@@ -428,3 +428,9 @@ def test_the_demo_patient_sees_diagrams_on_their_drills(api):
     medium = with_media[0]["media"][0]
     assert medium["kind"] == "image" and medium["alt"]
     assert api.get(medium["url"]).status_code == 200
+
+
+def test_an_odd_media_name_is_a_plain_404(client, world):
+    client.force_login(world.home.patient_a.user)
+    for name in ("drills/../../settings.py", "drills/1/%00.png", "nothing-here.jpg"):
+        assert client.get(f"/media/{name}").status_code == 404
