@@ -19,7 +19,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY --from=frontend /app/node_modules ./node_modules
 COPY . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
-RUN useradd --create-home groundwork && mkdir -p var && chown -R groundwork var
+RUN useradd --create-home groundwork && mkdir -p var/media && chown -R groundwork var
 USER groundwork
 EXPOSE 8000
 # The web process's check; compose gives the worker and beat their own.

@@ -158,9 +158,20 @@ class FlagOut(serializers.Serializer):
 
 
 class MediaOut(serializers.Serializer):
-    url = serializers.CharField()
-    alt = serializers.CharField()
+    url = serializers.CharField(help_text="Address of the file; fetch it with the same sign-in.")
+    alt = serializers.CharField(
+        help_text="What the picture shows, in words; may be empty for a video."
+    )
     kind = serializers.ChoiceField(choices=["image", "video"])
+    caption = serializers.CharField(help_text="May be empty.")
+
+
+def media_out(item) -> list[dict]:
+    """The item's drill media as MediaOut dicts, from what the selectors loaded with the items."""
+    return [
+        {"url": medium.url, "alt": medium.alt, "kind": medium.kind, "caption": medium.caption}
+        for medium in item.media
+    ]
 
 
 class ProgramItemOut(serializers.Serializer):
@@ -193,7 +204,7 @@ class ProgramItemOut(serializers.Serializer):
 
     @extend_schema_field(MediaOut(many=True))
     def get_media(self, item) -> list[dict]:
-        return []  # no pictures or videos yet
+        return media_out(item)
 
 
 class ProgramOut(serializers.Serializer):
@@ -301,7 +312,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        programs = selectors.program_with_items(selectors.programs_visible_to(self.request.user))
+        programs = selectors.programs_with_items_visible_to(self.request.user)
         patient = self.request.query_params.get("patient")
         if (patient_id := parse_id(patient)) is not None:
             programs = programs.filter(patient_id=patient_id)
@@ -319,7 +330,9 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return super().list(request, *args, **kwargs)
 
     def _out(self, program: Program, code=status.HTTP_200_OK) -> Response:
-        program = selectors.program_with_items(Program.objects.filter(pk=program.pk)).get()
+        program = selectors.program_with_items(
+            Program.objects.filter(pk=program.pk), clinic_id=program.clinic_id
+        ).get()
         return Response(ProgramOut(program).data, status=code)
 
     @extend_schema(request=ProgramCreateIn, responses={201: ProgramOut, 409: IntakeRedFlagOut})

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from . import evaluation, services
+from .demo_media import seed_drill_media
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
 from .selectors import week_plan
 
@@ -20,6 +21,8 @@ MODIFIER_DEMO_PATIENT = 4
 def seed_program(clinics: dict) -> Program | None:
     """Idempotent: does nothing when the demo patient already has a published program."""
     demo = clinics["demo"]
+    # The seed drills show the diagrams Groundwork draws itself (programs.demo_media).
+    seed_drill_media(clinic=demo.clinic, admin=demo.staff["admin"])
     seed_modifier_program(clinics)
     patient = demo.demo_patient
     current = Program.objects.filter(patient=patient, status=ProgramStatus.PUBLISHED).first()

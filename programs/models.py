@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from clinic.models import Clinic, Patient
@@ -93,6 +94,60 @@ class HiddenDrill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drill_id} hidden in {self.clinic_id}"
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    VIDEO = "video", "Video"
+
+
+class DrillMedia(models.Model):
+    """A picture or short video a clinic shows with a drill (issue 19), on the patient's drill
+    card, the printout and the API. It belongs to the clinic that uploaded it: a library drill
+    shared by every clinic shows each clinic its own media only.
+
+    `file` holds a name in the default storage (settings.STORAGES); images are stored as
+    re-encoded by programs.media, never as uploaded."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="drill_media")
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(max_length=5, choices=MediaKind.choices)
+    file = models.FileField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    alt = models.CharField(max_length=200, blank=True, help_text="Required for images")
+    caption = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["drill", "clinic"], name="drill_media_drill_clinic")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="image") | ~Q(alt=""), name="drill_media_image_has_alt"
+            ),
+            models.UniqueConstraint(fields=["file"], name="drill_media_file_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.drill_id} ({self.clinic_id})"
+
+    @property
+    def app_url(self) -> str:
+        """The app's own address of the file (programs.views.media_file)."""
+        return reverse("drill_media_file", args=[self.file.name])
+
+    @property
+    def url(self) -> str:
+        """Where pages and the API point: the app's view, or the storage's URL when
+        DRILL_MEDIA_VIA_APP is off."""
+        return self.app_url if settings.DRILL_MEDIA_VIA_APP else self.file.url
 
 
 class ProgramStatus(models.TextChoices):
@@ -256,6 +311,15 @@ class ProgramItem(models.Model):
     @property
     def times_words(self) -> str:
         return patient_text.times_words(self.times_per_day)
+
+    @property
+    def media(self) -> list[DrillMedia]:
+        """The drill's pictures and video of the program's clinic, in order. The selectors
+        load them with the items (`clinic_media`); read alone, one query."""
+        drill = self.drill
+        if hasattr(drill, "clinic_media"):
+            return drill.clinic_media
+        return list(DrillMedia.objects.filter(drill_id=drill.pk, clinic_id=self.program.clinic_id))
 
     @property
     def ladder_steps(self) -> int | None:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from clinic.api import IsPatient
 
 from . import patient_services, selectors
-from .api import Conflict, MediaOut
+from .api import Conflict, MediaOut, media_out
 from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .red_flags import URGENCIES
@@ -44,7 +44,7 @@ class MyItemOut(serializers.Serializer):
 
     @extend_schema_field(MediaOut(many=True))
     def get_media(self, item) -> list[dict]:
-        return []  # no pictures or videos yet
+        return media_out(item)
 
     def to_representation(self, item) -> dict:
         """The fields above, written out at once. They stay the documented shape (OpenAPI);

@@ -15,20 +15,23 @@ import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.urls import Resolver404, resolve
 
 from . import selectors
-from .models import Program
+from .models import DrillMedia, Program
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The base URL the PDF's relative links resolve against; only its static path is ever read.
 PDF_BASE_URL = "https://groundwork.invalid/"
 
 
-def printout_context(program: Program) -> dict:
+def printout_context(program: Program, *, pdf: bool = False) -> dict:
     """What the printout shows: the drills in order (the ones the engine put on hold apart),
     the week, the pause advice of a paused program, the clinic's contact details.
 
-    `program` comes with its items and drills loaded (selectors.with_items)."""
+    `program` comes with its items, drills and drill media loaded (selectors.with_items);
+    `pdf` points the pictures at the app's own address, which the PDF reads from storage."""
     items = list(program.items.all())
     # A program paused by a red flag hides its drills (docs/clinical-rules.md §8): the printout
     # shows what to do now instead of drills the patient should not be doing.
@@ -37,6 +40,7 @@ def printout_context(program: Program) -> dict:
     plan = selectors.week_plan(items)
     return {
         "program": program,
+        "pdf": pdf,
         "patient": program.patient,
         "clinic": program.clinic,
         "pause": pause,
@@ -76,20 +80,48 @@ def _static_path(url: str) -> str | None:
     return None
 
 
+def _media_name(url: str, clinic_id: int | None) -> str | None:
+    """The storage name behind a drill media address of the printout (programs.media_views),
+    if a medium of the program's clinic is stored under it; else None."""
+    parts, base = urlsplit(url), urlsplit(PDF_BASE_URL)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    try:
+        match = resolve(unquote(parts.path))
+    except Resolver404:
+        return None
+    if match.url_name != "drill_media_file":
+        return None
+    name = match.kwargs["name"]
+    if not DrillMedia.objects.filter(file=name, clinic_id=clinic_id).exists():
+        return None
+    return name
+
+
 class _StaticFilesFetcher(weasyprint.URLFetcher):
-    """Serve the page's own static files (stylesheets, later drill media) from disk; refuse
-    anything else, so no PDF ever makes a network request."""
+    """Serve the page's own static files (stylesheets) from disk and its drill pictures from
+    the media storage; refuse anything else, so no PDF ever makes a network request."""
+
+    def __init__(self, *args, clinic_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic_id = clinic_id
 
     def fetch(self, url, headers=None):
+        name = _media_name(url, self.clinic_id)
+        if name is not None:
+            with default_storage.open(name, "rb") as handle:
+                return weasyprint.urls.URLFetcherResponse(url, handle.read())
         path = _static_path(url)
         if path is None:
-            raise ValueError(f"The printout only loads this site's static files, not {url}")
+            raise ValueError(
+                f"The printout only loads this site's static files and drill media, not {url}"
+            )
         return super().fetch(Path(path).as_uri(), headers)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered printout page."""
+def render_pdf(html: str, *, clinic_id: int | None = None) -> bytes:
+    """The PDF of a rendered printout page; it may show the drill media of `clinic_id`."""
     document = weasyprint.HTML(
-        string=html, base_url=PDF_BASE_URL, url_fetcher=_StaticFilesFetcher()
+        string=html, base_url=PDF_BASE_URL, url_fetcher=_StaticFilesFetcher(clinic_id=clinic_id)
     )
     return document.write_pdf()

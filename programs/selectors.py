@@ -5,13 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from clinic.access import CLINICAL_ROLES, PATIENT, scope
+from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, scope
 from clinic.models import Clinic
 
 from .drills import CATEGORY_ORDER
-from .models import Drill, HiddenDrill, Program, ProgramChange, ProgramItem, ProgramStatus
+from .models import (
+    Drill,
+    DrillMedia,
+    HiddenDrill,
+    Program,
+    ProgramChange,
+    ProgramItem,
+    ProgramStatus,
+)
 from .prescribe import weekdays_for
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 
@@ -47,10 +55,52 @@ def programs_visible_to(user) -> QuerySet[Program]:
     return scope(Program.objects.all(), user, roles=CLINICAL_ROLES).select_related("patient")
 
 
-def program_with_items(queryset: QuerySet[Program]) -> QuerySet[Program]:
-    """The query shape for showing programs: items with their drills in one extra query."""
+def _media_of(clinic_id: int) -> Prefetch:
+    """The clinic's media of each item's drill, as `drill.clinic_media` (ProgramItem.media):
+    one query for all items, whatever their number."""
+    return Prefetch(
+        "items__drill__media",
+        queryset=DrillMedia.objects.filter(clinic_id=clinic_id).order_by("order", "id"),
+        to_attr="clinic_media",
+    )
+
+
+def programs_with_items_visible_to(user) -> QuerySet[Program]:
+    """programs_visible_to(user) in the shape for showing them (program_with_items)."""
+    clinic = clinic_of(user)
+    return program_with_items(programs_visible_to(user), clinic_id=clinic.pk if clinic else 0)
+
+
+def program_with_items(queryset: QuerySet[Program], *, clinic_id: int) -> QuerySet[Program]:
+    """The query shape for showing programs of one clinic: items with their drills in one
+    extra query, the clinic's drill media in another."""
     items = ProgramItem.objects.select_related("drill").order_by("order", "id")
-    return queryset.prefetch_related(Prefetch("items", queryset=items))
+    return queryset.prefetch_related(Prefetch("items", queryset=items), _media_of(clinic_id))
+
+
+def drill_media_for(*, clinic: Clinic | int, drill: Drill) -> QuerySet[DrillMedia]:
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    return DrillMedia.objects.filter(clinic_id=clinic_id, drill=drill).order_by("order", "id")
+
+
+def drill_media_counts(*, clinic: Clinic | int, drill_ids) -> dict[int, int]:
+    """How many media the clinic shows with each drill (one query)."""
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    rows = (
+        DrillMedia.objects.filter(clinic_id=clinic_id, drill_id__in=list(drill_ids))
+        .values("drill_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["drill_id"]: row["count"] for row in rows}
+
+
+def media_file_for(*, user, name: str) -> DrillMedia | None:
+    """The drill media stored under `name` if the user's clinic owns it (staff of the clinic
+    and its patients), else None."""
+    clinic = clinic_of(user)
+    if clinic is None or "\x00" in name:  # PostgreSQL refuses a NUL as a parameter
+        return None
+    return DrillMedia.objects.filter(file=name, clinic_id=clinic.pk).first()
 
 
 def program_versions(*, program: Program) -> list[Program]:
@@ -77,17 +127,20 @@ def category_rank(category: str) -> int:
 
 
 def with_items(program: Program) -> Program:
-    """The program with its items and drills loaded (one query)."""
+    """The program with its items and drills loaded (one query) and the clinic's media of those
+    drills (one more, whatever the number of items)."""
     items = ProgramItem.objects.select_related("drill").order_by("order", "id")
-    prefetch_related_objects([program], Prefetch("items", queryset=items))
+    prefetch_related_objects(
+        [program], Prefetch("items", queryset=items), _media_of(program.clinic_id)
+    )
     return program
 
 
 def current_program_for(user) -> Program | None:
-    """The signed-in patient's current program (published or paused), with its items and
-    drills.
+    """The signed-in patient's current program (published or paused), with its items, drills
+    and drill media.
 
-    Two queries whatever the number of items.
+    Three queries whatever the number of items.
     """
     programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
         status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,12 +19,14 @@ from assessments.selectors import screen_input, screen_thresholds
 from clinic.models import Clinic
 from clinic.notifications.services import patient_today
 
-from . import reminders, versions
+from . import media, reminders, versions
 from .models import (
     MAX_TIMES_PER_DAY,
     ChangeSource,
     Drill,
+    DrillMedia,
     HiddenDrill,
+    MediaKind,
     Program,
     ProgramChange,
     ProgramItem,
@@ -390,3 +396,100 @@ def drill_set_hidden(*, clinic: Clinic, drill: Drill, hidden: bool) -> None:
         HiddenDrill.objects.get_or_create(clinic=clinic, drill=drill)
     else:
         HiddenDrill.objects.filter(clinic=clinic, drill=drill).delete()
+
+
+# --- drill media (issue 19) ---------------------------------------------------------------------
+
+# How many of each kind one clinic may show with one drill.
+MAX_MEDIA_PER_DRILL = {MediaKind.IMAGE: 6, MediaKind.VIDEO: 1}
+MAX_ALT = 200
+MAX_CAPTION = 300
+
+
+def _media_errors(*, clinic: Clinic, drill: Drill, kind: str, alt: str, caption: str) -> dict:
+    errors: dict[str, list[str]] = {}
+    if kind not in MediaKind.values:
+        errors["kind"] = ["Choose a picture or a video."]
+        return errors
+    if kind == MediaKind.IMAGE and not alt:
+        errors["alt"] = [
+            "Describe the picture in a few words for people who cannot see it (alt text)."
+        ]
+    if len(alt) > MAX_ALT:
+        errors["alt"] = [f"Keep the description under {MAX_ALT} characters."]
+    if len(caption) > MAX_CAPTION:
+        errors["caption"] = [f"Keep the caption under {MAX_CAPTION} characters."]
+    most = MAX_MEDIA_PER_DRILL[MediaKind(kind)]
+    if DrillMedia.objects.filter(clinic=clinic, drill=drill, kind=kind).count() >= most:
+        label = "pictures" if kind == MediaKind.IMAGE else "video"
+        errors["file"] = [
+            f"This drill already has {most} {label}: delete one before adding another."
+        ]
+    return errors
+
+
+def drill_media_add(
+    *, user, clinic: Clinic, drill: Drill, kind: str, upload, alt: str = "", caption: str = ""
+) -> DrillMedia:
+    """Add a picture or video to a drill of the clinic's library, shown to the clinic's patients.
+
+    Everything is checked before anything is written (programs.media: type by content, size,
+    metadata stripped); a failure after the file is stored removes it again, so a refusal
+    never leaves a row without its file or a file without its row."""
+    if drill.clinic_id not in (None, clinic.pk):
+        raise ValidationError({"drill": ["This drill is not in your clinic's library."]})
+    alt, caption = alt.strip(), caption.strip()
+    errors = _media_errors(clinic=clinic, drill=drill, kind=kind, alt=alt, caption=caption)
+    if errors:
+        raise ValidationError(errors)
+    if upload is None:
+        raise ValidationError({"file": ["Choose a file to upload."]})
+    try:
+        if kind == MediaKind.IMAGE:
+            prepared = media.prepare_image(
+                upload,
+                max_bytes=settings.DRILL_MEDIA_MAX_IMAGE_BYTES,
+                max_edge=settings.DRILL_MEDIA_MAX_EDGE,
+            )
+        else:
+            prepared = media.prepare_video(upload, max_bytes=settings.DRILL_MEDIA_MAX_VIDEO_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    # A name nobody can guess or choose: the clinic, then random hex and the real type.
+    name = f"drills/{clinic.pk}/{uuid.uuid4().hex}.{prepared.extension}"
+    stored = default_storage.save(name, ContentFile(prepared.data))
+    try:
+        with transaction.atomic():
+            last = (
+                DrillMedia.objects.filter(clinic=clinic, drill=drill)
+                .order_by("-order")
+                .values_list("order", flat=True)
+                .first()
+            )
+            return DrillMedia.objects.create(
+                clinic=clinic,
+                drill=drill,
+                kind=kind,
+                file=stored,
+                content_type=prepared.content_type,
+                alt=alt,
+                caption=caption,
+                order=0 if last is None else last + 1,
+                width=prepared.width,
+                height=prepared.height,
+                size_bytes=len(prepared.data),
+                created_by=user,
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+
+
+@transaction.atomic
+def drill_media_delete(*, clinic: Clinic, medium: DrillMedia) -> None:
+    """Remove one of the clinic's drill media; its file goes once the row is gone for good."""
+    if medium.clinic_id != clinic.pk:
+        raise ValidationError("This picture belongs to another clinic.")
+    name = medium.file.name
+    medium.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))

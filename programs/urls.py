@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import review_views, views
+from . import media_views, review_views, views
 
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
@@ -31,6 +31,14 @@ urlpatterns = [
         views.program_item_move,
         name="program_item_move",
     ),
+    path("programs/library/", media_views.drill_library, name="drill_library"),
+    path("programs/library/<int:pk>/media/", media_views.drill_media, name="drill_media"),
+    path(
+        "programs/library/media/<int:pk>/delete/",
+        media_views.drill_media_delete,
+        name="drill_media_delete",
+    ),
+    path("media/<path:name>", media_views.media_file, name="drill_media_file"),
     path("worklist/", review_views.worklist_page, name="worklist"),
     path("programs/changes/<int:pk>/accept/", review_views.change_accept, name="change_accept"),
     path("programs/changes/<int:pk>/undo/", review_views.change_undo, name="change_undo"),

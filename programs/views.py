@@ -40,7 +40,7 @@ class AddForm(forms.Form):
 
 
 def _program(request, pk: int) -> Program:
-    programs = selectors.program_with_items(selectors.programs_visible_to(request.user))
+    programs = selectors.programs_with_items_visible_to(request.user)
     return get_object_or_404(programs.select_related("screen", "created_by"), pk=pk)
 
 
@@ -245,9 +245,10 @@ def _printout_page(request, program: Program, *, pdf_url: str, back_url: str):
 
 def _pdf_response(request, program: Program) -> HttpResponse:
     html = render_to_string(
-        "programs/printout.html", printout.printout_context(program), request=request
+        "programs/printout.html", printout.printout_context(program, pdf=True), request=request
     )
-    response = HttpResponse(printout.render_pdf(html), content_type="application/pdf")
+    pdf = printout.render_pdf(html, clinic_id=program.clinic_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{printout.pdf_filename(program)}"'
     return response
 

@@ -147,10 +147,26 @@ STATICFILES_DIRS = [
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
+# Uploaded files (drill pictures and videos) go through Django's storage API: by default the
+# file system under var/media; MEDIA_STORAGE names any other backend (e.g. django-storages'
+# S3 storage) and MEDIA_STORAGE_OPTIONS (JSON) its options (README, Drill media).
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default=None) or {},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Drill media (programs.media): the largest upload of each kind and the longest edge an image
+# keeps. Pages link media to the app's own view (/media/..., access-checked and same-origin, so
+# the patient's phone keeps them offline); with DRILL_MEDIA_VIA_APP off they link to the
+# storage's own URL (e.g. a signed S3 link) instead.
+DRILL_MEDIA_MAX_IMAGE_BYTES = env.int("DRILL_MEDIA_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+DRILL_MEDIA_MAX_VIDEO_BYTES = env.int("DRILL_MEDIA_MAX_VIDEO_BYTES", default=20 * 1024 * 1024)
+DRILL_MEDIA_MAX_EDGE = env.int("DRILL_MEDIA_MAX_EDGE", default=1200)
+DRILL_MEDIA_VIA_APP = env.bool("DRILL_MEDIA_VIA_APP", default=True)
 
 # E-mail: EMAIL_URL=smtp://host:port, consolemail://, filemail:///path ...
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -26,3 +26,6 @@ BOOKING_WAITLIST_OFFERS_ON_COMMIT = False
 # Tests read a booking's confirmation straight after booking; the grace period's own tests
 # (tests/booking/test_notice_grace.py) set it back to its default.
 BOOKING_NOTICE_GRACE_SECONDS = 0
+# Uploaded media of the suite stay apart from `make run`'s (tests of uploads use a temporary
+# folder of their own).
+MEDIA_ROOT = str(VAR_DIR / "test-media")

@@ -2,6 +2,9 @@
 // - The patient's page ("/" answered with the X-Groundwork-Offline: patient header) is fetched
 //   from the network first and kept, so today's drills open without a connection.
 // - Static files (/static/…, the same for everyone) come from the cache first.
+// - Drill pictures (/media/…) the patient's page shows are kept when the page asks ("keep"
+//   below) and come from the cache first, so today's drills open offline with their pictures;
+//   pictures the page no longer shows are dropped. Videos are never kept (too large).
 // - Nothing else is touched: staff pages and every API answer go to the network, never cached.
 // The page empties the cache on sign-out and when another person signs in (offline.js).
 "use strict";
@@ -80,8 +83,34 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(pageFirst(event));
   } else if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(staticFirst(event));
+  } else if (url.pathname.indexOf("/media/") === 0) {
+    event.respondWith(keptMediaFirst(event));
   }
 });
+
+// A kept drill picture, else the network (not kept here: only the patient's page says which
+// pictures to keep, so a staff page never fills the cache).
+function keptMediaFirst(event) {
+  return caches.match(event.request, { cacheName: CACHE }).then(function (cached) {
+    return cached || fetch(event.request);
+  });
+}
+
+function isMedia(url) {
+  return url.pathname.indexOf("/media/") === 0;
+}
+
+// Drop kept pictures the patient's page no longer shows (a drill changed or a picture went).
+function pruneMedia(keep) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.map(function (request) {
+        var url = new URL(request.url);
+        return isMedia(url) && keep.indexOf(url.href) < 0 ? cache.delete(request) : null;
+      }));
+    });
+  });
+}
 
 // From the page: {type: "keep", urls: [...]} after the first visit (the page and its files
 // loaded before this worker was in charge); {type: "forget"} on sign-out.
@@ -90,19 +119,24 @@ self.addEventListener("message", function (event) {
   if (data.type === "forget") {
     event.waitUntil(caches.delete(CACHE));
   } else if (data.type === "keep" && Array.isArray(data.urls)) {
+    var media = [];
     event.waitUntil(
       Promise.all(data.urls.map(function (href) {
         var url = new URL(href, self.location.origin);
         if (url.origin !== self.location.origin) {
           return null;
         }
+        if (isMedia(url)) {
+          media.push(url.href);
+        }
         return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
           if (url.pathname === "/") {
             return keepPage(response);
           }
-          return url.pathname.indexOf("/static/") === 0 ? keepStatic(url.href, response) : null;
+          var file = url.pathname.indexOf("/static/") === 0 || isMedia(url);
+          return file ? keepStatic(url.href, response) : null;
         }).catch(function () { return null; });
-      }))
+      })).then(function () { return pruneMedia(media); })
     );
   }
 });

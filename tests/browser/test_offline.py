@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from programs.demo_media import seed_drill_media
 from programs.models import SessionItemLog, SessionLog
 from tests.browser_support import PHONE, sign_in
 from tests.factories import PASSWORD, World
@@ -63,3 +64,31 @@ def test_today_opens_offline_and_an_offline_log_arrives_once(open_page):
     assert SessionLog.objects.count() == 1
     assert page.evaluate("localStorage.getItem('groundwork-outbox')") == "[]"
     assert problems.errors == offline_failures
+
+
+def test_todays_drill_pictures_open_offline(open_page, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    world = World.build()
+    program = one_drill_program(
+        world.home, drill="sl_balance_firm_eo", ladder="L-BAL", rung=1, sets=3, reps=None,
+        hold_s=45, changed_days_ago=10,
+    )  # fmt: skip
+    seed_drill_media(clinic=program.clinic, admin=world.home.admin)
+    page, problems = open_page(PHONE)
+    sign_in(page, world.home.patient_a.user.email, PASSWORD)
+    picture = page.get_by_role("img", name=re.compile("standing on one leg"))
+    expect(picture).to_be_visible()
+    src = picture.get_attribute("src")
+    assert src.startswith("/media/drills/")
+    # The worker keeps the picture the page shows (asked by offline.js with the page's files).
+    page.wait_for_function(
+        "src => caches.open('groundwork-offline-v1').then(c => c.match(src)).then(r => !!r)",
+        arg=src,
+    )
+
+    page.context.set_offline(True)
+    page.reload()
+    picture = page.get_by_role("img", name=re.compile("standing on one leg"))
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=picture.element_handle())
+    assert problems.errors == []

@@ -19,6 +19,12 @@ def make_screen(side, patient=None, *, performed_on=date(2026, 11, 20), **values
     )
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded drill media (and the demo's diagrams) of each test go to a folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def screen_factory():
     return make_screen

@@ -15,7 +15,8 @@ from tests.programs.test_me_api import make_program
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED_HOME_QUERIES = 8
+# One of them reads the drills' media of the clinic, for all of today's items at once.
+EXPECTED_HOME_QUERIES = 9
 
 
 def no_inline_code(html: str) -> bool:

@@ -42,9 +42,9 @@ def pdf_html(monkeypatch):
     pages = []
     real = printout.render_pdf
 
-    def spy(html):
+    def spy(html, **kwargs):
         pages.append(html)
-        return real(html)
+        return real(html, **kwargs)
 
     monkeypatch.setattr(printout, "render_pdf", spy)
     return pages

@@ -116,3 +116,25 @@ WAITLIST_ROUTES: dict[str, Route] = {
         lambda c: "/api/v1/public/waitlist/?clinic=home", public(400), method="post"
     ),
 }
+
+
+# Drill media (issue 19). Clinic admins add pictures to their clinic's drills; the drill here is
+# one of the home clinic's own, so the other clinic's admin gets 404 (a library drill shared by
+# every clinic would open for them, for their own clinic's media). Files are served to the
+# clinic's staff and patients, and are 404 to anyone of another clinic.
+MEDIA_ROUTES: dict[str, Route] = {
+    "programs/library/": Route(lambda c: "/programs/library/", page(roles=("admin",))),
+    "programs/library/<int:pk>/media/": Route(
+        lambda c: f"/programs/library/{c.custom_drill.pk}/media/",
+        page(roles=("admin",), other=404),
+    ),
+    "programs/library/media/<int:pk>/delete/": Route(
+        lambda c: f"/programs/library/media/{c.medium.pk}/delete/",
+        staff_gets(page(roles=("admin",), other=404), 302),
+        method="post",
+    ),
+    "media/<path:name>": Route(
+        lambda c: f"/media/{c.medium.file.name}",
+        page(roles=("patient_a", "patient_b", *STAFF), other=404),
+    ),
+}

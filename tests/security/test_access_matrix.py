@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -26,12 +27,14 @@ from clinic.health import HEARTBEAT_KEY
 from clinic.magic_links import make_token
 from clinic.notifications.preferences import unsubscribe_token
 from programs.models import Drill, ProgramChange
-from programs.services import program_build_from_screen
+from programs.services import drill_media_add, program_build_from_screen
 from tests.assessments.conftest import make_screen
 from tests.factories import AppointmentTypeFactory, World, appointment, working_week
+from tests.programs.test_drill_media import png_bytes
 from tests.security.matrix import (
     ACTORS,
     AUDIT_ROUTES,
+    MEDIA_ROUTES,
     WAITLIST_ROUTES,
     Route,
     api,
@@ -76,6 +79,8 @@ class Ctx:
     change: object
     waitlist_entry: object
     waitlist_token: str
+    custom_drill: object
+    medium: object
 
     @property
     def home(self):
@@ -431,11 +436,24 @@ MATRIX: dict[str, Route] = {
 }
 MATRIX.update(AUDIT_ROUTES)
 MATRIX.update(WAITLIST_ROUTES)
+MATRIX.update(MEDIA_ROUTES)
 
 
 @pytest.fixture
-def ctx(world) -> Ctx:
+def ctx(world, settings, tmp_path) -> Ctx:
     home = world.home
+    settings.MEDIA_ROOT = str(tmp_path)
+    custom_drill = Drill.objects.create(
+        clinic=home.clinic, slug="matrix_drill", name="Matrix drill", category="mobility"
+    )
+    medium = drill_media_add(
+        user=home.admin,
+        clinic=home.clinic,
+        drill=custom_drill,
+        kind="image",
+        upload=SimpleUploadedFile("a.png", png_bytes(), content_type="image/png"),
+        alt="A matrix picture",
+    )
     kind = AppointmentTypeFactory(clinic=home.clinic)
     working_week(home.clinic, home.clinician)
     visit = appointment(
@@ -501,6 +519,8 @@ def ctx(world) -> Ctx:
         item=item,
         change=change,
         drill=Drill.objects.filter(clinic=None).first(),
+        custom_drill=custom_drill,
+        medium=medium,
         appointment_type=kind,
         patient_token=make_token(home.patient_a.user),
         appointment=visit,
