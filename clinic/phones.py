@@ -81,10 +81,20 @@ def is_e164(value: str | None) -> bool:
 
 
 def phone_display(value: str | None) -> str:
-    """A stored E.164 number grouped for reading (+1 410-555-0100); anything else as it is."""
-    if not is_e164(value):
+    """A stored E.164 number grouped for reading (+1 410-555-0100); anything else as it is.
+    Parses once: every e-mail of the reminder sweep prints the clinic's number."""
+    if not value or not value.startswith("+"):
         return value or ""
-    number = phonenumbers.parse(value, None)
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    if (
+        not phonenumbers.is_valid_number(number)
+        or number.extension
+        or phonenumbers.format_number(number, PhoneNumberFormat.E164) != value
+    ):
+        return value  # not E.164 as is_e164 means it
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 

@@ -38,9 +38,13 @@ DEFAULT_PUBLIC_CLINIC = "demo"
 
 
 def booking_settings(*, clinic: Clinic) -> BookingSettings:
-    """The clinic's booking rules; an unsaved row with the defaults when none was set."""
-    found = BookingSettings.objects.filter(clinic=clinic).first()
-    return found or BookingSettings(clinic=clinic)
+    """The clinic's booking rules; an unsaved row with the defaults when none was set. Read
+    with the clinic when it was loaded with `select_related("booking_settings")` (public
+    availability), else in one query."""
+    try:
+        return clinic.booking_settings
+    except BookingSettings.DoesNotExist:
+        return BookingSettings(clinic=clinic)
 
 
 def rules_for(*, clinic: Clinic, for_staff: bool = False) -> av.Rules:
@@ -82,11 +86,13 @@ def public_type_of(*, clinic_slug: str | None, slug: str) -> AppointmentType | N
     there is none (or no clinic slug is given)."""
     if not clinic_slug or not slug_re.match(clinic_slug):
         return None
-    return (
-        AppointmentType.objects.select_related("clinic")
-        .filter(clinic__slug=clinic_slug, slug=slug, is_active=True, is_public=True)
-        .first()
+    # A list, not .first(): (clinic, slug) is unique, so no ORDER BY is needed to pick one.
+    found = list(
+        AppointmentType.objects.select_related("clinic__booking_settings").filter(
+            clinic__slug=clinic_slug, slug=slug, is_active=True, is_public=True
+        )
     )
+    return found[0] if found else None
 
 
 def public_types(*, clinic: Clinic) -> QuerySet[AppointmentType]:

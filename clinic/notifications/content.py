@@ -16,6 +16,8 @@ from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import dateformat
 
+from clinic.phones import phone_display
+
 from . import preferences
 from .models import Channel, Kind, Notification
 from .transports import Attachment, OutgoingMessage
@@ -120,6 +122,8 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "payload": payload,
         "clinic": notification.clinic,
         "clinic_name": notification.clinic.name,
+        # Grouped once for both the text and the HTML part.
+        "clinic_phone": phone_display(notification.clinic.phone),
         "first_name": first_name,
         "patient_name": patient.full_name if patient is not None else "",
         "appointment_type": payload.get("appointment_type", ""),

@@ -16,9 +16,8 @@ SMALL, LARGE = 0.0005, 0.002
 BUDGETS = {
     "bare view (ceiling)": 0,
     # Home: the program and its items, plus the progress charts, what changed and whether the
-    # morning check-in is due (three aggregate reads whatever the history).
-    # Counted without the shared caches (the test settings keep them off); with Redis they
-    # are fewer (README, Benchmarks).
+    # morning check-in is due (three aggregate reads whatever the history). Nothing is cached:
+    # these are the counts of every request (README, Benchmarks).
     # Both also read the drill media of the clinic for all items at once (issue 19): +1 each.
     "patient home": 9,
     "GET /api/v1/me/program/": 5,
@@ -28,7 +27,9 @@ BUDGETS = {
     "screen create + findings (POST)": 7,
     "program build (POST)": 10,
     "front-desk week calendar": 7,
-    "public availability, one day and type": 7,
+    # The type with its clinic and booking rules, who offers it, their hours, appointments
+    # and time off, and the closures.
+    "public availability, one day and type": 6,
 }
 
 
