@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import Screen
-from clinic.models import Patient
+from clinic.models import Patient, User
 from programs.models import Program
+from programs.services import program_build_from_screen
 from tests.browser_support import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ SIZES = {"390": (390, 844), "820": (820, 1180), "1366": (1366, 900)}
 # (inside a scrolling box they are hidden, so only those that widen the page are named).
 WIDER_THAN = """(width) => [...document.querySelectorAll("body *")]
     .filter((e) => e.getBoundingClientRect().right > width + 1)
-    .filter((e) => !e.parentElement.closest(".table-scroll, .overflow-auto, .week-scroll, [data-scroll-x]"))
+    .filter((e) => !e.parentElement.closest(".table-scroll, .overflow-auto, [data-scroll-x]"))
     .slice(0, 6)
     .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 # Which pages each role may open (the others answer 403, checked by the access matrix).
@@ -42,9 +43,7 @@ PAGES = [
 
 def demo_records() -> dict[str, int]:
     patient = (
-        Patient.objects.filter(
-            clinic__slug="demo", screens__isnull=False, programs__isnull=False
-        )
+        Patient.objects.filter(clinic__slug="demo", screens__isnull=False, programs__isnull=False)
         .distinct()
         .order_by("pk")
         .first()
@@ -69,7 +68,9 @@ def test_every_staff_page_fits_every_screen(open_page, who):
             page.wait_for_load_state("networkidle")
             assert response.status == 200, f"{who} {path}: HTTP {response.status}"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"staff-{name}-{who}-{size}.png"), full_page=True)
+            page.screenshot(
+                path=str(SCREENSHOTS / f"staff-{name}-{who}-{size}.png"), full_page=True
+            )
             scroll = page.evaluate("() => document.documentElement.scrollWidth")
             inner = page.evaluate("() => window.innerWidth")
             if scroll > inner:
@@ -80,21 +81,26 @@ def test_every_staff_page_fits_every_screen(open_page, who):
 
 
 def test_action_buttons_sit_in_a_row_and_notes_read_as_information(open_page):
-    """The program page's per-drill buttons are buttons in a row, not stacked full-width
-    bars, and its notes for the clinician are not painted as errors."""
+    """A draft program's per-drill buttons are buttons in a row, not stacked full-width bars,
+    and its notes for the clinician are not painted as errors."""
     call_command("seed_demo", verbosity=0)
     records = demo_records()
+    clinician = User.objects.get(email="clinician@demo.clinic")
+    draft = program_build_from_screen(
+        user=clinician, screen=Screen.objects.get(pk=records["screen"])
+    )
+    assert draft.status == "draft"
     page, problems = open_page({"width": 1366, "height": 900})
     sign_in(page, "clinician@demo.clinic")
-    page.goto(f"/programs/{records['program']}/")
-    rows = page.locator(".item-actions")
-    if rows.count():
-        buttons = rows.first.locator("button")
-        boxes = [buttons.nth(i).bounding_box() for i in range(buttons.count())]
-        assert boxes and all(box["width"] < 1366 / 3 for box in boxes)
-        assert len({round(box["y"]) for box in boxes}) == 1  # one row
-    notes = page.locator(".clinician-notes, .program-flags")
+    page.goto(f"/programs/{draft.pk}/")
+    buttons = page.locator(".item-actions").first.locator("button")
+    boxes = [buttons.nth(i).bounding_box() for i in range(buttons.count())]
+    assert len(boxes) == 3 and all(box["width"] < 1366 / 4 for box in boxes)
+    assert len({round(box["y"]) for box in boxes}) == 1  # one row
+    notes = page.locator("#flags-h + ul li")
     for i in range(notes.count()):
-        color = notes.nth(i).evaluate("(e) => getComputedStyle(e).color")
-        assert color not in ("rgb(180, 35, 24)", "rgb(255, 0, 0)"), color
+        style = notes.nth(i).evaluate(
+            "(e) => [getComputedStyle(e).color, getComputedStyle(e).fontWeight]"
+        )
+        assert style[0] != "rgb(122, 26, 18)" and style[1] == "400", style
     assert problems.errors == []
