@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -529,6 +529,42 @@ class SeriesCancelOutput(serializers.Serializer):
     cancelled = AppointmentOutput(many=True)
 
 
+SCOPE_HELP = '"this": this appointment only; "following": this one and every later one.'
+
+
+class SeriesCancelInput(CancelInput):
+    scope = serializers.ChoiceField(
+        choices=list(services.SeriesScope.CHOICES),
+        default=services.SeriesScope.FOLLOWING,
+        help_text=SCOPE_HELP,
+    )
+
+
+class SeriesRescheduleInput(serializers.Serializer):
+    start = StartField(help_text="The new start of this appointment; later ones shift as much.")
+    scope = serializers.ChoiceField(
+        choices=list(services.SeriesScope.CHOICES),
+        default=services.SeriesScope.THIS,
+        help_text=SCOPE_HELP,
+    )
+
+
+class SeriesRescheduleOutput(serializers.Serializer):
+    moved = AppointmentOutput(many=True)
+
+
+class SeriesMoveConflictOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The appointment that cannot move")
+    start = serializers.CharField(help_text="Its current start")
+    new_start = serializers.CharField(help_text="Where it was asked to go")
+    reason = serializers.CharField()
+
+
+class SeriesMoveRefusedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = SeriesMoveConflictOutput(many=True)
+
+
 def series_data(result: services.SeriesResult, clinic: Clinic) -> dict:
     return {
         "booked": AppointmentOutput(result.booked, many=True).data,
@@ -703,22 +739,74 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=CancelInput, responses=SeriesCancelOutput)
+    @extend_schema(request=SeriesCancelInput, responses=SeriesCancelOutput)
     @action(detail=True, methods=["post"], url_path="cancel-series")
     def cancel_series(self, request, pk=None):
-        """Cancel this occurrence of a series and all later ones; earlier ones stay."""
+        """Cancel this occurrence of a series and all later ones (`scope` "following", the
+        default), or this one only ("this"); earlier ones stay."""
         appointment = self.get_object()
-        data = CancelInput(data=request.data)
+        data = SeriesCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             cancelled = services.appointment_series_cancel(
                 appointment=appointment,
                 reason=data.validated_data["reason"],
                 cancelled_by=request.user,
+                scope=data.validated_data["scope"],
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         return Response({"cancelled": AppointmentOutput(cancelled, many=True).data})
+
+    @extend_schema(
+        request=SeriesRescheduleInput,
+        responses={
+            200: SeriesRescheduleOutput,
+            409: OpenApiResponse(
+                SeriesMoveRefusedOutput,
+                description="At least one occurrence cannot move there: nothing moved; "
+                "`conflicts` lists each refused one with the reason.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="reschedule-series")
+    def reschedule_series(self, request, pk=None):
+        """Move this appointment of a series (`scope` "this") or it and every later booked
+        one ("following"): each later one shifts by the same difference in clinic time, each
+        checked like a single move. All or nothing: on any conflict nothing moves (409)."""
+        appointment = self.get_object()
+        data = SeriesRescheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        clinic = appointment.clinic
+        try:
+            moved = services.appointment_series_reschedule(
+                appointment=appointment,
+                start=values["start"],
+                scope=values["scope"],
+                by_user=request.user,
+            )
+        except services.SlotTaken as error:
+            return conflict_response(error, clinic)
+        except services.SeriesMoveRefused as refused:
+            return Response(
+                {
+                    "detail": str(refused),
+                    "conflicts": [
+                        {
+                            "id": c.appointment.pk,
+                            "start": local_iso(c.appointment.start, clinic),
+                            "new_start": local_iso(c.start, clinic),
+                            "reason": c.reason,
+                        }
+                        for c in refused.conflicts
+                    ],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response({"moved": AppointmentOutput(moved, many=True).data})
 
     def _booking_request(self) -> BookingRequest:
         found = BookingRequest.objects.filter(appointment=self.get_object()).first()

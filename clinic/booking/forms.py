@@ -111,17 +111,33 @@ class StaffBookingForm(forms.Form):
         return combine_local(self.clinic, self.cleaned_data["day"], self.cleaned_data["start_time"])
 
 
+SERIES_SCOPES = [("this", "This one"), ("following", "This and all later ones")]
+
+
 class MoveForm(forms.Form):
     clinician = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     day = forms.DateField(widget=DateInput())
     start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label="Start")
 
-    def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
+    def __init__(self, *args, clinic: Clinic, clinicians, in_series: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.fields["clinician"].choices = [("", "Same clinician")] + [
             (c.pk, c.full_name or c.email) for c in clinicians
         ]
+        if in_series:
+            # A series member: move it alone, or it and the later ones by the same time.
+            self.fields["scope"] = forms.ChoiceField(
+                choices=SERIES_SCOPES,
+                initial="this",
+                widget=forms.RadioSelect,
+                label="Which appointments",
+                help_text="Later ones move by the same time, and to the clinician chosen.",
+            )
+
+    @property
+    def scope(self) -> str:
+        return self.cleaned_data.get("scope") or "this"
 
     @property
     def start(self) -> datetime:
@@ -130,6 +146,20 @@ class MoveForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Reason for cancelling")
+
+    def __init__(self, *args, in_series: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if in_series:
+            self.fields["scope"] = forms.ChoiceField(
+                choices=SERIES_SCOPES,
+                initial="this",
+                widget=forms.RadioSelect,
+                label="Which appointments",
+            )
+
+    @property
+    def scope(self) -> str:
+        return self.cleaned_data.get("scope") or "this"
 
 
 class PublicBookingForm(forms.Form):

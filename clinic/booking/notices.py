@@ -16,7 +16,7 @@ from clinic.notifications import services as outbox
 from clinic.notifications import timing
 from clinic.notifications.models import Channel, Kind, Notification
 
-from .models import Appointment, AppointmentStatus
+from .models import HOLDING_STATUSES, Appointment, AppointmentStatus
 
 
 def appointment_payload(appointment: Appointment) -> dict[str, Any]:
@@ -71,7 +71,12 @@ def _after_grace() -> datetime:
 
 
 def _patient_notice(
-    *, appointment, kind: str, payload: dict[str, Any], due_at: datetime | None = None
+    *,
+    appointment,
+    kind: str,
+    payload: dict[str, Any],
+    due_at: datetime | None = None,
+    key_version: str = "",
 ) -> list[Notification]:
     patient = appointment.patient
     return [
@@ -81,6 +86,7 @@ def _patient_notice(
             channel=channel,
             due_at=due_at or timezone.now(),
             key_time=appointment.start,
+            key_version=key_version,
             subject=appointment,
             patient=patient,
             payload=payload,
@@ -90,10 +96,136 @@ def _patient_notice(
     ]
 
 
+# Series: one confirmation for all the dates ------------------------------------------------
+
+
+def series_ref(series) -> str:
+    """The outbox subject of a series' own messages (the series is a UUID, not a row)."""
+    return f"booking.series:{series}"
+
+
+def _occurrence(appointment: Appointment) -> dict[str, Any]:
+    return {
+        "id": appointment.pk,
+        "start": appointment.start.isoformat(),
+        "end": appointment.end.isoformat(),
+        "sequence": appointment.ics_sequence,
+    }
+
+
+def _series_payload(appointments: list[Appointment]) -> dict[str, Any]:
+    """The first occurrence's details plus every occurrence's id, times and SEQUENCE: the
+    e-mail lists the dates and its calendar file has one event (and UID) per appointment, the
+    same UID later change and cancel e-mails of that appointment carry."""
+    return {
+        **appointment_payload(appointments[0]),
+        "occurrences": [_occurrence(a) for a in appointments],
+    }
+
+
+def _series_members(series) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(series=series, status__in=HOLDING_STATUSES)
+        .select_related("clinic", "clinician", "appointment_type")
+        .order_by("start")
+    )
+
+
 @transaction.atomic
-def appointment_booked_notify(*, appointment) -> list[Notification]:
+def series_booked_notify(*, appointments: list[Appointment]) -> list[Notification]:
+    """Hook for booking a series: one confirmation after the grace period listing every
+    booked date, with one calendar file holding them all (the occurrences were booked with
+    `confirm=False`, so each has its reminders but no confirmation of its own)."""
+    if not appointments:
+        return []
+    first = min(appointments, key=lambda a: a.start)
+    patient = first.patient
+    return [
+        outbox.notification_schedule(
+            clinic=first.clinic,
+            kind=Kind.BOOKING_CONFIRMATION,
+            channel=channel,
+            due_at=_after_grace(),
+            key_time=first.start,
+            subject=series_ref(first.series),
+            patient=patient,
+            payload=_series_payload(sorted(appointments, key=lambda a: a.start)),
+            not_after=first.start,
+        )
+        for channel in outbox.patient_channels(patient)
+    ]
+
+
+def _series_confirmation_refresh(appointment: Appointment) -> list[Notification] | None:
+    """While a series' confirmation still waits its grace period, a move or cancellation of
+    one of its appointments rewrites it (the patient has heard nothing yet, so nothing else is
+    sent). Returns the rows rewritten, [] when the last occurrence went (the confirmation is
+    withdrawn), None when no confirmation waits (the patient was told: tell them again)."""
+    if appointment.series is None:
+        return None
+    ref = series_ref(appointment.series)
+    members = _series_members(appointment.series)
+    if not members:
+        withdrawn = outbox.notifications_cancel_for(
+            subject=ref,
+            kinds=[Kind.BOOKING_CONFIRMATION],
+            reason="Every appointment of the series was cancelled.",
+        )
+        return [] if withdrawn else None
+    waiting = outbox.notifications_pending_replace(
+        subject=ref,
+        kind=Kind.BOOKING_CONFIRMATION,
+        payload=_series_payload(members),
+        due_at=_after_grace(),
+        not_after=members[0].start,
+    )
+    return waiting or None
+
+
+@transaction.atomic
+def series_moved_notify(*, appointments: list[Appointment]) -> list[Notification]:
+    """Hook for moving a series' later occurrences together: one change e-mail listing the
+    new dates (with one calendar file updating each appointment's event), after the grace
+    period. Nothing when the series' confirmation has not gone out yet: it was rewritten with
+    the new dates as each one moved."""
+    if not appointments:
+        return []
+    ordered = sorted(appointments, key=lambda a: a.start)
+    first = ordered[0]
+    waiting = _series_confirmation_refresh(first)
+    if waiting is not None:
+        return waiting
+    for appointment in ordered:  # their single change notices say less than this one
+        outbox.notifications_cancel_for(
+            subject=appointment,
+            kinds=[Kind.BOOKING_CHANGED],
+            reason="Told with the rest of the series.",
+        )
+    patient = first.patient
+    return [
+        outbox.notification_schedule(
+            clinic=first.clinic,
+            kind=Kind.BOOKING_CHANGED,
+            channel=channel,
+            due_at=_after_grace(),
+            key_time=first.start,
+            key_version=f"first:{first.pk}:sequence:{first.ics_sequence}",
+            subject=series_ref(first.series),
+            patient=patient,
+            payload=_series_payload(ordered),
+            not_after=first.start,
+        )
+        for channel in outbox.patient_channels(patient)
+    ]
+
+
+@transaction.atomic
+def appointment_booked_notify(*, appointment, confirm: bool = True) -> list[Notification]:
     """Hook for booking: a confirmation (with a calendar file) after the grace period, and
-    the reminders."""
+    the reminders. `confirm=False` schedules the reminders only (a series sends one
+    confirmation for all its dates)."""
+    if not confirm:
+        return appointment_reminders_schedule(appointment=appointment)
     notices = _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CONFIRMATION,
@@ -104,8 +236,11 @@ def appointment_booked_notify(*, appointment) -> list[Notification]:
 
 
 @transaction.atomic
-def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notification]:
-    """Hook for booking: reminders follow the new time and the patient hears of the change.
+def appointment_moved_notify(
+    *, appointment, old_start: datetime, tell: bool = True
+) -> list[Notification]:
+    """Hook for booking: reminders follow the new time and the patient hears of the change
+    (unless `tell` is False: a series moved together is told in one e-mail by the caller).
 
     Inside the grace period the message still waiting takes the new time instead: a
     confirmation not yet sent confirms the new time, a change notice not yet sent keeps the
@@ -115,6 +250,11 @@ def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notifi
     moved = outbox.notifications_reschedule_for(subject=appointment, new_time=appointment.start)
     if not moved:
         moved = appointment_reminders_schedule(appointment=appointment)
+    if not tell:
+        return moved
+    series_waiting = _series_confirmation_refresh(appointment)
+    if series_waiting is not None:
+        return series_waiting + moved
     due = _after_grace()
     waiting = outbox.notifications_pending_replace(
         subject=appointment,
@@ -140,11 +280,14 @@ def appointment_moved_notify(*, appointment, old_start: datetime) -> list[Notifi
                 reason="Moved back to the time the patient was told.",
             )
         return waiting + moved
+    # Keyed by the SEQUENCE as well as the new time: a booking moved back to a time the
+    # patient was told of in an earlier change notice is news again and must be sent again.
     notices = _patient_notice(
         appointment=appointment,
         kind=Kind.BOOKING_CHANGED,
         payload={**payload, "old_start": old_start.isoformat()},
         due_at=due,
+        key_version=f"sequence:{appointment.ics_sequence}",
     )
     return notices + moved
 
@@ -162,6 +305,11 @@ def appointment_cancelled_notify(*, appointment) -> list[Notification]:
         due_after=timezone.now(),  # still inside its grace period
     )
     outbox.notifications_cancel_for(subject=appointment, reason="The appointment was cancelled.")
+    series_waiting = _series_confirmation_refresh(appointment)
+    if series_waiting is not None and not outbox.notifications_went_out(
+        subject=appointment, kinds=[Kind.BOOKING_CHANGED]
+    ):
+        return []  # the series' confirmation, not sent yet, no longer lists it
     if unconfirmed and not outbox.notifications_went_out(
         subject=appointment, kinds=[Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED]
     ):

@@ -283,8 +283,12 @@ def appointment_book(
     booked_by: User | None = None,
     notes: str = "",
     series: uuid.UUID | None = None,
+    confirm: bool = True,
 ) -> Appointment:
     """Book an appointment, or raise ValidationError (bad input) or SlotTaken (conflict).
+
+    `confirm=False` books with reminders but no confirmation of its own: a series sends one
+    confirmation for all its dates.
 
     Public bookings give `contact` and are held to the public rules (public types, minimum
     notice, horizon); staff give `patient` or `contact`. The overlap check runs inside the
@@ -362,7 +366,7 @@ def appointment_book(
                     _request_open(appointment=appointment, patient=request_for, contact=contact)
                 else:
                     _intake_append(patient, intake, appointment=appointment)
-                    notices.appointment_booked_notify(appointment=appointment)
+                    notices.appointment_booked_notify(appointment=appointment, confirm=confirm)
                     if public:
                         _tell_staff(appointment, "booked", "booked online")
         except IntegrityError as error:
@@ -493,35 +497,58 @@ def appointment_series_book(
     except repeat.RuleError as error:
         raise ValidationError({error.field: error.message}) from None
     result = SeriesResult(series=uuid.uuid4())
-    for when in starts:
-        try:
-            result.booked.append(
-                appointment_book(
-                    clinic=clinic,
-                    appointment_type=appointment_type,
-                    start=when,
-                    clinician=clinician,
-                    patient=patient,
-                    booked_by=booked_by,
-                    notes=notes,
-                    series=result.series,
+    with transaction.atomic():
+        for when in starts:
+            try:
+                result.booked.append(
+                    appointment_book(
+                        clinic=clinic,
+                        appointment_type=appointment_type,
+                        start=when,
+                        clinician=clinician,
+                        patient=patient,
+                        booked_by=booked_by,
+                        notes=notes,
+                        series=result.series,
+                        confirm=False,
+                    )
                 )
-            )
-        except SlotTaken as error:
-            result.conflicts.append(SeriesConflict(when, str(error)))
-        except ValidationError as error:
-            reason = _start_refusal(error)
-            if reason is None:
-                raise
-            result.conflicts.append(SeriesConflict(when, reason))
+            except SlotTaken as error:
+                result.conflicts.append(SeriesConflict(when, str(error)))
+            except ValidationError as error:
+                reason = _start_refusal(error)
+                if reason is None:
+                    raise
+                result.conflicts.append(SeriesConflict(when, reason))
+        # One e-mail for the whole series, listing every date, instead of one per date.
+        notices.series_booked_notify(appointments=result.booked)
     return result
 
 
+class SeriesScope:
+    """Which appointments of a series a move or a cancellation touches."""
+
+    THIS = "this"
+    FOLLOWING = "following"
+    CHOICES = (THIS, FOLLOWING)
+
+
 def appointment_series_cancel(
-    *, appointment: Appointment, reason: str, cancelled_by: User | None = None
+    *,
+    appointment: Appointment,
+    reason: str,
+    cancelled_by: User | None = None,
+    scope: str = SeriesScope.FOLLOWING,
 ) -> list[Appointment]:
-    """Cancel this occurrence of a series and every later one that still holds time; the
-    earlier ones stay as they are. Returns the cancelled appointments, earliest first."""
+    """Cancel this occurrence of a series and every later one that still holds time (scope
+    "following"), or this one only (scope "this"); the earlier ones stay as they are.
+    Returns the cancelled appointments, earliest first."""
+    if scope not in SeriesScope.CHOICES:
+        raise ValidationError({"scope": 'Give "this" or "following".'})
+    if scope == SeriesScope.THIS:
+        return [
+            appointment_cancel(appointment=appointment, reason=reason, cancelled_by=cancelled_by)
+        ]
     if appointment.series is None:
         raise ValidationError({"detail": "This appointment is not part of a series."})
     if not reason.strip():
@@ -544,6 +571,107 @@ def appointment_series_cancel(
     return later
 
 
+@dataclass
+class SeriesMoveConflict:
+    appointment: Appointment
+    start: datetime  # where it was asked to go
+    reason: str
+
+
+class SeriesMoveRefused(Exception):
+    """Moving a series' later occurrences would put at least one where it cannot go: nothing
+    was moved. `conflicts` names each occurrence refused, with the booking service's reason."""
+
+    def __init__(self, conflicts: list[SeriesMoveConflict]):
+        super().__init__(f"{len(conflicts)} of the appointments cannot move there.")
+        self.conflicts = conflicts
+
+
+def _shifted(moment: datetime, *, by: timedelta, tz) -> datetime:
+    """`moment` moved by a wall-clock difference in the clinic's zone: a weekly 09:00 moved to
+    10:00 stays 10:00 local on both sides of a daylight-saving change."""
+    local = moment.astimezone(tz).replace(tzinfo=None) + by
+    return local.replace(tzinfo=tz)
+
+
+def appointment_series_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    scope: str = SeriesScope.THIS,
+    clinician: User | None = None,
+    by_user: User | None = None,
+) -> list[Appointment]:
+    """Move one appointment of a series (scope "this") or it and every later one that still
+    holds time (scope "following"), each by the same wall-clock difference as this one.
+
+    Every occurrence goes through appointment_reschedule, so hours, closures and conflicts
+    are checked as for a single move. All or nothing: if any occurrence cannot go, nothing
+    moves and SeriesMoveRefused lists every refused one. The patient gets one e-mail with
+    the new dates. Returns the moved appointments, earliest first."""
+    if scope not in SeriesScope.CHOICES:
+        raise ValidationError({"scope": 'Give "this" or "following".'})
+    validate_start(start)
+    if scope == SeriesScope.THIS:
+        return [
+            appointment_reschedule(
+                appointment=appointment, start=start, clinician=clinician, by_user=by_user
+            )
+        ]
+    if appointment.series is None:
+        raise ValidationError({"detail": "This appointment is not part of a series."})
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+    tz = appointment.clinic.tz
+    by = start.astimezone(tz).replace(tzinfo=None) - appointment.start.astimezone(tz).replace(
+        tzinfo=None
+    )
+    later = list(
+        Appointment.objects.filter(
+            clinic=appointment.clinic_id,
+            series=appointment.series,
+            start__gte=appointment.start,
+            status=AppointmentStatus.BOOKED,
+        )
+        .select_related("clinic", "clinician", "patient", "appointment_type")
+        .order_by("start")
+    )
+    # Moving later, the last goes first (and moving earlier, the first), so no occurrence is
+    # refused for the time a sibling still holds and is about to leave.
+    if by > timedelta(0):
+        later.reverse()
+    conflicts: list[SeriesMoveConflict] = []
+    try:
+        with transaction.atomic():
+            for occurrence in later:
+                target = _shifted(occurrence.start, by=by, tz=tz)
+                try:
+                    with transaction.atomic():
+                        appointment_reschedule(
+                            appointment=occurrence,
+                            start=target,
+                            clinician=clinician,
+                            by_user=by_user,
+                            tell=False,
+                        )
+                except SlotTaken as error:
+                    conflicts.append(SeriesMoveConflict(occurrence, target, str(error)))
+                except ValidationError as error:
+                    reason = _start_refusal(error) or " ".join(
+                        " ".join(m) for m in getattr(error, "message_dict", {}).values()
+                    )
+                    conflicts.append(SeriesMoveConflict(occurrence, target, reason))
+            if conflicts:
+                raise SeriesMoveRefused(sorted(conflicts, key=lambda c: c.start))
+            later.sort(key=lambda a: a.start)
+            notices.series_moved_notify(appointments=later)
+    except SeriesMoveRefused:
+        for occurrence in later:  # the rollback restored the rows, not these objects
+            occurrence.refresh_from_db()
+        raise
+    return later
+
+
 def appointment_reschedule(
     *,
     appointment: Appointment,
@@ -551,9 +679,11 @@ def appointment_reschedule(
     clinician: User | None = None,
     by_user: User | None = None,
     source: str = BookingSource.STAFF,
+    tell: bool = True,
 ) -> Appointment:
     """Move an active appointment, or the hold of a booking request, to a new start (and
-    optionally another clinician)."""
+    optionally another clinician). `tell=False` moves the reminders but leaves telling the
+    patient to the caller (a series moved together sends one e-mail)."""
     if not appointment.holds_time:
         raise ValidationError({"detail": "Only a booked appointment can be moved."})
     validate_start(start)
@@ -608,7 +738,9 @@ def appointment_reschedule(
             if booking_request is not None:
                 _request_moved(booking_request, appointment=appointment)
             else:
-                notices.appointment_moved_notify(appointment=appointment, old_start=old_start)
+                notices.appointment_moved_notify(
+                    appointment=appointment, old_start=old_start, tell=tell
+                )
                 if source == BookingSource.PUBLIC:
                     _tell_staff(
                         appointment, "moved", "moved online by the patient", old_start=old_start

@@ -341,15 +341,19 @@ def appointment_detail(request, pk: int):
     appointment = _staff_appointment(request, pk)
     clinic = appointment.clinic
     local_start = appointment.start.astimezone(clinic.tz)
+    in_series = appointment.series is not None
     move_form = MoveForm(
         clinic=clinic,
         clinicians=_staff_clinicians(clinic),
+        in_series=in_series,
         initial={"day": local_start.date(), "start_time": local_start.strftime("%H:%M")},
     )
     return render(
         request,
         "booking/appointment_detail.html",
-        _detail_context(appointment, move_form=move_form, cancel_form=CancelForm()),
+        _detail_context(
+            appointment, move_form=move_form, cancel_form=CancelForm(in_series=in_series)
+        ),
     )
 
 
@@ -359,27 +363,49 @@ def appointment_move(request, pk: int):
     appointment = _staff_appointment(request, pk)
     clinic = appointment.clinic
     clinicians = _staff_clinicians(clinic)
-    form = MoveForm(request.POST, clinic=clinic, clinicians=clinicians)
+    in_series = appointment.series is not None
+    form = MoveForm(request.POST, clinic=clinic, clinicians=clinicians, in_series=in_series)
     nearest = []
+    series_conflicts = []
     if form.is_valid():
         clinician = next((c for c in clinicians if c.pk == form.cleaned_data["clinician"]), None)
         try:
-            services.appointment_reschedule(
-                appointment=appointment, start=form.start, clinician=clinician, by_user=request.user
+            moved = services.appointment_series_reschedule(
+                appointment=appointment,
+                start=form.start,
+                scope=form.scope,
+                clinician=clinician,
+                by_user=request.user,
             )
         except services.SlotTaken as taken:
             form.add_error(None, "That time is already taken.")
             nearest = taken.nearest
+        except services.SeriesMoveRefused as refused:
+            form.add_error(
+                None,
+                "Nothing was moved: these appointments of the series cannot go to their "
+                "new times. Choose another time, or move them one at a time.",
+            )
+            series_conflicts = refused.conflicts
         except ValidationError as error:
             for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
-            messages.success(request, "Appointment moved.")
+            messages.success(
+                request,
+                "Appointment moved." if len(moved) == 1 else f"{len(moved)} appointments moved.",
+            )
             return redirect("booking_appointment", pk=appointment.pk)
     return render(
         request,
         "booking/appointment_detail.html",
-        _detail_context(appointment, move_form=form, cancel_form=CancelForm(), nearest=nearest),
+        _detail_context(
+            appointment,
+            move_form=form,
+            cancel_form=CancelForm(in_series=in_series),
+            nearest=nearest,
+            series_conflicts=series_conflicts,
+        ),
         status=400,
     )
 
@@ -388,19 +414,26 @@ def appointment_move(request, pk: int):
 @require_POST
 def appointment_cancel(request, pk: int):
     appointment = _staff_appointment(request, pk)
-    form = CancelForm(request.POST)
+    in_series = appointment.series is not None
+    form = CancelForm(request.POST, in_series=in_series)
     if form.is_valid():
         try:
-            services.appointment_cancel(
+            cancelled = services.appointment_series_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,
+                scope=form.scope,
             )
         except ValidationError as error:
             for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
-            messages.success(request, "Appointment cancelled.")
+            messages.success(
+                request,
+                "Appointment cancelled."
+                if len(cancelled) == 1
+                else f"{len(cancelled)} appointments cancelled.",
+            )
             return redirect("booking_appointment", pk=appointment.pk)
     clinic = appointment.clinic
     return render(
@@ -408,7 +441,9 @@ def appointment_cancel(request, pk: int):
         "booking/appointment_detail.html",
         _detail_context(
             appointment,
-            move_form=MoveForm(clinic=clinic, clinicians=_staff_clinicians(clinic)),
+            move_form=MoveForm(
+                clinic=clinic, clinicians=_staff_clinicians(clinic), in_series=in_series
+            ),
             cancel_form=form,
         ),
         status=400,

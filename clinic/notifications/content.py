@@ -41,6 +41,11 @@ SUBJECTS = {
     Kind.STAFF_BOOKING_REQUEST: "Online booking to confirm: {patient_name}",
     Kind.STAFF_RESCREEN_DUE: "{patient_name} is due a re-screen",
 }
+# One message about several appointments (a series booked or moved together).
+SERIES_SUBJECTS = {
+    Kind.BOOKING_CONFIRMATION: "Your {count} appointments are booked",
+    Kind.BOOKING_CHANGED: "Your appointments have moved",
+}
 # A patient's own booking change, told to staff: the subject names what happened. The
 # payload's "change" picks it (rows written before it existed keep the general subject).
 STAFF_BOOKING_CHANGE_SUBJECTS = {
@@ -136,15 +141,26 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "link_label": payload.get("link_label") or "Open Groundwork",
         "stop_link": stop_link,
         "manage_url": manage_link(notification),
+        "occurrence_whens": [
+            local_text(item.get("start"), tz) for item in payload.get("occurrences") or []
+        ],
+        "count": len(payload.get("occurrences") or []),
     }
+
+
+def _uid_host() -> str:
+    return settings.SITE_URL.split("//")[-1].split("/")[0] or "groundwork.local"
+
+
+def appointment_uid(appointment_id: int) -> str:
+    return f"appointment-{appointment_id}@{_uid_host()}"
 
 
 def ics_uid(notification: Notification) -> str:
     """The booking e-mails' UID for the same appointment, so calendars update one event."""
-    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "groundwork.local"
     if notification.subject_ref.startswith("booking.appointment:"):
-        return f"appointment-{notification.subject_id}@{host}"
-    return f"{notification.subject_ref.replace(':', '-')}@{host}"
+        return appointment_uid(notification.subject_id)
+    return f"{notification.subject_ref.replace(':', '-')}@{_uid_host()}"
 
 
 def message_id(notification: Notification) -> str:
@@ -171,10 +187,13 @@ def organizer_address() -> str:
 
 
 def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
-    """A one-event calendar file so the appointment lands in the patient's calendar.
+    """A calendar file so the appointment lands in the patient's calendar: one event, or one
+    per appointment for a message about a series (payload "occurrences").
 
     Every message about one appointment has the same UID, and a larger SEQUENCE than the one
-    before, so a calendar updates (or, for a cancellation, removes) the event it has.
+    before, so a calendar updates (or, for a cancellation, removes) the event it has. A
+    series' events carry their own appointments' UIDs, so a later e-mail about one date
+    updates that date's event only.
     """
     payload = notification.payload
     cancelled = notification.kind == Kind.BOOKING_CANCELLED
@@ -187,25 +206,39 @@ def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     calendar.add("prodid", "-//Groundwork//Notifications//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", ics_uid(notification))
     # The subject's own change counter (booking: Appointment.ics_sequence, one more on every
     # move and on cancelling), copied into the payload when the message was made. Rows made
     # before the counter existed fall back to their id, which the migration that added it
     # took as the counter's starting point.
-    event.add("sequence", int(payload.get("sequence", notification.pk)))
+    events = [
+        (appointment_uid(item["id"]), item["start"], item["end"], item.get("sequence", 0))
+        for item in payload.get("occurrences") or []
+    ] or [
+        (
+            ics_uid(notification),
+            payload["start"],
+            payload["end"],
+            payload.get("sequence", notification.pk),
+        )
+    ]
     # RFC 5546 wants an ORGANIZER on PUBLISH and CANCEL; without it Exchange drops a CANCEL.
     organizer = icalendar.vCalAddress(f"mailto:{organizer_address()}")
     organizer.params["cn"] = icalendar.vText(calendar_text(notification.clinic.name))
-    event.add("organizer", organizer)
-    event.add("dtstamp", notification.created_at.astimezone(UTC))
-    event.add("dtstart", datetime.fromisoformat(payload["start"]).astimezone(UTC))
-    event.add("dtend", datetime.fromisoformat(payload["end"]).astimezone(UTC))
-    event.add("summary", calendar_text(f"{appointment_type} at {notification.clinic.name}"))
-    event.add("description", calendar_text(description))
-    event.add("location", calendar_text(payload.get("clinic_address") or notification.clinic.name))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
+    for uid, start, end, sequence in events:
+        event = icalendar.Event()
+        event.add("uid", uid)
+        event.add("sequence", int(sequence))
+        event.add("organizer", organizer)
+        event.add("dtstamp", notification.created_at.astimezone(UTC))
+        event.add("dtstart", datetime.fromisoformat(start).astimezone(UTC))
+        event.add("dtend", datetime.fromisoformat(end).astimezone(UTC))
+        event.add("summary", calendar_text(f"{appointment_type} at {notification.clinic.name}"))
+        event.add("description", calendar_text(description))
+        event.add(
+            "location", calendar_text(payload.get("clinic_address") or notification.clinic.name)
+        )
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        calendar.add_component(event)
     return Attachment("appointment.ics", calendar.to_ical().decode(), "text/calendar")
 
 
@@ -217,6 +250,8 @@ def address_of(notification: Notification) -> str:
 
 
 def subject_template(notification: Notification) -> str:
+    if (notification.payload or {}).get("occurrences") and notification.kind in SERIES_SUBJECTS:
+        return SERIES_SUBJECTS[notification.kind]
     if notification.kind == Kind.STAFF_PATIENT_BOOKING_CHANGE:
         change = (notification.payload or {}).get("change")
         if change in STAFF_BOOKING_CHANGE_SUBJECTS:

@@ -55,11 +55,21 @@ def subject_parts(subject: Subject) -> tuple[ContentType | None, int | None, str
 
 
 def idempotency_key(
-    *, patient: Patient | None, user: User | None, channel: str, kind: str, ref: str, at: datetime
+    *,
+    patient: Patient | None,
+    user: User | None,
+    channel: str,
+    kind: str,
+    ref: str,
+    at: datetime,
+    version: str = "",
 ) -> str:
     recipient = f"user:{user.pk}" if user is not None else f"patient:{patient.pk}"
     stamp = at.astimezone(UTC).replace(microsecond=0).isoformat()
-    return hashlib.sha256(f"{recipient}|{channel}|{kind}|{ref}|{stamp}".encode()).hexdigest()
+    text = f"{recipient}|{channel}|{kind}|{ref}|{stamp}"
+    if version:  # only when given, so every key made before `version` existed stays the same
+        text += f"|{version}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def patient_today(patient: Patient) -> date:
@@ -106,11 +116,14 @@ def notification_schedule(
     key_time: datetime | None = None,
     not_after: datetime | None = None,
     refresh_payload: bool = False,
+    key_version: str = "",
 ) -> Notification:
     """Create (or return the existing) row for one message, in the caller's transaction.
 
     `key_time` is the moment that identifies the message (the appointment start for a
-    confirmation); it defaults to `due_at`. Patient messages move out of quiet hours, but
+    confirmation); it defaults to `due_at`. `key_version` tells apart messages that share
+    that moment but say something new (a booking moved back to a time the patient heard of
+    before, then told again). Patient messages move out of quiet hours, but
     never past `not_after`. Scheduling again is harmless and revives a cancelled row; with
     `refresh_payload` a row still waiting to go out takes the new payload (one message that
     says everything, never a second one).
@@ -127,6 +140,7 @@ def notification_schedule(
         kind=kind,
         ref=ref,
         at=key_time or due_at,
+        version=key_version,
     )
     if recipient_user is None:
         preference = preference_of(patient)

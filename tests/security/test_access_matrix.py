@@ -264,6 +264,11 @@ MATRIX: dict[str, Route] = {
         method="post",
         data=lambda c: {"reason": "Access matrix check"},
     ),
+    "api/v1/^appointments/(?P<pk>[^/.]+)/reschedule-series/$": Route(
+        lambda c: f"/api/v1/appointments/{c.appointment.pk}/reschedule-series/",
+        staff_gets(api(other=404), 400),  # no start given
+        method="post",
+    ),
     "api/v1/^appointments/(?P<pk>[^/.]+)/$": Route(
         lambda c: f"/api/v1/appointments/{c.appointment.pk}/", api(other=404)
     ),
