@@ -230,7 +230,7 @@ def appointment_new(request):
     initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
     # A click on an empty quarter hour of the calendar's grid brings its time (?time=HH:MM).
     if (chosen_time := _parse_clock(request.GET.get("time", ""))) is not None:
-        initial["start_time"] = chosen_time
+        initial["start_time"] = chosen_time.strftime("%H:%M")
     form = StaffBookingForm(
         request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial
     )
@@ -497,7 +497,7 @@ def time_off_new(request):
     initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
     # A click on an empty quarter hour of the calendar's grid brings its time (?time=HH:MM).
     if (chosen_time := _parse_clock(request.GET.get("time", ""))) is not None:
-        initial["start_time"] = chosen_time
+        initial["start_time"] = chosen_time.strftime("%H:%M")
     form = TimeOffForm(request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

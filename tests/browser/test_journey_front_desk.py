@@ -49,7 +49,7 @@ def test_front_desk_books_is_stopped_on_a_taken_time_moves_and_cancels(open_page
     sign_in(page, "frontdesk@demo.clinic")
     page.get_by_role("link", name="Calendar").first.click()
     expect(page.get_by_role("heading", name="Week of")).to_be_visible()
-    expect(page.locator(".calendar-column")).to_have_count(7)
+    expect(page.locator(".tg-col")).to_have_count(7)
     check_page(page, "journey3-01-week")
 
     # Two weeks ahead, where the demo has no appointments yet.
