@@ -51,7 +51,8 @@ def _column(page: str, label: str) -> str:
 
 
 def _classes_of_item(page: str, pk: int) -> set[str]:
-    found = re.search(r'<article class="([^"]*)"[^>]*data-move="[^"]*/%d/move/"' % pk, page)
+    pattern = r'<article class="([^"]*)"[^>]*data-move="[^"]*/' + str(pk) + '/move/"'
+    found = re.search(pattern, page)
     assert found, f"appointment {pk} is not on the grid"
     return set(found.group(1).split())
 
