@@ -22,7 +22,8 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 # What sticks out, to say so when the page is too wide.
 WIDER = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+  .slice(0, 8)
+  .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
 def _wednesday_ahead(clinic: Clinic) -> date:
