@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import slug_re
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from clinic.access import STAFF_ROLES, scope
 from clinic.models import Clinic, Patient, Role, User
 
 from . import availability as av
+from . import time_grid
 from .models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
@@ -305,6 +307,8 @@ class CalendarAppointment:
     cancelled_source: str
     starts: str  # HH:MM in the clinic's time zone
     ends: str
+    start: datetime  # aware, for the time grid
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +318,8 @@ class CalendarTimeOff:
     reason: str
     starts: str  # HH:MM in the clinic's time zone
     ends: str
+    start: datetime  # aware, for the time grid
+    end: datetime
 
 
 @dataclass
@@ -343,6 +349,9 @@ class Calendar:
     clinicians: list[User]
     clinician: User | None
     columns: list[CalendarColumn]
+    # Each clinician's regular hours as (weekday, start, end) in local time, read with the
+    # clinicians themselves (the same query) so the time grid can shade them.
+    hours: dict[int, list[tuple[int, time, time]]] = field(default_factory=dict)
 
 
 def _user_name(full_name: str, email: str) -> str:
@@ -384,15 +393,36 @@ def calendar(
     clinician_id: int | None,
     max_clinicians: int | None = None,
 ) -> Calendar:
-    """Appointments (all statuses), time off and closures per local day; four queries.
-    With more than `max_clinicians` and none chosen, the first clinician's only.
+    """Appointments (all statuses), time off, closures and working hours per local day; four
+    queries. With more than `max_clinicians` and none chosen, the first clinician's only.
 
     A week is drawn on every visit to the front desk, so each query reads only the columns
     the calendars print, as plain values; times are turned into local HH:MM once, here.
     """
     last = first + timedelta(days=days - 1)
     span_start, span_end = _day_span(clinic, first, last)
-    clinicians = list(clinicians_of(clinic=clinic).only("pk", "full_name", "email"))
+    # The clinicians with their working hours joined in: a row per block of hours (or one
+    # with NULLs), folded back into one user each below, so the hours cost no extra query.
+    rows = (
+        clinicians_of(clinic=clinic)
+        .only("pk", "full_name", "email")
+        .annotate(
+            clinic_hours=FilteredRelation(
+                "working_hours", condition=Q(working_hours__clinic_id=clinic.pk)
+            ),
+            hours_weekday=F("clinic_hours__weekday"),
+            hours_start=F("clinic_hours__start_time"),
+            hours_end=F("clinic_hours__end_time"),
+        )
+    )
+    clinicians: list[User] = []
+    hours: dict[int, list[tuple[int, time, time]]] = {}
+    for row in rows:
+        if row.pk not in hours:
+            clinicians.append(row)
+            hours[row.pk] = []
+        if row.hours_weekday is not None:
+            hours[row.pk].append((row.hours_weekday, row.hours_start, row.hours_end))
     chosen = next((c for c in clinicians if c.pk == clinician_id), None)
     if chosen is None and max_clinicians is not None and len(clinicians) > max_clinicians:
         chosen = clinicians[0]
@@ -444,6 +474,8 @@ def calendar(
                 cancelled_source=cancelled_source,
                 starts=local_start.strftime("%H:%M"),
                 ends=end.astimezone(tz).strftime("%H:%M"),
+                start=start,
+                end=end,
             )
         )
     for owner_id, owner_name, owner_email, reason, start, end in time_off:
@@ -453,12 +485,71 @@ def calendar(
             reason=reason,
             starts=start.astimezone(tz).strftime("%H:%M"),
             ends=end.astimezone(tz).strftime("%H:%M"),
+            start=start,
+            end=end,
         )
         for column in columns.values():
             day_start, day_end = _day_span(clinic, column.day, column.day)
             if start < day_end and end > day_start:
                 column.time_off.append(block)
-    return Calendar(clinic, first, last, clinicians, chosen, list(columns.values()))
+    return Calendar(clinic, first, last, clinicians, chosen, list(columns.values()), hours)
+
+
+def calendar_grid(*, cal: Calendar, by_clinician: bool, now: datetime) -> time_grid.TimeGrid:
+    """The calendar laid out on a time grid: a column per day (the week: the chosen clinician's
+    or the whole clinic's), or with `by_clinician` a column per clinician (one day). Only
+    arithmetic on what `calendar` read: no query."""
+    shown = [cal.clinician] if cal.clinician else cal.clinicians
+    shown_ids = [c.pk for c in shown]
+    inputs = []
+    if by_clinician:
+        column = cal.columns[0]
+        for c in shown:
+            inputs.append(
+                time_grid.ColumnInput(
+                    day=column.day,
+                    clinician_id=c.pk,
+                    clinician_ids=[c.pk],
+                    closed=column.closed,
+                    appointments=[a for a in column.appointments if a.clinician_id == c.pk],
+                    time_off=column.time_off,
+                )
+            )
+    else:
+        whose = cal.clinician.pk if cal.clinician else None
+        for column in cal.columns:
+            inputs.append(
+                time_grid.ColumnInput(
+                    day=column.day,
+                    clinician_id=whose,
+                    clinician_ids=shown_ids,
+                    closed=column.closed,
+                    appointments=column.appointments,
+                    time_off=column.time_off,
+                )
+            )
+    hours = {
+        i: [
+            time_grid.Hours(weekday, time_grid.clock_minutes(a), time_grid.clock_minutes(b))
+            for weekday, a, b in blocks
+        ]
+        for i, blocks in cal.hours.items()
+    }
+    grid = time_grid.build(inputs, hours=hours, tz=cal.clinic.tz, now=now)
+    names = {c.pk: str(c) for c in shown}
+    for grid_column, calendar_column in zip(
+        grid.columns, cal.columns * len(inputs) if by_clinician else cal.columns, strict=True
+    ):
+        whose = {"clinician": grid_column.clinician_id} if grid_column.clinician_id else {}
+        query = urlencode({"date": calendar_column.iso, **whose})
+        grid_column.link_query = query
+        grid_column.book_query = query
+        if by_clinician:
+            grid_column.heading = grid_column.label = names[grid_column.clinician_id]
+        else:
+            grid_column.heading = calendar_column.heading
+            grid_column.label = calendar_column.label
+    return grid
 
 
 def recent_online_activity(*, clinic: Clinic, days: int = 2) -> list[Appointment]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,6 +57,14 @@ def _parse_day(value: str) -> date | None:
     return day if services.EARLIEST_YEAR <= day.year <= services.LATEST_YEAR else None
 
 
+def _parse_clock(value: str) -> time | None:
+    """An HH:MM time of day, else None."""
+    try:
+        return time.fromisoformat(value) if len(value) == 5 else None
+    except ValueError:
+        return None
+
+
 def _day_param(request, clinic) -> date:
     return _parse_day(request.GET.get("date", "")) or clinic.today()
 
@@ -83,16 +91,7 @@ def calendar_day(request):
     cal = selectors.calendar(
         clinic=clinic, first=day, days=1, clinician_id=_int_param(request, "clinician")
     )
-    shown = [cal.clinician] if cal.clinician else cal.clinicians
     column = cal.columns[0]
-    lanes = [
-        {
-            "clinician": c,
-            "appointments": [a for a in column.appointments if a.clinician_id == c.pk],
-            "time_off": [t for t in column.time_off if t.clinician_id == c.pk],
-        }
-        for c in shown
-    ]
     return render(
         request,
         "booking/calendar_day.html",
@@ -100,7 +99,8 @@ def calendar_day(request):
             "cal": cal,
             "day": day,
             "closed": column.closed,
-            "lanes": lanes,
+            "grid": selectors.calendar_grid(cal=cal, by_clinician=True, now=timezone.now()),
+            **_grid_urls(),
             "online": selectors.recent_online_activity(clinic=clinic),
             "requests": selectors.booking_requests_waiting(clinic=clinic),
             "previous": day - timedelta(days=1),
@@ -130,11 +130,23 @@ def calendar_week(request):
         {
             "cal": cal,
             "day": day,
+            "grid": selectors.calendar_grid(cal=cal, by_clinician=False, now=timezone.now()),
+            **_grid_urls(),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
             "view": "week",
         },
     )
+
+
+def _grid_urls() -> dict[str, str]:
+    """The links the time grid repeats, reversed once per page rather than per appointment or
+    slot: appointment pages are `appointment_url` + pk + "/"."""
+    return {
+        "appointment_url": reverse("booking_appointment", args=[0]).removesuffix("0/"),
+        "book_url": reverse("booking_appointment_new"),
+        "day_url": reverse("booking_calendar_day"),
+    }
 
 
 def _staff_clinicians(clinic):
@@ -216,6 +228,9 @@ def appointment_new(request):
     clinic = membership_of(request.user).clinic
     clinicians = _staff_clinicians(clinic)
     initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
+    # A click on an empty quarter hour of the calendar's grid brings its time (?time=HH:MM).
+    if (chosen_time := _parse_clock(request.GET.get("time", ""))) is not None:
+        initial["start_time"] = chosen_time.strftime("%H:%M")
     form = StaffBookingForm(
         request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial
     )
@@ -395,7 +410,20 @@ def appointment_move(request, pk: int):
                 request,
                 "Appointment moved." if len(moved) == 1 else f"{len(moved)} appointments moved.",
             )
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=204)  # the calendar reloads and shows the message
             return redirect("booking_appointment", pk=appointment.pk)
+    if request.headers.get("HX-Request"):
+        # A drag on the calendar: say why in a line the page shows; nothing was changed.
+        problems = [str(m) for m in form.non_field_errors()] + [
+            f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: {m}"
+            for name, errors in form.errors.items()
+            if name != "__all__"
+            for m in errors
+        ]
+        return HttpResponse(
+            "Not moved: " + " ".join(problems), status=409, content_type="text/plain"
+        )
     return render(
         request,
         "booking/appointment_detail.html",
@@ -502,6 +530,9 @@ def time_off_new(request):
     clinic = membership_of(request.user).clinic
     clinicians = _staff_clinicians(clinic)
     initial = {"day": _day_param(request, clinic), "clinician": _int_param(request, "clinician")}
+    # A click on an empty quarter hour of the calendar's grid brings its time (?time=HH:MM).
+    if (chosen_time := _parse_clock(request.GET.get("time", ""))) is not None:
+        initial["start_time"] = chosen_time.strftime("%H:%M")
     form = TimeOffForm(request.POST or None, clinic=clinic, clinicians=clinicians, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
