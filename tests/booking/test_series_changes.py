@@ -293,3 +293,24 @@ def test_moving_back_to_a_time_told_in_an_earlier_change_is_told_again(booking, 
     assert sequences == sorted(set(sequences))  # every e-mail outranks the one before
     changes = Notification.objects.filter(kind=Kind.BOOKING_CHANGED, channel=Channel.EMAIL)
     assert changes.filter(status=Status.SENT).count() == 3
+
+
+def test_a_drag_on_the_calendar_moves_only_the_dragged_occurrence(client, booking):
+    """The calendar's drag sends scope=this (static/js/booking_calendar.js): one of a series
+    moves alone, answered 204 for the page to reload."""
+    series = book_series(booking)
+    client.force_login(booking.world.home.frontdesk)
+    dragged = client.post(
+        f"/calendar/appointments/{series[1].pk}/move/",
+        {
+            "day": (booking.day + timedelta(weeks=1)).isoformat(),
+            "start_time": "11:00",
+            "clinician": "",
+            "scope": "this",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert dragged.status_code == 204, dragged.content
+    assert starts(series) == [week(booking, 0, 9), week(booking, 1, 11)] + [
+        week(booking, w, 9) for w in (2, 3, 4)
+    ]
