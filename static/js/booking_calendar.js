@@ -1,7 +1,8 @@
 // The calendar: colours appointments by type from data-color (no inline styles, so a strict
-// CSP holds), and moves an appointment dropped on a free quarter hour of the time grid. The
-// drop only asks; the server checks the time as for the Move form and answers 204 (moved: the
-// page reloads with its message) or 409 with the reason, shown above the grid.
+// CSP holds), books the free quarter hour clicked, and moves an appointment dropped on a free
+// quarter hour of the time grid. The drop only asks; the server checks the time as for the
+// Move form and answers 204 (moved: the page reloads with its message) or 409 with the
+// reason, shown above the grid.
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
@@ -36,11 +37,36 @@
     }
   }
 
-  function move(card, slot) {
+  // A free run of quarter hours is one link; the quarter hour under the pointer is its first
+  // time plus as many quarters as the pointer is rows down the run.
+  function quarterAt(run, clientY) {
+    var rows = Number(run.getAttribute("data-rows")) || 1;
+    var box = run.getBoundingClientRect();
+    var index = Math.floor(((clientY - box.top) / box.height) * rows);
+    index = Math.max(0, Math.min(rows - 1, index));
+    var parts = run.getAttribute("data-time").split(":");
+    var minutes = Number(parts[0]) * 60 + Number(parts[1]) + index * 15;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return pad(Math.floor(minutes / 60)) + ":" + pad(minutes % 60);
+  }
+
+  function enableBooking(grid) {
+    grid.addEventListener("click", function (event) {
+      var run = event.target.closest && event.target.closest("a.tg-slot");
+      if (!run || event.detail === 0) {
+        return; // a keyboard press books the run's first quarter hour, as its link says
+      }
+      var url = new URL(run.href, window.location.href);
+      url.searchParams.set("time", quarterAt(run, event.clientY));
+      run.href = url.toString();
+    });
+  }
+
+  function move(card, slot, time) {
     var body = slot.closest(".tg-body");
     var data = new FormData();
     data.append("day", body.getAttribute("data-date"));
-    data.append("start_time", slot.getAttribute("data-time"));
+    data.append("start_time", time);
     data.append("clinician", body.getAttribute("data-clinician") || "");
     // A drag moves the one appointment; a whole series is moved from its page.
     data.append("scope", "this");
@@ -118,13 +144,16 @@
       event.preventDefault();
       var card = dragged;
       grid.classList.remove("is-dragging");
-      move(card, slot);
+      move(card, slot, quarterAt(slot, event.clientY));
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     paint(document);
-    document.querySelectorAll("[data-tg]").forEach(enableDragging);
+    document.querySelectorAll("[data-tg]").forEach(function (grid) {
+      enableBooking(grid);
+      enableDragging(grid);
+    });
   });
   document.addEventListener("htmx:afterSwap", function (event) { paint(event.target); });
 })();

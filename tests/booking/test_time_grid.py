@@ -43,6 +43,11 @@ def _week(client, booking, **params):
     return response.content.decode()
 
 
+def _quarters(column: str) -> int:
+    """Quarter hours a column draws: the rows of its free and shaded blocks."""
+    return sum(int(n) for n in re.findall(r'class="tg-slot[^"]* tg-r\d+ tg-s(\d+)"', column))
+
+
 def _column(page: str, label: str) -> str:
     """The HTML of one column of the grid, from its heading to the next column."""
     start = page.index(f'aria-label="{label}"')
@@ -94,7 +99,7 @@ def test_a_10_00_to_10_45_appointment_takes_rows_9_to_11_of_a_day_from_8(client,
     assert {"tg-r9", "tg-s3", "tg-c1", "tg-w12"} <= _classes_of_item(page, appointment.pk)
     # The hours 08:00-18:00 give 40 rows, labelled every hour.
     monday = _column(page, booking.day.strftime("%A %-d %B"))
-    assert monday.count('class="tg-slot') == 40
+    assert _quarters(monday) == 40
     assert '<span class="tg-r1 tg-s4">08:00</span>' in page
     assert '<span class="tg-r37 tg-s4">17:00</span>' in page
 
@@ -125,8 +130,8 @@ def test_on_the_day_the_clocks_change_10_00_is_still_row_9(client, booking):
     sunday = _column(page, "Sunday 10 March")
     assert f'data-move="/calendar/appointments/{appointment.pk}/move/"' in sunday
     # The quarter hours are counted on the wall clock: 08:00 to 18:00, 40 of them.
-    assert sunday.count('class="tg-slot') == 40
-    assert "&amp;time=10:00" in sunday
+    assert _quarters(sunday) == 40
+    assert '&amp;time=08:00" data-time="08:00" data-rows="40"' in sunday
 
 
 # Shading ----------------------------------------------------------------------------------------
@@ -148,18 +153,18 @@ def test_time_off_and_hours_are_shaded_for_the_chosen_clinician_and_closures_for
     ClinicClosure.objects.create(clinic=booking.clinic, first_day=wednesday, last_day=wednesday)
     page = _week(client, booking, clinician=clinician.pk)
     tue = _column(page, tuesday.strftime("%A %-d %B"))
-    away = re.findall(r'<span class="tg-slot is-away tg-r(\d+)">', tue)
-    assert [int(r) for r in away] == [17, 18, 19, 20]  # 12:00, 12:15, 12:30, 12:45
+    # 12:00 to 13:00 is one block of four quarter hours, rows 17 to 20.
+    assert re.findall(r'<span class="tg-slot is-away tg-r(\d+) tg-s(\d+)">', tue) == [("17", "4")]
     assert "&amp;time=12:00" not in tue
     assert "&amp;time=13:00" in tue
     assert "Off 12:00–13:00: Team meeting" in tue
     wed = _column(page, wednesday.strftime("%A %-d %B"))
     assert "<small>Closed</small>" in wed
-    assert wed.count("is-closed tg-r") == 40
+    assert 'is-closed tg-r1 tg-s40"' in wed
     assert 'class="tg-slot tg-r' not in wed  # nothing to book on a closed day
     # Saturday: nobody works (the hours are Monday to Friday).
     saturday = _column(page, (booking.day + timedelta(days=5)).strftime("%A %-d %B"))
-    assert saturday.count("is-shut tg-r") == 40
+    assert 'is-shut tg-r1 tg-s40"' in saturday
 
 
 def test_the_whole_clinic_stays_open_while_one_clinician_is_off(client, booking):
@@ -173,7 +178,8 @@ def test_the_whole_clinic_stays_open_while_one_clinician_is_off(client, booking)
     page = _week(client, booking)
     tue = _column(page, tuesday.strftime("%A %-d %B"))
     assert "is-away" not in tue  # the second clinician works then
-    assert f"?date={tuesday.isoformat()}&amp;time=12:00" in tue  # any clinician
+    # Any clinician: the whole day is one free block, 12:00-13:00 included.
+    assert f'?date={tuesday.isoformat()}&amp;time=08:00" data-time="08:00" data-rows="40"' in tue
 
 
 # Click to book ----------------------------------------------------------------------------------
@@ -184,11 +190,14 @@ def test_an_empty_quarter_hour_links_to_the_booking_form_with_its_day_time_and_c
 ):
     clinician = booking.world.home.clinician
     page = _week(client, booking, clinician=clinician.pk)
-    link = (
+    # The free block links to its first quarter hour; the page script sets the one clicked
+    # (tests/browser/test_time_grid.py clicks 09:15 of it).
+    block = (
         f"{reverse('booking_appointment_new')}?date={booking.day.isoformat()}"
-        f"&amp;clinician={clinician.pk}&amp;time=09:15"
+        f"&amp;clinician={clinician.pk}&amp;time=08:00"
     )
-    assert f'href="{link}"' in page
+    assert f'href="{block}" data-time="08:00" data-rows="40"' in page
+    link = block.replace("time=08:00", "time=09:15")
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'name="start_time" value="09:15"' in form
     assert f'name="day" value="{booking.day.isoformat()}"' in form
@@ -297,3 +306,20 @@ def test_the_grid_costs_no_query_more_than_the_lists_did(client, booking):
         if "booking_" in q["sql"] and "django_session" not in q["sql"]
     ]
     assert len(booking_tables) == 4, booking_tables
+
+
+def test_quarter_hours_in_the_same_state_are_drawn_as_one_block():
+    slots = [
+        time_grid.GridSlot(1, "08:00", "open"),
+        time_grid.GridSlot(2, "08:15", "open"),
+        time_grid.GridSlot(3, "08:30", "away"),
+        time_grid.GridSlot(4, "08:45", "open"),
+        time_grid.GridSlot(5, "09:00", "open"),
+        time_grid.GridSlot(6, "09:15", "open"),
+    ]
+    assert time_grid.runs_of(slots) == [
+        time_grid.GridRun(1, 2, "open", "08:00"),
+        time_grid.GridRun(3, 1, "away", "08:30"),
+        time_grid.GridRun(4, 3, "open", "08:45"),
+    ]
+    assert time_grid.runs_of([]) == []

@@ -36,8 +36,21 @@ def _week_url(day: date, clinician: User) -> str:
     return f"/calendar/week/?date={day.isoformat()}&clinician={clinician.pk}"
 
 
-def _slot_name(day: date, clock: str) -> str:
-    return f"Book {day:%a} {day.day} {day:%b} {clock}"
+def _quarter(page, day: date, clock: str):
+    """The free block holding the quarter hour `clock` of `day`, and where in it that quarter
+    hour is (a block of free quarter hours is one link; the page script reads the spot)."""
+    hours, minutes = map(int, clock.split(":"))
+    wanted = hours * 60 + minutes
+    runs = page.locator(f'.tg-body[data-date="{day.isoformat()}"] a.tg-slot')
+    for n in range(runs.count()):
+        run = runs.nth(n)
+        first_h, first_m = map(int, run.get_attribute("data-time").split(":"))
+        rows = int(run.get_attribute("data-rows"))
+        index = (wanted - (first_h * 60 + first_m)) // 15
+        if 0 <= index < rows:
+            box = run.bounding_box()
+            return run, {"x": box["width"] / 2, "y": (index + 0.5) * box["height"] / rows}
+    raise AssertionError(f"{clock} of {day} is not free on the grid")
 
 
 @pytest.fixture
@@ -58,7 +71,8 @@ def test_the_week_fits_and_a_click_on_an_empty_quarter_hour_books_it(open_page, 
     assert page.evaluate(NO_OVERFLOW), page.evaluate(WIDER)
     check_page(page, f"calendar-week-grid-{viewport['width']}")
 
-    page.get_by_role("link", name=_slot_name(wednesday, "10:15")).click()
+    run, spot = _quarter(page, wednesday, "10:15")
+    run.click(position=spot)
     expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
     expect(page.get_by_label("Start")).to_have_value("10:15")
     expect(page.get_by_label("Day")).to_have_value(wednesday.isoformat())
@@ -100,14 +114,14 @@ def test_dragging_onto_a_taken_time_is_refused_and_onto_a_free_one_moves(open_pa
     expect(card).to_be_visible()
 
     # The quarter hour under Priya's appointment takes the drop; the server refuses it.
-    taken = page.locator(f'.tg-body[data-date="{wednesday.isoformat()}"] a[data-time="11:00"]')
-    card.drag_to(taken, force=True)
+    taken, spot = _quarter(page, wednesday, "11:00")
+    card.drag_to(taken, force=True, target_position=spot)
     expect(page.locator("#tg-status")).to_contain_text("Not moved: That time is already taken.")
     moving.refresh_from_db()
     assert moving.start.astimezone(clinic.tz).time() == time(10)
 
-    free = page.locator(f'.tg-body[data-date="{wednesday.isoformat()}"] a[data-time="12:30"]')
-    card.drag_to(free, force=True)
+    free, spot = _quarter(page, wednesday, "12:30")
+    card.drag_to(free, force=True, target_position=spot)
     expect(page.get_by_text("Appointment moved.")).to_be_visible()
     moving.refresh_from_db()
     assert moving.start.astimezone(clinic.tz).time() == time(12, 30)
