@@ -28,7 +28,9 @@ def page(client, patient) -> str:
     client.force_login(patient.user)
     response = client.get("/")
     assert response.status_code == 200
-    return response.content.decode()
+    html = response.content.decode()
+    assert "{#" not in html, "a template comment spread over lines is printed as text"
+    return html
 
 
 def log_on(program, day: date, pain: int = 1, difficulty: int = 5) -> SessionLog:
