@@ -32,7 +32,11 @@ class PreferenceForm(forms.Form):
     quiet_end = forms.TimeField(
         required=False, widget=TimeInput(), label="Quiet hours end", help_text="e.g. 07:00"
     )
-    time_zone = forms.ChoiceField(required=False, label="Time zone")
+    time_zone = forms.ChoiceField(
+        required=False,
+        label="Time zone",
+        help_text="The dates and times on your pages, printouts and messages.",
+    )
 
     def __init__(self, *args, clinic: Clinic, preference: ChannelPreference, **kwargs):
         kwargs.setdefault(

@@ -1,7 +1,8 @@
 """One time zone per person: the zone the middleware activates for each reader, and the
 patient's own zone as staff and the patient set it."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -10,7 +11,10 @@ from django.utils import timezone
 
 from clinic.access import patient_of, role_of
 from clinic.middleware import PersonTimeZoneMiddleware
+from clinic.notifications.models import Kind, Notification, Status
 from clinic.notifications.preferences import patient_time_zone
+from programs import reminders as program_reminders
+from tests.programs.test_me_api import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +94,30 @@ def test_a_patients_today_is_their_own(world, time_machine):
     assert patient.today() == date(2026, 12, 7)  # 21:00 in New York
     patient.time_zone = "Europe/Berlin"
     assert patient.today() == date(2026, 12, 8)  # 03:00 in Berlin
+
+
+def test_a_zone_set_by_staff_re_times_the_patients_reminders(client, world, time_machine):
+    time_machine.move_to(datetime(2026, 12, 8, 13, 0, tzinfo=UTC), tick=False)
+    patient = world.home.patient_a
+    program = make_program(world.home, patient, items=1)
+    program_reminders.program_reminders_roll_for(program=program)
+    pending = Notification.objects.filter(patient=patient, kind=Kind.PROGRAM_REMINDER)
+    new_york = {row.due_at.astimezone(ZoneInfo("America/New_York")).time() for row in pending}
+    assert new_york == {time(7, 30)}
+    client.force_login(world.home.frontdesk)
+    data = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "sex": patient.sex,
+        "email": patient.email,
+        "phone": "",
+        "time_zone": "Europe/London",
+    }
+    assert client.post(f"/patients/{patient.pk}/edit/", data).status_code == 302
+    patient.refresh_from_db()
+    assert patient.time_zone == "Europe/London"
+    pending = pending.filter(status=Status.PENDING)
+    assert pending.exists()
+    london = {row.due_at.astimezone(ZoneInfo("Europe/London")).time() for row in pending}
+    assert london == {time(7, 30)}
