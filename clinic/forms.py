@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from . import tasks
 from .models import Clinic, Patient
 from .phones import country_choices, phone_normalise, region_of
+from .time_zones import time_zone_choices
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -45,12 +46,20 @@ class DateInput(forms.DateInput):
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone"]
+        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "time_zone"]
         widgets = {"date_of_birth": DateInput()}
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        # A patient who lives elsewhere sees their program, appointments and messages in
+        # their own zone; blank keeps the clinic's.
+        self.fields["time_zone"] = forms.ChoiceField(
+            required=False,
+            label="Time zone",
+            choices=time_zone_choices(clinic.time_zone, self.instance.time_zone),
+            help_text="Blank: the clinic's. The patient can change it under Message settings.",
+        )
         # Staff always record these; only online bookings may leave them for the first visit.
         self.fields["date_of_birth"].required = True
         self.fields["sex"].required = True

@@ -1,4 +1,5 @@
-"""Request middleware: staff session limits and no caching of signed-in pages."""
+"""Request middleware: staff session limits, no caching of signed-in pages, and each signed-in
+person's time zone."""
 
 import time
 
@@ -6,8 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from .access import membership_of
+from .time_zones import zone_of
 
 SESSION_STARTED = "gw_started"
 SESSION_SEEN = "gw_seen"
@@ -52,3 +55,25 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class PersonTimeZoneMiddleware:
+    """Dates and times are shown in the zone of the person reading: a patient's own (else
+    their clinic's), staff their clinic's. Signed-out pages name their clinic's zone in the
+    template ({% timezone %}); everything else stays in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = zone_of(user) if user is not None and user.is_authenticated else None
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            # A worker thread serves other people next.
+            timezone.deactivate()

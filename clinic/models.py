@@ -18,6 +18,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. America/New_York).")
 
 
+def validate_time_zone_or_blank(value: str) -> None:
+    if value:
+        validate_time_zone(value)
+
+
 # Titles people put before their name; a greeting skips them to reach the first name.
 HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
 
@@ -171,6 +176,14 @@ class Patient(models.Model):
     intake_notes = models.TextField(
         blank=True, help_text="What the patient told us when booking (what hurts, running, goals)."
     )
+    # The one zone every date and time this patient sees or is sent is in (pages, printouts,
+    # messages, the morning check-in); blank for the clinic's.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone_or_blank],
+        help_text="Blank: the clinic's time zone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -205,3 +218,12 @@ class Patient(models.Model):
     @property
     def age(self) -> int | None:
         return self.age_on(self.clinic.today())
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The patient's own time zone, else the clinic's (reads the clinic unless loaded)."""
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else self.clinic.tz
+
+    def today(self) -> date:
+        """The date on the patient's wall now: the day their drills, log and check-in are of."""
+        return timezone.localdate(timezone=self.tz)

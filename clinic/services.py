@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -34,14 +35,23 @@ def patient_create(*, clinic: Clinic, **fields) -> Patient:
     return patient
 
 
+# A patient's time zone changed (sent inside the saving transaction with `patient=`): the
+# outbox, which this app does not know, re-times the messages it holds for them.
+patient_time_zone_changed = Signal()
+
+
 @transaction.atomic
 def patient_update(*, patient: Patient, **fields) -> Patient:
     _phone_of(fields, patient.clinic)
+    # As stored: a ModelForm has already put the new values on the instance.
+    zone_before = Patient.objects.filter(pk=patient.pk).values_list("time_zone", flat=True).first()
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.email = (patient.email or "").strip().lower()
     patient.full_clean()
     patient.save()
+    if patient.time_zone != zone_before:
+        patient_time_zone_changed.send(sender=Patient, patient=patient)
     return patient
 
 

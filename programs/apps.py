@@ -10,6 +10,7 @@ class ProgramsConfig(AppConfig):
     name = "programs"
 
     def ready(self):
+        from clinic import services as clinic_services
         from clinic.notifications import signals
 
         from . import reminders
@@ -18,4 +19,8 @@ class ProgramsConfig(AppConfig):
         # A patient's new reminder time or channels move their program messages.
         signals.preferences_changed.connect(
             reminders.replan_for_patient, dispatch_uid="programs_replan_for_patient"
+        )
+        # Reminders and check-in prompts are due at the patient's local time.
+        clinic_services.patient_time_zone_changed.connect(
+            reminders.replan_for_patient, dispatch_uid="programs_replan_for_patient_zone"
         )

@@ -177,6 +177,9 @@ class SessionOut(EvaluationOut):
     program = serializers.IntegerField(source="program_id")
     date = serializers.DateField()
     items = SessionItemOut(many=True, source="items.all")
+    logged_at = serializers.DateTimeField(
+        source="updated_at", help_text="When the day's log was last saved (the patient's zone)."
+    )
 
 
 class CheckInIn(serializers.Serializer):

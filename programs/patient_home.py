@@ -1,11 +1,12 @@
-"""Read side of the patient's own page: today's drills, the week, progress charts, whether the
-morning check-in is due. A fixed number of queries whatever the history."""
+"""Read side of the patient's own page: today's drills, what was logged today, the week,
+progress charts, whether the morning check-in is due. A fixed number of queries whatever the
+history. Every day and time here is the patient's own (Patient.tz)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg
 
@@ -15,6 +16,7 @@ from .models import (
     CheckIn,
     Program,
     ProgramChange,
+    ProgramItem,
     ProgramStatus,
     SessionItemLog,
 )
@@ -38,8 +40,21 @@ class PatientProgress:
     last_checkin_sore: bool = False  # the latest check-in said "still sore"
 
 
-def patient_progress(*, program: Program, today: date, weeks: int = 8) -> PatientProgress:
-    """Sessions per week and pain over time for the patient's own charts. Three queries."""
+def program_start(program: Program, tz) -> date | None:
+    """The day the patient began the program: its start, else the day it was published."""
+    if program.started_on is not None:
+        return program.started_on
+    if program.published_at is not None:
+        return program.published_at.astimezone(tz).date()
+    return None
+
+
+def patient_progress(
+    *, program: Program, today: date, weeks: int = 8, start: date | None = None
+) -> PatientProgress:
+    """Sessions per week and pain over time for the patient's own charts, from the week the
+    program began (`start`): a new patient sees no weeks of zeros from before it. Three
+    queries."""
     since = today - timedelta(weeks=weeks)
     # Every logged session has items, so the days with pain are the session days.
     pain = [
@@ -68,8 +83,15 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
         .first()
     ) or (None, None)
     plan = selectors.week_plan(program.items.all())
+    per_week = adherence.sessions_per_week(days, today=today, weeks=weeks)
+    if start is not None:
+        first_monday = start - timedelta(days=start.weekday())
+        # The week of the first session counts too, should one predate the start.
+        if days:
+            first_monday = min(first_monday, min(days) - timedelta(days=min(days).weekday()))
+        per_week = [(monday, count) for monday, count in per_week if monday >= first_monday]
     return PatientProgress(
-        weeks=adherence.sessions_per_week(days, today=today, weeks=weeks),
+        weeks=per_week,
         planned_per_week=sum(1 for ids in plan if ids),
         pain=pain,
         changes=changes,
@@ -84,11 +106,29 @@ def patient_progress(*, program: Program, today: date, weeks: int = 8) -> Patien
 SORE_FOLLOW_UP_DAYS = 7
 
 
-def checkin_due(*, program: Program, progress: PatientProgress, today: date) -> date | None:
-    """The session day the patient should check in about this morning: the latest session
-    before today, if it was at most two days ago and no check-in came after it; or, while the
-    latest check-in said "still sore", every morning up to `SORE_FOLLOW_UP_DAYS` after it."""
+# The morning check-in is asked from this local time on: a session logged late in the evening
+# is not followed by "good morning" a few minutes after midnight.
+MORNING_STARTS = time(5)
+
+
+def checkin_day(now: datetime) -> date:
+    """The day whose morning it is at the patient's local `now`: before MORNING_STARTS it is
+    still the night of the day before."""
+    day = now.date()
+    return day if now.time() >= MORNING_STARTS else day - timedelta(days=1)
+
+
+def checkin_due(*, program: Program, progress: PatientProgress, now: datetime) -> date | None:
+    """The session day the patient should check in about this morning (`now` is the
+    patient's local time): the latest session before this morning's day, if it was at most
+    two days ago, no check-in came after it and no session has been logged this day yet; or,
+    while the latest check-in said "still sore", every morning up to `SORE_FOLLOW_UP_DAYS`
+    after it. Nothing is due before MORNING_STARTS."""
     if program.status != ProgramStatus.PUBLISHED:
+        return None
+    today = checkin_day(now)
+    if today < now.date() or today in progress.session_days:
+        # Still the night, or today's session is logged: the next question is tomorrow's.
         return None
     earlier = [day for day in progress.session_days if day < today]
     if not earlier:
@@ -119,38 +159,116 @@ def progress_chart(progress: PatientProgress) -> dict:
     }
 
 
-def patient_home(user, today: date) -> dict:
-    """What the patient home page shows of the program: the program, today's drills, the week."""
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def dose_words(item: ProgramItem) -> str:
+    """ "3 × 12", "2 × 30 s" or "3 × 10, 5 s hold": the dose in the week's preview."""
+    parts = [f"{item.sets} × {item.reps}" if item.reps else f"{item.sets} ×"]
+    if item.hold_s:
+        parts.append(f"{item.hold_s} s hold" if item.reps else f"{item.hold_s} s")
+    return (", " if item.reps else " ").join(parts)
+
+
+@dataclass
+class TodayLog:
+    """What the patient already logged today, to show in the log form (one query)."""
+
+    updated_at: datetime
+    by_item: dict[int, dict]  # program item id -> completed_sets, pain_during, difficulty
+    shared_pain: int | None  # the pain the drills without their own score share, if one
+    difficulty: int | None  # the one difficulty of every drill, if they share one
+    details_differ: bool = False  # a drill was logged otherwise than the quick answers show
+
+
+def today_log(*, patient_id: int, today: date, own_pain: set[int]) -> TodayLog | None:
+    rows = list(
+        SessionItemLog.objects.filter(session__patient_id=patient_id, session__date=today).values(
+            "program_item_id", "completed_sets", "pain_during", "difficulty", "session__updated_at"
+        )
+    )
+    if not rows:
+        return None
+    shared = [row["pain_during"] for row in rows if row["program_item_id"] not in own_pain]
+    difficulties = {row["difficulty"] for row in rows}
+    return TodayLog(
+        updated_at=max(row["session__updated_at"] for row in rows),
+        by_item={row["program_item_id"]: row for row in rows},
+        # The most common score stands for the session; the others show as typed per drill.
+        shared_pain=max(set(shared), key=shared.count) if shared else None,
+        difficulty=difficulties.pop() if len(difficulties) == 1 else None,
+    )
+
+
+def patient_home(user, *, now: datetime) -> dict:
+    """What the patient home page shows of the program, at the patient's local `now`: today's
+    drills with what was logged of them today, the week with each day's drills, progress and
+    the morning check-in."""
+    today = now.date()
     program = selectors.current_program_for(user)
     if program is None:
         return {"program": None, "today_items": [], "week": []}
     items = list(program.items.all())
     plan = selectors.week_plan(items)
     by_pk = {item.pk: item for item in items}
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    week = [
-        {"name": name, "count": len(plan[n]), "is_today": n == today.weekday()}
-        for n, name in enumerate(names)
-    ]
-    progress = patient_progress(program=program, today=today)
     # A program paused by a red flag hides its drills (docs/clinical-rules.md §8).
     pause = selectors.program_pause(program)
+    week = [
+        {
+            "name": name,
+            "count": len(plan[n]),
+            "is_today": n == today.weekday(),
+            "drills": []
+            if pause
+            else [f"{by_pk[pk].how_to.name}: {dose_words(by_pk[pk])}" for pk in plan[n]],
+        }
+        for n, name in enumerate(DAY_NAMES)
+    ]
+    progress = patient_progress(
+        program=program, today=today, start=program_start(program, now.tzinfo)
+    )
     # A drill the engine paused (T-STOP) waits for the clinician; it is listed apart.
     today_items = (
         [] if pause else [by_pk[pk] for pk in plan[today.weekday()] if not by_pk[pk].paused]
     )
     own_pain = {item.pk for item in today_items if needs_own_pain(item)}
+    logged = (
+        today_log(patient_id=program.patient_id, today=today, own_pain=own_pain)
+        if today_items
+        and program.status == ProgramStatus.PUBLISHED
+        and today in progress.session_days
+        else None
+    )
+    for item in today_items:
+        done = logged.by_item.get(item.pk) if logged else None
+        item.logged = done
+        # A drill's pain shows typed apart where it is its own or differs from the session's.
+        own = done is not None and (
+            item.pk in own_pain or done["pain_during"] != logged.shared_pain
+        )
+        item.logged_own_pain = done["pain_during"] if own else None
+    if logged is not None:
+        # Opened when a drill was logged otherwise than the quick answers show.
+        logged.details_differ = any(
+            item.logged is None
+            or item.logged["completed_sets"] != item.sets
+            or item.logged["difficulty"] != logged.difficulty
+            or (item.pk not in own_pain and item.logged_own_pain is not None)
+            for item in today_items
+        )
     return {
         "program": program,
         "pause": pause,
         "today_items": today_items,
+        "today_log": logged,
         "paused_items": [item for item in items if item.paused],
         "week": week,
         "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
         "progress": progress,
         "progress_chart_json": json.dumps(progress_chart(progress)),
         "yesterday": today - timedelta(days=1),
-        "checkin_for": checkin_due(program=program, progress=progress, today=today),
+        "checkin_for": checkin_due(program=program, progress=progress, now=now),
+        "morning": now.hour < 12,
         # docs/clinical-rules.md §7: first-step pain (M-PHP), stiffness (M-AT-*), and the
         # drills whose pain is asked on their own.
         "checkin_asks": morning_questions(program),

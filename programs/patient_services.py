@@ -26,11 +26,19 @@ def _lock(program: Program) -> Program:
     """Lock the patient, then the program: the same order as publishing and the progression
     engine, so two writers for one patient wait for each other instead of deadlocking."""
     versions.lock_patient(program.patient_id)
-    return Program.objects.select_for_update().select_related("clinic").get(pk=program.pk)
+    return (
+        Program.objects.select_for_update().select_related("clinic", "patient").get(pk=program.pk)
+    )
+
+
+def _patient_today(program: Program) -> date:
+    """The patient's today (their zone, else the clinic's): the day they log and check in."""
+    program.patient.clinic = program.clinic  # the same clinic, already read
+    return program.patient.today()
 
 
 def _check_date(program: Program, day: date, errors: dict) -> None:
-    if day > program.clinic.today():
+    if day > _patient_today(program):
         errors["date"] = ["The date cannot be in the future."]
 
 
@@ -111,7 +119,7 @@ def session_log(
         log = SessionLog.objects.create(
             patient_id=program.patient_id, program=program, date=day, client_id=client_id
         )
-    elif day != program.clinic.today():
+    elif day != _patient_today(program):
         raise ProgramConflict("A session can only be changed on the day it was logged.")
     else:
         log.items.all().delete()

@@ -43,6 +43,8 @@ def printout_context(program: Program, *, pdf: bool = False) -> dict:
         "pdf": pdf,
         "patient": program.patient,
         "clinic": program.clinic,
+        # The patient's handout, in the patient's zone whoever prints it.
+        "time_zone": program.patient.time_zone or program.clinic.time_zone,
         "pause": pause,
         "items": [] if pause else [item for item in items if not item.paused],
         "held_items": [] if pause else [item for item in items if item.paused],

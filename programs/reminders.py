@@ -45,7 +45,7 @@ def program_reminders_schedule(
     preferred local time, whatever the clocks did that night. One row per day and channel:
     scheduling the same day again returns the row already there."""
     preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient, preference)
+    tz = outbox.patient_time_zone(patient)
     at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
     now = timezone.now()
     created = []
@@ -245,7 +245,7 @@ def program_reminders_roll() -> dict[str, int]:
 def _next_reminder_moment(patient: Patient, day: date) -> datetime:
     """The patient's reminder time on `day`, or on the next day when that has passed."""
     preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient, preference)
+    tz = outbox.patient_time_zone(patient)
     at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
     due = timing.local_moment(day, at, tz)
     if due <= timezone.now():

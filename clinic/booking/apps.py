@@ -10,6 +10,7 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
+        from clinic import services as clinic_services
         from clinic.notifications import content, signals
 
         from . import notices, services, tasks
@@ -19,6 +20,10 @@ class BookingConfig(AppConfig):
         content.manage_link_builder_register("booking.appointment", services.notice_manage_path)
         signals.preferences_changed.connect(
             notices.replan_for_patient, dispatch_uid="booking_replan_for_patient"
+        )
+        # Appointment reminders are timed in the patient's zone (quiet hours, the text).
+        clinic_services.patient_time_zone_changed.connect(
+            notices.replan_for_patient, dispatch_uid="booking_replan_for_patient_zone"
         )
         signals.reminder_hours_changed.connect(
             notices.replan_for_clinic, dispatch_uid="booking_replan_for_clinic"

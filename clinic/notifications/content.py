@@ -85,9 +85,7 @@ def local_text(value: str | None, tz: ZoneInfo) -> str:
 
 def _reader_tz(notification: Notification) -> ZoneInfo:
     if notification.to_patient:
-        return preferences.patient_time_zone(
-            notification.patient, preferences.preference_of(notification.patient)
-        )
+        return preferences.patient_time_zone(notification.patient)
     return notification.clinic.tz
 
 

@@ -1,16 +1,13 @@
 """Forms of the notification pages: a patient's message preferences, a clinic's reminder times."""
 
-import zoneinfo
-
 from django import forms
 
 from clinic.models import Clinic
+from clinic.time_zones import time_zone_choices
 
 from . import services
 from .models import ChannelPreference
 from .transports import sms_available
-
-SKIPPED_ZONE_PREFIXES = ("Etc/", "SystemV/", "posix/", "right/")
 
 
 class TimeInput(forms.TimeInput):
@@ -18,17 +15,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
-
-
-def time_zone_choices(clinic: Clinic, current: str) -> list[tuple[str, str]]:
-    zones = sorted(
-        zone
-        for zone in zoneinfo.available_timezones()
-        if "/" in zone and not zone.startswith(SKIPPED_ZONE_PREFIXES)
-    )
-    if current and current not in zones:
-        zones.insert(0, current)
-    return [("", f"The clinic's time zone ({clinic.time_zone})"), *((z, z) for z in zones)]
 
 
 class PreferenceForm(forms.Form):
@@ -46,7 +32,11 @@ class PreferenceForm(forms.Form):
     quiet_end = forms.TimeField(
         required=False, widget=TimeInput(), label="Quiet hours end", help_text="e.g. 07:00"
     )
-    time_zone = forms.ChoiceField(required=False, label="Time zone")
+    time_zone = forms.ChoiceField(
+        required=False,
+        label="Time zone",
+        help_text="The dates and times on your pages, printouts and messages.",
+    )
 
     def __init__(self, *args, clinic: Clinic, preference: ChannelPreference, **kwargs):
         kwargs.setdefault(
@@ -57,12 +47,14 @@ class PreferenceForm(forms.Form):
                 "reminder_time": preference.reminder_time,
                 "quiet_start": preference.quiet_start,
                 "quiet_end": preference.quiet_end,
-                "time_zone": preference.time_zone,
+                "time_zone": preference.patient.time_zone,
             },
         )
         super().__init__(*args, **kwargs)
         self.preference = preference
-        self.fields["time_zone"].choices = time_zone_choices(clinic, preference.time_zone)
+        self.fields["time_zone"].choices = time_zone_choices(
+            clinic.time_zone, preference.patient.time_zone
+        )
         # Without a provider no text can go out, so texts are not offered at all; a choice
         # made earlier is kept as it is (and e-mail goes instead, see patient_channels).
         self.offers_texts = sms_available()

@@ -1,14 +1,12 @@
 """Notification rows (the source of truth for every message), consent and delivery records."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from clinic.models import Clinic, Patient, validate_time_zone
+from clinic.models import Clinic, Patient, validate_time_zone_or_blank
 
 
 class Channel(models.TextChoices):
@@ -141,9 +139,8 @@ class ClinicNotificationSettings(models.Model):
             )
 
 
-def _time_zone_or_blank(value: str) -> None:
-    if value:
-        validate_time_zone(value)
+# Named by migrations from when the patient's time zone was kept here.
+_time_zone_or_blank = validate_time_zone_or_blank
 
 
 class ChannelPreference(models.Model):
@@ -160,12 +157,7 @@ class ChannelPreference(models.Model):
     )
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
-    time_zone = models.CharField(
-        max_length=64,
-        blank=True,
-        validators=[_time_zone_or_blank],
-        help_text="Blank: the clinic's time zone.",
-    )
+    # The patient's time zone is on Patient (one zone per person, for pages and messages).
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -173,10 +165,6 @@ class ChannelPreference(models.Model):
 
     def allows(self, channel: str) -> bool:
         return self.sms_enabled if channel == Channel.SMS else self.email_enabled
-
-    @property
-    def tz(self) -> zoneinfo.ZoneInfo | None:
-        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
 
 
 class ConsentSource(models.TextChoices):

@@ -28,9 +28,9 @@ def preference_of(patient: Patient) -> ChannelPreference:
         return ChannelPreference(patient=patient)
 
 
-def patient_time_zone(patient: Patient, preference: ChannelPreference | None = None) -> ZoneInfo:
-    preference = preference or preference_of(patient)
-    return preference.tz or patient.clinic.tz
+def patient_time_zone(patient: Patient) -> ZoneInfo:
+    """The zone the patient's messages are timed and written in: theirs, else the clinic's."""
+    return patient.tz
 
 
 def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:

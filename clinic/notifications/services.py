@@ -147,7 +147,7 @@ def notification_schedule(
         due_at = timing.outside_quiet_hours(
             due_at,
             quiet_hours_of(preference),
-            patient_time_zone(patient, preference),
+            patient_time_zone(patient),
             not_after=not_after,
         )
     notification, created = Notification.objects.get_or_create(
@@ -235,7 +235,7 @@ def notifications_pending_replace(
             notification.due_at = timing.outside_quiet_hours(
                 due_at,
                 quiet_hours_of(preference),
-                patient_time_zone(notification.patient, preference),
+                patient_time_zone(notification.patient),
                 not_after=not_after,
             )
         notification.save(update_fields=["payload", "due_at", "updated_at"])
@@ -400,7 +400,7 @@ def unsubscribe(*, token: str) -> ChannelPreference:
 
 # Preferences -----------------------------------------------------------------------------
 
-TIMING_FIELDS = ("reminder_time", "quiet_start", "quiet_end", "time_zone")
+TIMING_FIELDS = ("reminder_time", "quiet_start", "quiet_end")
 
 
 @transaction.atomic
@@ -447,6 +447,7 @@ def channel_preferences_update(
         raise ValidationError(errors)
 
     before = {name: getattr(preference, name) for name in TIMING_FIELDS}
+    before["time_zone"] = patient.time_zone
     turned_on = False
     for channel, enabled in ((Channel.EMAIL, email_enabled), (Channel.SMS, sms_enabled)):
         if preference.allows(channel) != enabled:
@@ -458,10 +459,14 @@ def channel_preferences_update(
     preference.reminder_time = reminder_time
     preference.quiet_start = quiet_start
     preference.quiet_end = quiet_end
-    preference.time_zone = time_zone
     preference.save(update_fields=[*TIMING_FIELDS, "updated_at"])
+    if patient.time_zone != time_zone:
+        # The patient's one zone (Patient.time_zone): their pages follow it too.
+        patient.time_zone = time_zone
+        patient.save(update_fields=["time_zone", "updated_at"])
     patient.notification_preference = preference
     after = {name: getattr(preference, name) for name in TIMING_FIELDS}
+    after["time_zone"] = patient.time_zone
     if turned_on or after != before:
         # Programs and booking put their pending messages at the new time and channels.
         signals.preferences_changed.send(sender=ChannelPreference, patient=patient)

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "clinic.two_factor_views.StaffTwoFactorMiddleware",
     "clinic.middleware.StaffSessionLimitsMiddleware",
+    "clinic.middleware.PersonTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",

@@ -36,11 +36,11 @@ def home(request):
         if request.user.is_staff:
             return redirect("admin:index")
         return render(request, "clinic/no_role.html", status=403)
+    if role == PATIENT:
+        return _patient_home(request)
     clinic = clinic_of(request.user)
     today = clinic.today()
     context = {"today": today}
-    if role == PATIENT:
-        return _patient_home(request, clinic=clinic, today=today)
     if role == Role.CLINICIAN:
         context["appointments"] = booking_selectors.appointments_on_day(
             clinic=clinic, day=today, clinician=request.user
@@ -60,15 +60,18 @@ def home(request):
     return render(request, "clinic/home_admin.html", context)
 
 
-def _patient_home(request, *, clinic, today):
+def _patient_home(request):
     patient = patient_of(request.user)
+    # The patient's own day and hour (their zone, else the clinic's): which drills are today's
+    # and whether it is morning yet for the check-in.
+    now = timezone.localtime(timezone.now(), patient.tz)
     context = {
-        "today": today,
+        "today": now.date(),
         "patient": patient,
         "upcoming": booking_selectors.upcoming_for_patient(
-            user=request.user, patient=patient, now=timezone.now()
+            user=request.user, patient=patient, now=now
         ),
-        **program_home.patient_home(request.user, today),
+        **program_home.patient_home(request.user, now=now),
     }
     response = render(request, "clinic/home_patient.html", context)
     # The service worker keeps only pages that say so (static/js/sw.js): the patient's own.

@@ -82,8 +82,33 @@
       }
     }
     patient.send(form, body, function (answer) {
+      showLogged(form, answer.logged_at);
       return "Saved. You can change it again today." + patient.changes(answer);
     }, "Saving…", options);
+  }
+
+  // "Logged at 19:45": the time as the server wrote it, in the patient's own time zone
+  // (an ISO time with its offset), whatever zone the phone is set to.
+  function showLogged(form, loggedAt) {
+    var match = /T(\d\d:\d\d)/.exec(loggedAt || "");
+    if (!match) {
+      return;
+    }
+    var line = form.querySelector(".patient-logged");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "patient-logged";
+      // In place of "Did every drill as shown above?…", under the heading.
+      var hint = form.querySelector("#log-h + p.muted");
+      if (hint) {
+        hint.replaceWith(line);
+      } else {
+        form.querySelector("#log-h").after(line);
+      }
+    }
+    var strong = document.createElement("strong");
+    strong.textContent = "Logged at " + match[1];
+    line.replaceChildren(strong, document.createTextNode(" — change and save again."));
   }
 
   var OFFLINE_TEXT = "You are offline: the log is kept on this phone and sent when the " +

@@ -1,14 +1,15 @@
 """Journeys 2 and 5 in a real browser.
 
 2. A patient on a 390x844 phone opens a magic link, sees today's drills, logs the session in at
-   most three taps, answers the check-in the next morning and sees the program change after
-   enough pain-free sessions.
+   most three taps, reloads and sees what was logged, previews a day of the week, answers the
+   check-in the next morning (not before) and sees the program change after enough pain-free
+   sessions.
 5. A patient reports a sudden pop at the back of the ankle: the program is put on hold at once,
    and the clinician's worklist shows the flag; the clinician resumes it after the review.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -98,9 +99,24 @@ def test_patient_opens_a_magic_link_logs_a_session_and_checks_in_next_morning(
     ]
     check_page(page, "journey2-02-logged")
 
-    # The next morning (the server's clock moves on a day) the page asks about yesterday first.
+    # Reloaded, the log shows what was logged and when; it can be changed and saved again.
+    page.reload()
+    log = page.get_by_role("form", name="Log today's session")
+    expect(log.locator(".patient-logged")).to_contain_text(re.compile(r"Logged at \d\d:\d\d"))
+    expect(log.locator("input[name=pain_all][value='0']")).to_be_checked()
+    expect(log.get_by_label("Easy", exact=True)).to_be_checked()
+    # The week: a day opens to its drills, with no request.
+    week = page.get_by_role("list", name="This week")
+    week.locator("summary").first.click()
+    expect(week.locator("details[open]").first).to_contain_text("45 s")
+    # No check-in right after the evening's log: it waits for the morning.
+    expect(page.get_by_role("form", name=re.compile("how do you feel"))).to_have_count(0)
+
+    # The next morning at 08:00 in the clinic's zone, the page asks about yesterday first.
+    morning = datetime.combine(logged.date + timedelta(days=1), time(8), tzinfo=program.clinic.tz)
+    started = timezone.now()
     real_now = timezone.now
-    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=1))
+    monkeypatch.setattr(timezone, "now", lambda: morning + (real_now() - started))
     page.reload()
     form = page.get_by_role("form", name=re.compile("how do you feel after yesterday"))
     check_page(page, "journey2-03-checkin-due")

@@ -58,7 +58,9 @@ def test_a_patient_sets_their_time_quiet_hours_and_zone(client, world):
         time(22),
         time(7),
     )
-    assert preference.time_zone == "Europe/London"
+    # One zone per person: it is the patient's, which their pages follow too.
+    patient.refresh_from_db()
+    assert patient.time_zone == "Europe/London"
     assert not ConsentEvent.objects.exists()
 
 

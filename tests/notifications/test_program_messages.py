@@ -322,7 +322,7 @@ def update(patient, **changes):
         "reminder_time": preference.reminder_time,
         "quiet_start": preference.quiet_start,
         "quiet_end": preference.quiet_end,
-        "time_zone": preference.time_zone,
+        "time_zone": patient.time_zone,
         **changes,
     }
     return services.channel_preferences_update(

@@ -200,9 +200,9 @@ def test_program_reminders_go_out_at_the_patients_local_time_across_the_change(w
 
 def test_a_patient_abroad_is_reminded_at_their_own_local_time(world):
     patient = world.home.patient_a
-    ChannelPreference.objects.create(
-        patient=patient, reminder_time=time(7), time_zone="Europe/London"
-    )
+    ChannelPreference.objects.create(patient=patient, reminder_time=time(7))
+    patient.time_zone = "Europe/London"
+    patient.save(update_fields=["time_zone"])
     day = timezone.localdate(timezone=ZoneInfo("Europe/London")) + timedelta(days=5)
     (row,) = program_reminders.program_reminders_schedule(
         patient=patient, subject="program:1", days=[day]

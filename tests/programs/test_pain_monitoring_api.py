@@ -2,7 +2,8 @@
 for tendon-loading drills, no silent 0, first-step pain and morning stiffness at check-in,
 "still sore?" counted in days, and a missing baseline that holds and asks the clinician."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -19,6 +20,9 @@ from programs.models import (
     SessionLog,
 )
 from tests.programs.test_progression_service import current, one_drill_program
+
+# A Tuesday, 08:00 in the test clinic's zone: the morning check-in is due from 05:00.
+MORNING = datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo("America/New_York"))
 
 pytestmark = pytest.mark.django_db
 
@@ -214,8 +218,9 @@ def test_without_tendon_drills_the_session_has_one_pain_question(client, world):
     ],
 )
 def test_the_check_in_asks_first_step_pain_or_stiffness_by_modifier(
-    client, world, modifiers, first_step, stiffness
+    client, world, modifiers, first_step, stiffness, time_machine
 ):
+    time_machine.move_to(MORNING)  # the check-in is asked from 05:00 local
     program, _heel, _toes = two_drill_program(world.home, modifiers=modifiers)
     log_on(program, today(world.home) - timedelta(days=1))
     client.force_login(world.home.patient_a.user)
@@ -234,7 +239,8 @@ def test_the_check_in_asks_first_step_pain_or_stiffness_by_modifier(
     assert ('name="morning_stiffness_min"' in html) is stiffness
 
 
-def test_while_still_sore_the_check_in_comes_back_each_morning(client, world):
+def test_while_still_sore_the_check_in_comes_back_each_morning(client, world, time_machine):
+    time_machine.move_to(MORNING)  # the check-in is asked from 05:00 local
     program, _heel, _toes = two_drill_program(world.home)
     day = today(world.home)
     log_on(program, day - timedelta(days=3))

@@ -1,7 +1,7 @@
 """The patient home page: today's drills with dose, how-to details and the week, phone first."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -69,7 +69,8 @@ def log_yesterday(program, pain=1):
     return day
 
 
-def test_the_morning_after_a_session_the_check_in_comes_first(client, world):
+def test_the_morning_after_a_session_the_check_in_comes_first(client, world, time_machine):
+    time_machine.move_to(datetime(2026, 12, 8, 13, 0, tzinfo=UTC))  # 08:00 in New York
     program = make_program(world.home, items=1)
     client.force_login(world.home.patient_a.user)
     html = client.get("/").content.decode()
