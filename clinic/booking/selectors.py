@@ -310,6 +310,22 @@ class CalendarAppointment:
     start: datetime  # aware, for the time grid
     end: datetime
 
+    @property
+    def movable(self) -> bool:
+        """Holds time, so the calendar offers to move it."""
+        return self.status in (AppointmentStatus.BOOKED, AppointmentStatus.PENDING)
+
+    @property
+    def remarks(self) -> str:
+        """What the card says after the type (and clinician): status, and online bookings or
+        cancellations, as one line of text."""
+        parts = [] if self.status == AppointmentStatus.BOOKED else [self.status_label]
+        if self.source == BookingSource.PUBLIC:
+            parts.append("booked online")
+        if self.cancelled_source == BookingSource.PUBLIC:
+            parts.append("cancelled by the patient")
+        return " · ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class CalendarTimeOff:

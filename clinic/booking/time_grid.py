@@ -54,6 +54,11 @@ class GridItem:
     width: int = SUBCOLUMNS
     minutes: int = 0  # wall-clock length, for moving it
 
+    @property
+    def place(self) -> str:
+        """The CSS classes that put it on the grid (booking/time_grid.css)."""
+        return f"tg-r{self.row} tg-s{self.span} tg-c{self.column} tg-w{self.width}"
+
 
 @dataclass(frozen=True, slots=True)
 class GridSlot:
