@@ -14,7 +14,9 @@ MANAGE := $(UV) run --frozen python manage.py
 # processes or files on the machine's clock: a Celery worker, backup files) keep the real
 # clock; the API fuzzing, most of the suite's time, and the other security modules test
 # request shapes, not dates: those stay out. pytest-xdist is not used: tests clear the shared
-# Redis cache and start Celery workers on one broker, so two processes would collide.
+# Redis cache and start Celery workers on one broker. `make test` runs the whole suite and the
+# two clock runs side by side instead (scripts/test-all), each with its own database and Redis
+# database number.
 CLOCK_INSTANTS ?= 2026-12-08T04:30:00Z 2026-12-08T23:30:00Z
 CLOCK_TESTS ?= tests/programs tests/booking tests/notifications tests/assessments tests/clinic \
 	tests/audit tests/security/test_idor.py tests/security/test_access_matrix.py
@@ -65,8 +67,8 @@ test: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
-	$(clock_tests)
+	UV='$(UV)' PYTEST_ARGS='$(PYTEST_ARGS)' CLOCK_INSTANTS='$(CLOCK_INSTANTS)' \
+		CLOCK_TESTS='$(CLOCK_TESTS)' scripts/test-all
 
 test-clock: install
 	$(clock_tests)
