@@ -4,6 +4,7 @@ outbox, the patient's API and phone form, tenancy, and the clinician's trend aga
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from assessments import questionnaires
@@ -266,3 +267,12 @@ def test_the_chart_shows_the_trend_against_the_mcid(world, client, time_machine)
     html = client.get(f"/patients/{patient.pk}/").content.decode()
     assert 'data-instrument="lefs"' in html and "Meaningful improvement" in html
     assert "Below the MCID" in html
+
+
+def test_the_demo_patient_has_one_of_each_questionnaire_waiting(db):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # safe to run twice
+    waiting = QuestionnaireAssignment.objects.filter(status="pending")
+    assert sorted(waiting.values_list("instrument", flat=True)) == sorted(
+        ["lefs", "faam_adl", "faam_sports", "visa_a"]
+    )
