@@ -8,7 +8,8 @@ from django.db import transaction
 
 from clinic.models import Patient, User
 
-from . import services
+from . import instruments, questionnaires, services
+from .models import QuestionnaireSource
 
 # interface.md's example screen, as model columns.
 EXAMPLE_SCREEN = {
@@ -172,4 +173,14 @@ def seed_screens(clinics: dict) -> None:
             other_clinic.staff["clinician"],
             14,
             {"knee_to_wall_cm_left": 9.0, "knee_to_wall_cm_right": 11.5},
+        )
+
+
+def seed_questionnaires(clinics: dict) -> None:
+    """The demo patient has one questionnaire of each kind waiting, so the feature shows at
+    once; a patient who was ever asked is left alone."""
+    patient = clinics["demo"].demo_patient
+    if not patient.questionnaires.exists():
+        questionnaires.questionnaires_assign(
+            patient=patient, codes=instruments.CODES, source=QuestionnaireSource.CLINICIAN
         )

@@ -10,7 +10,7 @@ from django.db import models
 
 from clinic.models import Clinic, Patient
 
-from . import schema, thresholds
+from . import instruments, schema, thresholds
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -241,3 +241,82 @@ class ScreenChange(models.Model):
 
     def __str__(self) -> str:
         return f"Change to screen {self.screen_id} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class QuestionnaireSource(models.TextChoices):
+    INTAKE = "intake", "At intake"
+    EVERY_4_WEEKS = "every_4_weeks", "Every 4 weeks during a program"
+    DISCHARGE = "discharge", "At discharge"
+    CLINICIAN = "clinician", "Asked by the clinician"
+
+
+class QuestionnaireStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+
+
+class QuestionnaireAssignment(models.Model):
+    """One questionnaire (an instrument of assessments.instruments) the patient is asked to
+    fill in. At most one of each instrument is pending per patient: asking again while one
+    waits keeps the one already there."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaires")
+    instrument = models.CharField(
+        max_length=20,
+        choices=[(code, instrument.name) for code, instrument in instruments.INSTRUMENTS.items()],
+    )
+    due_on = models.DateField(help_text="Clinic-local day from which it is asked")
+    status = models.CharField(
+        max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.PENDING
+    )
+    source = models.CharField(max_length=20, choices=QuestionnaireSource.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["patient", "status", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument"],
+                condition=models.Q(status="pending"),
+                name="questionnaire_one_pending_per_instrument",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} for patient {self.patient_id} ({self.status})"
+
+
+class QuestionnaireResponse(models.Model):
+    """The patient's answers to one assignment and the score the instrument's rule gives
+    (null when the publication's rule leaves it unscored, e.g. too many FAAM items N/A)."""
+
+    assignment = models.OneToOneField(
+        QuestionnaireAssignment, on_delete=models.CASCADE, related_name="response"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="questionnaire_responses"
+    )
+    instrument = models.CharField(max_length=20)
+    answers = models.JSONField(default=dict)
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    answered = models.PositiveSmallIntegerField(default=0)
+    not_scored_reason = models.CharField(max_length=200, blank=True)
+    completed_at = models.DateTimeField()
+    completed_on = models.DateField(help_text="Clinic-local day of completion")
+
+    class Meta:
+        ordering = ["completed_at", "id"]
+        indexes = [models.Index(fields=["patient", "instrument", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} = {self.score} for patient {self.patient_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import questionnaire_views, views
 
 urlpatterns = [
     path("patients/<int:patient_pk>/screens/", views.patient_screen_list, name="patient_screens"),
@@ -10,4 +10,15 @@ urlpatterns = [
     path("screens/<int:pk>/", views.screen_detail, name="screen_detail"),
     path("screens/<int:pk>/edit/", views.screen_edit, name="screen_edit"),
     path("settings/thresholds/", views.clinic_thresholds, name="clinic_thresholds"),
+    path("me/questionnaires/", questionnaire_views.my_questionnaires, name="my_questionnaires"),
+    path(
+        "me/questionnaires/<int:pk>/",
+        questionnaire_views.my_questionnaire,
+        name="my_questionnaire",
+    ),
+    path(
+        "patients/<int:patient_pk>/questionnaires/discharge/",
+        questionnaire_views.discharge_questionnaires,
+        name="discharge_questionnaires",
+    ),
 ]

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import questionnaires
 from assessments.models import Screen
 from clinic import selectors as selectors_clinic
 from clinic.booking.models import Appointment, AppointmentStatus
@@ -347,6 +349,39 @@ def rescreen_due_check() -> dict[str, int]:
             report["failed"] += 1
         else:
             report["due"] += 1
+    return report
+
+
+def questionnaires_due_check() -> dict[str, int]:
+    """The daily task: every 4 weeks while a program is published, its patient is asked the
+    questionnaires again (assessments decides which, and keeps one of each pending). The
+    4 weeks run from the first version of the patient's programs that was published."""
+    report = {"asked": 0, "failed": 0}
+    started = dict(
+        Program.objects.filter(published_at__isnull=False)
+        .values("patient_id")
+        .annotate(first=Min("published_at"))
+        .values_list("patient_id", "first")
+    )
+    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
+        "clinic", "patient__clinic"
+    )
+    for program in programs.order_by("pk").iterator(chunk_size=500):
+        first = started.get(program.patient_id)
+        if first is None:
+            continue
+        today = program.clinic.today()
+        try:
+            asked = questionnaires.periodic_questionnaires_schedule(
+                patient=program.patient,
+                program_since=timezone.localdate(first, timezone=program.clinic.tz),
+                today=today,
+            )
+        except Exception:
+            log.exception("questionnaires of program %s failed", program.pk)
+            report["failed"] += 1
+        else:
+            report["asked"] += bool(asked)
     return report
 
 

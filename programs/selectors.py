@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
+from assessments.models import QuestionnaireAssignment, QuestionnaireStatus
 from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, scope
 from clinic.models import Clinic
 
@@ -140,10 +149,19 @@ def current_program_for(user) -> Program | None:
     """The signed-in patient's current program (published or paused), with its items, drills
     and drill media.
 
-    Three queries whatever the number of items.
+    Three queries whatever the number of items. `questionnaires_due` says, in the same
+    query, whether a questionnaire waits for the patient (the home page links to it).
     """
-    programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
-        status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
+    programs = (
+        scope(Program.objects.all(), user, roles=[PATIENT])
+        .filter(status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
+        .annotate(
+            questionnaires_due=Exists(
+                QuestionnaireAssignment.objects.filter(
+                    patient_id=OuterRef("patient_id"), status=QuestionnaireStatus.PENDING
+                )
+            )
+        )
     )
     program = programs.order_by("-version").first()
     return with_items(program) if program is not None else None

@@ -39,3 +39,9 @@ def program_reminders_roll() -> dict[str, int]:
 def rescreen_due_check() -> dict[str, int]:
     """Daily: ask patients whose last screen is due for a repeat to book one."""
     return reminders.rescreen_due_check()
+
+
+@shared_task
+def questionnaires_due_check() -> dict[str, int]:
+    """Daily: ask the questionnaires again every 4 weeks while a program is published."""
+    return reminders.questionnaires_due_check()

@@ -46,6 +46,9 @@ FUNCTION_LEVEL_IMPORTS_ALLOWED = {
         "lends the outbox the manage-link builder, connects to the outbox's signals"
     ),
     "programs.apps.ProgramsConfig.ready": "connects program reminders to the outbox's signals",
+    "assessments.apps.AssessmentsConfig.ready": (
+        "connects the intake questionnaires to booking's appointment_booked signal"
+    ),
 }
 
 

@@ -38,7 +38,7 @@ from .models import (
     ClinicClosure,
     TimeOff,
 )
-from .signals import slot_freed
+from .signals import appointment_booked, slot_freed
 
 MANAGE_SALT = "groundwork.booking.manage"
 # A manage link works until a week after its appointment ends (the patient can still see what
@@ -367,6 +367,7 @@ def appointment_book(
                 else:
                     _intake_append(patient, intake, appointment=appointment)
                     notices.appointment_booked_notify(appointment=appointment, confirm=confirm)
+                    appointment_booked.send(sender=Appointment, appointment=appointment)
                     if public:
                         _tell_staff(appointment, "booked", "booked online")
         except IntegrityError as error:
@@ -1168,6 +1169,7 @@ def booking_request_confirm(
         subject=booking_request, reason="Confirmed.", kinds=[notify.Kind.BOOKING_REQUEST]
     )
     notices.appointment_booked_notify(appointment=appointment)
+    appointment_booked.send(sender=Appointment, appointment=appointment)
     if by_user is None:
         _tell_staff(
             appointment, "booked", "booked online and confirmed by the patient through our e-mail"

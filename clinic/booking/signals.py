@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # away from it. Sent inside the service's transaction with `appointment_type_id`,
 # `clinician_id` and `start` (of the freed time); the waitlist offers it once that commits.
 slot_freed = Signal()
+
+# An appointment was booked for a known patient (staff booking, online booking, or an online
+# request the patient confirmed). Sent inside the service's transaction with `appointment`;
+# assessments sends the intake questionnaires from it, so a rolled-back booking asks nothing.
+appointment_booked = Signal()

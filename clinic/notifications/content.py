@@ -33,6 +33,7 @@ SUBJECTS = {
     Kind.CHECKIN_PROMPT: "How did yesterday's exercises go?",
     Kind.PROGRESSION_UPDATE: "Your home program has changed",
     Kind.RESCREEN_DUE: "Time for a new movement screen",
+    Kind.QUESTIONNAIRE_DUE: "A short questionnaire from your clinic",
     Kind.STAFF_RED_FLAG: "Red flag reported by {patient_name}",
     Kind.STAFF_T_STOP: "T-STOP: {patient_name} stopped a drill",
     Kind.STAFF_NO_PROGRESS: "{patient_name} is not progressing",

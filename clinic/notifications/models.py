@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"
     PROGRESSION_UPDATE = "progression_update", "Progression update"
     RESCREEN_DUE = "rescreen_due", "Re-screen due"
+    QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire to fill in"
     STAFF_RED_FLAG = "staff_red_flag", "Staff: red flag"
     STAFF_T_STOP = "staff_t_stop", "Staff: T-STOP"
     STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"

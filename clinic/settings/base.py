@@ -243,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.rescreen_due_check",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Questionnaires (LEFS, FAAM, VISA-A) every 4 weeks during a program; idempotent too.
+    "programs-questionnaires-due": {
+        "task": "programs.tasks.questionnaires_due_check",
+        "schedule": crontab(hour=2, minute=50),
+    },
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from assessments import api as assessments_api
+from assessments import patient_api as assessments_patient_api
 from clinic import api
 from clinic.booking import api as booking_api
 from programs import api as programs_api
@@ -24,6 +25,16 @@ urlpatterns = [
     path("me/sessions/", programs_patient_api.MySessionsView.as_view(), name="api_me_sessions"),
     path("me/checkins/", programs_patient_api.MyCheckInsView.as_view(), name="api_me_checkins"),
     path("me/red-flags/", programs_patient_api.MyRedFlagsView.as_view(), name="api_me_red_flags"),
+    path(
+        "me/questionnaires/",
+        assessments_patient_api.MyQuestionnairesView.as_view(),
+        name="api_me_questionnaires",
+    ),
+    path(
+        "me/questionnaires/<int:pk>/",
+        assessments_patient_api.MyQuestionnaireView.as_view(),
+        name="api_me_questionnaire",
+    ),
     path(
         "public/appointment-types/",
         booking_api.PublicAppointmentTypes.as_view(),

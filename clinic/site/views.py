@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments import questionnaires
 from assessments.selectors import chart_screens, screens_visible_to
 from clinic.access import (
     CLINICAL_ROLES,
@@ -73,6 +74,11 @@ def _patient_home(request):
         ),
         **program_home.patient_home(request.user, now=now),
     }
+    # Read with the program when there is one (no query of its own on the busy page).
+    program = context["program"]
+    context["questionnaires_due"] = (
+        program.questionnaires_due if program is not None else questionnaires.has_pending(patient)
+    )
     response = render(request, "clinic/home_patient.html", context)
     # The service worker keeps only pages that say so (static/js/sw.js): the patient's own.
     response["X-Groundwork-Offline"] = "patient"
@@ -143,5 +149,6 @@ def patient_detail(request, pk: int):
             program=program_chart.patient_program_chart(
                 user=request.user, patient=patient, today=patient.clinic.today()
             ),
+            questionnaire_trends=questionnaires.patient_trends(patient),
         )
     return render(request, "clinic/patient_detail.html", context)

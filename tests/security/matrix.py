@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assessments.models import QuestionnaireAssignment
+
 ACTORS = (
     "anonymous",
     "patient_a",
@@ -136,5 +138,44 @@ MEDIA_ROUTES: dict[str, Route] = {
     "media/<path:name>": Route(
         lambda c: f"/media/{c.medium.file.name}",
         page(roles=("patient_a", "patient_b", *STAFF), other=404),
+    ),
+}
+
+
+# Patient-completed questionnaires (issue 21). Merged into MATRIX by test_access_matrix.py. A
+# patient reads and answers only their own (the matrix's belongs to patient_a: patient_b gets
+# 404); the clinician or admin sends the discharge set from the chart.
+def questionnaire(ctx) -> int:
+    """patient_a's pending LEFS, made when a route first needs it."""
+    patient = ctx.home.patient_a
+    assignment, _ = QuestionnaireAssignment.objects.get_or_create(
+        patient=patient,
+        instrument="lefs",
+        status="pending",
+        defaults={"clinic": patient.clinic, "due_on": patient.clinic.today(), "source": "intake"},
+    )
+    return assignment.pk
+
+
+_PATIENTS = ("patient_a", "patient_b")
+QUESTIONNAIRE_ROUTES: dict[str, Route] = {
+    "api/v1/me/questionnaires/": Route(
+        lambda c: "/api/v1/me/questionnaires/", api(roles=_PATIENTS, other=None)
+    ),
+    # An empty body: the owner is told what is missing, anyone else's id is not found.
+    "api/v1/me/questionnaires/<int:pk>/": Route(
+        lambda c: f"/api/v1/me/questionnaires/{questionnaire(c)}/",
+        {**api(roles=_PATIENTS, other=None, ok=400), "patient_b": 404},
+        method="post",
+    ),
+    "me/questionnaires/": Route(lambda c: "/me/questionnaires/", page(roles=_PATIENTS, other=None)),
+    "me/questionnaires/<int:pk>/": Route(
+        lambda c: f"/me/questionnaires/{questionnaire(c)}/",
+        {**page(roles=_PATIENTS, other=None), "patient_b": 404},
+    ),
+    "patients/<int:patient_pk>/questionnaires/discharge/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/questionnaires/discharge/",
+        staff_gets(page(roles=("clinician", "admin"), other=404), 302),
+        method="post",
     ),
 }

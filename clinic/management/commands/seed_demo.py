@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from assessments.demo import seed_screens
+from assessments.demo import seed_questionnaires, seed_screens
 from clinic.site.demo import DEMO_PASSWORD, seed_demo
 from programs.demo import seed_program
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         clinics = seed_demo()
         seed_screens(clinics)
         seed_program(clinics)
+        seed_questionnaires(clinics)
         demo = clinics["demo"]
         if options["verbosity"] == 0:
             return
