@@ -116,7 +116,7 @@ def reminder_moment(patient: Patient) -> datetime:
     """The patient's next reminder time: never at the same moment as a booking confirmation,
     and in their own morning rather than whenever a nightly task ran."""
     preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient, preference)
+    tz = outbox.patient_time_zone(patient)
     at = preference.reminder_time or DEFAULT_REMINDER_TIME
     day = outbox.patient_today(patient)
     due = timing.local_moment(day, at, tz)
