@@ -26,6 +26,7 @@ from clinic.booking import selectors as booking_selectors
 from clinic.models import Patient, Role
 from programs import chart as program_chart
 from programs import patient_home as program_home
+from programs import run_selectors
 from programs import worklist as program_worklist
 
 
@@ -140,5 +141,7 @@ def patient_detail(request, pk: int):
             program=program_chart.patient_program_chart(
                 user=request.user, patient=patient, today=patient.clinic.today()
             ),
+            load=run_selectors.running_load(patient=patient, today=patient.clinic.today()),
+            self_tests=run_selectors.latest_self_tests(patient=patient, limit=8),
         )
     return render(request, "clinic/patient_detail.html", context)

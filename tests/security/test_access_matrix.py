@@ -35,6 +35,7 @@ from tests.security.matrix import (
     ACTORS,
     AUDIT_ROUTES,
     MEDIA_ROUTES,
+    RUNS_ROUTES,
     WAITLIST_ROUTES,
     Route,
     api,
@@ -442,6 +443,7 @@ MATRIX: dict[str, Route] = {
 MATRIX.update(AUDIT_ROUTES)
 MATRIX.update(WAITLIST_ROUTES)
 MATRIX.update(MEDIA_ROUTES)
+MATRIX.update(RUNS_ROUTES)
 
 
 @pytest.fixture
