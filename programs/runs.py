@@ -82,11 +82,7 @@ def summarise(data: bytes) -> RunSummary:
     kind = detect_format(data)
     if kind is None:
         raise RunFileError("is not a FIT, TCX or GPX file.")
-    if kind == FIT:
-        summary = _summarise_fit(data)
-    else:
-        summary = _summarise_xml(kind, data)
-    return _checked(summary)
+    return _checked(_summarise_fit(data) if kind == FIT else _summarise_xml(kind, data))
 
 
 def _checked(summary: RunSummary) -> RunSummary:
