@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programs import evaluation, run_selectors
+from programs import demo, evaluation, run_selectors
 from programs.models import CheckIn, Run
 from tests.factories import CLINIC_TZ
 from tests.programs.run_files import fit_run, gpx_run, tcx_run
@@ -322,3 +322,23 @@ def test_uploaded_runs_trigger_the_running_spike_hold(api, world):
     assert body["changes"] == []
     flags = [f for f in current(home).flags if f["code"] == "load_spike"]
     assert flags and flags[0]["rule"] == "R-LOAD-1" and "30 km" in flags[0]["message"]
+
+
+def test_the_patients_export_has_their_runs_and_self_tests(client, world, today):
+    run = make_run(world.home.patient_a, today, 5)
+    make_run(world.home.patient_b, today, 6)
+    client.force_login(world.home.patient_a.user)
+    data = client.get("/me/export/json/").json()
+    assert [r["id"] for r in data["runs"]] == [run.pk]
+    assert data["runs"][0]["distance_m"] == 5000 and data["self_tests"] == []
+
+
+def test_the_demo_running_data_is_steady_and_seeded_once(world):
+    patient = world.home.patient_a
+    demo.seed_running(patient)
+    demo.seed_running(patient)
+    assert Run.objects.filter(patient=patient).count() in range(10, 14)
+    assert patient.self_tests.count() == 5
+    today = patient.clinic.today()
+    weeks = evaluation.weekly_run_km(patient_id=patient.pk, today=today)
+    assert max(weeks) <= 22.5  # never more than one demo week: no running spike
