@@ -2,13 +2,15 @@
 with a fortnight of logged sessions and check-ins, so the progress charts, the engine's changes
 and the clinician's worklist have something to show."""
 
-from datetime import date, timedelta
+import hashlib
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
 from . import evaluation, services
 from .demo_media import seed_drill_media
-from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
+from .models import CheckIn, Program, ProgramStatus, Run, SelfTest, SessionItemLog, SessionLog
 from .selectors import week_plan
 
 DEMO_HISTORY_DAYS = 15
@@ -25,6 +27,7 @@ def seed_program(clinics: dict) -> Program | None:
     seed_drill_media(clinic=demo.clinic, admin=demo.staff["admin"])
     seed_modifier_program(clinics)
     patient = demo.demo_patient
+    seed_running(patient)
     current = Program.objects.filter(patient=patient, status=ProgramStatus.PUBLISHED).first()
     if current is not None:
         return current
@@ -113,3 +116,55 @@ def _log_session(program: Program, day: date, *, number: int, checked_in=False) 
             first_step_pain=1 if "first_step_pain" in asked else None,
             morning_stiffness_min=10 if "morning_stiffness_min" in asked else None,
         )
+
+
+# The demo patient's easy week: (weekday, km, minutes, steps a minute). The same every week, so
+# the running-spike rule has nothing to say about it.
+DEMO_RUN_WEEK = ((1, 6.0, 36, 164), (3, 6.5, 38, 166), (6, 10.0, 62, 162))
+
+
+def seed_running(patient) -> None:
+    """A few weeks of runs "from the watch" and two rounds of home self-tests, so the runs page
+    and the chart have something to show. Idempotent."""
+    if Run.objects.filter(patient=patient).exists():
+        return
+    tz = patient.clinic.tz
+    today = patient.clinic.today()
+    days = [today - timedelta(days=n) for n in range(1, 28)]
+    runs = []
+    for day in days:
+        for weekday, km, minutes, cadence in DEMO_RUN_WEEK:
+            if day.weekday() != weekday:
+                continue
+            runs.append(
+                Run(
+                    patient=patient,
+                    clinic=patient.clinic,
+                    date=day,
+                    start_time=datetime.combine(day, time(7, 15), tzinfo=tz),
+                    distance_m=round(km * 1000),
+                    duration_s=minutes * 60,
+                    cadence_spm=cadence,
+                    elevation_gain_m=Decimal("24.0"),
+                    source_format="fit",
+                    sha256=hashlib.sha256(f"demo-run-{patient.pk}-{day}".encode()).hexdigest(),
+                )
+            )
+    Run.objects.bulk_create(runs)
+    SelfTest.objects.bulk_create(
+        SelfTest(
+            patient=patient,
+            clinic=patient.clinic,
+            date=today - timedelta(days=days_ago),
+            test=test,
+            left=Decimal(left),
+            right=Decimal(right),
+        )
+        for days_ago, test, left, right in (
+            (15, "knee_to_wall_cm", "7.0", "10.5"),
+            (15, "balance_eyes_open_s", "22", "35"),
+            (1, "knee_to_wall_cm", "8.0", "10.5"),
+            (1, "balance_eyes_open_s", "28", "36"),
+            (1, "heel_raise_reps", "14", "21"),
+        )
+    )

@@ -39,6 +39,7 @@ from .models import (
 from .patient_text import load_words, times_per_day_for
 from .prescribe import sprains_past_window
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
+from .run_selectors import run_km_weeks
 from .selectors import week_plan
 
 # Actions of the history lines this module writes.
@@ -203,8 +204,13 @@ def started_on(program: Program) -> date:
 
 
 def weekly_run_km(*, patient_id: int, today: date, weeks: int = 4) -> tuple[float, ...]:
-    """The km the patient reported for each of the last weeks, oldest first (the latest
-    answer of each calendar week). One query."""
+    """The km the patient ran in each of the last weeks, oldest first, for R-LOAD-1.
+
+    From the check-in's "km in the last 7 days" answer (the latest answer of each calendar
+    week) and from the runs uploaded from the watch (`run_selectors.run_km_weeks`: this week
+    is the last 7 days, like the answer). A week with uploaded runs takes their distance; a
+    week without any keeps the patient's answer if there is one (they may not have uploaded
+    that week), else counts 0 km once the patient has started uploading. Three queries."""
     since = today - timedelta(weeks=weeks)
     per_week: dict[date, float] = {}
     for day, km in (
@@ -213,6 +219,9 @@ def weekly_run_km(*, patient_id: int, today: date, weeks: int = 4) -> tuple[floa
         .values_list("date", "run_km_week")
     ):
         per_week[day - timedelta(days=day.weekday())] = float(km)
+    for week, km in run_km_weeks(patient_id=patient_id, today=today, since=since).items():
+        if km > 0 or week not in per_week:
+            per_week[week] = km
     return tuple(per_week[week] for week in sorted(per_week))
 
 

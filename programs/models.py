@@ -485,3 +485,103 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date} of program {self.program_id}"
+
+
+class RunFormat(models.TextChoices):
+    FIT = "fit", "FIT"
+    TCX = "tcx", "TCX"
+    GPX = "gpx", "GPX"
+
+
+class Run(models.Model):
+    """One run uploaded from the patient's watch (programs.runs reads the file). Only the
+    summary is kept: the file and its GPS track are never stored. `sha256` is the file's hash:
+    the same file sent twice is one run."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="runs")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()  # on the clinic's wall
+    start_time = models.DateTimeField()
+    distance_m = models.PositiveIntegerField()
+    duration_s = models.PositiveIntegerField()
+    cadence_spm = models.PositiveSmallIntegerField(null=True, blank=True)  # steps/min, both feet
+    elevation_gain_m = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    source_format = models.CharField(max_length=3, choices=RunFormat.choices)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-id"]
+        indexes = [models.Index(fields=["patient", "date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "sha256"], name="run_file_once_per_patient")
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.date} of patient {self.patient_id}"
+
+    @property
+    def pace_s_per_km(self) -> float | None:
+        return round(self.duration_s * 1000 / self.distance_m, 1) if self.distance_m else None
+
+    @property
+    def km(self) -> float:
+        return self.distance_m / 1000
+
+    @property
+    def duration_text(self) -> str:
+        """ "48:05" or "1:02:30"."""
+        hours, rest = divmod(self.duration_s, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+    @property
+    def pace_text(self) -> str:
+        """ "5:12 /km", or "" without a distance."""
+        pace = self.pace_s_per_km
+        if pace is None:
+            return ""
+        minutes, seconds = divmod(round(pace), 60)
+        return f"{minutes}:{seconds:02d} /km"
+
+
+class SelfTestKind(models.TextChoices):
+    KNEE_TO_WALL = "knee_to_wall_cm", "Knee to wall (cm)"
+    BALANCE_EYES_OPEN = "balance_eyes_open_s", "Single-leg balance, eyes open (s)"
+    BALANCE_EYES_CLOSED = "balance_eyes_closed_s", "Single-leg balance, eyes closed (s)"
+    HEEL_RAISES = "heel_raise_reps", "Single-leg heel raises (reps)"
+
+
+# The valid range of each home self-test, per side (inclusive).
+SELF_TEST_RANGES = {
+    SelfTestKind.KNEE_TO_WALL: (0, 20),
+    SelfTestKind.BALANCE_EYES_OPEN: (0, 120),
+    SelfTestKind.BALANCE_EYES_CLOSED: (0, 120),
+    SelfTestKind.HEEL_RAISES: (0, 100),
+}
+
+
+class SelfTest(models.Model):
+    """A test the patient did at home, per side. Kept apart from the clinic's screen
+    measurements: done without a clinician, it has a larger measurement error."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="self_tests")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    test = models.CharField(max_length=30, choices=SelfTestKind.choices)
+    left = models.DecimalField(max_digits=5, decimal_places=1)
+    right = models.DecimalField(max_digits=5, decimal_places=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["patient", "test", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left__gte=0, right__gte=0, left__lte=120, right__lte=120),
+                name="self_test_value_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_test_display()} {self.date} of patient {self.patient_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import media_views, review_views, views
+from . import media_views, review_views, run_views, views
 
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("programs/<int:pk>/program.pdf", views.program_pdf, name="program_pdf"),
     path("me/program/print/", views.my_program_print, name="my_program_print"),
     path("me/program.pdf", views.my_program_pdf, name="my_program_pdf"),
+    path("me/runs/", run_views.my_runs, name="my_runs"),
+    path("me/self-tests/", run_views.my_self_tests, name="my_self_tests"),
     path("programs/<int:pk>/history/", views.program_history, name="program_history"),
     path("programs/<int:pk>/note/", views.program_note, name="program_note"),
     path("programs/<int:pk>/publish/", views.program_publish, name="program_publish"),

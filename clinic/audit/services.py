@@ -21,7 +21,15 @@ from clinic.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatu
 from clinic.models import Patient
 from clinic.notifications.models import Notification, Status
 from clinic.services import sign_out_everywhere
-from programs.models import CheckIn, Program, ProgramItem, SessionItemLog, SessionLog
+from programs.models import (
+    CheckIn,
+    Program,
+    ProgramItem,
+    Run,
+    SelfTest,
+    SessionItemLog,
+    SessionLog,
+)
 
 from .context import audit_context
 from .models import AccessAction, AccessEvent
@@ -64,6 +72,8 @@ EXPORT_KINDS = (
     "sessions",
     "session_items",
     "checkins",
+    "runs",
+    "self_tests",
     "appointments",
 )
 _SKIP = {"clinic", "created_by", "updated_by", "published_by", "booked_by", "cancelled_by", "user"}
@@ -104,6 +114,11 @@ def patient_export_data(*, patient: Patient) -> dict[str, list[dict]]:
         "session_items": [_row(i) for i in session_items],
         "checkins": [
             _row(c) for c in CheckIn.objects.filter(patient=patient).order_by("date", "id")
+        ],
+        # Runs from the watch: only their summary is held (the files are never stored).
+        "runs": [_row(r) for r in Run.objects.filter(patient=patient).order_by("date", "id")],
+        "self_tests": [
+            _row(t) for t in SelfTest.objects.filter(patient=patient).order_by("date", "id")
         ],
         "appointments": [
             _row(

@@ -167,6 +167,9 @@ STORAGES = {
 DRILL_MEDIA_MAX_IMAGE_BYTES = env.int("DRILL_MEDIA_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 DRILL_MEDIA_MAX_VIDEO_BYTES = env.int("DRILL_MEDIA_MAX_VIDEO_BYTES", default=20 * 1024 * 1024)
 DRILL_MEDIA_MAX_EDGE = env.int("DRILL_MEDIA_MAX_EDGE", default=1200)
+# Watch files (runs) a patient uploads: the largest file read, and files per request.
+RUN_FILE_MAX_BYTES = env.int("RUN_FILE_MAX_BYTES", default=15 * 1024 * 1024)
+RUN_UPLOAD_MAX_FILES = env.int("RUN_UPLOAD_MAX_FILES", default=20)
 DRILL_MEDIA_VIA_APP = env.bool("DRILL_MEDIA_VIA_APP", default=True)
 
 # E-mail: EMAIL_URL=smtp://host:port, consolemail://, filemail:///path ...

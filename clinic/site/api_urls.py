@@ -9,6 +9,7 @@ from clinic import api
 from clinic.booking import api as booking_api
 from programs import api as programs_api
 from programs import patient_api as programs_patient_api
+from programs import run_api as programs_run_api
 
 router = SimpleRouter()
 router.register("patients", api.PatientViewSet, basename="patient")
@@ -25,6 +26,8 @@ urlpatterns = [
     path("me/sessions/", programs_patient_api.MySessionsView.as_view(), name="api_me_sessions"),
     path("me/checkins/", programs_patient_api.MyCheckInsView.as_view(), name="api_me_checkins"),
     path("me/red-flags/", programs_patient_api.MyRedFlagsView.as_view(), name="api_me_red_flags"),
+    path("me/runs/", programs_run_api.MyRunsView.as_view(), name="api_me_runs"),
+    path("me/self-tests/", programs_run_api.MySelfTestsView.as_view(), name="api_me_self_tests"),
     path(
         "me/questionnaires/",
         assessments_patient_api.MyQuestionnairesView.as_view(),

@@ -27,6 +27,7 @@ from clinic.booking import selectors as booking_selectors
 from clinic.models import Patient, Role
 from programs import chart as program_chart
 from programs import patient_home as program_home
+from programs import run_selectors
 from programs import worklist as program_worklist
 
 
@@ -150,5 +151,7 @@ def patient_detail(request, pk: int):
                 user=request.user, patient=patient, today=patient.clinic.today()
             ),
             questionnaire_trends=questionnaires.patient_trends(patient),
+            load=run_selectors.running_load(patient=patient, today=patient.clinic.today()),
+            self_tests=run_selectors.latest_self_tests(patient=patient, limit=8),
         )
     return render(request, "clinic/patient_detail.html", context)

@@ -179,3 +179,18 @@ QUESTIONNAIRE_ROUTES: dict[str, Route] = {
         method="post",
     ),
 }
+
+
+# Runs from the watch and home self-tests (issue 21). Merged into MATRIX by
+# test_access_matrix.py. Only patients, each for their own records; staff read them on the
+# patient's chart, never through these routes.
+OWN = ("patient_a", "patient_b")
+RUNS_ROUTES: dict[str, Route] = {
+    "me/runs/": Route(lambda c: "/me/runs/", page(roles=OWN, other=None)),
+    "me/self-tests/": Route(lambda c: "/me/self-tests/", page(roles=OWN, other=None)),
+    "api/v1/me/runs/": Route(lambda c: "/api/v1/me/runs/", api(roles=OWN, other=None)),
+    # An empty body names the missing fields.
+    "api/v1/me/self-tests/": Route(
+        lambda c: "/api/v1/me/self-tests/", api(roles=OWN, other=None, ok=400), method="post"
+    ),
+}

@@ -36,6 +36,7 @@ from tests.security.matrix import (
     AUDIT_ROUTES,
     MEDIA_ROUTES,
     QUESTIONNAIRE_ROUTES,
+    RUNS_ROUTES,
     WAITLIST_ROUTES,
     Route,
     api,
@@ -444,6 +445,7 @@ MATRIX.update(AUDIT_ROUTES)
 MATRIX.update(WAITLIST_ROUTES)
 MATRIX.update(MEDIA_ROUTES)
 MATRIX.update(QUESTIONNAIRE_ROUTES)
+MATRIX.update(RUNS_ROUTES)
 
 
 @pytest.fixture

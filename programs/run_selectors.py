@@ -1,0 +1,108 @@
+"""Read side of the patient's running data and home self-tests: a fixed number of queries each,
+whatever the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Min, QuerySet
+
+from clinic.access import CLINICAL_ROLES, PATIENT, scope
+from clinic.models import Patient
+
+from . import runs
+from .models import Run, SelfTest
+
+LOAD_WEEKS = 8  # weeks of running load on the patient's and the clinician's pages
+RECENT_CADENCE_DAYS = 28  # the "own cadence" a cadence drill compares against
+
+
+def runs_visible_to(user) -> QuerySet[Run]:
+    """Runs a patient (their own) or a clinician or clinic admin (their clinic's) may read."""
+    return scope(Run.objects.all(), user, roles=(PATIENT, *CLINICAL_ROLES))
+
+
+def self_tests_visible_to(user) -> QuerySet[SelfTest]:
+    return scope(SelfTest.objects.all(), user, roles=(PATIENT, *CLINICAL_ROLES))
+
+
+def _rows(queryset: QuerySet[Run]) -> list[runs.RunRow]:
+    return [
+        runs.RunRow(day, distance, duration, cadence)
+        for day, distance, duration, cadence in queryset.values_list(
+            "date", "distance_m", "duration_s", "cadence_spm"
+        )
+    ]
+
+
+@dataclass
+class RunningLoad:
+    """What the running section shows: weekly load, the latest runs and cadence."""
+
+    weeks: list[runs.WeekLoad]  # oldest first, this week last
+    latest: list[Run]
+    recent_cadence_spm: int | None  # mean over the last RECENT_CADENCE_DAYS, time-weighted
+    cadence_target: tuple[int, int] | None  # +5 % to +10 % of the recent cadence
+
+    @property
+    def has_runs(self) -> bool:
+        return bool(self.latest)
+
+    @property
+    def max_km(self) -> float:
+        return max((week.km for week in self.weeks), default=0.0)
+
+
+def running_load(
+    *, patient: Patient | int, today: date, weeks: int = LOAD_WEEKS, latest: int = 5
+) -> RunningLoad:
+    """The patient's weekly km, long run and mean cadence for the last `weeks` weeks, their
+    latest runs and their recent cadence with the cadence drill's target. Two queries.
+    Callers pass a patient the user may see (scoped before)."""
+    patient_id = patient if isinstance(patient, int) else patient.pk
+    since = min(
+        today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1),
+        today - timedelta(days=RECENT_CADENCE_DAYS - 1),
+    )
+    rows = _rows(Run.objects.filter(patient_id=patient_id, date__gte=since, date__lte=today))
+    recent = [r for r in rows if r.day > today - timedelta(days=RECENT_CADENCE_DAYS)]
+    cadence = _weighted_cadence(recent)
+    last_runs = list(
+        Run.objects.filter(patient_id=patient_id).order_by("-date", "-start_time", "-id")[:latest]
+    )
+    return RunningLoad(
+        weeks=runs.weekly_load(rows, today=today, weeks=weeks),
+        latest=last_runs,
+        recent_cadence_spm=cadence,
+        cadence_target=runs.cadence_target(cadence),
+    )
+
+
+def _weighted_cadence(rows: list[runs.RunRow]) -> int | None:
+    pairs = [(r.cadence_spm, r.duration_s) for r in rows if r.cadence_spm and r.duration_s]
+    total = sum(w for _, w in pairs)
+    return round(sum(c * w for c, w in pairs) / total) if total else None
+
+
+def run_km_weeks(*, patient_id: int, today: date, since: date) -> dict[date, float]:
+    """Km per calendar week (keyed by Monday) from uploaded runs, for the running-spike rule:
+    empty when the patient has no run uploaded up to today, and only the weeks from their
+    first run on (runs.spike_weeks_km). Two queries."""
+    first = Run.objects.filter(patient_id=patient_id, date__lte=today).aggregate(Min("date"))
+    tracked_since = first["date__min"]
+    if tracked_since is None:
+        return {}
+    window_start = since - timedelta(days=since.weekday())
+    rows = _rows(
+        Run.objects.filter(
+            patient_id=patient_id, date__gte=window_start - timedelta(days=7), date__lte=today
+        )
+    )
+    return runs.spike_weeks_km(rows, today=today, tracked_since=tracked_since, since=since)
+
+
+def latest_self_tests(*, patient: Patient | int, limit: int = 12) -> list[SelfTest]:
+    """The patient's latest home self-tests, newest first. One query."""
+    patient_id = patient if isinstance(patient, int) else patient.pk
+    return list(SelfTest.objects.filter(patient_id=patient_id).order_by("-date", "-id")[:limit])

@@ -1,0 +1,93 @@
+"""The patient's pages for their running data: runs from the watch with the weekly load, and
+home self-tests with a balance timer. Plain forms: they work without JavaScript."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from clinic.access import PATIENT, patient_of, role_required
+from clinic.forms import add_service_errors
+
+from . import run_selectors, run_services
+from .models import SELF_TEST_RANGES, SelfTestKind
+
+
+@role_required(PATIENT)
+@require_http_methods(["GET", "POST"])
+@never_cache  # the patient's own data is never kept in a cache
+def my_runs(request):
+    patient = patient_of(request.user)
+    today = patient.clinic.today()
+    upload_error = ""
+    if request.method == "POST":
+        try:
+            uploaded = run_services.runs_upload(
+                patient=patient, files=request.FILES.getlist("file")
+            )
+        except run_services.RunUploadError as exc:
+            upload_error = str(exc)
+        else:
+            new = sum(1 for u in uploaded if not u.duplicate)
+            known = len(uploaded) - new
+            text = f"{new} run{'s' if new != 1 else ''} added."
+            if known:
+                text += f" {known} {'was' if known == 1 else 'were'} already here."
+            messages.success(request, text)
+            return redirect("my_runs")
+    load = run_selectors.running_load(patient=patient, today=today)
+    return render(
+        request,
+        "programs/my_runs.html",
+        {
+            "load": load,
+            "upload_error": upload_error,
+            "today": today,
+            "max_mb": settings.RUN_FILE_MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if upload_error else 200,
+    )
+
+
+class SelfTestForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    test = forms.ChoiceField(choices=SelfTestKind.choices)
+    left = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
+    right = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
+
+
+@role_required(PATIENT)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def my_self_tests(request):
+    patient = patient_of(request.user)
+    today = patient.clinic.today()
+    form = SelfTestForm(request.POST or None, initial={"date": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run_services.self_test_record(
+                patient=patient,
+                day=form.cleaned_data["date"],
+                test=form.cleaned_data["test"],
+                left=form.cleaned_data["left"],
+                right=form.cleaned_data["right"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Self-test saved.")
+            return redirect("my_self_tests")
+    ranges = [(kind.label, low, high) for kind, (low, high) in SELF_TEST_RANGES.items()]
+    return render(
+        request,
+        "programs/my_self_tests.html",
+        {
+            "form": form,
+            "ranges": ranges,
+            "self_tests": run_selectors.latest_self_tests(patient=patient),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
