@@ -236,8 +236,10 @@ def program_update(
         for covered in ("left", "right") if side == Side.BOTH else (side,):
             code = (program.exclusions or {}).get(covered, {}).get(slug)
             if code:
+                name = drill.name if drill else slug
                 errors.setdefault("add", []).append(
-                    f"{slug} is excluded on the {covered} side ({code})."
+                    f"{name} is not safe on the {covered} side for this patient: the screen's "
+                    f"findings rule it out (rule {code}, docs/clinical-rules.md)."
                 )
         if drill and _reps_and_hold(entry, drill) == (None, None):
             errors.setdefault("add", []).append(f"{slug}: give reps or a hold time.")
