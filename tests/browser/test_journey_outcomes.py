@@ -1,6 +1,6 @@
 """Issue 21 in a real browser: on a 390x844 phone a patient fills in a LEFS and sees the score,
 times a single-leg balance self-test with the page's timer and saves it, uploads two watch files
-at once and sees the weekly table; then the clinician opens the patient's chart and finds all
+at once and sees the weekly table, and opens the progress report to share; then the clinician opens the patient's chart and finds all
 three: the questionnaire's score, the home self-test beside the clinic's value, and the runs."""
 
 import re
@@ -88,6 +88,19 @@ def test_patient_records_outcomes_on_the_phone_and_the_clinician_sees_them(open_
     expect(page.locator("#cadence")).to_contain_text("steps/min")
     check_page(page, "outcomes-03-runs")
     assert Run.objects.filter(patient=patient).count() == 2
+
+    # The progress report to share, from the home page: all three are in it.
+    page.goto("/")
+    page.get_by_role("link", name="My progress report").click()
+    report = page.get_by_role("main")
+    expect(report.get_by_role("heading", name="Progress report")).to_be_visible()
+    expect(report.locator("section", has_text="Questionnaires")).to_contain_text("LEFS")
+    expect(report).to_contain_text("Single-leg balance, eyes open (s) 23 left, 31 right")
+    expect(report.locator("section", has_text="Running load")).to_contain_text("Long run")
+    expect(report.get_by_role("link", name="Download PDF")).to_have_attribute(
+        "href", "/me/progress.pdf"
+    )
+    check_page(page, "outcomes-04-report")
     assert problems.errors == []
 
     # 4. The clinician's chart shows all three.
@@ -103,5 +116,5 @@ def test_patient_records_outcomes_on_the_phone_and_the_clinician_sees_them(open_
     running = desk.locator("#chart-running").get_by_role("table", name="Running per week")
     expect(running).to_contain_text("8.0 km")
     expect(desk.locator("#chart-running .run-list li")).to_have_count(2)
-    check_page(desk, "outcomes-04-chart")
+    check_page(desk, "outcomes-05-chart")
     assert desk_problems.errors == []
