@@ -1,7 +1,8 @@
 """Issue 21 in a real browser: on a 390x844 phone a patient fills in a LEFS and sees the score,
 times a single-leg balance self-test with the page's timer and saves it, uploads two watch files
-at once and sees the weekly table, and opens the progress report to share; then the clinician opens the patient's chart and finds all
-three: the questionnaire's score, the home self-test beside the clinic's value, and the runs."""
+at once and sees the weekly table, and opens the progress report to share; then the clinician
+opens the patient's chart and finds all three: the questionnaire's score, the home self-test
+beside the clinic's value, and the runs."""
 
 import re
 from datetime import timedelta
