@@ -291,3 +291,64 @@ def injury_history_of(screen: Screen) -> tuple[InjuryHistory, ...]:
         InjuryHistory(i["condition"], i["side"], i["status"], _onset(i))
         for i in screen.injury_history or ()
     )
+
+
+def first_and_latest_screens(*, patient: Patient) -> tuple[Screen | None, Screen | None]:
+    """The patient's first and latest screens at their clinic, each with the clinic's
+    thresholds (for the progress report's comparison). Two queries; the same screen twice
+    when there is only one. Callers pass a patient the user may see (scoped before)."""
+    screens = with_thresholds(
+        Screen.objects.filter(patient_id=patient.pk, clinic_id=patient.clinic_id)
+    )
+    first = screens.order_by("performed_on", "id").first()
+    if first is None:
+        return None, None
+    latest = screens.order_by("-performed_on", "-id").first()
+    for screen in (first, latest):
+        screen.patient = patient  # no lazy read of the patient for the age
+    return first, latest
+
+
+@dataclass(frozen=True)
+class ComparedValue:
+    """One side of one measurement on the first and the latest screen."""
+
+    measure: str
+    label: str
+    unit: str
+    side: str
+    first: float | None
+    latest: float | None
+    change: Change | None  # None when only one screen holds the value
+
+
+def compare_first_and_latest(
+    first: Screen, latest: Screen, measures: tuple[str, ...]
+) -> list[ComparedValue]:
+    """`measures` of the first and the latest screen per side, with the change the screen page
+    would call real or within error (findings.change_since). No query."""
+    changes = {}
+    if first.pk != latest.pk:
+        t = screen_thresholds(latest)
+        for change in findings.change_since(screen_input(first), screen_input(latest), t):
+            changes[(change.measure, change.side)] = change
+    rows = []
+    for key in measures:
+        measure = schema.MEASURES_BY_KEY[key]
+        for side in schema.SIDES:
+            before = _number(first.side_value(key, side)) if first.pk != latest.pk else None
+            after = _number(latest.side_value(key, side))
+            if before is None and after is None:
+                continue
+            rows.append(
+                ComparedValue(
+                    key,
+                    measure.label,
+                    measure.unit,
+                    side,
+                    before,
+                    after,
+                    changes.get((key, side)),
+                )
+            )
+    return rows

@@ -12,7 +12,7 @@ from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Patient
 
 from . import runs
-from .models import Run, SelfTest
+from .models import Run, SelfTest, SelfTestKind
 
 LOAD_WEEKS = 8  # weeks of running load on the patient's and the clinician's pages
 RECENT_CADENCE_DAYS = 28  # the "own cadence" a cadence drill compares against
@@ -106,3 +106,37 @@ def latest_self_tests(*, patient: Patient | int, limit: int = 12) -> list[SelfTe
     """The patient's latest home self-tests, newest first. One query."""
     patient_id = patient if isinstance(patient, int) else patient.pk
     return list(SelfTest.objects.filter(patient_id=patient_id).order_by("-date", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class SelfTestBeside:
+    """The latest home self-test of one kind beside the same measurement at the clinic."""
+
+    test: SelfTest
+    clinic_on: date | None  # the screen's date; None without a screen
+    clinic_left: float | None
+    clinic_right: float | None
+
+
+def self_tests_beside_screen(self_tests: list[SelfTest], screen) -> list[SelfTestBeside]:
+    """The newest of each kind among `self_tests` (newest first, as `latest_self_tests` reads
+    them), each beside the value `screen` (the latest clinic screen, or None) holds for the same
+    measure: the self-tests use the screen's measure keys. No query."""
+    rows, seen = [], set()
+    for test in self_tests:
+        if test.test in seen:
+            continue
+        seen.add(test.test)
+        left = right = None
+        if screen is not None:
+            left, right = (screen.side_value(test.test, side) for side in ("left", "right"))
+        rows.append(
+            SelfTestBeside(
+                test=test,
+                clinic_on=screen.performed_on if screen is not None else None,
+                clinic_left=None if left is None else float(left),
+                clinic_right=None if right is None else float(right),
+            )
+        )
+    order = list(SelfTestKind.values)
+    return sorted(rows, key=lambda row: order.index(row.test.test))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import media_views, review_views, run_views, views
+from . import media_views, report_views, review_views, run_views, views
 
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("programs/<int:pk>/program.pdf", views.program_pdf, name="program_pdf"),
     path("me/program/print/", views.my_program_print, name="my_program_print"),
     path("me/program.pdf", views.my_program_pdf, name="my_program_pdf"),
+    path("me/progress/print/", report_views.my_progress_print, name="my_progress_print"),
+    path("me/progress.pdf", report_views.my_progress_pdf, name="my_progress_pdf"),
+    path("patients/<int:pk>/progress/print/", report_views.progress_print, name="progress_print"),
+    path("patients/<int:pk>/progress.pdf", report_views.progress_pdf, name="progress_pdf"),
     path("me/runs/", run_views.my_runs, name="my_runs"),
     path("me/self-tests/", run_views.my_self_tests, name="my_self_tests"),
     path("programs/<int:pk>/history/", views.program_history, name="program_history"),

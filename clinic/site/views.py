@@ -154,4 +154,8 @@ def patient_detail(request, pk: int):
             load=run_selectors.running_load(patient=patient, today=patient.clinic.today()),
             self_tests=run_selectors.latest_self_tests(patient=patient, limit=8),
         )
+        latest_screen = screens[0].screen if screens else None
+        context["self_tests_beside"] = run_selectors.self_tests_beside_screen(
+            context["self_tests"], latest_screen
+        )
     return render(request, "clinic/patient_detail.html", context)

@@ -194,3 +194,21 @@ RUNS_ROUTES: dict[str, Route] = {
         lambda c: "/api/v1/me/self-tests/", api(roles=OWN, other=None, ok=400), method="post"
     ),
 }
+
+
+# The progress report (issue 21). The patient prints or downloads their own; the clinic's
+# clinicians and admins from the chart of one of their patients (the other clinic's get 404).
+# Front desk staff do not read clinical data: 403.
+_CLINICAL = ("clinician", "admin")
+REPORT_ROUTES: dict[str, Route] = {
+    "me/progress/print/": Route(lambda c: "/me/progress/print/", page(roles=OWN, other=None)),
+    "me/progress.pdf": Route(lambda c: "/me/progress.pdf", page(roles=OWN, other=None)),
+    "patients/<int:pk>/progress/print/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/progress/print/",
+        page(roles=_CLINICAL, other=404),
+    ),
+    "patients/<int:pk>/progress.pdf": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/progress.pdf",
+        page(roles=_CLINICAL, other=404),
+    ),
+}

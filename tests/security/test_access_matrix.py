@@ -36,6 +36,7 @@ from tests.security.matrix import (
     AUDIT_ROUTES,
     MEDIA_ROUTES,
     QUESTIONNAIRE_ROUTES,
+    REPORT_ROUTES,
     RUNS_ROUTES,
     WAITLIST_ROUTES,
     Route,
@@ -446,6 +447,7 @@ MATRIX.update(WAITLIST_ROUTES)
 MATRIX.update(MEDIA_ROUTES)
 MATRIX.update(QUESTIONNAIRE_ROUTES)
 MATRIX.update(RUNS_ROUTES)
+MATRIX.update(REPORT_ROUTES)
 
 
 @pytest.fixture
