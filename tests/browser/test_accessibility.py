@@ -9,7 +9,10 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from assessments.models import QuestionnaireAssignment
@@ -23,6 +26,8 @@ from clinic.booking.models import (
     WaitlistOffer,
 )
 from clinic.booking.services import manage_token, request_token
+from clinic.magic_links import make_token
+from clinic.notifications.preferences import unsubscribe_token
 from programs.demo_media import seed_drill_media
 from tests.browser_support import PHONE, check_page, sign_in
 from tests.factories import PASSWORD, AppointmentTypeFactory, World, appointment, working_week
@@ -166,6 +171,12 @@ def clinic_world(settings, tmp_path):
         "request": request_token(waiting),
         "offer": waitlist.offer_token(offer),
         "questionnaire": assignment.pk,
+        "magic": make_token(home.patient_b.user),
+        "unsubscribe": unsubscribe_token(patient=home.patient_a, channel="email"),
+        "reset": (
+            f"{urlsafe_base64_encode(force_bytes(home.patient_b.user.pk))}/"
+            f"{default_token_generator.make_token(home.patient_b.user)}"
+        ),
     }
 
 
@@ -212,6 +223,9 @@ def test_every_public_page_passes_axe_and_has_44px_targets(open_page, clinic_wor
         "public-waitlist-offer": f"/book/waitlist/{clinic_world['offer']}/",
         "public-password-reset": "/password/reset/",
         "public-password-reset-sent": "/password/reset/sent/",
+        "public-password-reset-confirm": f"/password/reset/{clinic_world['reset']}/",
+        "public-magic-link-landing": f"/login/link/{clinic_world['magic']}/",
+        "public-unsubscribe": f"/notifications/unsubscribe/{clinic_world['unsubscribe']}/",
     }
     for name, url in pages.items():
         response = page.goto(url)
@@ -236,6 +250,11 @@ def test_public_booking_errors_are_announced_and_named_by_the_inputs(
     expect(page.locator("[role=alert]").first).to_be_visible()
     assert_error_announced(page, "#id_email")
     assert_error_announced(page, "#id_name")
+    # No time was chosen: the group of times names the alert that says so.
+    times = page.get_by_role("group", name=re.compile("^3. Time on"))
+    alert = page.locator(f"[id='{times.get_attribute('aria-describedby')}']")
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_contain_text("Choose a time")
     check(page, "public-book-errors")
 
     # The waitlist form on a day with no free time, sent empty.
@@ -269,4 +288,12 @@ def test_patient_form_errors_are_announced_and_named_by_the_inputs(open_page, cl
     page.get_by_role("button", name="Save").click()
     assert_error_announced(page, "#id_quiet_start")
     check(page, "patient-messages-errors")
+
+    # A questionnaire sent with no answer: each question's group names its own alert.
+    page.goto(f"/me/questionnaires/{clinic_world['questionnaire']}/")
+    page.get_by_role("button", name="Send my answers").click()
+    first = page.locator("fieldset.patient-choice").first
+    first_id = first.evaluate("e => e.id = e.id || 'first-question'")
+    assert_error_announced(page, f"#{first_id}")
+    check(page, "patient-questionnaire-errors")
     assert problems.errors == [], problems.errors
