@@ -13,8 +13,13 @@ STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "groundwork.css"
 def test_a_checkbox_with_help_text_is_rendered_box_then_help(client, world):
     client.force_login(world.home.admin)
     page = client.get(reverse("setup_type_new")).content.decode()
-    # The markup that Pico lays out as "input + small": the help text follows the box.
-    assert re.search(r'id="id_is_public"[^>]*>\s*<small class="muted">Bookable', page)
+    # The markup that Pico lays out as "input + small": the help text follows the box, under
+    # the id the box names in aria-describedby.
+    assert re.search(
+        r'aria-describedby="id_is_public_helptext"[^>]*id="id_is_public"[^>]*>\s*'
+        r'<small class="muted" id="id_is_public_helptext">Bookable',
+        page,
+    )
 
 
 def test_standalone_checkboxes_get_the_margin_their_help_text_slides_into():
