@@ -74,9 +74,24 @@ def assert_targets(page, name: str) -> None:
     assert small == [], f"{name}: touch targets under {MIN_TARGET} px: {small}"
 
 
+# What sticks out sideways, to say so when a page is wider than the phone.
+WIDER = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 8)
+  .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def assert_fits(page, name: str) -> None:
+    """No sideways scrolling on the phone: the page is no wider than the screen (issue 19)."""
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, f"{name}: wider than the screen: {page.evaluate(WIDER)}"
+
+
 def check(page, name: str) -> None:
+    """Screenshot (var/screenshots/a11y-<name>.png), axe, 44 px targets, no overflow."""
     check_page(page, f"a11y-{name}")
     assert_targets(page, name)
+    assert_fits(page, name)
 
 
 def assert_error_announced(page, field_selector: str) -> None:
