@@ -10,7 +10,7 @@ MANAGE := $(UV) run --frozen python manage.py
 # The date-sensitive tests again with the clock set near midnight (tests/conftest.py,
 # --frozen-at): 04:30 UTC is 23:30 the day before in New York, the test clinics' zone, so the
 # UTC and the clinic's dates differ; 23:30 UTC (18:30 there) is an hour before the UTC date
-# turns. 2026-12-08 is a Tuesday. Browser tests and the tests marked real_clock (other
+# turns. 2026-12-08 is a Tuesday. Browser tests, races of many connections (concurrency) and the tests marked real_clock (other
 # processes or files on the machine's clock: a Celery worker, backup files) keep the real
 # clock; the API fuzzing, most of the suite's time, and the other security modules test
 # request shapes, not dates: those stay out. pytest-xdist is not used: tests clear the shared
@@ -23,7 +23,7 @@ CLOCK_TESTS ?= tests/programs tests/booking tests/notifications tests/assessment
 define clock_tests
 	@for at in $(CLOCK_INSTANTS); do \
 		echo "The date-sensitive tests with the clock at $$at:"; \
-		$(UV) run --frozen pytest -q -m "not browser and not real_clock" --frozen-at=$$at $(CLOCK_TESTS) || exit 1; \
+		$(UV) run --frozen pytest -q -m "not browser and not real_clock and not concurrency" --frozen-at=$$at $(CLOCK_TESTS) || exit 1; \
 	done
 endef
 

@@ -1,6 +1,7 @@
 """Phone numbers are stored in E.164, read with the clinic's country, and a number that is not
 one is refused with a reason on every staff form and API that takes one."""
 
+import pgtrigger
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -154,6 +155,11 @@ def test_the_migration_puts_stored_numbers_in_e164_and_keeps_unreadable_ones(set
     executor = MigrationExecutor(connection)
     before = [("clinic", "0002_patient_birth_date_and_sex_optional")]
     after = [("clinic", "0003_clinic_country_and_e164_phones")]
+    # The history triggers (PostgreSQL) are installed for today's tables, and today's patient
+    # has columns the old one lacks: off while the tables are old, back on at the end.
+    triggers = connection.vendor == "postgresql"
+    if triggers:
+        pgtrigger.uninstall()
     executor.migrate(before)
     try:
         old = executor.loader.project_state(before).apps
@@ -177,3 +183,5 @@ def test_the_migration_puts_stored_numbers_in_e164_and_keeps_unreadable_ones(set
         MigrationExecutor(connection).loader.build_graph()
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+        if triggers:
+            pgtrigger.install()

@@ -48,6 +48,7 @@ def run_sweeps_together() -> list[BaseException]:
 
 
 @pytest.mark.postgres
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_sweeps_send_each_due_message_exactly_once():
     world = f.World.build()
