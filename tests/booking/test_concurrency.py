@@ -19,7 +19,11 @@ from tests.factories import World
 THREADS = 50
 ROUNDS = 3
 
-pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def run_together(worker, count=THREADS):

@@ -24,7 +24,11 @@ from tests.factories import World
 
 RACERS = 20
 
-pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def offered_to_many(booking, hour: int) -> list[WaitlistOffer]:

@@ -8,7 +8,11 @@ from programs.models import Program
 from tests.concurrency import failures, run_together
 from tests.programs.conftest import make_screen
 
-pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_concurrent_builds_for_one_patient_get_distinct_versions(world):

@@ -9,7 +9,11 @@ from programs.models import Program, ProgramStatus
 from tests.concurrency import run_together
 from tests.programs.conftest import make_screen
 
-pytestmark = [pytest.mark.postgres, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_two_concurrent_publishes_publish_once(world):
