@@ -157,6 +157,17 @@ class Sex(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
+class Units(models.TextChoices):
+    # clinic/units.py converts; every rule keeps computing in km, metres and centimetres.
+    METRIC = "metric", "Kilometres and centimetres"
+    IMPERIAL = "imperial", "Miles and inches"
+
+
 class Patient(models.Model):
     PATIENT_LOOKUP = "pk"
 
@@ -184,6 +195,9 @@ class Patient(models.Model):
         validators=[validate_time_zone_or_blank],
         help_text="Blank: the clinic's time zone.",
     )
+    # Chosen by the patient (PATCH /api/v1/me/, their settings page) or by staff.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    units = models.CharField(max_length=8, choices=Units.choices, default=Units.METRIC)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
