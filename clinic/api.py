@@ -23,7 +23,7 @@ from . import services
 from .access import CLINICAL_ROLES, PATIENT, STAFF_ROLES, membership_of, patient_of, role_of, scope
 from .api_defaults import ExpiringTokenAuthentication
 from .lockout import LOCKED_OUT_MESSAGE
-from .models import Patient
+from .models import Language, Patient, Units
 from .phones import phone_for_clinic
 from .selectors import patient_list
 from .throttling import ClientRateThrottle
@@ -128,6 +128,8 @@ class PatientSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "intake_notes",
+            "language",
+            "units",
             "created_at",
         ]
         read_only_fields = ["id", "intake_notes", "created_at"]
@@ -191,12 +193,50 @@ class PatientViewSet(
         )
 
 
+class MePreferencesIn(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        error_messages={"invalid_choice": 'Choose "en" (English) or "es" (Spanish).'},
+    )
+    units = serializers.ChoiceField(
+        choices=Units.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": 'Choose "metric" (km, cm) or "imperial" (miles, inches).'
+        },
+    )
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["A patient may change only language and units here."] for name in unknown}
+            )
+        if not attrs:
+            raise serializers.ValidationError({"detail": ["Send language, units or both."]})
+        return attrs
+
+
 class MeView(APIView):
-    """The signed-in patient's own profile."""
+    """The signed-in patient's own profile. PATCH sets their language and units; staff choose
+    a patient's on the patient form or PATCH /api/v1/patients/{id}/ (this route is patients'
+    only: a staff user has no "me" patient record, so staff get 403 here)."""
 
     permission_classes = [IsPatient]
 
+    def _patient(self, request) -> Patient:
+        return scope(Patient.objects.all(), request.user).get(pk=patient_of(request.user).pk)
+
     @extend_schema(responses=PatientSerializer)
     def get(self, request):
-        patient = scope(Patient.objects.all(), request.user).get(pk=patient_of(request.user).pk)
+        return Response(PatientSerializer(self._patient(request)).data)
+
+    @extend_schema(request=MePreferencesIn, responses=PatientSerializer)
+    def patch(self, request):
+        data = MePreferencesIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        patient = services.patient_preferences_set(
+            patient=self._patient(request), **data.validated_data
+        )
         return Response(PatientSerializer(patient).data)

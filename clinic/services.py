@@ -56,6 +56,25 @@ def patient_update(*, patient: Patient, **fields) -> Patient:
 
 
 @transaction.atomic
+def patient_preferences_set(
+    *, patient: Patient, language: str | None = None, units: str | None = None
+) -> Patient:
+    """The patient's language and units, each left as it is when None. Only these two
+    columns are written, so a legacy value elsewhere on the record does not block the choice."""
+    changed = []
+    if language is not None:
+        patient.language = language
+        changed.append("language")
+    if units is not None:
+        patient.units = units
+        changed.append("units")
+    if changed:
+        patient.full_clean(exclude=[f.name for f in Patient._meta.fields if f.name not in changed])
+        patient.save(update_fields=[*changed, "updated_at"])
+    return patient
+
+
+@transaction.atomic
 def api_token_issue(*, user: User) -> Token:
     """A new API token for `user`, replacing the one they had: each sign-in starts a fresh
     lifetime, and a token copied earlier stops working."""
