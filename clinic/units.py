@@ -62,3 +62,12 @@ def length_label(units: str) -> str:
 def tenths(value: float) -> Decimal:
     """`value` rounded half up to one decimal, as stored for km and cm."""
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def pace_text(seconds_per_km: float | None, units: str) -> str:
+    """ "5:12 /km", or per mile when imperial; "" without a pace."""
+    if seconds_per_km is None:
+        return ""
+    per_unit = seconds_per_km * KM_PER_MILE if units == IMPERIAL else seconds_per_km
+    minutes, seconds = divmod(round(per_unit), 60)
+    return f"{minutes}:{seconds:02d} /{'mi' if units == IMPERIAL else 'km'}"

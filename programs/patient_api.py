@@ -1,5 +1,6 @@
 """REST API of the signed-in patient's own program: read it, log a session, check in."""
 
+from decimal import Decimal
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -7,6 +8,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinic import units
 from clinic.api import IsPatient
 
 from . import patient_services, selectors
@@ -15,6 +17,10 @@ from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
 from .red_flags import URGENCIES
 from .services import ProgramConflict
+
+# The same ceiling as run_km_week, in whole tenths of a mile.
+MAX_RUN_MILES_WEEK = Decimal(int(units.km_to_miles(MAX_RUN_KM_WEEK) * 10)) / 10
+
 
 NO_PROGRAM = "You have no published program yet."
 
@@ -224,6 +230,27 @@ class CheckInIn(serializers.Serializer):
         allow_null=True,
         help_text="Optional: km run over the last 7 days (a sudden rise holds load steps).",
     )
+    run_miles_week = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=MAX_RUN_MILES_WEEK,
+        required=False,
+        allow_null=True,
+        help_text="Optional, instead of run_km_week for a patient counting miles: stored and "
+        "judged in km (1 mile = 1.609344 km, rounded to 0.1 km).",
+    )
+
+    def validate(self, attrs):
+        miles = attrs.pop("run_miles_week", None)
+        if miles is None:
+            return attrs
+        if attrs.get("run_km_week") is not None:
+            raise serializers.ValidationError(
+                {"run_miles_week": ["Send run_km_week or run_miles_week, not both."]}
+            )
+        attrs["run_km_week"] = units.tenths(units.miles_to_km(float(miles)))
+        return attrs
 
 
 class CheckInOut(EvaluationOut):

@@ -1,6 +1,8 @@
 """The patient's pages for their running data: runs from the watch with the weekly load, and
 home self-tests with a balance timer. Plain forms: they work without JavaScript."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -9,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic import units
 from clinic.access import PATIENT, patient_of, role_required
 from clinic.forms import add_service_errors
+from clinic.models import Units
 
 from . import run_selectors, run_services
 from .models import SELF_TEST_RANGES, SelfTestKind
@@ -44,6 +48,7 @@ def my_runs(request):
         "programs/my_runs.html",
         {
             "load": load,
+            "units": patient.units,
             "upload_error": upload_error,
             "today": today,
             "max_mb": settings.RUN_FILE_MAX_BYTES // (1024 * 1024),
@@ -52,11 +57,44 @@ def my_runs(request):
     )
 
 
+KNEE_TO_WALL_INCHES = "Knee to wall (inches)"
+# The knee-to-wall ceiling in whole tenths of an inch that still converts inside the cm range.
+KNEE_TO_WALL_MAX_IN = (
+    Decimal(int(units.cm_to_inches(SELF_TEST_RANGES[SelfTestKind.KNEE_TO_WALL][1]) * 10)) / 10
+)
+
+
 class SelfTestForm(forms.Form):
+    """One self-test. A patient counting in inches types knee to wall in inches; the form
+    hands on centimetres, the unit every self-test and screen is kept in."""
+
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     test = forms.ChoiceField(choices=SelfTestKind.choices)
     left = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
     right = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
+
+    def __init__(self, *args, units: str = Units.METRIC, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+        if units == Units.IMPERIAL:
+            self.fields["test"].choices = [
+                (value, KNEE_TO_WALL_INCHES if value == SelfTestKind.KNEE_TO_WALL else label)
+                for value, label in SelfTestKind.choices
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if self.units != Units.IMPERIAL or data.get("test") != SelfTestKind.KNEE_TO_WALL:
+            return data
+        for side in ("left", "right"):
+            value = data.get(side)
+            if value is None:
+                continue
+            if value > KNEE_TO_WALL_MAX_IN:
+                self.add_error(side, f"Must be between 0 and {KNEE_TO_WALL_MAX_IN} inches.")
+            else:
+                data[side] = units.tenths(units.inches_to_cm(float(value)))
+        return data
 
 
 @role_required(PATIENT)
@@ -65,7 +103,7 @@ class SelfTestForm(forms.Form):
 def my_self_tests(request):
     patient = patient_of(request.user)
     today = patient.clinic.today()
-    form = SelfTestForm(request.POST or None, initial={"date": today})
+    form = SelfTestForm(request.POST or None, initial={"date": today}, units=patient.units)
     if request.method == "POST" and form.is_valid():
         try:
             run_services.self_test_record(
@@ -81,6 +119,8 @@ def my_self_tests(request):
             messages.success(request, "Self-test saved.")
             return redirect("my_self_tests")
     ranges = [(kind.label, low, high) for kind, (low, high) in SELF_TEST_RANGES.items()]
+    if patient.units == Units.IMPERIAL:
+        ranges[0] = (KNEE_TO_WALL_INCHES, 0, KNEE_TO_WALL_MAX_IN)
     return render(
         request,
         "programs/my_self_tests.html",
@@ -88,6 +128,7 @@ def my_self_tests(request):
             "form": form,
             "ranges": ranges,
             "self_tests": run_selectors.latest_self_tests(patient=patient),
+            "units": patient.units,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -93,7 +93,7 @@ def log(api, side, days_ago, *, pain=0, difficulty=5, sets=None):
     return response.json()
 
 
-def check_in(api, side, days_ago, *, morning=1, soreness=12, flags=(), km=None):
+def check_in(api, side, days_ago, *, morning=1, soreness=12, flags=(), km=None, miles=None):
     body = {
         "date": (today(side) - timedelta(days=days_ago)).isoformat(),
         "pain_next_morning": morning,
@@ -102,6 +102,8 @@ def check_in(api, side, days_ago, *, morning=1, soreness=12, flags=(), km=None):
     }
     if km is not None:
         body["run_km_week"] = km
+    if miles is not None:
+        body["run_miles_week"] = miles
     response = api.post("/api/v1/me/checkins/", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -239,6 +241,52 @@ def test_example_12_running_spike_holds_load_steps_and_flags_the_clinician(
         assert flags == []
     else:
         assert "20 → 28 km" in flags[0]["message"] and flags[0]["rule"] == "R-LOAD-1"
+
+
+# The same weeks as above in miles, as a patient counting miles types them (1 mile = 1.609344 km):
+# 12.4 -> 20.0 km, 14.9 -> 24.0 km, 17.4 -> 28.0 km; 13.0 -> 20.9 km.
+@pytest.mark.parametrize(
+    ("weeks", "stored_km", "stepped_up"),
+    [((12.4, 14.9, 17.4), ("20.0", "24.0", "28.0"), False), ((12.4, 12.4, 13.0), None, True)],
+)
+def test_a_miles_patients_spike_decision_equals_the_same_load_in_km(
+    patient_api, world, weeks, stored_km, stepped_up
+):
+    home = world.home
+    home.patient_a.units = "imperial"
+    home.patient_a.save(update_fields=["units"])
+    one_drill_program(home, changed_days_ago=20)
+    for days_ago, miles in ((15, weeks[0]), (8, weeks[1])):
+        check_in(patient_api, home, days_ago, miles=miles)
+    log(patient_api, home, 3, pain=1)
+    body = check_in(patient_api, home, 2, miles=weeks[2])
+    assert body["run_km_week"] == (stored_km[2] if stored_km else "20.9")
+    log(patient_api, home, 2, pain=0)
+    body = check_in(patient_api, home, 1)
+    assert bool(body["changes"]) is stepped_up  # as in the km test just above
+    flags = [f for f in current(home).flags if f["code"] == "load_spike"]
+    if stepped_up:
+        assert flags == []
+    else:
+        kept = CheckIn.objects.exclude(run_km_week=None).order_by("date")
+        assert [str(c.run_km_week) for c in kept] == list(stored_km)
+        assert "20 → 28 km" in flags[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"run_miles_week": -1}, "run_miles_week"),
+        ({"run_miles_week": 249}, "run_miles_week"),
+        ({"run_miles_week": 10, "run_km_week": 16}, "run_miles_week"),
+    ],
+)
+def test_bad_miles_are_a_400_naming_the_field(patient_api, world, extra, field):
+    one_drill_program(world.home)
+    body = {"date": today(world.home).isoformat(), "pain_next_morning": 0, "soreness_hours": 0}
+    response = patient_api.post("/api/v1/me/checkins/", {**body, **extra}, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert not CheckIn.objects.exists()
 
 
 def test_run_km_out_of_range_is_a_400_naming_the_field(patient_api, world):
