@@ -46,7 +46,17 @@ class DateInput(forms.DateInput):
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "time_zone"]
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "time_zone",
+            "units",
+            "language",
+        ]
         widgets = {"date_of_birth": DateInput()}
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
@@ -60,9 +70,19 @@ class PatientForm(forms.ModelForm):
             choices=time_zone_choices(clinic.time_zone, self.instance.time_zone),
             help_text="Blank: the clinic's. The patient can change it under Message settings.",
         )
+        # Not sent: left as they are (a new patient gets metric and English).
+        for name in ("units", "language"):
+            self.fields[name].required = False
+        self.fields["units"].help_text = "The patient can change it under Message settings."
         # Staff always record these; only online bookings may leave them for the first visit.
         self.fields["date_of_birth"].required = True
         self.fields["sex"].required = True
+
+    def clean_units(self):
+        return self.cleaned_data["units"] or self.instance.units
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]

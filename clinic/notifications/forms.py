@@ -2,7 +2,7 @@
 
 from django import forms
 
-from clinic.models import Clinic
+from clinic.models import Clinic, Language, Units
 from clinic.time_zones import time_zone_choices
 
 from . import services
@@ -37,6 +37,14 @@ class PreferenceForm(forms.Form):
         label="Time zone",
         help_text="The dates and times on your pages, printouts and messages.",
     )
+    # Not sent (an older form, a script): left as they are.
+    units = forms.ChoiceField(
+        required=False,
+        choices=Units.choices,
+        label="Distances and lengths",
+        help_text="Kilometres or miles, centimetres or inches.",
+    )
+    language = forms.ChoiceField(required=False, choices=Language.choices, label="Language")
 
     def __init__(self, *args, clinic: Clinic, preference: ChannelPreference, **kwargs):
         kwargs.setdefault(
@@ -48,6 +56,8 @@ class PreferenceForm(forms.Form):
                 "quiet_start": preference.quiet_start,
                 "quiet_end": preference.quiet_end,
                 "time_zone": preference.patient.time_zone,
+                "units": preference.patient.units,
+                "language": preference.patient.language,
             },
         )
         super().__init__(*args, **kwargs)

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from clinic import services as clinic_services
 from clinic.access import PATIENT, STAFF_ROLES, membership_of, patient_of, role_required, scope
 from clinic.forms import add_service_errors
 from clinic.models import Patient, Role
@@ -80,10 +82,14 @@ def _preferences(request, *, patient: Patient, source: str, done: str):
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            values = dict(form.cleaned_data)
+            chosen = {name: values.pop(name) or None for name in ("units", "language")}
             try:
-                services.channel_preferences_update(
-                    patient=patient, source=source, actor=request.user, **form.cleaned_data
-                )
+                with transaction.atomic():  # all or nothing with the language and units
+                    services.channel_preferences_update(
+                        patient=patient, source=source, actor=request.user, **values
+                    )
+                    clinic_services.patient_preferences_set(patient=patient, **chosen)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -102,7 +108,8 @@ def _preferences(request, *, patient: Patient, source: str, done: str):
 @role_required(PATIENT)
 @require_http_methods(["GET", "POST"])
 def my_preferences(request):
-    """The signed-in patient's own channels, reminder time, quiet hours and time zone."""
+    """The signed-in patient's own channels, reminder time, quiet hours, time zone, units and
+    language."""
     return _preferences(
         request,
         patient=patient_of(request.user),

@@ -83,3 +83,40 @@ def test_a_metric_patient_still_types_cm(client, world):
     form = {"date": day, "test": "knee_to_wall_cm", "left": "9", "right": "3"}
     assert client.post("/me/self-tests/", form).status_code == 302
     assert SelfTest.objects.get().left == Decimal("9")
+
+
+def test_the_patient_chooses_units_and_language_under_message_settings(client, world):
+    patient = world.home.patient_a
+    client.force_login(patient.user)
+    html = client.get("/notifications/preferences/").content.decode()
+    assert 'name="units"' in html and "Miles and inches" in html and 'name="language"' in html
+    form = {"email_enabled": "on", "time_zone": "", "units": "imperial", "language": "es"}
+    assert client.post("/notifications/preferences/", form).status_code == 302
+    patient.refresh_from_db()
+    assert (patient.units, patient.language) == ("imperial", "es")
+    response = client.post("/notifications/preferences/", {**form, "units": "furlongs"})
+    assert response.status_code == 400 and "furlongs" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.units == "imperial"
+
+
+def test_staff_set_units_on_the_patient_form_and_leaving_them_out_keeps_them(client, world):
+    patient = imperial(world.home.patient_a)
+    client.force_login(world.home.clinician)
+    url = f"/patients/{patient.pk}/edit/"
+    assert 'name="units"' in client.get(url).content.decode()
+    data = {
+        "first_name": patient.first_name,
+        "last_name": "Lang",
+        "date_of_birth": "1990-01-01",
+        "sex": "female",
+        "email": "",
+        "phone": "",
+        "time_zone": "",
+    }
+    assert client.post(url, data).status_code == 302
+    patient.refresh_from_db()
+    assert (patient.units, patient.last_name) == ("imperial", "Lang")
+    assert client.post(url, {**data, "units": "metric", "language": "es"}).status_code == 302
+    patient.refresh_from_db()
+    assert (patient.units, patient.language) == ("metric", "es")
