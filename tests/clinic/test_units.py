@@ -105,3 +105,10 @@ def test_staff_cannot_patch_me_but_set_units_on_the_patient(api, world):
 @pytest.mark.django_db
 def test_anonymous_patch_gets_401(api, world):
     assert api.patch("/api/v1/me/", {"units": "imperial"}, format="json").status_code == 401
+
+
+def test_pace_reads_per_km_or_per_mile():
+    assert units.pace_text(300, "metric") == "5:00 /km"
+    assert units.pace_text(300, "imperial") == "8:03 /mi"  # 482.8 s
+    assert units.pace_text(None, "imperial") == ""
+    assert units.distance_label("imperial") == "miles" and units.length_label("metric") == "cm"
