@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -91,7 +92,12 @@ class PageProblems:
 
 @pytest.fixture
 def open_page(chromium, live_server):
-    """open_page(viewport) -> (page, problems); the context is closed after the test."""
+    """open_page(viewport) -> (page, problems); the context is closed after the test.
+
+    Every browser comes from 127.0.0.1, so the public forms' per-address limits (counters in
+    the shared cache: Redis in CI) would add up across tests; each test starts without them.
+    """
+    cache.clear()
     contexts = []
 
     def _open(viewport=DESK):
