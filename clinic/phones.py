@@ -64,37 +64,35 @@ def phone_for_clinic(raw: str | None, clinic) -> str:
     return phone_normalise(raw, region=region_of(clinic))
 
 
-def is_e164(value: str | None) -> bool:
-    """True for a stored number texts may go to: valid and already in E.164. A number kept as
-    typed because it could not be read (clinic migration 0003) is not."""
+def _stored_e164(value: str | None) -> phonenumbers.PhoneNumber | None:
+    """The number `value` holds when it is valid and already in E.164, parsed once; else None."""
     if not value or not value.startswith("+"):
-        return False
+        return None
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        return False
-    return (
-        phonenumbers.is_valid_number(number)
-        and not number.extension
-        and phonenumbers.format_number(number, PhoneNumberFormat.E164) == value
-    )
-
-
-def phone_display(value: str | None) -> str:
-    """A stored E.164 number grouped for reading (+1 410-555-0100); anything else as it is.
-    Parses once: every e-mail of the reminder sweep prints the clinic's number."""
-    if not value or not value.startswith("+"):
-        return value or ""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
+        return None
     if (
         not phonenumbers.is_valid_number(number)
         or number.extension
         or phonenumbers.format_number(number, PhoneNumberFormat.E164) != value
     ):
-        return value  # not E.164 as is_e164 means it
+        return None
+    return number
+
+
+def is_e164(value: str | None) -> bool:
+    """True for a stored number texts may go to: valid and already in E.164. A number kept as
+    typed because it could not be read (clinic migration 0003) is not."""
+    return _stored_e164(value) is not None
+
+
+def phone_display(value: str | None) -> str:
+    """A stored E.164 number grouped for reading (+1 410-555-0100); anything else as it is.
+    Parses once: every e-mail of the reminder sweep prints the clinic's number."""
+    number = _stored_e164(value)
+    if number is None:
+        return value or ""
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
