@@ -27,7 +27,7 @@ define clock_tests
 	done
 endef
 
-.PHONY: install run test test-clock lint format bench backup restore-check clean
+.PHONY: install run test test-clock lint format messages bench backup restore-check clean
 
 var/tools/bin/uv:
 	@echo "uv not found: installing it into var/tools (a private virtual environment)"
@@ -69,6 +69,15 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run --settings=clinic.settings.test
 	UV='$(UV)' PYTEST_ARGS='$(PYTEST_ARGS)' CLOCK_INSTANTS='$(CLOCK_INSTANTS)' \
 		CLOCK_TESTS='$(CLOCK_TESTS)' scripts/test-all
+
+# The Spanish catalogue: collect the strings of the code and templates into
+# locale/es/LC_MESSAGES/django.po (translations kept), then compile django.mo. Needs GNU
+# gettext (msgfmt); the compiled file is committed so that installing needs no gettext, and
+# tests/clinic/test_catalogue.py fails when it falls behind the .po file.
+messages: install
+	$(MANAGE) makemessages -l es --no-location --ignore=var --ignore=node_modules \
+		--ignore=.venv --ignore=tests --ignore=bench
+	$(MANAGE) compilemessages -l es --ignore=var --ignore=node_modules --ignore=.venv
 
 test-clock: install
 	$(clock_tests)

@@ -1,5 +1,5 @@
 """Request middleware: staff session limits, no caching of signed-in pages, and each signed-in
-person's time zone."""
+person's time zone and language."""
 
 import time
 
@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 from .access import membership_of
+from .languages import language_for_request
 from .time_zones import zone_of
 
 SESSION_STARTED = "gw_started"
@@ -36,7 +38,10 @@ class StaffSessionLimitsMiddleware:
             absolute_limit = settings.STAFF_SESSION_MAX_HOURS * 3600
             if now - seen > idle_limit or now - started > absolute_limit:
                 logout(request)
-                messages.info(request, "You were signed out after a period without activity.")
+                messages.info(
+                    request,
+                    translation.gettext("You were signed out after a period without activity."),
+                )
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
             if SESSION_SEEN not in request.session or now - seen >= SEEN_RESOLUTION_S:
                 request.session[SESSION_SEEN] = now
@@ -77,3 +82,28 @@ class PersonTimeZoneMiddleware:
         finally:
             # A worker thread serves other people next.
             timezone.deactivate()
+
+
+class PersonLanguageMiddleware:
+    """Pages are in the language of the person reading (clinic.languages): a patient's own,
+    staff the default, a visitor the public switch's or their browser's. Replaces Django's
+    LocaleMiddleware, which knows only the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            # A worker thread serves other people next.
+            translation.deactivate()
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            # The same address answers in another language for another browser.
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "clinic.two_factor_views.StaffTwoFactorMiddleware",
     "clinic.middleware.StaffSessionLimitsMiddleware",
     "clinic.middleware.PersonTimeZoneMiddleware",
+    "clinic.middleware.PersonLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
     "clinic.middleware.NoStoreForSignedInMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
@@ -132,7 +133,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# Patients and public visitors read English or Spanish (clinic.languages); staff pages are
+# translatable but stay English for now. The catalogues are in locale/ (`make messages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "gw_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from clinic import magic_link_views, two_factor_views, views
@@ -16,6 +17,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    # The language switch of the public pages (POST, sets the gw_language cookie).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("manifest.webmanifest", site_views.web_manifest, name="web_manifest"),
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("2fa/setup/", two_factor_views.setup, name="two_factor_setup"),

@@ -106,6 +106,12 @@ MATRIX: dict[str, Route] = {
     "login/": Route(lambda c: "/login/", outcome(302, anonymous=200)),
     "logout/": Route(lambda c: "/logout/", public(302), method="post"),
     "healthz/": Route(lambda c: "/healthz/", public(200)),
+    "i18n/setlang/": Route(
+        lambda c: "/i18n/setlang/",
+        public(302),
+        method="post",
+        data=lambda c: {"language": "es", "next": "/book/"},
+    ),
     "manifest.webmanifest": Route(lambda c: "/manifest.webmanifest", public(200)),
     "sw.js": Route(lambda c: "/sw.js", public(200)),
     "2fa/setup/": Route(lambda c: "/2fa/setup/", page()),
