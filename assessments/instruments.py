@@ -17,10 +17,86 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 NOT_APPLICABLE = "na"
-WORDING_NOTE = (
+
+
+def gettext_noop(text: str) -> str:
+    """Marks `text` for the translation catalogue (makemessages looks for this name) and
+    returns it unchanged: this module stays free of Django, and the caller that knows the
+    reader's language translates the English text (the web page and the API do)."""
+    return text
+
+
+WORDING_NOTE = gettext_noop(
     "Prompts are Groundwork's own short paraphrases, not the published wording; use the "
     "licensed original wording where a licence, study or payer requires it."
 )
+
+
+class Message(str):
+    """An English message that keeps its template and values, so that a caller that knows
+    the reader's language can translate it: `gettext(message.template) % message.params`.
+    It compares and prints as the English text."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:
+        message = super().__new__(cls, template % params if params else template)
+        message.template = template
+        message.params = params
+        return message
+
+
+# ---------------------------------------------------------------------------------------
+# Languages. The instructions, questions and answers of a validated questionnaire may only
+# be shown in a validated translation: a home-made one changes what is measured and voids
+# the published scoring and MCID. Each instrument therefore has one slot per language for
+# the licensed, published translation and its source; an empty slot means the English
+# original is shown, with a note in the reader's language (docs/clinical-rules.md
+# "Questionnaires in other languages"). The chrome around the items is translated as usual.
+# ---------------------------------------------------------------------------------------
+
+ORIGINAL_LANGUAGE = "en"
+NOT_APPLICABLE_LABEL = "Not applicable"  # FAAM's answer, part of the instrument's wording
+
+
+@dataclass(frozen=True)
+class Wording:
+    """An instrument's wording in one language, from a published validated version.
+
+    `source` cites the validated translation (authors, journal, year) and `licence` how the
+    clinic may use it; `instructions`, `prompts` (item key -> text), `options` (item key ->
+    {value: label}) and `not_applicable` are its text. Empty `source` or `prompts` means not
+    available: the English original is shown instead."""
+
+    source: str = ""
+    licence: str = ""
+    instructions: str = ""
+    prompts: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Mapping[int | str, str]] = field(default_factory=dict)
+    not_applicable: str = ""
+
+    @property
+    def available(self) -> bool:
+        return bool(self.source and self.prompts)
+
+
+# Spanish: the published Spanish versions (LEFS, FAAM and VISA-A each have one) are to be
+# added here by the clinic with their licence; until then the slot is empty on purpose.
+SPANISH_PENDING = Wording()
+
+
+@dataclass(frozen=True)
+class ShownWording:
+    """The wording a reader gets: `language` is the one it is in, `fallback` says a wanted
+    translation is missing and the English original stands in."""
+
+    language: str
+    fallback: bool
+    instructions: str
+    prompts: Mapping[str, str]
+    options: Mapping[str, tuple[tuple[int | str, str], ...]]
+    not_applicable: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +154,41 @@ class Instrument:
     missing_rule: str
     scorer: Callable[[Instrument, Mapping[str, Any]], Score] = field(repr=False)
     wording_note: str = WORDING_NOTE
+    # Validated translations by language code (see Wording); English is the original above.
+    translations: Mapping[str, Wording] = field(
+        default_factory=lambda: {"es": SPANISH_PENDING}, repr=False
+    )
+
+    def wording(self, language: str) -> ShownWording:
+        """What the patient reads in `language`: the validated translation when the slot is
+        filled, else the English original (`fallback` True when a translation was wanted)."""
+        language = (language or ORIGINAL_LANGUAGE).split("-")[0]
+        chosen = self.translations.get(language)
+        if language == ORIGINAL_LANGUAGE or chosen is None or not chosen.available:
+            return ShownWording(
+                language=ORIGINAL_LANGUAGE,
+                fallback=language != ORIGINAL_LANGUAGE,
+                instructions=self.instructions,
+                prompts={item.key: item.prompt for item in self.items},
+                options={
+                    item.key: tuple((o.value, o.label) for o in item.options) for item in self.items
+                },
+                not_applicable=NOT_APPLICABLE_LABEL,
+            )
+        return ShownWording(
+            language=language,
+            fallback=False,
+            instructions=chosen.instructions or self.instructions,
+            prompts={item.key: chosen.prompts.get(item.key, item.prompt) for item in self.items},
+            options={
+                item.key: tuple(
+                    (o.value, chosen.options.get(item.key, {}).get(o.value, o.label))
+                    for o in item.options
+                )
+                for item in self.items
+            },
+            not_applicable=chosen.not_applicable or NOT_APPLICABLE_LABEL,
+        )
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -122,9 +233,15 @@ def _coerce(item: Item, value: Any) -> int | str | None:
     return value if value in item.values else None
 
 
-def _allowed_text(item: Item) -> str:
+def _choose_one(item: Item) -> Message:
     values = ", ".join(str(v) for v in item.values)
-    return f"{values} or {NOT_APPLICABLE!r}" if item.allows_na else values
+    if item.allows_na:
+        return Message(
+            gettext_noop("Choose one of %(values)s or %(na)s."),
+            values=values,
+            na=repr(NOT_APPLICABLE),
+        )
+    return Message(gettext_noop("Choose one of %(values)s."), values=values)
 
 
 def validate(instrument: Instrument, answers: Any) -> dict[str, int | str]:
@@ -133,23 +250,30 @@ def validate(instrument: Instrument, answers: Any) -> dict[str, int | str]:
     AnswerError naming each bad item; returns the answers with values as the options hold them.
     """
     if not isinstance(answers, Mapping):
-        raise AnswerError({"answers": "Send an object of item key: answer."})
+        raise AnswerError({"answers": Message(gettext_noop("Send an object of item key: answer."))})
     errors: dict[str, str] = {}
     clean: dict[str, int | str] = {}
     for key in answers:
         if key not in instrument.keys:
-            errors[str(key)] = f"Not an item of {instrument.name}."
+            errors[str(key)] = Message(
+                gettext_noop("Not an item of %(instrument)s."), instrument=instrument.name
+            )
     for item in instrument.items:
         if answers.get(item.key) in (None, ""):
-            errors[item.key] = "Please answer this item" + (
-                f" (choose {NOT_APPLICABLE!r} if it does not apply to you)."
+            errors[item.key] = (
+                Message(
+                    gettext_noop(
+                        "Please answer this item (choose %(na)s if it does not apply to you)."
+                    ),
+                    na=repr(NOT_APPLICABLE),
+                )
                 if item.allows_na
-                else "."
+                else Message(gettext_noop("Please answer this item."))
             )
             continue
         value = _coerce(item, answers[item.key])
         if value is None:
-            errors[item.key] = f"Choose one of {_allowed_text(item)}."
+            errors[item.key] = _choose_one(item)
         else:
             clean[item.key] = value
     if errors:

@@ -2,6 +2,7 @@
 the answers to one. Another patient's questionnaire is a 404; answering twice is a 409 that
 repeats the score given the first time (answers are kept as first given)."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -101,7 +102,7 @@ class MyQuestionnaireView(APIView):
     def _assignment(self, request, pk):
         assignment = questionnaires.assignment_for(request.user, pk)
         if assignment is None:
-            raise exceptions.NotFound("No such questionnaire.")
+            raise exceptions.NotFound(gettext("No such questionnaire."))
         return assignment
 
     @extend_schema(responses=QuestionnaireOut)
@@ -119,7 +120,12 @@ class MyQuestionnaireView(APIView):
             )
         except instruments.AnswerError as error:
             return Response(
-                {"answers": {key: [message] for key, message in error.errors.items()}},
+                {
+                    "answers": {
+                        key: [message]
+                        for key, message in questionnaires.answer_errors(error).items()
+                    }
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         except questionnaires.AlreadyAnswered as already:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import CLINICAL_ROLES, PATIENT, role_required, scope
@@ -29,7 +30,7 @@ def my_questionnaires(request):
 def my_questionnaire(request, pk: int):
     assignment = questionnaires.assignment_for(request.user, pk)
     if assignment is None:
-        raise Http404("No such questionnaire.")
+        raise Http404(gettext("No such questionnaire."))
     instrument = instruments.get(assignment.instrument)
     answers: dict = {}
     errors: dict = {}
@@ -40,15 +41,20 @@ def my_questionnaire(request, pk: int):
         try:
             response = questionnaires.questionnaire_submit(assignment=assignment, answers=answers)
         except instruments.AnswerError as error:
-            errors = error.errors
+            errors = questionnaires.answer_errors(error)
         except questionnaires.AlreadyAnswered as already:
             return _summary(request, already.response, instrument)
         else:
             return _summary(request, response, instrument)
+    # The items in a validated version only: the reader's language when its slot is filled,
+    # else the English original with a note (assessments/instruments.py, Wording).
+    wording = instrument.wording(get_language())
     items = [
         {
             "item": item,
             "number": n,
+            "prompt": wording.prompts[item.key],
+            "options": wording.options[item.key],
             "chosen": str(answers.get(item.key, "")),
             "error": errors.get(item.key, ""),
         }
@@ -61,6 +67,7 @@ def my_questionnaire(request, pk: int):
             "assignment": assignment,
             "instrument": instrument,
             "items": items,
+            "wording": wording,
             "errors": errors,
             "na": instruments.NOT_APPLICABLE,
         },

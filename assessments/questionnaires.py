@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.access import PATIENT, scope
 from clinic.models import Patient, User
@@ -35,11 +36,28 @@ log = logging.getLogger(__name__)
 PENDING = QuestionnaireStatus.PENDING
 
 
+def message_text(message: str) -> str:
+    """An instruments message in the active language (instruments.Message keeps its template
+    and values; the templates are in the catalogue)."""
+    if isinstance(message, instruments.Message):
+        return (
+            gettext(message.template) % message.params
+            if message.params
+            else gettext(message.template)
+        )
+    return gettext(message) if message else message
+
+
+def answer_errors(error: instruments.AnswerError) -> dict[str, str]:
+    """The item messages of refused answers, in the active language; keys unchanged."""
+    return {key: message_text(message) for key, message in error.errors.items()}
+
+
 class AlreadyAnswered(Exception):
     """The questionnaire was filled in before: answers are kept as first given (409)."""
 
     def __init__(self, response: QuestionnaireResponse):
-        super().__init__("This questionnaire has already been filled in.")
+        super().__init__(gettext("This questionnaire has already been filled in."))
         self.response = response
 
 

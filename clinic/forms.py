@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import tasks
 from .models import Clinic, Patient
@@ -29,13 +30,14 @@ def service_error_messages(error: ValidationError) -> list[str]:
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": (
+        "invalid_login": _(
             "That e-mail and password do not match an account. Check both and try again."
         ),
-        "inactive": "This account is disabled. Contact your clinic.",
+        "inactive": _("This account is disabled. Contact your clinic."),
     }
 
 

@@ -10,10 +10,12 @@ so "Ana@Clinic.test" and "ana@clinic.test" are one account here too.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 FIELD = "username"
 
 # What the sign-in page (clinic.views.locked_out) and the token API answer a locked-out attempt.
-LOCKED_OUT_MESSAGE = (
+LOCKED_OUT_MESSAGE = _(
     "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
 )
 

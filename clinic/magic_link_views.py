@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tasks
@@ -18,7 +20,7 @@ WINDOW_SECONDS = 15 * 60
 
 
 class LinkRequestForm(forms.Form):
-    email = forms.EmailField(label="E-mail")
+    email = forms.EmailField(label=_("E-mail"))
 
 
 def _over_limit(key: str) -> bool:
@@ -55,7 +57,7 @@ def magic_link_request(request):
         email = form.cleaned_data["email"].lower()
         ip = client_ip(request) or "unknown"
         if _over_limit(f"magic-link:ip:{ip}") or _over_limit(f"magic-link:email:{email}"):
-            form.add_error(None, "Too many requests. Wait a few minutes and try again.")
+            form.add_error(None, gettext("Too many requests. Wait a few minutes and try again."))
         else:
             # Always the same work here, known address or not: the lookup and the e-mail
             # happen in a worker, so the answer's timing tells nothing about the address.

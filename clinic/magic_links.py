@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import Patient, StaffMembership, User
 
@@ -52,15 +53,23 @@ def user_for_token(token: str) -> User:
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise MagicLinkError("This sign-in link has expired. Ask for a new one below.") from error
+        raise MagicLinkError(
+            gettext("This sign-in link has expired. Ask for a new one below.")
+        ) from error
     except signing.BadSignature as error:
-        raise MagicLinkError("This sign-in link is not valid. Ask for a new one below.") from error
+        raise MagicLinkError(
+            gettext("This sign-in link is not valid. Ask for a new one below.")
+        ) from error
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None or _fingerprint(user) != data.get("f"):
-        raise MagicLinkError("This sign-in link has already been used. Ask for a new one below.")
+        raise MagicLinkError(
+            gettext("This sign-in link has already been used. Ask for a new one below.")
+        )
     # Staff and admin accounts sign in with a password (and, in production, a second factor).
     if not is_patient_only(user) or not hasattr(user, "patient_profile"):
-        raise MagicLinkError("This link can only sign in a patient. Staff sign in with a password.")
+        raise MagicLinkError(
+            gettext("This link can only sign in a patient. Staff sign in with a password.")
+        )
     return user
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from .phones import validate_region
@@ -164,8 +165,8 @@ class Language(models.TextChoices):
 
 class Units(models.TextChoices):
     # clinic/units.py converts; every rule keeps computing in km, metres and centimetres.
-    METRIC = "metric", "Kilometres and centimetres"
-    IMPERIAL = "imperial", "Miles and inches"
+    METRIC = "metric", _("Kilometres and centimetres")
+    IMPERIAL = "imperial", _("Miles and inches")
 
 
 class Patient(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Patient
 
@@ -546,10 +547,10 @@ class Run(models.Model):
 
 
 class SelfTestKind(models.TextChoices):
-    KNEE_TO_WALL = "knee_to_wall_cm", "Knee to wall (cm)"
-    BALANCE_EYES_OPEN = "balance_eyes_open_s", "Single-leg balance, eyes open (s)"
-    BALANCE_EYES_CLOSED = "balance_eyes_closed_s", "Single-leg balance, eyes closed (s)"
-    HEEL_RAISES = "heel_raise_reps", "Single-leg heel raises (reps)"
+    KNEE_TO_WALL = "knee_to_wall_cm", _("Knee to wall (cm)")
+    BALANCE_EYES_OPEN = "balance_eyes_open_s", _("Single-leg balance, eyes open (s)")
+    BALANCE_EYES_CLOSED = "balance_eyes_closed_s", _("Single-leg balance, eyes closed (s)")
+    HEEL_RAISES = "heel_raise_reps", _("Single-leg heel raises (reps)")
 
 
 # The valid range of each home self-test, per side (inclusive).

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from uuid import UUID
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ from .services import ProgramConflict
 MAX_RUN_MILES_WEEK = Decimal(int(units.km_to_miles(MAX_RUN_KM_WEEK) * 10)) / 10
 
 
-NO_PROGRAM = "You have no published program yet."
+NO_PROGRAM = gettext_lazy("You have no published program yet.")
 
 
 class MyItemOut(serializers.Serializer):
@@ -247,7 +248,7 @@ class CheckInIn(serializers.Serializer):
             return attrs
         if attrs.get("run_km_week") is not None:
             raise serializers.ValidationError(
-                {"run_miles_week": ["Send run_km_week or run_miles_week, not both."]}
+                {"run_miles_week": [gettext("Send run_km_week or run_miles_week, not both.")]}
             )
         attrs["run_km_week"] = units.tenths(units.miles_to_km(float(miles)))
         return attrs
@@ -280,7 +281,7 @@ class RedFlagsIn(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("red_flags") and not attrs.get("detail", "").strip():
             raise serializers.ValidationError(
-                {"red_flags": ["Tick at least one answer, or write what happened."]}
+                {"red_flags": [gettext("Tick at least one answer, or write what happened.")]}
             )
         return attrs
 
@@ -293,7 +294,11 @@ class RedFlagsOut(serializers.Serializer):
 
     def get_message(self, program) -> str:
         pause = selectors.program_pause(program)
-        return f"Your program is paused. {pause.message}" if pause else ""
+        return (
+            gettext("Your program is paused. %(advice)s") % {"advice": pause.message}
+            if pause
+            else ""
+        )
 
     @extend_schema_field(PauseOut(allow_null=True))
     def get_pause(self, program) -> dict | None:
@@ -350,11 +355,16 @@ def _idempotency_key(request, body_key: UUID | None) -> UUID | None:
         key = UUID(header)
     except ValueError as exc:
         raise exceptions.ValidationError(
-            {"Idempotency-Key": ["Must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000."]}
+            {
+                "Idempotency-Key": [
+                    gettext("Must be a UUID, e.g. %(example)s.")
+                    % {"example": "123e4567-e89b-12d3-a456-426614174000"}
+                ]
+            }
         ) from exc
     if body_key is not None and body_key != key:
         raise exceptions.ValidationError(
-            {"client_id": ["Differs from the Idempotency-Key header: send one key."]}
+            {"client_id": [gettext("Differs from the Idempotency-Key header: send one key.")]}
         )
     return key
 

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import adherence, selectors
 from .evaluation import AUTOMATIC_ACTIONS, morning_questions, needs_own_pain
@@ -149,24 +153,31 @@ def checkin_due(*, program: Program, progress: PatientProgress, now: datetime) -
 
 
 def progress_chart(progress: PatientProgress) -> dict:
-    """The data of the two charts (sessions per week, pain over time) for the page script."""
+    """The data of the two charts (sessions per week, pain over time) for the page script; the
+    day labels in the reader's language ("7 Dec", "7 dic")."""
+    day_month = pgettext("date format", "j M")
     return {
-        "weeks": [f"{monday.day} {monday:%b}" for monday, _ in progress.weeks],
-        "sessions": [count for _, count in progress.weeks],
+        "weeks": [date_format(monday, day_month) for monday, _count in progress.weeks],
+        "sessions": [count for _monday, count in progress.weeks],
         "planned": progress.planned_per_week,
-        "pain_days": [f"{day.day} {day:%b}" for day, _ in progress.pain],
-        "pain": [value for _, value in progress.pain],
+        "pain_days": [date_format(day, day_month) for day, _value in progress.pain],
+        "pain": [value for _day, value in progress.pain],
     }
 
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# "Mon" ... "Sun", translated by Django's own catalogue into the reader's language.
+DAY_NAMES = tuple(WEEKDAYS_ABBR[n] for n in range(7))
 
 
 def dose_words(item: ProgramItem) -> str:
     """ "3 × 12", "2 × 30 s" or "3 × 10, 5 s hold": the dose in the week's preview."""
     parts = [f"{item.sets} × {item.reps}" if item.reps else f"{item.sets} ×"]
     if item.hold_s:
-        parts.append(f"{item.hold_s} s hold" if item.reps else f"{item.hold_s} s")
+        parts.append(
+            gettext("%(seconds)s s hold") % {"seconds": item.hold_s}
+            if item.reps
+            else f"{item.hold_s} s"
+        )
     return (", " if item.reps else " ").join(parts)
 
 
@@ -263,7 +274,7 @@ def patient_home(user, *, now: datetime) -> dict:
         "today_log": logged,
         "paused_items": [item for item in items if item.paused],
         "week": week,
-        "red_flag_questions": [(flag.answer, flag.question) for flag in RED_FLAGS],
+        "red_flag_questions": [(flag.answer, gettext(flag.question)) for flag in RED_FLAGS],
         "progress": progress,
         "progress_chart_json": json.dumps(progress_chart(progress)),
         "yesterday": today - timedelta(days=1),
@@ -279,4 +290,9 @@ def patient_home(user, *, now: datetime) -> dict:
 
 
 # The log form's one-tap difficulty answers and the 0-10 value each stands for.
-DIFFICULTY_CHOICES = (("Easy", 3), ("OK", 5), ("Hard", 7), ("Too hard", 9))
+DIFFICULTY_CHOICES = (
+    (_("Easy"), 3),
+    (pgettext_lazy("how hard a session felt", "OK"), 5),
+    (_("Hard"), 7),
+    (_("Too hard"), 9),
+)

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import evaluation, reminders, versions
 from .models import CheckIn, Program, ProgramStatus, SessionItemLog, SessionLog
@@ -80,33 +81,45 @@ def session_log(
     for entry in items:
         pk = entry["program_item"]
         if pk not in own:
-            errors.setdefault("items", []).append(f"Not an item of your program: {pk}.")
+            errors.setdefault("items", []).append(
+                gettext("Not an item of your program: %(item)s.") % {"item": pk}
+            )
         elif pk in seen:
-            errors.setdefault("items", []).append(f"Item {pk} is logged twice.")
+            errors.setdefault("items", []).append(
+                gettext("Item %(item)s is logged twice.") % {"item": pk}
+            )
         elif entry["completed_sets"] > own[pk].sets:
             errors.setdefault("items", []).append(
-                f"completed_sets of item {pk} is more than the {own[pk].sets} prescribed."
+                gettext("completed_sets of item %(item)s is more than the %(sets)s prescribed.")
+                % {"item": pk, "sets": own[pk].sets}
             )
         elif entry.get("pain_during") is not None:
             scores[pk] = entry["pain_during"]
         elif evaluation.needs_own_pain(own[pk]):
             errors.setdefault("items", []).append(
-                f"pain_during of item {pk} ({own[pk].drill.name}) is missing: a tendon-loading "
-                "drill needs its own pain score, not the session's."
+                gettext(
+                    "pain_during of item %(item)s (%(drill)s) is missing: a tendon-loading "
+                    "drill needs its own pain score, not the session's."
+                )
+                % {"item": pk, "drill": own[pk].drill.name}
             )
         elif pain_during is None:
             errors.setdefault("items", []).append(
-                f"pain_during of item {pk} is missing: give it, or the session's pain_during."
+                gettext(
+                    "pain_during of item %(item)s is missing: give it, or the session's "
+                    "pain_during."
+                )
+                % {"item": pk}
             )
         else:
             scores[pk] = pain_during
         seen.add(pk)
     if not items:
-        errors.setdefault("items", []).append("Log at least one drill.")
+        errors.setdefault("items", []).append(gettext("Log at least one drill."))
     if errors:
         raise ValidationError(errors)
     if program.status != ProgramStatus.PUBLISHED:
-        raise ProgramConflict("Your program is paused: please contact the clinic.")
+        raise ProgramConflict(gettext("Your program is paused: please contact the clinic."))
 
     # The day's log may belong to an earlier version when the engine changed the program
     # after it: today's edit then moves it to the version in force.
@@ -120,7 +133,7 @@ def session_log(
             patient_id=program.patient_id, program=program, date=day, client_id=client_id
         )
     elif day != _patient_today(program):
-        raise ProgramConflict("A session can only be changed on the day it was logged.")
+        raise ProgramConflict(gettext("A session can only be changed on the day it was logged."))
     else:
         log.items.all().delete()
         log.program = program
@@ -169,9 +182,11 @@ def checkin_record(
     _check_date(program, day, errors)
     unknown = [code for code in red_flags if code not in RED_FLAG_ANSWERS]
     if unknown:
-        errors["red_flags"] = [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]
+        errors["red_flags"] = [_unknown_codes(unknown)]
     if still_sore is None and soreness_hours is None:
-        errors["still_sore"] = ["Answer yes or no: are you still sore from the last session?"]
+        errors["still_sore"] = [
+            gettext("Answer yes or no: are you still sore from the last session?")
+        ]
     if errors:
         raise ValidationError(errors)
     checkin = CheckIn.objects.create(
@@ -198,6 +213,10 @@ def checkin_record(
 
 
 @transaction.atomic
+def _unknown_codes(unknown) -> str:
+    return gettext("Unknown red-flag codes: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+
+
 def red_flags_report(*, program: Program, red_flags: Iterable[str], detail: str = "") -> Program:
     """The "something is wrong" button: any answer pauses the program at once. While it is
     paused the patient may report again, or only add detail (docs/clinical-rules.md §8); the
@@ -207,16 +226,20 @@ def red_flags_report(*, program: Program, red_flags: Iterable[str], detail: str 
     detail = " ".join((detail or "").split())
     unknown = [code for code in answers if code not in RED_FLAG_ANSWERS]
     if unknown:
-        raise ValidationError(
-            {"red_flags": [f"Unknown red-flag codes: {', '.join(map(str, unknown))}."]}
-        )
+        raise ValidationError({"red_flags": [_unknown_codes(unknown)]})
     if len(detail) > MAX_RED_FLAG_DETAIL:
-        raise ValidationError({"detail": [f"At most {MAX_RED_FLAG_DETAIL} characters."]})
+        raise ValidationError(
+            {"detail": [gettext("At most %(count)s characters.") % {"count": MAX_RED_FLAG_DETAIL}]}
+        )
     if not answers:
         if program.status == ProgramStatus.PAUSED and detail:
             return evaluation.program_red_flag_detail_add(program=program, detail=detail)
         paused = program.status == ProgramStatus.PAUSED
-        wanted = "Tick an answer or write what happened." if paused else "Tick at least one answer."
+        wanted = (
+            gettext("Tick an answer or write what happened.")
+            if paused
+            else gettext("Tick at least one answer.")
+        )
         raise ValidationError({"red_flags": [wanted]})
     return evaluation.program_pause_for_red_flags(
         program=program,

@@ -17,11 +17,13 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import Resolver404, resolve
+from django.utils.dates import WEEKDAYS
 
 from . import selectors
 from .models import DrillMedia, Program
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# "Monday" ... "Sunday" in the reader's language (Django's own catalogue).
+DAY_NAMES = tuple(WEEKDAYS[n] for n in range(7))
 # The base URL the PDF's relative links resolve against; only its static path is ever read.
 PDF_BASE_URL = "https://groundwork.invalid/"
 

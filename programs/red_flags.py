@@ -10,14 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a patient's text for the translation catalogue (makemessages knows this name) and
+    returns it unchanged: this module stays free of Django; the page and the API translate it
+    for the reader (programs.selectors.program_pause, programs.patient_home)."""
+    return text
+
+
 EMERGENCY, TODAY, CLINIC = "emergency", "today", "clinic"
 URGENCIES = (EMERGENCY, TODAY, CLINIC)  # most urgent first
 
 # What the patient is told (docs/clinical-rules.md §8), most urgent first.
-GET_HELP_NOW = "Stop. Get urgent medical help today; call the emergency number if it is severe."
-DOCTOR_TODAY = "Stop. Do not walk on it more than you must and see a doctor today."
-CALL_CLINIC_TODAY = "Stop all exercise and running and call the clinic today."
-CALL_CLINIC = "Stop and call the clinic."
+GET_HELP_NOW = gettext_noop(
+    "Stop. Get urgent medical help today; call the emergency number if it is severe."
+)
+DOCTOR_TODAY = gettext_noop("Stop. Do not walk on it more than you must and see a doctor today.")
+CALL_CLINIC_TODAY = gettext_noop("Stop all exercise and running and call the clinic today.")
+CALL_CLINIC = gettext_noop("Stop and call the clinic.")
 PATIENT_MESSAGES = (GET_HELP_NOW, DOCTOR_TODAY, CALL_CLINIC_TODAY, CALL_CLINIC)
 
 # What the clinician does about it, by urgency (the alert and the refused build say it).
@@ -53,7 +63,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Cannot take four steps or new bony tenderness after a fall or twist: rule out a "
         "fracture before any exercise.",
         "you could not take four steps or have new bony tenderness",
-        "I cannot walk four steps, or a bone became tender after a fall or twist",
+        gettext_noop("I cannot walk four steps, or a bone became tender after a fall or twist"),
         CALL_CLINIC_TODAY,
     ),
     RedFlag(
@@ -62,7 +72,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         TODAY,
         "Sudden pop at the back of the ankle or cannot push off: possible Achilles rupture.",
         "a sudden pop or kick at the back of the ankle",
-        "I felt a sudden pop or kick at the back of my ankle",
+        gettext_noop("I felt a sudden pop or kick at the back of my ankle"),
         DOCTOR_TODAY,
     ),
     RedFlag(
@@ -71,7 +81,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         EMERGENCY,
         "Calf swelling, warmth or tenderness: possible deep-vein thrombosis.",
         "a swollen, warm or tender calf",
-        "My calf is swollen, warm or tender",
+        gettext_noop("My calf is swollen, warm or tender"),
         GET_HELP_NOW,
     ),
     RedFlag(
@@ -80,7 +90,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         EMERGENCY,
         "Numbness, pins and needles, or a cold or pale foot: nerve or circulation problem.",
         "numbness, pins and needles, or a cold or pale foot",
-        "My foot is numb, tingling, cold or pale",
+        gettext_noop("My foot is numb, tingling, cold or pale"),
         GET_HELP_NOW,
     ),
     RedFlag(
@@ -89,7 +99,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         EMERGENCY,
         "Hot, red, swollen joint or fever: possible infection.",
         "a hot, red, swollen joint or a fever",
-        "A joint is hot, red and swollen, or I have a fever",
+        gettext_noop("A joint is hot, red and swollen, or I have a fever"),
         GET_HELP_NOW,
     ),
     RedFlag(
@@ -98,7 +108,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         TODAY,
         "Focal bone pain, pain on hopping, or night pain: suspected bone stress injury.",
         "bone pain, pain on hopping, or pain at night or at rest",
-        "One spot on a bone hurts, on hopping, at night or at rest",
+        gettext_noop("One spot on a bone hurts, on hopping, at night or at rest"),
         CALL_CLINIC_TODAY,
     ),
     RedFlag(
@@ -107,7 +117,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         CLINIC,
         "Severe pain (8/10 or more): review before any program.",
         "pain of 8/10 or more, or pain getting worse fast",
-        "My pain is 8 out of 10 or more, or getting worse quickly",
+        gettext_noop("My pain is 8 out of 10 or more, or getting worse quickly"),
         CALL_CLINIC,
     ),
 )

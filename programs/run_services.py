@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, ngettext
 
 from clinic.models import Patient
 
@@ -25,7 +26,10 @@ class RunUploadError(ValueError):
 
     def __init__(self, filename: str, message: str):
         self.filename = filename
-        super().__init__(f"{filename}: {message}")
+        # The file's name, then what is wrong with it, in the reader's language.
+        super().__init__(
+            gettext("%(file)s: %(problem)s") % {"file": filename, "problem": gettext(message)}
+        )
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,19 @@ def _file_name(upload) -> str:
     return name[:120] or "file"
 
 
+def _too_large(limit: int) -> str:
+    return gettext("is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024) or 1}
+
+
 def _read_capped(upload, limit: int, name: str) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise RunUploadError(name, f"is larger than {limit // (1024 * 1024) or 1} MB.")
+        raise RunUploadError(name, _too_large(limit))
     chunks, total = [], 0
     for chunk in upload.chunks(_CHUNK) if hasattr(upload, "chunks") else [upload.read()]:
         total += len(chunk)
         if total > limit:
-            raise RunUploadError(name, f"is larger than {limit // (1024 * 1024) or 1} MB.")
+            raise RunUploadError(name, _too_large(limit))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -59,10 +67,16 @@ def runs_upload(*, patient: Patient, files: list) -> list[UploadedRun]:
     and raises RunUploadError naming it. A file the patient uploaded before (same content)
     returns the run already stored instead of a second one."""
     if not files:
-        raise RunUploadError("file", "send at least one FIT, TCX or GPX file.")
+        raise RunUploadError("file", gettext("send at least one FIT, TCX or GPX file."))
     if len(files) > settings.RUN_UPLOAD_MAX_FILES:
         raise RunUploadError(
-            "file", f"send at most {settings.RUN_UPLOAD_MAX_FILES} files at a time."
+            "file",
+            ngettext(
+                "send at most %(count)d file at a time.",
+                "send at most %(count)d files at a time.",
+                settings.RUN_UPLOAD_MAX_FILES,
+            )
+            % {"count": settings.RUN_UPLOAD_MAX_FILES},
         )
     parsed: list[tuple[str, runs.RunSummary]] = []
     for upload in files:
@@ -117,17 +131,17 @@ def self_test_record(
 ) -> SelfTest:
     """Keep one home self-test (both sides). Values outside the test's range are refused."""
     if test not in SelfTestKind.values:
-        raise ValidationError({"test": f"Unknown test {test!r}."})
+        raise ValidationError({"test": gettext("Unknown test %(test)r.") % {"test": test}})
     low, high = SELF_TEST_RANGES[SelfTestKind(test)]
     errors = {
-        side: f"Must be between {low} and {high}."
+        side: gettext("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
         for side, value in (("left", left), ("right", right))
         if not low <= value <= high
     }
     if errors:
         raise ValidationError(errors)
     if day > patient.clinic.today():
-        raise ValidationError({"date": "Cannot be in the future."})
+        raise ValidationError({"date": gettext("Cannot be in the future.")})
     return SelfTest.objects.create(
         patient=patient, clinic_id=patient.clinic_id, date=day, test=test, left=left, right=right
     )

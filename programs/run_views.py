@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -37,9 +39,11 @@ def my_runs(request):
         else:
             new = sum(1 for u in uploaded if not u.duplicate)
             known = len(uploaded) - new
-            text = f"{new} run{'s' if new != 1 else ''} added."
+            text = ngettext("%(count)d run added.", "%(count)d runs added.", new) % {"count": new}
             if known:
-                text += f" {known} {'was' if known == 1 else 'were'} already here."
+                text += " " + ngettext(
+                    "%(count)d was already here.", "%(count)d were already here.", known
+                ) % {"count": known}
             messages.success(request, text)
             return redirect("my_runs")
     load = run_selectors.running_load(patient=patient, today=today)
@@ -57,7 +61,7 @@ def my_runs(request):
     )
 
 
-KNEE_TO_WALL_INCHES = "Knee to wall (inches)"
+KNEE_TO_WALL_INCHES = _("Knee to wall (inches)")
 # The knee-to-wall ceiling in whole tenths of an inch that still converts inside the cm range.
 KNEE_TO_WALL_MAX_IN = (
     Decimal(int(units.cm_to_inches(SELF_TEST_RANGES[SelfTestKind.KNEE_TO_WALL][1]) * 10)) / 10
@@ -68,10 +72,10 @@ class SelfTestForm(forms.Form):
     """One self-test. A patient counting in inches types knee to wall in inches; the form
     hands on centimetres, the unit every self-test and screen is kept in."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    test = forms.ChoiceField(choices=SelfTestKind.choices)
-    left = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
-    right = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    test = forms.ChoiceField(label=_("Test"), choices=SelfTestKind.choices)
+    left = forms.DecimalField(label=_("Left"), min_value=0, max_digits=5, decimal_places=1)
+    right = forms.DecimalField(label=_("Right"), min_value=0, max_digits=5, decimal_places=1)
 
     def __init__(self, *args, units: str = Units.METRIC, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +95,11 @@ class SelfTestForm(forms.Form):
             if value is None:
                 continue
             if value > KNEE_TO_WALL_MAX_IN:
-                self.add_error(side, f"Must be between 0 and {KNEE_TO_WALL_MAX_IN} inches.")
+                self.add_error(
+                    side,
+                    gettext("Must be between 0 and %(high)s inches.")
+                    % {"high": KNEE_TO_WALL_MAX_IN},
+                )
             else:
                 data[side] = units.tenths(units.inches_to_cm(float(value)))
         return data
@@ -116,7 +124,7 @@ def my_self_tests(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Self-test saved.")
+            messages.success(request, gettext("Self-test saved."))
             return redirect("my_self_tests")
     ranges = [(kind.label, low, high) for kind, (low, high) in SELF_TEST_RANGES.items()]
     if patient.units == Units.IMPERIAL:

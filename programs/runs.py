@@ -34,6 +34,12 @@ MAX_DURATION_S = 3 * 24 * 3600
 CADENCE_RANGE_SPM = (100, 250)
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a message for the translation catalogue (makemessages knows this name) and returns
+    it unchanged: this module stays free of Django; run_services translates it for the reader."""
+    return text
+
+
 class RunFileError(ValueError):
     """The file is not a run we can read; the message says why, in the patient's words."""
 
@@ -81,17 +87,17 @@ def summarise(data: bytes) -> RunSummary:
     run (unknown type, broken file, no time or no distance)."""
     kind = detect_format(data)
     if kind is None:
-        raise RunFileError("is not a FIT, TCX or GPX file.")
+        raise RunFileError(gettext_noop("is not a FIT, TCX or GPX file."))
     return _checked(_summarise_fit(data) if kind == FIT else _summarise_xml(kind, data))
 
 
 def _checked(summary: RunSummary) -> RunSummary:
     if summary.duration_s <= 0:
-        raise RunFileError("has no running time.")
+        raise RunFileError(gettext_noop("has no running time."))
     if summary.duration_s > MAX_DURATION_S:
-        raise RunFileError("lasts more than three days: is it one run?")
+        raise RunFileError(gettext_noop("lasts more than three days: is it one run?"))
     if summary.distance_m < 0 or summary.distance_m > MAX_DISTANCE_M:
-        raise RunFileError("has a distance no run can have.")
+        raise RunFileError(gettext_noop("has a distance no run can have."))
     return summary
 
 
@@ -148,10 +154,10 @@ def _summarise_fit(data: bytes) -> RunSummary:
                 elif frame.name == "record":
                     records.append(_fit_values(frame))
     except fitdecode.FitError as exc:
-        raise RunFileError("is a damaged FIT file.") from exc
+        raise RunFileError(gettext_noop("is a damaged FIT file.")) from exc
     except (ValueError, TypeError, OverflowError, IndexError) as exc:
         # fitdecode trusts sizes and types read from the file; a forged file trips it here.
-        raise RunFileError("is a damaged FIT file.") from exc
+        raise RunFileError(gettext_noop("is a damaged FIT file.")) from exc
     if sessions:
         return _fit_from_sessions(sessions, records)
     return _fit_from_records(records)
@@ -177,7 +183,7 @@ def _fit_cadence(values: dict, prefix: str) -> float | None:
 def _fit_from_sessions(sessions: list[dict], records: list[dict]) -> RunSummary:
     starts = [s["start_time"] for s in sessions if isinstance(s.get("start_time"), datetime)]
     if not starts:
-        raise RunFileError("has no start time.")
+        raise RunFileError(gettext_noop("has no start time."))
     distance = sum(float(s.get("total_distance") or 0) for s in sessions)
     duration = sum(
         float(s.get("total_timer_time") or s.get("total_elapsed_time") or 0) for s in sessions
@@ -200,7 +206,7 @@ def _fit_altitude(record: dict) -> float | None:
 def _fit_from_records(records: list[dict]) -> RunSummary:
     timed = [r for r in records if isinstance(r.get("timestamp"), datetime)]
     if not timed:
-        raise RunFileError("has no run in it (no session and no timed points).")
+        raise RunFileError(gettext_noop("has no run in it (no session and no timed points)."))
     distances = [float(r["distance"]) for r in timed if r.get("distance") is not None]
     duration = (timed[-1]["timestamp"] - timed[0]["timestamp"]).total_seconds()
     return RunSummary(
@@ -226,9 +232,11 @@ def _parse_xml(data: bytes) -> Element:
     try:
         return xml_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise RunFileError("contains XML declarations we do not accept (DTD or entities).") from exc
+        raise RunFileError(
+            gettext_noop("contains XML declarations we do not accept (DTD or entities).")
+        ) from exc
     except (XmlParseError, ValueError) as exc:
-        raise RunFileError("is not well-formed XML.") from exc
+        raise RunFileError(gettext_noop("is not well-formed XML.")) from exc
 
 
 def _summarise_xml(kind: str, data: bytes) -> RunSummary:
@@ -238,7 +246,7 @@ def _summarise_xml(kind: str, data: bytes) -> RunSummary:
         return _summarise_gpx(data)
     if kind == TCX and name == "TrainingCenterDatabase":
         return _summarise_tcx(root)
-    raise RunFileError("is not a FIT, TCX or GPX file.")
+    raise RunFileError(gettext_noop("is not a FIT, TCX or GPX file."))
 
 
 def _local(tag: str) -> str:
@@ -271,7 +279,7 @@ def _when(text: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise RunFileError("has a start time we cannot read.") from exc
+        raise RunFileError(gettext_noop("has a start time we cannot read.")) from exc
     if moment.tzinfo is None:  # the formats say UTC when no offset is written
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -280,7 +288,7 @@ def _when(text: str | None) -> datetime:
 def _summarise_tcx(root: Element) -> RunSummary:
     laps = _descendants(root, "Lap")
     if not laps:
-        raise RunFileError("has no laps: no run in it.")
+        raise RunFileError(gettext_noop("has no laps: no run in it."))
     start = min(_when(lap.get("StartTime")) for lap in laps)
     points = _descendants(root, "Trackpoint")
     lap_distance = [_number(_child(lap, "DistanceMeters")) for lap in laps]
@@ -315,10 +323,10 @@ def _summarise_gpx(data: bytes) -> RunSummary:
     try:
         gpx = gpxpy.parse(data.decode("utf-8-sig"))
     except (gpxpy.gpx.GPXException, UnicodeDecodeError, ValueError) as exc:
-        raise RunFileError("is a GPX file we cannot read.") from exc
+        raise RunFileError(gettext_noop("is a GPX file we cannot read.")) from exc
     bounds = gpx.get_time_bounds()
     if bounds.start_time is None or bounds.end_time is None:
-        raise RunFileError("has no times, so the day of the run is unknown.")
+        raise RunFileError(gettext_noop("has no times, so the day of the run is unknown."))
     start = bounds.start_time
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)

@@ -14,6 +14,7 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
+from django.utils.translation import gettext
 
 from assessments.models import QuestionnaireAssignment, QuestionnaireStatus
 from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, scope
@@ -198,4 +199,5 @@ def program_pause(program: Program) -> Pause | None:
     answers = tuple(
         dict.fromkeys((BY_CODE.get(c) or BY_ANSWER.get(c) or flag).answer for c in codes)
     )
-    return Pause(flag.urgency, flag.patient_message, program.clinic.phone, answers)
+    # The advice in the reader's language (the active one); red_flags.py keeps the English.
+    return Pause(flag.urgency, gettext(flag.patient_message), program.clinic.phone, answers)

@@ -1,6 +1,7 @@
 """Forms of the notification pages: a patient's message preferences, a clinic's reminder times."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Language, Units
 from clinic.time_zones import time_zone_choices
@@ -18,33 +19,33 @@ class TimeInput(forms.TimeInput):
 
 
 class PreferenceForm(forms.Form):
-    email_enabled = forms.BooleanField(required=False, label="E-mail messages")
-    sms_enabled = forms.BooleanField(required=False, label="Text messages (SMS)")
+    email_enabled = forms.BooleanField(required=False, label=_("E-mail messages"))
+    sms_enabled = forms.BooleanField(required=False, label=_("Text messages (SMS)"))
     reminder_time = forms.TimeField(
         required=False,
         widget=TimeInput(),
-        label="Time for home-exercise reminders and the morning check-in",
-        help_text="Blank: 07:30.",
+        label=_("Time for home-exercise reminders and the morning check-in"),
+        help_text=_("Blank: 07:30."),
     )
     quiet_start = forms.TimeField(
-        required=False, widget=TimeInput(), label="Quiet hours start", help_text="e.g. 21:00"
+        required=False, widget=TimeInput(), label=_("Quiet hours start"), help_text=_("e.g. 21:00")
     )
     quiet_end = forms.TimeField(
-        required=False, widget=TimeInput(), label="Quiet hours end", help_text="e.g. 07:00"
+        required=False, widget=TimeInput(), label=_("Quiet hours end"), help_text=_("e.g. 07:00")
     )
     time_zone = forms.ChoiceField(
         required=False,
-        label="Time zone",
-        help_text="The dates and times on your pages, printouts and messages.",
+        label=_("Time zone"),
+        help_text=_("The dates and times on your pages, printouts and messages."),
     )
     # Not sent (an older form, a script): left as they are.
     units = forms.ChoiceField(
         required=False,
         choices=Units.choices,
-        label="Distances and lengths",
-        help_text="Kilometres or miles, centimetres or inches.",
+        label=_("Distances and lengths"),
+        help_text=_("Kilometres or miles, centimetres or inches."),
     )
-    language = forms.ChoiceField(required=False, choices=Language.choices, label="Language")
+    language = forms.ChoiceField(required=False, choices=Language.choices, label=_("Language"))
 
     def __init__(self, *args, clinic: Clinic, preference: ChannelPreference, **kwargs):
         kwargs.setdefault(

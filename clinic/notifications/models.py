@@ -5,12 +5,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Patient, validate_time_zone_or_blank
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
+    EMAIL = "email", _("E-mail")
     SMS = "sms", "SMS"
 
 
@@ -169,9 +170,9 @@ class ChannelPreference(models.Model):
 
 
 class ConsentSource(models.TextChoices):
-    UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link"
-    PATIENT = "patient", "Patient"
-    STAFF = "staff", "Staff"
+    UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")
+    PATIENT = "patient", _("Patient")
+    STAFF = "staff", _("Staff")
 
 
 class ConsentEvent(models.Model):

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient, User
 from clinic.phones import is_e164
@@ -422,27 +423,35 @@ def channel_preferences_update(
     errors: dict[str, list[str]] = {}
     if sms_enabled and not preference.sms_enabled:
         if not sms_available():
-            errors["sms_enabled"] = ["This clinic does not send texts; choose e-mail instead."]
+            errors["sms_enabled"] = [
+                gettext("This clinic does not send texts; choose e-mail instead.")
+            ]
         elif not patient.phone:
-            errors["sms_enabled"] = ["There is no mobile number on file, so texts cannot be sent."]
+            errors["sms_enabled"] = [
+                gettext("There is no mobile number on file, so texts cannot be sent.")
+            ]
         elif not is_e164(patient.phone):
             errors["sms_enabled"] = [
-                "The phone number on file is not a valid number; correct it before turning "
-                "texts on."
+                gettext(
+                    "The phone number on file is not a valid number; correct it before turning "
+                    "texts on."
+                )
             ]
     if email_enabled and not preference.email_enabled and not patient.email:
-        errors["email_enabled"] = ["There is no e-mail address on file."]
+        errors["email_enabled"] = [gettext("There is no e-mail address on file.")]
     if (quiet_start is None) != (quiet_end is None):
         errors["quiet_end" if quiet_end is None else "quiet_start"] = [
-            "Give both the start and the end of the quiet hours, or neither."
+            gettext("Give both the start and the end of the quiet hours, or neither.")
         ]
     elif quiet_start is not None and quiet_start == quiet_end:
-        errors["quiet_end"] = ["The quiet hours must end at a different time than they start."]
+        errors["quiet_end"] = [
+            gettext("The quiet hours must end at a different time than they start.")
+        ]
     if time_zone:
         try:
             ZoneInfo(time_zone)
         except (ValueError, KeyError, OSError):
-            errors["time_zone"] = [f"Unknown time zone {time_zone!r}."]
+            errors["time_zone"] = [gettext("Unknown time zone %(zone)r.") % {"zone": time_zone}]
     if errors:
         raise ValidationError(errors)
 

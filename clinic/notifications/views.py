@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -93,7 +94,7 @@ def _preferences(request, *, patient: Patient, source: str, done: str):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Message preferences saved.")
+                messages.success(request, gettext("Message preferences saved."))
                 return redirect(done)
         status = 400
     context = {

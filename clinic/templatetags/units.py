@@ -5,6 +5,7 @@ An empty or unknown `units` (a staff page) reads as metric.
 """
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from clinic import units as conversions
 
@@ -25,14 +26,23 @@ def length(cm, units):
     return conversions.cm_for_display(float(cm), units)
 
 
+# The unit words in the reader's language; symbols (km, cm) read the same in every language.
+UNIT_WORDS = {
+    "miles": pgettext_lazy("unit", "miles"),
+    "in": pgettext_lazy("unit symbol", "in"),
+}
+
+
 @register.filter
 def distance_unit(units):
-    return conversions.distance_label(units)
+    label = conversions.distance_label(units)
+    return UNIT_WORDS.get(label, label)
 
 
 @register.filter
 def length_unit(units):
-    return conversions.length_label(units)
+    label = conversions.length_label(units)
+    return UNIT_WORDS.get(label, label)
 
 
 @register.filter
