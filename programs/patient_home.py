@@ -296,3 +296,38 @@ DIFFICULTY_CHOICES = (
     (_("Hard"), 7),
     (_("Too hard"), 9),
 )
+
+
+def page_texts() -> dict[str, str]:
+    """What the page's scripts (static/js/patient_*.js) write into the page, in the reader's
+    language; %(name)s marks a value the script fills in. Sent once with the page (json_script),
+    so the scripts need no catalogue request of their own."""
+    return {
+        "failed": gettext("Something went wrong. Please try again."),
+        "check_fields": gettext("Please check: %(fields)s."),
+        "sending": gettext("Sending…"),
+        "unreachable": gettext("Could not reach the clinic. Check your connection and try again."),
+        "choose_pain": gettext("Please choose the pain during: %(drills)s."),
+        "saved": gettext("Saved. You can change it again today."),
+        "saving": gettext("Saving…"),
+        "logged_at": gettext("Logged at %(time)s"),
+        "change_again": gettext("— change and save again."),
+        "offline": gettext(
+            "You are offline: the log is kept on this phone and sent when the connection returns."
+        ),
+        "offline_sent": gettext("Your log of %(date)s made offline has been sent."),
+        "offline_refused": gettext(
+            "Your log of %(date)s made offline was not accepted; please log again."
+        ),
+        "on_hold": gettext("Your program is on hold. Please contact the clinic."),
+        "checkin_sent": gettext("Thank you, your check-in was sent."),
+        "tick_first": gettext(
+            "Tick what happened first. If it is an emergency, call the emergency number."
+        ),
+        "sent_to_clinic": gettext("Sent to the clinic."),
+        "chart_sessions": gettext("Sessions per week"),
+        "chart_done": gettext("Sessions done"),
+        "chart_planned": gettext("Planned"),
+        "chart_pain": gettext("Pain during sessions (0 to 10)"),
+        "chart_pain_line": gettext("Pain during"),
+    }

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -233,20 +234,23 @@ def program_publish(request, pk: int):
 
 
 def _printout_page(request, program: Program, *, pdf_url: str, back_url: str):
-    """The printable program in the browser, with Print and Download PDF buttons."""
-    context = {
-        **printout.printout_context(program),
-        "actions": True,
-        "pdf_url": pdf_url,
-        "back_url": back_url,
-    }
-    return render(request, "programs/printout.html", context)
+    """The printable program in the browser, with Print and Download PDF buttons. It is the
+    patient's handout: in the patient's language whoever prints it (issue 22)."""
+    with translation.override(program.patient.language):
+        context = {
+            **printout.printout_context(program),
+            "actions": True,
+            "pdf_url": pdf_url,
+            "back_url": back_url,
+        }
+        return render(request, "programs/printout.html", context)
 
 
 def _pdf_response(request, program: Program) -> HttpResponse:
-    html = render_to_string(
-        "programs/printout.html", printout.printout_context(program, pdf=True), request=request
-    )
+    with translation.override(program.patient.language):
+        html = render_to_string(
+            "programs/printout.html", printout.printout_context(program, pdf=True), request=request
+        )
     pdf = printout.render_pdf(html, clinic_id=program.clinic_id)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{printout.pdf_filename(program)}"'

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -65,13 +66,15 @@ def unsubscribe(request, token: str):
         return render(request, "notifications/unsubscribe.html", context, status=400)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    context = {
-        "patient": patient,
-        "channel_name": Channel(channel).label,
-        "done": done,
-        "token": token,
-    }
-    return render(request, "notifications/unsubscribe.html", context)
+    # The page a patient reaches from their own message: in their language (issue 22).
+    with translation.override(patient.language):
+        context = {
+            "patient": patient,
+            "channel_name": Channel(channel).label,
+            "done": done,
+            "token": token,
+        }
+        return render(request, "notifications/unsubscribe.html", context)
 
 
 PREFERENCE_STAFF_ROLES = (Role.CLINIC_ADMIN, Role.FRONT_DESK)

@@ -1,5 +1,7 @@
 """The pages that show what the apps hold: each role's home page and the patient's chart."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, JsonResponse
@@ -74,6 +76,7 @@ def _patient_home(request):
             user=request.user, patient=patient, now=now
         ),
         **program_home.patient_home(request.user, now=now),
+        "page_texts": json.dumps(program_home.page_texts()),
     }
     # Read with the program when there is one (no query of its own on the busy page).
     program = context["program"]

@@ -35,9 +35,10 @@
     patient.send(form, body, function (body) {
       if (body.program_status === "paused") {
         window.location.reload();
-        return "Your program is on hold. Please contact the clinic.";
+        return patient.text("on_hold", "Your program is on hold. Please contact the clinic.");
       }
-      return "Thank you, your check-in was sent." + patient.changes(body);
+      return patient.text("checkin_sent", "Thank you, your check-in was sent.") +
+        patient.changes(body);
     });
   });
 })();

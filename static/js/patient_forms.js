@@ -4,14 +4,34 @@
 (function () {
   "use strict";
 
+  // The page's words in the reader's language (the JSON in #patient-texts' data-texts);
+  // `values` fill its %(name)s marks. The English fallback serves a page without them.
+  var texts = null;
+  function text(key, fallback, values) {
+    if (texts === null) {
+      var holder = document.getElementById("patient-texts");
+      try {
+        texts = holder ? JSON.parse(holder.getAttribute("data-texts") || "{}") : {};
+      } catch (error) {
+        texts = {};
+      }
+    }
+    var words = texts[key] || fallback;
+    return words.replace(/%\((\w+)\)s/g, function (mark, name) {
+      return values && name in values ? String(values[name]) : mark;
+    });
+  }
+
   function describe(errors) {
     if (!errors || typeof errors !== "object") {
-      return "Something went wrong. Please try again.";
+      return text("failed", "Something went wrong. Please try again.");
     }
     if (errors.detail) {
       return String(errors.detail);
     }
-    return "Please check: " + Object.keys(errors).join(", ") + ".";
+    return text("check_fields", "Please check: %(fields)s.", {
+      fields: Object.keys(errors).join(", "),
+    });
   }
 
   function changes(body) {
@@ -43,7 +63,7 @@
       headers[name] = options.headers[name];
     });
     button.disabled = true;
-    status.textContent = busyText || "Sending…";
+    status.textContent = busyText || text("sending", "Sending…");
     fetch(form.dataset.endpoint, {
       method: "POST",
       credentials: "same-origin",
@@ -58,7 +78,7 @@
       .catch(function () {
         status.textContent = options.onOffline
           ? options.onOffline()
-          : "Could not reach the clinic. Check your connection and try again.";
+          : text("unreachable", "Could not reach the clinic. Check your connection and try again.");
       })
       .finally(function () {
         button.disabled = false;
@@ -76,5 +96,5 @@
     });
   }
 
-  window.GroundworkPatient = { send: send, changes: changes, onSubmit: onSubmit };
+  window.GroundworkPatient = { send: send, changes: changes, onSubmit: onSubmit, text: text };
 })();

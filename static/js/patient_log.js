@@ -61,7 +61,9 @@
     );
     if (missing.length) {
       form.querySelector("[role=status]").textContent =
-        "Please choose the pain during: " + missing.join(", ") + ".";
+        patient.text("choose_pain", "Please choose the pain during: %(drills)s.", {
+          drills: missing.join(", "),
+        });
       return;
     }
     // Each save carries a new idempotency key: sent again from the outbox after a lost
@@ -74,7 +76,7 @@
       options.headers = { "Idempotency-Key": body.client_id };
       options.onOffline = function () {
         outbox.keep(form.dataset.endpoint, body);
-        return OFFLINE_TEXT;
+        return offlineText();
       };
       if (!navigator.onLine) {
         form.querySelector("[role=status]").textContent = options.onOffline();
@@ -83,8 +85,9 @@
     }
     patient.send(form, body, function (answer) {
       showLogged(form, answer.logged_at);
-      return "Saved. You can change it again today." + patient.changes(answer);
-    }, "Saving…", options);
+      return patient.text("saved", "Saved. You can change it again today.") +
+        patient.changes(answer);
+    }, patient.text("saving", "Saving…"), options);
   }
 
   // "Logged at 19:45": the time as the server wrote it, in the patient's own time zone
@@ -107,12 +110,17 @@
       }
     }
     var strong = document.createElement("strong");
-    strong.textContent = "Logged at " + match[1];
-    line.replaceChildren(strong, document.createTextNode(" — change and save again."));
+    strong.textContent = patient.text("logged_at", "Logged at %(time)s", { time: match[1] });
+    line.replaceChildren(
+      strong,
+      document.createTextNode(" " + patient.text("change_again", "— change and save again."))
+    );
   }
 
-  var OFFLINE_TEXT = "You are offline: the log is kept on this phone and sent when the " +
-    "connection returns.";
+  function offlineText() {
+    return patient.text("offline", "You are offline: the log is kept on this phone and sent " +
+      "when the connection returns.");
+  }
 
   // Send what was kept offline, and say so on the form.
   function sendKept() {
@@ -123,8 +131,14 @@
     outbox.flush(function (entry, response) {
       document.querySelectorAll("form.patient-log").forEach(function (form) {
         form.querySelector("[role=status]").textContent = response.ok
-          ? "Your log of " + entry.body.date + " made offline has been sent."
-          : "Your log of " + entry.body.date + " made offline was not accepted; please log again.";
+          ? patient.text("offline_sent", "Your log of %(date)s made offline has been sent.", {
+            date: entry.body.date,
+          })
+          : patient.text(
+            "offline_refused",
+            "Your log of %(date)s made offline was not accepted; please log again.",
+            { date: entry.body.date }
+          );
       });
     });
   }
@@ -134,7 +148,7 @@
     sendKept();
     document.querySelectorAll("form.patient-log").forEach(function (form) {
       if (window.GroundworkOutbox && window.GroundworkOutbox.pending().length) {
-        form.querySelector("[role=status]").textContent = OFFLINE_TEXT;
+        form.querySelector("[role=status]").textContent = offlineText();
       }
     });
     document.querySelectorAll("form.patient-log").forEach(function (form) {

@@ -7,6 +7,11 @@
     var holder = document.querySelector("[data-progress-chart]");
     if (!holder || !window.Chart) { return; }
     var data = JSON.parse(holder.getAttribute("data-progress-chart"));
+    // The page's words in the reader's language (patient_forms.js reads #patient-texts).
+    var patient = window.GroundworkPatient;
+    function text(key, fallback) {
+      return patient ? patient.text(key, fallback) : fallback;
+    }
 
     function figure(label) {
       var box = document.createElement("figure");
@@ -21,14 +26,14 @@
       return canvas;
     }
 
-    new window.Chart(figure("Sessions per week"), {
+    new window.Chart(figure(text("chart_sessions", "Sessions per week")), {
       type: "bar",
       data: {
         labels: data.weeks,
         datasets: [
-          { label: "Sessions done", data: data.sessions, backgroundColor: "#3a5ba0" },
+          { label: text("chart_done", "Sessions done"), data: data.sessions, backgroundColor: "#3a5ba0" },
           {
-            label: "Planned",
+            label: text("chart_planned", "Planned"),
             type: "line",
             data: data.weeks.map(function () { return data.planned; }),
             borderColor: "#8a5a00",
@@ -40,11 +45,11 @@
       options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
     if (data.pain.length) {
-      new window.Chart(figure("Pain during sessions (0 to 10)"), {
+      new window.Chart(figure(text("chart_pain", "Pain during sessions (0 to 10)")), {
         type: "line",
         data: {
           labels: data.pain_days,
-          datasets: [{ label: "Pain during", data: data.pain, borderColor: "#b42318", backgroundColor: "#b42318" }],
+          datasets: [{ label: text("chart_pain_line", "Pain during"), data: data.pain, borderColor: "#b42318", backgroundColor: "#b42318" }],
         },
         options: { animation: false, scales: { y: { min: 0, max: 10 } } },
       });

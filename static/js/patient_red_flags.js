@@ -14,12 +14,15 @@
     var words = detail ? detail.value.trim() : "";
     if (!flags.length && !words) {
       form.querySelector("[role=status]").textContent =
-        "Tick what happened first. If it is an emergency, call the emergency number.";
+        patient.text(
+          "tick_first",
+          "Tick what happened first. If it is an emergency, call the emergency number."
+        );
       return;
     }
     patient.send(form, { red_flags: flags, detail: words }, function (body) {
       window.location.reload();
-      return body.message || "Sent to the clinic.";
+      return body.message || patient.text("sent_to_clinic", "Sent to the clinic.");
     });
   });
 })();

@@ -2,14 +2,19 @@
 and API errors in Spanish; an English-reading patient's stay English. The patient's own
 language (Patient.language) wins over the browser's."""
 
+import json
 import re
 from datetime import datetime
+from html import unescape as html_unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import QuestionnaireAssignment
+from clinic.notifications import preferences
+from clinic.notifications.models import Channel
 from programs.models import ProgramStatus
 from tests.programs.test_me_api import make_program, session_body
 from tests.programs.test_patient_home import log_yesterday
@@ -65,6 +70,10 @@ def test_a_spanish_patient_reads_the_home_page_in_spanish(client, world, time_ma
     assert "My calf is swollen" not in html
     for english in ("Your home program", "Save today's session", "Today, ", "This week"):
         assert english not in html
+    # What the page's scripts write (status lines, chart titles) comes with the page.
+    holder = re.search(r'id="patient-texts" hidden data-texts="([^"]*)"', html)
+    texts = json.loads(html_unescape(holder.group(1)))
+    assert texts["saving"] == "Guardando…" and texts["chart_sessions"] == "Sesiones por semana"
 
 
 def test_a_spanish_drill_card_has_spanish_chrome(client, world, time_machine):
@@ -238,3 +247,40 @@ def test_a_questionnaire_for_a_spanish_patient_keeps_the_validated_english_items
     page = response.content.decode()
     assert "Faltan respuestas o alguna no es válida" in page
     assert "Responde esta pregunta." in page
+
+
+def test_the_printed_program_is_in_the_patients_language_whoever_prints_it(client, world):
+    patient = reads(world.home.patient_a, "es")
+    program = make_program(world.home, items=2)
+    client.force_login(patient.user)
+    html = client.get("/me/program/print/").content.decode()
+    assert '<html lang="es">' in html
+    assert "<h1>Tu programa en casa</h1>" in html and "Tus ejercicios, en este orden" in html
+    assert "3 series de 12" in html and "7 días a la semana" in html
+    assert '<th scope="row">lunes</th>' in html  # the week's days, in Spanish
+    # The clinician prints the same handout for the patient: Spanish, though staff read English.
+    client.force_login(world.home.clinician)
+    staff_copy = client.get(f"/programs/{program.pk}/print/").content.decode()
+    assert "<h1>Tu programa en casa</h1>" in staff_copy and "3 series de 12" in staff_copy
+    # ... and the clinician's own pages stay English.
+    assert "Tu programa" not in client.get(f"/programs/{program.pk}/").content.decode()
+
+
+def test_the_unsubscribe_page_speaks_the_patients_language(client, world):
+    patient = reads(world.home.patient_a, "es")
+    token = preferences.unsubscribe_token(patient=patient, channel=Channel.EMAIL)
+    # Opened from the message, not signed in, with an English browser.
+    html = client.get(
+        reverse("notifications:unsubscribe", args=[token]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "¿Dejar de recibir mensajes por Correo electrónico?" in html
+    assert "Stop E-mail messages" not in html
+
+
+def test_the_message_settings_page_is_spanish_and_saves_in_spanish(client, world):
+    patient = reads(world.home.patient_a, "es")
+    client.force_login(patient.user)
+    html = client.get(reverse("notifications:my_preferences")).content.decode()
+    assert "Tus ajustes de mensajes" in html and "Zona horaria" in html and "Idioma" in html
+    assert "Millas y pulgadas" in html  # the units' choices
+    assert "Español" in html and "English" in html  # each language in its own name

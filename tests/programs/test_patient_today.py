@@ -100,7 +100,7 @@ def test_what_was_logged_today_fills_the_log_and_can_be_changed(client, world, t
     program = make_program(world.home, items=3)
     client.force_login(world.home.patient_a.user)
     html = page(client, world.home.patient_a)
-    assert "Logged at" not in html
+    assert "<strong>Logged at" not in html  # (the words wait for the script in patient-texts)
     assert "required checked>" not in html  # no pain preselected before a log
     assert 'name="difficulty_all" value="5" checked>' in html  # "OK" for how hard
     body = session_body(program, date(2026, 12, 8), pain_during=2, difficulty=7)
