@@ -18,6 +18,7 @@ urlpatterns = [
     path("patients/<int:pk>/progress.pdf", report_views.progress_pdf, name="progress_pdf"),
     path("me/runs/", run_views.my_runs, name="my_runs"),
     path("me/self-tests/", run_views.my_self_tests, name="my_self_tests"),
+    path("patients/<int:pk>/self-tests/ask/", run_views.self_test_ask, name="self_test_ask"),
     path("programs/<int:pk>/history/", views.program_history, name="program_history"),
     path("programs/<int:pk>/note/", views.program_note, name="program_note"),
     path("programs/<int:pk>/publish/", views.program_publish, name="program_publish"),

@@ -193,6 +193,13 @@ RUNS_ROUTES: dict[str, Route] = {
     "api/v1/me/self-tests/": Route(
         lambda c: "/api/v1/me/self-tests/", api(roles=OWN, other=None, ok=400), method="post"
     ),
+    # The clinician or admin asks one of their clinic's patients for self-tests (front desk
+    # staff do not: 403; the other clinic's staff do not find the patient: 404).
+    "patients/<int:pk>/self-tests/ask/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/self-tests/ask/",
+        staff_gets(page(roles=("clinician", "admin"), other=404), 302),
+        method="post",
+    ),
 }
 
 
