@@ -622,3 +622,28 @@ class SelfTestRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Self-test request {self.due_on} of patient {self.patient_id}"
+
+
+class ReportShare(models.Model):
+    """A link the patient made to share their progress report with a referring doctor, who
+    opens it without signing in. The URL's secret is derived from `nonce` with the server's
+    SECRET_KEY (the database alone never holds a working URL) and `secret_hash` is what a
+    request is compared against; it carries no patient data. It works until `expires_at`,
+    or until the patient revokes it (`revoked_at`). Every opening is in the audit trail."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="report_shares")
+    nonce = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Report share {self.pk} of patient {self.patient_id}"

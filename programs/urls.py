@@ -14,6 +14,19 @@ urlpatterns = [
     path("me/program.pdf", views.my_program_pdf, name="my_program_pdf"),
     path("me/progress/print/", report_views.my_progress_print, name="my_progress_print"),
     path("me/progress.pdf", report_views.my_progress_pdf, name="my_progress_pdf"),
+    path("me/progress/share/", report_views.my_progress_share, name="my_progress_share"),
+    path(
+        "me/progress/share/<int:pk>/revoke/",
+        report_views.my_progress_share_revoke,
+        name="my_progress_share_revoke",
+    ),
+    # A patient's share link: the token is the credential (redacted from logs by name).
+    path("shared/progress/<str:token>/", report_views.shared_progress, name="shared_progress"),
+    path(
+        "shared/progress/<str:token>/report.pdf",
+        report_views.shared_progress_pdf,
+        name="shared_progress_pdf",
+    ),
     path("patients/<int:pk>/progress/print/", report_views.progress_print, name="progress_print"),
     path("patients/<int:pk>/progress.pdf", report_views.progress_pdf, name="progress_pdf"),
     path("me/runs/", run_views.my_runs, name="my_runs"),
