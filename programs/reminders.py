@@ -398,7 +398,7 @@ def self_tests_due_check() -> dict[str, int]:
         .values_list("patient_id", "first")
     )
     programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "clinic", "patient__clinic"
+        "clinic", "patient__clinic", "patient__notification_preference"
     )
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
@@ -408,7 +408,7 @@ def self_tests_due_check() -> dict[str, int]:
             asked = self_test_schedule.periodic_self_tests_schedule(
                 patient=program.patient,
                 program_since=timezone.localdate(first, timezone=program.clinic.tz),
-                today=program.clinic.today(),
+                today=outbox.patient_today(program.patient),
             )
         except Exception:
             log.exception("self-tests of program %s failed", program.pk)

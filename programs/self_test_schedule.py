@@ -44,7 +44,8 @@ def self_tests_request(
     patient); a new one is reminded at the patient's reminder time."""
     if source not in SelfTestRequestSource.values:
         raise ValueError(f"Unknown self-test request source: {source}")
-    due_on = due_on or patient.clinic.today()
+    # The patient's own day (their zone, else the clinic's): the home page reads it so.
+    due_on = due_on or outbox.patient_today(patient)
     existing = SelfTestRequest.objects.filter(patient=patient, done_at__isnull=True).first()
     if existing is not None:
         return Asked(existing, created=False)

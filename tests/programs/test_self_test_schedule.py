@@ -211,3 +211,16 @@ def test_the_prompt_costs_the_home_page_no_query(world, client, time_machine):
         html = client.get("/").content.decode()
     assert PROMPT in html
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_asked_on_the_patients_own_day_so_the_prompt_shows_at_once(world, client, time_machine):
+    # 01:00 on 9 December in New York (the clinic) is still 20:00 on 8 December in Honolulu.
+    time_machine.move_to(datetime(2026, 12, 9, 6, 0, tzinfo=UTC))
+    patient = world.home.patient_a
+    patient.time_zone = "Pacific/Honolulu"
+    patient.save(update_fields=["time_zone"])
+    make_program(world.home, items=1)
+    asked = self_test_schedule.self_tests_request(patient=patient, source="clinician")
+    assert asked.request.due_on == date(2026, 12, 8)
+    client.force_login(patient.user)
+    assert PROMPT in client.get("/").content.decode()
