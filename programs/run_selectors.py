@@ -119,6 +119,12 @@ class SelfTestBeside:
     clinic_left: float | None
     clinic_right: float | None
 
+    @property
+    def error_text(self) -> str:
+        """ "± 3 cm": how far this home result may be off (docs/clinical-rules.md §7)."""
+        error, unit = HOME_TEST_ERROR[SelfTestKind(self.test.test)]
+        return f"± {error} {unit}"
+
 
 def self_tests_beside_screen(self_tests: list[SelfTest], screen) -> list[SelfTestBeside]:
     """The newest of each kind among `self_tests` (newest first, as `latest_self_tests` reads
