@@ -40,6 +40,7 @@ PATIENT_TEMPLATES = (
     "programs/printout.html",
     "programs/printout_none.html",
     "programs/progress_report.html",
+    "programs/progress_share.html",
     "programs/_running_load.html",
     "programs/my_runs.html",
     "programs/my_self_tests.html",
