@@ -75,7 +75,7 @@ test: install
 # gettext (msgfmt); the compiled file is committed so that installing needs no gettext, and
 # tests/clinic/test_catalogue.py fails when it falls behind the .po file.
 messages: install
-	$(MANAGE) makemessages -l es --no-location --ignore=var --ignore=node_modules \
+	$(MANAGE) makemessages -l es --no-location --no-obsolete --ignore=var --ignore=node_modules \
 		--ignore=.venv --ignore=tests --ignore=bench
 	$(MANAGE) compilemessages -l es --ignore=var --ignore=node_modules --ignore=.venv
 
