@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from assessments import questionnaires
 from assessments.models import Screen
@@ -291,7 +292,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
                 patient=patient,
                 payload={
                     "link_path": book_path,
-                    "link_label": "Book a time",
+                    "link_label": gettext_noop("Book a time"),
                     "last_screen": screen.performed_on.isoformat(),
                     "due_on": due_on.isoformat(),
                 },
@@ -317,7 +318,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
         payload={
             "detail": detail,
             "link_path": reverse("patient_detail", args=[patient.pk]),
-            "link_label": "Open the patient",
+            "link_label": gettext_noop("Open the patient"),
         },
     )
     return rows
