@@ -287,6 +287,28 @@ def subject_template(notification: Notification) -> str:
     return SUBJECTS[notification.kind]
 
 
+# GSM 03.38, the alphabet every phone reads in 160-character parts (the extension table's
+# characters count twice but keep it). One character outside it sends the whole text as UCS-2,
+# 70 characters a part: about twice as many parts for the same words.
+GSM_ALPHABET = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+)
+
+
+def sms_alphabet(text: str) -> str:
+    """A text message kept in the GSM alphabet where a letter only differs by its accent:
+    Spanish "á í ó ú" (not in it) are sent as "a i o u", as phones and SMS gateways commonly
+    do, so a Spanish text costs as many parts as an English one. Anything else is left."""
+    kept = []
+    for char in text:
+        if char not in GSM_ALPHABET:
+            base = unicodedata.normalize("NFD", char)[0]
+            char = base if base in GSM_ALPHABET else char
+        kept.append(char)
+    return "".join(kept)
+
+
 def message_for(notification: Notification) -> OutgoingMessage:
     """The message as its reader gets it: in their language (reader_language), with dates in
     their time zone and language."""
@@ -302,7 +324,7 @@ def _message_for(notification: Notification) -> OutgoingMessage:
         template = select_template(
             [f"notifications/sms/{notification.kind}.txt", "notifications/sms/generic.txt"]
         )
-        text = " ".join(template.render(safe).split())
+        text = sms_alphabet(" ".join(template.render(safe).split()))
         return OutgoingMessage(channel=Channel.SMS, to=to, subject="", text=text)
     subject = str(subject_template(notification)).format(**context)
     body = render_to_string(f"notifications/email/{notification.kind}.txt", context).strip()
