@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
@@ -20,6 +21,15 @@ pytestmark = pytest.mark.django_db
 
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_post_limit():
+    """The public pages count posts per address in the cache: start from none and leave none
+    behind for the tests that follow."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def spanish_day(day) -> str:
@@ -205,3 +215,9 @@ def test_the_manage_page_is_spanish(client, booking):
     assert f"<strong>{spanish_day(booking.day)} de {booking.day.year}, 09:00</strong>" in page
     assert "Estado: Reservada." in page
     assert "Cancelar mi cita" in page and "Cambiar a otro horario" in page
+
+
+def test_a_broken_manage_link_says_so_in_spanish(client):
+    response = client.get(reverse("booking_manage", args=["forged"]), **SPANISH)
+    assert response.status_code == 404
+    assert "<h1>No encontrado</h1>" in response.content.decode()
