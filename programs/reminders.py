@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from assessments import questionnaires
@@ -115,11 +115,15 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
     created = []
     for weekday in sorted({day.weekday() for day in days}):
         drills = [by_pk[pk] for pk in plan[weekday] if not by_pk[pk].paused]
+        # The drill lines are kept in the row: written in the patient's language, as the
+        # e-mail around them will be (clinic.notifications.content.reader_language).
+        with translation.override(patient.language or None):
+            lines = [reminder_drill(item) for item in drills]
         created += program_reminders_schedule(
             patient=patient,
             subject=program,
             days=[day for day in days if day.weekday() == weekday],
-            payload={"link_path": "/", "drills": [reminder_drill(item) for item in drills]},
+            payload={"link_path": "/", "drills": lines},
         )
     return created
 
