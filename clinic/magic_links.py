@@ -109,7 +109,7 @@ def send_magic_link(patient: Patient, *, base_url: str | None = None) -> User:
         "link": link,
         "minutes": settings.MAGIC_LINK_MAX_AGE_MINUTES,
     }
-    with translation.override(patient.language or settings.LANGUAGE_CODE):  # the reader's
+    with translation.override(str(patient.language or settings.LANGUAGE_CODE)):  # the reader's
         subject = render_to_string("clinic/email/magic_link_subject.txt", context).strip()
         text = render_to_string("clinic/email/magic_link.txt", context)
         html = render_to_string("clinic/email/magic_link.html", context)

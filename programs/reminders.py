@@ -117,7 +117,7 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
         drills = [by_pk[pk] for pk in plan[weekday] if not by_pk[pk].paused]
         # The drill lines are kept in the row: written in the patient's language, as the
         # e-mail around them will be (clinic.notifications.content.reader_language).
-        with translation.override(patient.language or None):
+        with translation.override(str(patient.language or "") or None):
             lines = [reminder_drill(item) for item in drills]
         created += program_reminders_schedule(
             patient=patient,

@@ -100,7 +100,9 @@ def reader_language(notification: Notification) -> str:
         return settings.LANGUAGE_CODE
     chosen = (notification.payload or {}).get("language") or notification.patient.language
     try:
-        return translation.get_supported_language_variant(chosen or settings.LANGUAGE_CODE)
+        # A plain str: Django caches the answer by value and hands back the object it was
+        # given, so an unsaved patient's Language member would come back for every "en".
+        return str(translation.get_supported_language_variant(str(chosen or "") or "en"))
     except LookupError:
         return settings.LANGUAGE_CODE
 

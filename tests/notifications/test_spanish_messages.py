@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.translation import trans_real
 
+from clinic.models import Language
 from clinic.notifications import content, preferences
 from clinic.notifications.models import Channel, Kind, Notification
 
@@ -180,3 +182,16 @@ def test_an_unknown_language_falls_back_to_english(world, language):
     assert message.subject == "Your appointment is booked - Home Clinic"
     assert content.reader_language(row(world, Kind.CHECKIN_PROMPT, Channel.EMAIL)) == "en"
     assert patient.language == "en"
+
+
+def test_a_language_choice_member_never_reaches_djangos_language_cache(world):
+    """An unsaved patient holds Language.ENGLISH, not "en": Django caches the supported
+    variant by value and returns what it was given, and a header made from that member
+    breaks every later response of the process."""
+    trans_real._get_supported_language_variant.cache_clear()
+    patient = world.home.patient_a
+    patient.language = Language.ENGLISH
+    assert content.reader_language(row(world, Kind.CHECKIN_PROMPT, Channel.EMAIL)) == "en"
+    content.message_for(row(world, Kind.CHECKIN_PROMPT, Channel.EMAIL))
+    assert type(translation.get_supported_language_variant("en")) is str
+    assert type(content.reader_language(row(world, Kind.CHECKIN_PROMPT, Channel.EMAIL))) is str
