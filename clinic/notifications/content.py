@@ -35,6 +35,7 @@ SUBJECTS = {
     Kind.PROGRESSION_UPDATE: gettext_lazy("Your home program has changed"),
     Kind.RESCREEN_DUE: gettext_lazy("Time for a new movement screen"),
     Kind.QUESTIONNAIRE_DUE: gettext_lazy("A short questionnaire from your clinic"),
+    Kind.SELF_TEST_DUE: gettext_lazy("Time for your home self-tests"),
     Kind.STAFF_RED_FLAG: gettext_lazy("Red flag reported by {patient_name}"),
     Kind.STAFF_T_STOP: gettext_lazy("T-STOP: {patient_name} stopped a drill"),
     Kind.STAFF_NO_PROGRESS: gettext_lazy("{patient_name} is not progressing"),
