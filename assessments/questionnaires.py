@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from clinic.access import PATIENT, scope
 from clinic.models import Patient, User
@@ -158,7 +158,7 @@ def questionnaires_remind(*, patient: Patient, count: int, day: date) -> list:
             patient=patient,
             payload={
                 "link_path": reverse("my_questionnaires"),
-                "link_label": "Fill it in",
+                "link_label": gettext_noop("Fill it in"),
                 "count": count,
             },
             refresh_payload=True,

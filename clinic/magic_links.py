@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from .models import Patient, StaffMembership, User
@@ -117,13 +118,11 @@ def send_magic_link(patient: Patient, *, base_url: str | None = None) -> User:
         "link": link,
         "minutes": settings.MAGIC_LINK_MAX_AGE_MINUTES,
     }
-    send_mail(
-        render_to_string("clinic/email/magic_link_subject.txt", context).strip(),
-        render_to_string("clinic/email/magic_link.txt", context),
-        None,
-        [user.email],
-        html_message=render_to_string("clinic/email/magic_link.html", context),
-    )
+    with translation.override(str(patient.language or settings.LANGUAGE_CODE)):  # the reader's
+        subject = render_to_string("clinic/email/magic_link_subject.txt", context).strip()
+        text = render_to_string("clinic/email/magic_link.txt", context)
+        html = render_to_string("clinic/email/magic_link.html", context)
+    send_mail(subject, text, None, [user.email], html_message=html)
     return user
 
 

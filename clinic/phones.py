@@ -8,11 +8,14 @@ from functools import lru_cache
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 # A patient's number is there to reach them; a premium-rate number only costs the clinic money
 # (toll fraud through texts), so it is never stored.
-REFUSED_TYPES = {PhoneNumberType.PREMIUM_RATE: "A premium-rate number cannot be used."}
+REFUSED_TYPES = {
+    PhoneNumberType.PREMIUM_RATE: gettext_lazy("A premium-rate number cannot be used.")
+}
 
 
 def region_of(clinic) -> str:
@@ -28,12 +31,17 @@ def _example(region: str) -> str:
 
 def _invalid(text: str, region: str) -> ValidationError:
     example = _example(region)
-    hint = f"Give the full number, e.g. {example}, " if example else "Give the full number "
-    return ValidationError(
-        f"“{text}” is not a valid phone number. {hint}"
-        "or start a number from another country with + and its country code.",
-        code="invalid_phone",
-    )
+    if example:
+        message = gettext(
+            "“{text}” is not a valid phone number. Give the full number, e.g. {example}, or "
+            "start a number from another country with + and its country code."
+        ).format(text=text, example=example)
+    else:
+        message = gettext(
+            "“{text}” is not a valid phone number. Give the full number or start a number "
+            "from another country with + and its country code."
+        ).format(text=text)
+    return ValidationError(message, code="invalid_phone")
 
 
 def phone_normalise(raw: str | None, *, region: str) -> str:
@@ -51,11 +59,12 @@ def phone_normalise(raw: str | None, *, region: str) -> str:
         raise _invalid(text, region)
     if number.extension:
         raise ValidationError(
-            "Give the number without an extension: texts cannot reach one.", code="invalid_phone"
+            gettext("Give the number without an extension: texts cannot reach one."),
+            code="invalid_phone",
         )
     refused = REFUSED_TYPES.get(phonenumbers.number_type(number))
     if refused:
-        raise ValidationError(refused, code="invalid_phone")
+        raise ValidationError(str(refused), code="invalid_phone")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 

@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from assessments import questionnaires
 from assessments.models import Screen
@@ -115,11 +116,15 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
     created = []
     for weekday in sorted({day.weekday() for day in days}):
         drills = [by_pk[pk] for pk in plan[weekday] if not by_pk[pk].paused]
+        # The drill lines are kept in the row: written in the patient's language, as the
+        # e-mail around them will be (clinic.notifications.content.reader_language).
+        with translation.override(str(patient.language or "") or None):
+            lines = [reminder_drill(item) for item in drills]
         created += program_reminders_schedule(
             patient=patient,
             subject=program,
             days=[day for day in days if day.weekday() == weekday],
-            payload={"link_path": "/", "drills": [reminder_drill(item) for item in drills]},
+            payload={"link_path": "/", "drills": lines},
         )
     return created
 
@@ -292,7 +297,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
                 patient=patient,
                 payload={
                     "link_path": book_path,
-                    "link_label": "Book a time",
+                    "link_label": gettext_noop("Book a time"),
                     "last_screen": screen.performed_on.isoformat(),
                     "due_on": due_on.isoformat(),
                 },
@@ -318,7 +323,7 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
         payload={
             "detail": detail,
             "link_path": reverse("patient_detail", args=[patient.pk]),
-            "link_label": "Open the patient",
+            "link_label": gettext_noop("Open the patient"),
         },
     )
     return rows

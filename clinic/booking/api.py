@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,22 +30,26 @@ from .availability import Slot
 from .models import Appointment, AppointmentType, BookingRequest, BookingSource
 
 
+def year_range_message() -> str:
+    return gettext("Give a year between {earliest} and {latest}.").format(
+        earliest=services.EARLIEST_YEAR, latest=services.LATEST_YEAR
+    )
+
+
 def parse_start(value: str) -> datetime:
     """An ISO-8601 date-time that carries its UTC offset (or Z)."""
     try:
         moment = datetime.fromisoformat(value.strip())
     except (AttributeError, ValueError):
         raise serializers.ValidationError(
-            "Give the start as ISO-8601 with an offset, e.g. 2026-12-01T09:00:00-05:00."
+            gettext("Give the start as ISO-8601 with an offset, e.g. 2026-12-01T09:00:00-05:00.")
         ) from None
     if moment.tzinfo is None:
         raise serializers.ValidationError(
-            "The start needs a UTC offset, e.g. 2026-12-01T09:00:00-05:00."
+            gettext("The start needs a UTC offset, e.g. 2026-12-01T09:00:00-05:00.")
         )
     if not services.EARLIEST_YEAR <= moment.year <= services.LATEST_YEAR:
-        raise serializers.ValidationError(
-            f"Give a year between {services.EARLIEST_YEAR} and {services.LATEST_YEAR}."
-        )
+        raise serializers.ValidationError(year_range_message())
     return moment
 
 
@@ -51,8 +57,12 @@ def active_type(clinic: Clinic, slug: str) -> AppointmentType:
     """The clinic's active appointment type of this slug, or a 400 naming the field."""
     found = AppointmentType.objects.filter(clinic=clinic, slug=slug, is_active=True).first()
     if found is None:
-        raise ValidationError({"type": "Unknown appointment type."})
+        raise ValidationError({"type": gettext("Unknown appointment type.")})
     return found
+
+
+def unoffered_message() -> str:
+    return gettext("This clinician does not offer that type.")
 
 
 class StartField(serializers.CharField):
@@ -78,7 +88,7 @@ def slot_data(slots: list[Slot], clinic: Clinic) -> list[dict]:
 def conflict_response(error: services.SlotTaken, clinic: Clinic) -> Response:
     return Response(
         {
-            "detail": "That time was just taken. Here are the nearest free times.",
+            "detail": gettext("That time was just taken. Here are the nearest free times."),
             "nearest": slot_data(error.nearest, clinic),
         },
         status=status.HTTP_409_CONFLICT,
@@ -117,14 +127,16 @@ class PublicView(APIView):
     def clinic(self, request) -> Clinic:
         clinic = selectors.public_clinic(slug=request.query_params.get("clinic"))
         if clinic is None:
-            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+            raise ValidationError({"clinic": gettext("Unknown clinic; give ?clinic=<slug>.")})
         return clinic
 
     @staticmethod
     def public_type(clinic: Clinic, slug: str) -> AppointmentType:
         found = active_type(clinic, slug)
         if not found.is_public:
-            raise ValidationError({"type": "This appointment type cannot be booked online."})
+            raise ValidationError(
+                {"type": gettext("This appointment type cannot be booked online.")}
+            )
         found.clinic = clinic  # already loaded: no second query for it
         return found
 
@@ -159,9 +171,7 @@ class AvailabilityInput(serializers.Serializer):
 
     def validate_date(self, value):
         if not services.EARLIEST_YEAR <= value.year <= services.LATEST_YEAR:
-            raise serializers.ValidationError(
-                f"Give a year between {services.EARLIEST_YEAR} and {services.LATEST_YEAR}."
-            )
+            raise serializers.ValidationError(year_range_message())
         return value
 
 
@@ -196,7 +206,7 @@ class PublicAvailability(PublicView):
                 None,
             )
             if clinician is None:
-                raise ValidationError({"clinician": "This clinician does not offer that type."})
+                raise ValidationError({"clinician": unoffered_message()})
         slots = selectors.available_slots(
             appointment_type=kind, day=query.validated_data["date"], clinician=clinician
         )
@@ -283,7 +293,7 @@ class PublicBookings(PublicView):
             slug=request.query_params.get("clinic") or values.get("clinic")
         )
         if clinic is None:
-            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+            raise ValidationError({"clinic": gettext("Unknown clinic; give ?clinic=<slug>.")})
         kind = self.public_type(clinic, values["type"])
         phone = phone_input(values.get("phone", ""), clinic)
         clinician = None
@@ -297,7 +307,7 @@ class PublicBookings(PublicView):
                 None,
             )
             if clinician is None:
-                raise ValidationError({"clinician": "This clinician does not offer that type."})
+                raise ValidationError({"clinician": unoffered_message()})
         try:
             appointment = services.appointment_book(
                 clinic=clinic,
@@ -310,6 +320,7 @@ class PublicBookings(PublicView):
                     phone=phone,
                     date_of_birth=values.get("date_of_birth"),
                     sex=values.get("sex", ""),
+                    language=translation.get_language(),
                 ),
                 intake=services.Intake(
                     what_hurts=values.get("what_hurts", ""),
@@ -333,7 +344,7 @@ class DayOrTimeField(serializers.CharField):
             return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise serializers.ValidationError(
-                "Give a date (2026-12-01) or a date and time (2026-12-01T09:00:00-05:00)."
+                gettext("Give a date (2026-12-01) or a date and time (2026-12-01T09:00:00-05:00).")
             ) from None
 
 
@@ -385,7 +396,7 @@ class PublicWaitlist(PublicView):
             slug=request.query_params.get("clinic") or values.get("clinic")
         )
         if clinic is None:
-            raise ValidationError({"clinic": "Unknown clinic; give ?clinic=<slug>."})
+            raise ValidationError({"clinic": gettext("Unknown clinic; give ?clinic=<slug>.")})
         kind = self.public_type(clinic, values["type"])
         clinician = None
         if values.get("clinician"):
@@ -398,7 +409,7 @@ class PublicWaitlist(PublicView):
                 None,
             )
             if clinician is None:
-                raise ValidationError({"clinician": "This clinician does not offer that type."})
+                raise ValidationError({"clinician": unoffered_message()})
         entry = waitlist.waitlist_join(
             clinic=clinic,
             appointment_type=kind,
@@ -409,6 +420,7 @@ class PublicWaitlist(PublicView):
                 name=values["name"],
                 email=values["email"],
                 phone=phone_input(values.get("phone", ""), clinic),
+                language=translation.get_language(),
             ),
         )
         return Response(waitlist_data(entry), status=status.HTTP_201_CREATED)

@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput, phone_field_clean
 from clinic.models import Clinic, Sex
@@ -162,28 +164,35 @@ class CancelForm(forms.Form):
         return self.cleaned_data.get("scope") or "this"
 
 
+# The public form's own words for Sex's choices (the same values), in the visitor's language.
+PUBLIC_SEX_CHOICES = [
+    ("", _("Prefer to tell the clinician")),
+    (Sex.FEMALE.value, _("Female")),
+    (Sex.MALE.value, _("Male")),
+    (Sex.OTHER.value, _("Other")),
+]
+
+
 class PublicBookingForm(forms.Form):
     """The public form. `website` is a honeypot: people never see it, simple bots fill it."""
 
     slot = forms.CharField(widget=forms.HiddenInput(), required=False)
-    name = forms.CharField(max_length=150, label="Full name")
-    email = forms.EmailField(label="E-mail")
-    phone = forms.CharField(max_length=40, label="Phone")
-    date_of_birth = forms.DateField(widget=DateInput(), label="Date of birth")
-    sex = forms.ChoiceField(
-        choices=[("", "Prefer to tell the clinician"), *Sex.choices], required=False, label="Sex"
-    )
+    name = forms.CharField(max_length=150, label=_("Full name"))
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(max_length=40, label=_("Phone"))
+    date_of_birth = forms.DateField(widget=DateInput(), label=_("Date of birth"))
+    sex = forms.ChoiceField(choices=PUBLIC_SEX_CHOICES, required=False, label=_("Sex"))
     what_hurts = forms.CharField(
         max_length=500,
         required=False,
-        label="What hurts, or what would you like help with?",
+        label=_("What hurts, or what would you like help with?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     weekly_km = forms.IntegerField(
-        min_value=0, max_value=400, required=False, label="Weekly running distance (km)"
+        min_value=0, max_value=400, required=False, label=_("Weekly running distance (km)")
     )
-    goal_race = forms.CharField(max_length=200, required=False, label="Goal race (if any)")
-    website = forms.CharField(required=False, label="Leave this empty")
+    goal_race = forms.CharField(max_length=200, required=False, label=_("Goal race (if any)"))
+    website = forms.CharField(required=False, label=_("Leave this empty"))
     started = forms.CharField(widget=forms.HiddenInput())
 
     CONTACT_FIELDS = ("name", "email", "phone", "date_of_birth")
@@ -198,20 +207,24 @@ class PublicBookingForm(forms.Form):
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
         if value > self.clinic.today():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(gettext("The date of birth cannot be in the future."))
         return value
 
     def clean(self):
         data = super().clean()
         if data.get("website"):
-            raise forms.ValidationError("We could not take this booking. Please call the clinic.")
+            raise forms.ValidationError(
+                gettext("We could not take this booking. Please call the clinic.")
+            )
         if self.errors:
             # The fields' own messages say what to fix; the anti-bot timing is judged once
             # they pass, so a person who pressed Book too early is not told "too quickly".
             if not any(str(self.data.get(name, "")).strip() for name in self.CONTACT_FIELDS):
                 raise forms.ValidationError(
-                    "Nothing was filled in: give your name, e-mail, phone and date of birth "
-                    "below, then press Book."
+                    gettext(
+                        "Nothing was filled in: give your name, e-mail, phone and date of birth "
+                        "below, then press Book."
+                    )
                 )
             return data
         check_fill_time(data)
@@ -223,7 +236,9 @@ def check_fill_time(data: dict) -> None:
     elapsed = seconds_since(data.get("started", ""))
     if elapsed is None or elapsed < MIN_FILL_SECONDS or elapsed > MAX_FILL_SECONDS:
         raise forms.ValidationError(
-            "This form was sent too quickly or has expired. Please check it and send again."
+            gettext(
+                "This form was sent too quickly or has expired. Please check it and send again."
+            )
         )
 
 
@@ -233,12 +248,12 @@ class WaitlistJoinForm(forms.Form):
 
     type = forms.SlugField(widget=forms.HiddenInput())
     clinician = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
-    earliest = forms.DateField(widget=DateInput(), label="From (first day that suits you)")
-    latest = forms.DateField(widget=DateInput(), label="Until (last day that suits you)")
-    name = forms.CharField(max_length=150, label="Full name")
-    email = forms.EmailField(label="E-mail")
-    phone = forms.CharField(max_length=40, required=False, label="Phone")
-    website = forms.CharField(required=False, label="Leave this empty")
+    earliest = forms.DateField(widget=DateInput(), label=_("From (first day that suits you)"))
+    latest = forms.DateField(widget=DateInput(), label=_("Until (last day that suits you)"))
+    name = forms.CharField(max_length=150, label=_("Full name"))
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(max_length=40, required=False, label=_("Phone"))
+    website = forms.CharField(required=False, label=_("Leave this empty"))
     started = forms.CharField(widget=forms.HiddenInput())
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
@@ -251,7 +266,9 @@ class WaitlistJoinForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("website"):
-            raise forms.ValidationError("We could not add you to the list. Please call the clinic.")
+            raise forms.ValidationError(
+                gettext("We could not add you to the list. Please call the clinic.")
+            )
         if not self.errors:
             check_fill_time(data)
         return data

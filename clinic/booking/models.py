@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from clinic.models import Clinic, Patient, Sex
+from clinic.models import Clinic, Language, Patient, Sex
 
 # The longest appointment (8 hours) and buffer (4 hours) a type may have. An appointment's
 # busy time is therefore never longer than MAX_APPOINTMENT_SPAN, which lets the availability
@@ -342,6 +342,12 @@ class BookingRequest(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language the booking was made in: the request's e-mail is in it.",
+    )
     status = models.CharField(
         max_length=10, choices=BookingRequestStatus.choices, default=BookingRequestStatus.PENDING
     )
@@ -457,6 +463,12 @@ class WaitlistEntry(models.Model):
     name = models.CharField(max_length=150)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language the entry was made in: its offers are e-mailed in it.",
+    )
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist"
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from clinic.models import Clinic, Patient
 from clinic.notifications import services as outbox
@@ -345,8 +346,10 @@ def booking_request_notify(*, booking_request, link_path: str) -> list[Notificat
             payload={
                 **payload,
                 "expires_at": booking_request.expires_at.isoformat(),
+                # Written in the language the booking was made in (content.reader_language).
+                "language": booking_request.language,
                 "link_path": link_path,
-                "link_label": "Confirm or decline the booking",
+                "link_label": gettext_noop("Confirm or decline the booking"),
             },
             not_after=booking_request.expires_at,
         )
@@ -381,8 +384,10 @@ def waitlist_offer_notify(
                 "clinic_address": offer.clinic.address,
                 "clinic_phone": offer.clinic.phone,
                 "expires_at": open_until.isoformat(),
+                # Written in the language the entry was made in (content.reader_language).
+                "language": entry.language,
                 "link_path": link_path,
-                "link_label": "Book this time",
+                "link_label": gettext_noop("Book this time"),
             },
             not_after=open_until,
         )

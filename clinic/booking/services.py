@@ -17,8 +17,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from clinic.models import Clinic, Patient, Role, User
+from clinic.models import Clinic, Language, Patient, Role, User
 from clinic.notifications import services as notify
 from clinic.notifications.models import Notification
 
@@ -55,9 +56,28 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 def validate_start(start: datetime) -> None:
     if timezone.is_naive(start):
-        raise ValidationError({"start": "Give the time with its UTC offset."})
+        raise ValidationError({"start": gettext("Give the time with its UTC offset.")})
     if not EARLIEST_YEAR <= start.year <= LATEST_YEAR:
-        raise ValidationError({"start": f"Give a year between {EARLIEST_YEAR} and {LATEST_YEAR}."})
+        raise ValidationError(
+            {
+                "start": gettext("Give a year between {earliest} and {latest}.").format(
+                    earliest=EARLIEST_YEAR, latest=LATEST_YEAR
+                )
+            }
+        )
+
+
+# A refusal in the reader's language (the availability engine is pure and names them in English).
+REFUSAL_MESSAGES = {
+    av.Refusal.PAST: gettext_lazy("That time is in the past."),
+    av.Refusal.TOO_SOON: gettext_lazy("That time is too soon; book further ahead."),
+    av.Refusal.BEYOND_HORIZON: gettext_lazy("That time is too far ahead to book yet."),
+    av.Refusal.CLOSED: gettext_lazy("The clinic is closed on that day."),
+    av.Refusal.NOT_A_SLOT: gettext_lazy(
+        "That time is not one of the offered start times (outside hours or off the grid)."
+    ),
+    av.Refusal.BUSY: gettext_lazy("That time is no longer free."),
+}
 
 
 class SlotTaken(Exception):
@@ -102,6 +122,14 @@ class Contact:
     phone: str = ""
     date_of_birth: date | None = None
     sex: str = ""
+    # The language the visitor used ("es", "en"); empty: the clinic's default. A new patient
+    # gets it; a patient the clinic already has keeps the language they chose.
+    language: str = ""
+
+    @property
+    def language_code(self) -> str:
+        codes = {code for code, _ in Language.choices}
+        return self.language if self.language in codes else Language.ENGLISH
 
 
 def _intake_append(patient: Patient, intake: Intake, *, appointment: Appointment) -> None:
@@ -136,12 +164,12 @@ def patient_find_or_create(
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter a valid e-mail address."}) from None
+        raise ValidationError({"email": gettext("Enter a valid e-mail address.")}) from None
     # The name is checked whether or not the e-mail is known, so a public form answers the
     # same for both.
     first, last = _split_name(contact.name)
     if not first:
-        raise ValidationError({"name": "Enter your name."})
+        raise ValidationError({"name": gettext("Enter your name.")})
     existing = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
     if existing is not None:
         if fill_phone and contact.phone and not existing.phone:
@@ -156,6 +184,7 @@ def patient_find_or_create(
         phone=contact.phone[:40],
         date_of_birth=contact.date_of_birth,
         sex=contact.sex,
+        language=contact.language_code,
     )
     missing = [
         label
@@ -214,7 +243,7 @@ def _check(
 def _refuse(refusal: av.Refusal, **nearest_kwargs) -> None:
     if refusal is av.Refusal.BUSY:
         raise SlotTaken(selectors.nearest_free_slots(**nearest_kwargs))
-    raise ValidationError({"start": refusal.value})
+    raise ValidationError({"start": str(REFUSAL_MESSAGES.get(refusal, refusal.value))})
 
 
 def slot_is_free(*, appointment_type: AppointmentType, clinician: User, start: datetime) -> bool:
@@ -244,13 +273,15 @@ def _pick_clinician(
     offering = selectors.clinicians_for_type(appointment_type=appointment_type)
     if clinician is not None:
         if clinician.pk not in {c.pk for c in offering}:
-            raise ValidationError({"clinician": "This clinician does not offer that type."})
+            raise ValidationError(
+                {"clinician": gettext("This clinician does not offer that type.")}
+            )
         refusal = _check(
             appointment_type=appointment_type, clinician=clinician, start=start, for_staff=for_staff
         )
         return clinician, refusal
     if not offering:
-        raise ValidationError({"type": "Nobody offers this appointment type yet."})
+        raise ValidationError({"type": gettext("Nobody offers this appointment type yet.")})
     first_refusal = None
     for candidate in offering:
         refusal = _check(
@@ -265,9 +296,9 @@ def _pick_clinician(
 
 def validate_type(appointment_type: AppointmentType, *, clinic: Clinic, public: bool) -> None:
     if appointment_type.clinic_id != clinic.pk or not appointment_type.is_active:
-        raise ValidationError({"type": "Unknown appointment type."})
+        raise ValidationError({"type": gettext("Unknown appointment type.")})
     if public and not appointment_type.is_public:
-        raise ValidationError({"type": "This appointment type cannot be booked online."})
+        raise ValidationError({"type": gettext("This appointment type cannot be booked online.")})
 
 
 def appointment_book(
@@ -303,9 +334,9 @@ def appointment_book(
     validate_type(appointment_type, clinic=clinic, public=public)
     validate_start(start)
     if patient is not None and patient.clinic_id != clinic.pk:
-        raise ValidationError({"patient": "Unknown patient."})
+        raise ValidationError({"patient": gettext("Unknown patient.")})
     if patient is None and contact is None:
-        raise ValidationError({"patient": "Choose a patient or enter their details."})
+        raise ValidationError({"patient": gettext("Choose a patient or enter their details.")})
     intake = intake or Intake()
     for_staff = not public
     # With "any clinician" a lost race may still leave another clinician free: try once more.
@@ -466,11 +497,11 @@ def appointment_series_book(
     validate_type(appointment_type, clinic=clinic, public=False)
     validate_start(start)
     if patient.clinic_id != clinic.pk:
-        raise ValidationError({"patient": "Unknown patient."})
+        raise ValidationError({"patient": gettext("Unknown patient.")})
     if clinician is not None and clinician.pk not in {
         c.pk for c in selectors.clinicians_for_type(appointment_type=appointment_type)
     }:
-        raise ValidationError({"clinician": "This clinician does not offer that type."})
+        raise ValidationError({"clinician": gettext("This clinician does not offer that type.")})
     if dry_run:
         result = SeriesResult(series=None)
         for occurrence in series_preview(
@@ -551,9 +582,9 @@ def appointment_series_cancel(
             appointment_cancel(appointment=appointment, reason=reason, cancelled_by=cancelled_by)
         ]
     if appointment.series is None:
-        raise ValidationError({"detail": "This appointment is not part of a series."})
+        raise ValidationError({"detail": gettext("This appointment is not part of a series.")})
     if not reason.strip():
-        raise ValidationError({"reason": "Give a reason for cancelling."})
+        raise ValidationError({"reason": gettext("Give a reason for cancelling.")})
     later = list(
         Appointment.objects.filter(
             clinic=appointment.clinic_id,
@@ -565,7 +596,7 @@ def appointment_series_cancel(
         .order_by("start")
     )
     if not later:
-        raise ValidationError({"detail": "No active appointment of this series is left."})
+        raise ValidationError({"detail": gettext("No active appointment of this series is left.")})
     with transaction.atomic():
         for occurrence in later:
             appointment_cancel(appointment=occurrence, reason=reason, cancelled_by=cancelled_by)
@@ -620,9 +651,9 @@ def appointment_series_reschedule(
             )
         ]
     if appointment.series is None:
-        raise ValidationError({"detail": "This appointment is not part of a series."})
+        raise ValidationError({"detail": gettext("This appointment is not part of a series.")})
     if appointment.status != AppointmentStatus.BOOKED:
-        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+        raise ValidationError({"detail": gettext("Only a booked appointment can be moved.")})
     tz = appointment.clinic.tz
     by = start.astimezone(tz).replace(tzinfo=None) - appointment.start.astimezone(tz).replace(
         tzinfo=None
@@ -686,7 +717,7 @@ def appointment_reschedule(
     optionally another clinician). `tell=False` moves the reminders but leaves telling the
     patient to the caller (a series moved together sends one e-mail)."""
     if not appointment.holds_time:
-        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+        raise ValidationError({"detail": gettext("Only a booked appointment can be moved.")})
     validate_start(start)
     kind = appointment.appointment_type
     for_staff = source != BookingSource.PUBLIC
@@ -694,7 +725,7 @@ def appointment_reschedule(
     if clinician is not None and clinician.pk not in {
         c.pk for c in selectors.clinicians_for_type(appointment_type=kind)
     }:
-        raise ValidationError({"clinician": "This clinician does not offer that type."})
+        raise ValidationError({"clinician": gettext("This clinician does not offer that type.")})
     try:
         with transaction.atomic():
             booking_request = None
@@ -772,10 +803,10 @@ def appointment_cancel(
     booked cancels it through the manage link, rejected when staff cancel it.
     """
     if not appointment.holds_time:
-        raise ValidationError({"detail": "This appointment is not active."})
+        raise ValidationError({"detail": gettext("This appointment is not active.")})
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason for cancelling."})
+        raise ValidationError({"reason": gettext("Give a reason for cancelling.")})
     if appointment.is_pending:
         booking_request = _open_request_of(appointment)
         _request_close(
@@ -822,9 +853,9 @@ def appointment_set_notes(*, appointment: Appointment, notes: str) -> Appointmen
 
 def _set_status(appointment: Appointment, status: str) -> Appointment:
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise ValidationError({"detail": "A cancelled appointment cannot change status."})
+        raise ValidationError({"detail": gettext("A cancelled appointment cannot change status.")})
     if appointment.is_pending:
-        raise ValidationError({"detail": "Confirm the online booking first."})
+        raise ValidationError({"detail": gettext("Confirm the online booking first.")})
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     return appointment
@@ -853,7 +884,9 @@ def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
 @transaction.atomic
 def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
     if appointment.start > timezone.now():
-        raise ValidationError({"detail": "A patient can only miss an appointment that has begun."})
+        raise ValidationError(
+            {"detail": gettext("A patient can only miss an appointment that has begun.")}
+        )
     return _set_status(appointment, AppointmentStatus.NO_SHOW)
 
 
@@ -928,7 +961,7 @@ def _tell_staff(
             "change": change,
             "detail": f"The appointment was {what}.",
             "link_path": reverse("booking_appointment", args=[appointment.pk]),
-            "link_label": "Open the booking",
+            "link_label": gettext_noop("Open the booking"),
         },
     )
 
@@ -968,7 +1001,7 @@ def patient_may_change(appointment: Appointment, *, now: datetime | None = None)
 
 def appointment_cancel_by_patient(*, appointment: Appointment, reason: str = "") -> Appointment:
     if not patient_may_change(appointment):
-        raise LateChange("It is too late to cancel online; please call the clinic.")
+        raise LateChange(gettext("It is too late to cancel online; please call the clinic."))
     return appointment_cancel(
         appointment=appointment,
         reason=reason.strip() or "Cancelled by the patient online.",
@@ -978,7 +1011,9 @@ def appointment_cancel_by_patient(*, appointment: Appointment, reason: str = "")
 
 def appointment_reschedule_by_patient(*, appointment: Appointment, start: datetime) -> Appointment:
     if not patient_may_change(appointment):
-        raise LateChange("It is too late to move this appointment online; please call the clinic.")
+        raise LateChange(
+            gettext("It is too late to move this appointment online; please call the clinic.")
+        )
     return appointment_reschedule(appointment=appointment, start=start, source=BookingSource.PUBLIC)
 
 
@@ -1042,6 +1077,7 @@ def _request_open(*, appointment: Appointment, patient: Patient, contact: Contac
         phone=contact.phone.strip()[:40],
         date_of_birth=contact.date_of_birth,
         sex=contact.sex,
+        language=contact.language_code,
         expires_at=min(now + timedelta(hours=request_hours()), appointment.start),
     )
     notices.booking_request_notify(
@@ -1064,10 +1100,10 @@ def _open_request_of(appointment: Appointment) -> BookingRequest:
         .first()
     )
     if booking_request is None:
-        raise ValidationError({"detail": "This booking request was already answered."})
+        raise ValidationError({"detail": gettext("This booking request was already answered.")})
     if booking_request.expires_at <= timezone.now():
         raise ValidationError(
-            {"detail": "This booking request has run out; the time is no longer held."}
+            {"detail": gettext("This booking request has run out; the time is no longer held.")}
         )
     return booking_request
 
@@ -1281,7 +1317,7 @@ def _tell_staff_of_request(
             **notices.appointment_payload(appointment),
             "detail": detail,
             "link_path": reverse("booking_appointment", args=[appointment.pk]),
-            "link_label": "Open the booking",
+            "link_label": gettext_noop("Open the booking"),
         },
     )
 
@@ -1295,7 +1331,7 @@ def time_off_create(
 ) -> TimeOff:
     """Block a clinician's time. Existing bookings in it stay; the form lists them to move."""
     if end <= start:
-        raise ValidationError({"end": "The end must be after the start."})
+        raise ValidationError({"end": gettext("The end must be after the start.")})
     time_off = TimeOff(clinic=clinic, clinician=clinician, start=start, end=end, reason=reason)
     time_off.full_clean()
     time_off.save()
@@ -1305,7 +1341,7 @@ def time_off_create(
 @transaction.atomic
 def closure_create(*, clinic: Clinic, first_day: date, last_day: date, reason: str = ""):
     if last_day < first_day:
-        raise ValidationError({"last_day": "The last day cannot be before the first."})
+        raise ValidationError({"last_day": gettext("The last day cannot be before the first.")})
     return ClinicClosure.objects.create(
         clinic=clinic, first_day=first_day, last_day=last_day, reason=reason
     )

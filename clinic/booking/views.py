@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -656,6 +657,16 @@ def waitlist_withdraw(request, pk: int):
 # Public --------------------------------------------------------------------------------------
 
 
+# An appointment's status as the patient reads it on the public pages, in their language.
+PUBLIC_STATUS_LABELS = {
+    AppointmentStatus.PENDING: gettext_lazy("To confirm"),
+    AppointmentStatus.BOOKED: gettext_lazy("Booked"),
+    AppointmentStatus.ARRIVED: gettext_lazy("Arrived"),
+    AppointmentStatus.NO_SHOW: gettext_lazy("No-show"),
+    AppointmentStatus.CANCELLED: gettext_lazy("Cancelled"),
+}
+
+
 def _over_public_limit(request) -> bool:
     """Per-IP limit on public form posts (the API has DRF's "public" throttle)."""
     key = f"groundwork:booking:posts:{client_ip(request) or 'unknown'}"
@@ -688,7 +699,7 @@ def _slot_choices(slots, clinic) -> list[dict]:
 def _public_clinic(request):
     clinic = selectors.public_clinic(slug=request.GET.get("clinic") or None)
     if clinic is None:
-        raise Http404("Unknown clinic.")
+        raise Http404(gettext("Unknown clinic."))
     return clinic
 
 
@@ -718,12 +729,14 @@ def public_book(request):
     status = 200
     if request.method == "POST":
         if _over_public_limit(request):
-            return HttpResponse("Too many bookings from this address; please call us.", status=429)
+            return HttpResponse(
+                gettext("Too many bookings from this address; please call us."), status=429
+            )
         choice = parse_slot(request.POST.get("slot", ""))
         valid = form.is_valid()
         if kind is None or choice is None:
             # Said whatever else is wrong: the time is chosen above the details.
-            form.add_error(None, "Choose a time for your appointment (step 3).")
+            form.add_error(None, gettext("Choose a time for your appointment (step 3)."))
         elif valid:
             start, clinician_id = choice
             chosen = clinician or next((c for c in offering if c.pk == clinician_id), None)
@@ -740,6 +753,7 @@ def public_book(request):
                         phone=data["phone"],
                         date_of_birth=data["date_of_birth"],
                         sex=data.get("sex", ""),
+                        language=translation.get_language(),
                     ),
                     intake=services.Intake(
                         what_hurts=data.get("what_hurts", ""),
@@ -749,7 +763,9 @@ def public_book(request):
                     source=BookingSource.PUBLIC,
                 )
             except services.SlotTaken as taken:
-                form.add_error(None, "That time was just taken. Here are the nearest times.")
+                form.add_error(
+                    None, gettext("That time was just taken. Here are the nearest times.")
+                )
                 nearest = taken.nearest
                 status = 409
             except ValidationError as error:
@@ -764,7 +780,7 @@ def public_book(request):
     chosen_slot = request.POST.get("slot", "") if status != 409 else ""
     if chosen_slot and not any(s["value"] == chosen_slot for s in slot_choices):
         if parse_slot(chosen_slot) is not None:
-            form.add_error(None, "The time you chose is no longer free: choose another.")
+            form.add_error(None, gettext("The time you chose is no longer free: choose another."))
         chosen_slot = ""
     return render(
         request,
@@ -823,7 +839,9 @@ def public_waitlist_join(request):
             {"clinic": clinic, "kind": kind, "types": types, "form": form},
         )
     if _over_public_limit(request):
-        return HttpResponse("Too many requests from this address; please call us.", status=429)
+        return HttpResponse(
+            gettext("Too many requests from this address; please call us."), status=429
+        )
     form = WaitlistJoinForm(request.POST, clinic=clinic)
     entry = None
     if form.is_valid():
@@ -832,9 +850,9 @@ def public_waitlist_join(request):
         offering = selectors.clinicians_for_type(appointment_type=kind) if kind else []
         clinician = next((c for c in offering if c.pk == data.get("clinician")), None)
         if kind is None:
-            form.add_error(None, "This appointment type cannot be booked online.")
+            form.add_error(None, gettext("This appointment type cannot be booked online."))
         elif data.get("clinician") and clinician is None:
-            form.add_error(None, "This clinician does not offer that type.")
+            form.add_error(None, gettext("This clinician does not offer that type."))
         else:
             try:
                 entry = waitlist.waitlist_join(
@@ -844,7 +862,10 @@ def public_waitlist_join(request):
                     earliest=data["earliest"],
                     latest=data["latest"],
                     contact=services.Contact(
-                        name=data["name"], email=data["email"], phone=data["phone"]
+                        name=data["name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        language=translation.get_language(),
                     ),
                 )
             except ValidationError as error:
@@ -865,10 +886,12 @@ def public_waitlist_offer(request, token: str):
     a POST, so a mail scanner that opens the link books nothing."""
     offer = waitlist.offer_from_token(token)
     if offer is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     if request.method == "POST":
         if _over_public_limit(request):
-            return HttpResponse("Too many requests from this address; please call us.", status=429)
+            return HttpResponse(
+                gettext("Too many requests from this address; please call us."), status=429
+            )
         answer = waitlist.waitlist_offer_accept(offer=offer)
         offer.entry.refresh_from_db()
     else:
@@ -893,7 +916,7 @@ def public_waitlist_offer(request, token: str):
 def _appointment_for(token: str) -> Appointment:
     appointment = services.appointment_from_token(token)
     if appointment is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     return appointment
 
 
@@ -917,26 +940,28 @@ def public_manage(request, token: str):
     errors: list[str] = []
     if request.method == "POST":
         if _over_public_limit(request):
-            return HttpResponse("Too many requests from this address; please call us.", status=429)
+            return HttpResponse(
+                gettext("Too many requests from this address; please call us."), status=429
+            )
         try:
             if request.POST.get("action") == "cancel":
                 services.appointment_cancel_by_patient(
                     appointment=appointment, reason=request.POST.get("reason", "")[:200]
                 )
-                messages.success(request, "Your appointment is cancelled.")
+                messages.success(request, gettext("Your appointment is cancelled."))
                 return redirect("booking_manage", token=token)
             if request.POST.get("action") == "move":
                 choice = parse_slot(request.POST.get("slot", ""))
                 if choice is None:
-                    raise ValidationError("Choose a new time.")
+                    raise ValidationError(gettext("Choose a new time."))
                 services.appointment_reschedule_by_patient(appointment=appointment, start=choice[0])
-                messages.success(request, "Your appointment is moved.")
+                messages.success(request, gettext("Your appointment is moved."))
                 return redirect("booking_manage", token=token)
-            errors.append("Unknown action.")
+            errors.append(gettext("Unknown action."))
         except services.LateChange as late:
             errors.append(str(late))
         except services.SlotTaken:
-            errors.append("That time was just taken; choose another.")
+            errors.append(gettext("That time was just taken; choose another."))
         except ValidationError as error:
             errors.extend(service_error_messages(error))
     # After an error what was typed and chosen stays (a taken time is no longer offered).
@@ -957,9 +982,9 @@ def public_manage(request, token: str):
             "appointment": appointment,
             # A request's hold reads as booked: this page, whose link the booking answer
             # carries, must not tell whoever booked that the e-mail belongs to a patient.
-            "status_label": AppointmentStatus.BOOKED.label
-            if appointment.is_pending
-            else appointment.get_status_display(),
+            "status_label": PUBLIC_STATUS_LABELS[
+                AppointmentStatus.BOOKED if appointment.is_pending else appointment.status
+            ],
             "clinic": clinic,
             "may_change": services.patient_may_change(appointment),
             "late_cancel_hours": selectors.booking_settings(clinic=clinic).late_cancel_hours,
@@ -985,22 +1010,24 @@ def public_request(request, token: str):
     except services.RequestLinkExpired:
         return render(request, "booking/public_request.html", {"link_expired": True}, status=410)
     if booking_request is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     errors: list[str] = []
     if request.method == "POST":
         if _over_public_limit(request):
-            return HttpResponse("Too many requests from this address; please call us.", status=429)
+            return HttpResponse(
+                gettext("Too many requests from this address; please call us."), status=429
+            )
         action = request.POST.get("action", "")
         try:
             if action == "confirm":
                 services.booking_request_confirm(booking_request=booking_request)
-                messages.success(request, "Thank you: your appointment is confirmed.")
+                messages.success(request, gettext("Thank you: your appointment is confirmed."))
                 return redirect("booking_request_confirm", token=token)
             if action == "reject":
                 services.booking_request_reject(booking_request=booking_request)
-                messages.success(request, "Thank you: the time is released.")
+                messages.success(request, gettext("Thank you: the time is released."))
                 return redirect("booking_request_confirm", token=token)
-            errors.append("Choose whether to confirm the booking or not.")
+            errors.append(gettext("Choose whether to confirm the booking or not."))
         except ValidationError as error:
             errors.extend(service_error_messages(error))
     appointment = booking_request.appointment

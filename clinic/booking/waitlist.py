@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient, User
 from clinic.notifications import services as outbox
@@ -77,7 +78,7 @@ def waitlist_join(
     if clinician is not None and clinician.pk not in {
         c.pk for c in selectors.clinicians_for_type(appointment_type=appointment_type)
     }:
-        raise ValidationError({"clinician": "This clinician does not offer that type."})
+        raise ValidationError({"clinician": gettext("This clinician does not offer that type.")})
     first, last = window_bounds(clinic=clinic, earliest=earliest, latest=latest)
     errors: dict[str, str] = {}
     for name, moment in (("earliest", first), ("latest", last)):
@@ -87,17 +88,17 @@ def waitlist_join(
             )
     if "latest" not in errors:
         if last <= timezone.now():
-            errors["latest"] = "This is already past: give a later day or time."
+            errors["latest"] = gettext("This is already past: give a later day or time.")
         elif last < first:
-            errors["latest"] = "The latest day or time cannot be before the earliest."
+            errors["latest"] = gettext("The latest day or time cannot be before the earliest.")
     email = contact.email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = "Enter a valid e-mail address."
+        errors["email"] = gettext("Enter a valid e-mail address.")
     name = " ".join(contact.name.split())
     if not name:
-        errors["name"] = "Enter your name."
+        errors["name"] = gettext("Enter your name.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -116,6 +117,7 @@ def waitlist_join(
         )
         entry.earliest, entry.latest = first, last
         entry.name, entry.phone = name[:150], contact.phone.strip()[:40]
+        entry.language = contact.language_code
         # Only a link for staff to see: nothing of what was typed reaches the patient.
         entry.patient = Patient.objects.filter(clinic=clinic, email__iexact=email).first()
         entry.save()
@@ -197,7 +199,12 @@ def waitlist_offer_slot(
             if entry.patient_id is None:
                 entry.patient, _ = services.patient_find_or_create(
                     clinic=clinic,
-                    contact=services.Contact(name=entry.name, email=entry.email, phone=entry.phone),
+                    contact=services.Contact(
+                        name=entry.name,
+                        email=entry.email,
+                        phone=entry.phone,
+                        language=entry.language,
+                    ),
                     fill_phone=False,
                 )
             entry.status = WaitlistStatus.OFFERED
@@ -324,7 +331,7 @@ def waitlist_withdraw(*, entry: WaitlistEntry, by_user: User | None = None) -> W
     """Take an entry off the waitlist; offer e-mails not sent yet are not sent."""
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if not entry.is_open:
-        raise ValidationError({"detail": "This entry is no longer on the waitlist."})
+        raise ValidationError({"detail": gettext("This entry is no longer on the waitlist.")})
     entry.status = WaitlistStatus.WITHDRAWN
     entry.withdrawn_by = by_user
     entry.save(update_fields=["status", "withdrawn_by", "updated_at"])

@@ -14,7 +14,8 @@ import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from clinic.phones import phone_display
 
@@ -23,38 +24,40 @@ from .models import Channel, Kind, Notification
 from .transports import Attachment, OutgoingMessage
 
 SUBJECTS = {
-    Kind.BOOKING_CONFIRMATION: "Your appointment is booked",
-    Kind.BOOKING_CHANGED: "Your appointment has moved",
-    Kind.BOOKING_CANCELLED: "Your appointment is cancelled",
-    Kind.BOOKING_REQUEST: "Please confirm your appointment request",
-    Kind.WAITLIST_OFFER: "A time has come free: {when}",
-    Kind.APPOINTMENT_REMINDER: "Reminder: your appointment on {when}",
-    Kind.PROGRAM_REMINDER: "Today's home exercises",
-    Kind.CHECKIN_PROMPT: "How did yesterday's exercises go?",
-    Kind.PROGRESSION_UPDATE: "Your home program has changed",
-    Kind.RESCREEN_DUE: "Time for a new movement screen",
-    Kind.QUESTIONNAIRE_DUE: "A short questionnaire from your clinic",
-    Kind.SELF_TEST_DUE: "Time for your home self-tests",
-    Kind.STAFF_RED_FLAG: "Red flag reported by {patient_name}",
-    Kind.STAFF_T_STOP: "T-STOP: {patient_name} stopped a drill",
-    Kind.STAFF_NO_PROGRESS: "{patient_name} is not progressing",
-    Kind.STAFF_LOW_ADHERENCE: "{patient_name} is rarely doing the program",
-    Kind.STAFF_PATIENT_BOOKING_CHANGE: "{patient_name} changed a booking",
-    Kind.STAFF_BOOKING_REQUEST: "Online booking to confirm: {patient_name}",
-    Kind.STAFF_RESCREEN_DUE: "{patient_name} is due a re-screen",
+    Kind.BOOKING_CONFIRMATION: gettext_lazy("Your appointment is booked"),
+    Kind.BOOKING_CHANGED: gettext_lazy("Your appointment has moved"),
+    Kind.BOOKING_CANCELLED: gettext_lazy("Your appointment is cancelled"),
+    Kind.BOOKING_REQUEST: gettext_lazy("Please confirm your appointment request"),
+    Kind.WAITLIST_OFFER: gettext_lazy("A time has come free: {when}"),
+    Kind.APPOINTMENT_REMINDER: gettext_lazy("Reminder: your appointment on {when}"),
+    Kind.PROGRAM_REMINDER: gettext_lazy("Today's home exercises"),
+    Kind.CHECKIN_PROMPT: gettext_lazy("How did yesterday's exercises go?"),
+    Kind.PROGRESSION_UPDATE: gettext_lazy("Your home program has changed"),
+    Kind.RESCREEN_DUE: gettext_lazy("Time for a new movement screen"),
+    Kind.QUESTIONNAIRE_DUE: gettext_lazy("A short questionnaire from your clinic"),
+    Kind.SELF_TEST_DUE: gettext_lazy("Time for your home self-tests"),
+    Kind.STAFF_RED_FLAG: gettext_lazy("Red flag reported by {patient_name}"),
+    Kind.STAFF_T_STOP: gettext_lazy("T-STOP: {patient_name} stopped a drill"),
+    Kind.STAFF_NO_PROGRESS: gettext_lazy("{patient_name} is not progressing"),
+    Kind.STAFF_LOW_ADHERENCE: gettext_lazy("{patient_name} is rarely doing the program"),
+    Kind.STAFF_PATIENT_BOOKING_CHANGE: gettext_lazy("{patient_name} changed a booking"),
+    Kind.STAFF_BOOKING_REQUEST: gettext_lazy("Online booking to confirm: {patient_name}"),
+    Kind.STAFF_RESCREEN_DUE: gettext_lazy("{patient_name} is due a re-screen"),
 }
 # One message about several appointments (a series booked or moved together).
 SERIES_SUBJECTS = {
-    Kind.BOOKING_CONFIRMATION: "Your {count} appointments are booked",
-    Kind.BOOKING_CHANGED: "Your appointments have moved",
+    Kind.BOOKING_CONFIRMATION: gettext_lazy("Your {count} appointments are booked"),
+    Kind.BOOKING_CHANGED: gettext_lazy("Your appointments have moved"),
 }
 # A patient's own booking change, told to staff: the subject names what happened. The
 # payload's "change" picks it (rows written before it existed keep the general subject).
 STAFF_BOOKING_CHANGE_SUBJECTS = {
-    "booked": "New booking: {appointment_type} on {when}",
-    "moved": "Moved: {appointment_type} to {when}",
-    "cancelled": "Cancelled: {appointment_type} on {when}",
+    "booked": gettext_lazy("New booking: {appointment_type} on {when}"),
+    "moved": gettext_lazy("Moved: {appointment_type} to {when}"),
+    "cancelled": gettext_lazy("Cancelled: {appointment_type} on {when}"),
 }
+# A payload's link label is stored in English, marked with gettext_noop where it is made.
+DEFAULT_LINK_LABEL = gettext_noop("Open Groundwork")
 # The only values an SMS template ever sees: no appointment type, clinician, drill or reason.
 SMS_SAFE_KEYS = ("clinic_name", "first_name", "when", "link", "stop_link")
 ICS_KINDS = (Kind.BOOKING_CONFIRMATION, Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED)
@@ -77,12 +80,32 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# How a message names a moment, in the active language (Django's date format letters; a
+# translation may reorder them, e.g. "lunes 7 de diciembre a las 14:30").
+WHEN_FORMAT = pgettext_lazy("date and time in a message", r"l j F \a\t g:i A")
+
+
 def local_text(value: str | None, tz: ZoneInfo) -> str:
-    """An ISO timestamp from a payload as words in the reader's time zone."""
+    """An ISO timestamp from a payload as words in the reader's time zone and language."""
     if not value:
         return ""
     moment = datetime.fromisoformat(value).astimezone(tz)
-    return dateformat.format(moment, r"l j F \a\t g:i A")
+    return dateformat.format(moment, str(WHEN_FORMAT))
+
+
+def reader_language(notification: Notification) -> str:
+    """The language a message is written in: staff read the default; a patient their own,
+    unless the message belongs to something made in another language (a public booking
+    request or waitlist entry keeps the visitor's language in its payload)."""
+    if not notification.to_patient:
+        return settings.LANGUAGE_CODE
+    chosen = (notification.payload or {}).get("language") or notification.patient.language
+    try:
+        # A plain str: Django caches the answer by value and hands back the object it was
+        # given, so an unsaved patient's Language member would come back for every "en".
+        return str(translation.get_supported_language_variant(str(chosen or "") or "en"))
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _reader_tz(notification: Notification) -> ZoneInfo:
@@ -131,14 +154,17 @@ def message_context(notification: Notification) -> dict[str, Any]:
         "clinic_phone": phone_display(notification.clinic.phone),
         "first_name": first_name,
         "patient_name": patient.full_name if patient is not None else "",
-        "appointment_type": payload.get("appointment_type", ""),
+        "appointment_type": payload.get("appointment_type") or gettext("appointment"),
+        "clinician": payload.get("clinician", ""),
         "change": payload.get("change", ""),
         "when": local_text(payload.get("start"), tz),
         "old_when": local_text(payload.get("old_start"), tz),
         "until": local_text(payload.get("expires_at"), tz),
         "day": payload.get("day", ""),
         "link": site_url(payload.get("link_path", "/")),
-        "link_label": payload.get("link_label") or "Open Groundwork",
+        # Stored in English (marked with gettext_noop where the payload is made); said in the
+        # reader's language here.
+        "link_label": gettext(payload.get("link_label") or DEFAULT_LINK_LABEL),
         "stop_link": stop_link,
         "manage_url": manage_link(notification),
         "occurrence_whens": [
@@ -197,10 +223,12 @@ def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
     """
     payload = notification.payload
     cancelled = notification.kind == Kind.BOOKING_CANCELLED
-    appointment_type = payload.get("appointment_type", "Appointment")
-    description = f"{appointment_type} with {payload.get('clinician', '')}."
+    appointment_type = payload.get("appointment_type") or gettext("Appointment")
+    description = gettext("{appointment_type} with {clinician}.").format(
+        appointment_type=appointment_type, clinician=payload.get("clinician", "")
+    )
     if manage_url and not cancelled:
-        description += f"\nCancel or move: {manage_url}"
+        description += "\n" + gettext("Cancel or move: {link}").format(link=manage_url)
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Groundwork//Notifications//EN")
@@ -232,7 +260,10 @@ def ics_for(notification: Notification, manage_url: str = "") -> Attachment:
         event.add("dtstamp", notification.created_at.astimezone(UTC))
         event.add("dtstart", datetime.fromisoformat(start).astimezone(UTC))
         event.add("dtend", datetime.fromisoformat(end).astimezone(UTC))
-        event.add("summary", calendar_text(f"{appointment_type} at {notification.clinic.name}"))
+        summary = gettext("{appointment_type} at {clinic_name}").format(
+            appointment_type=appointment_type, clinic_name=notification.clinic.name
+        )
+        event.add("summary", calendar_text(summary))
         event.add("description", calendar_text(description))
         event.add(
             "location", calendar_text(payload.get("clinic_address") or notification.clinic.name)
@@ -259,7 +290,36 @@ def subject_template(notification: Notification) -> str:
     return SUBJECTS[notification.kind]
 
 
+# GSM 03.38, the alphabet every phone reads in 160-character parts (the extension table's
+# characters count twice but keep it). One character outside it sends the whole text as UCS-2,
+# 70 characters a part: about twice as many parts for the same words.
+GSM_ALPHABET = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+)
+
+
+def sms_alphabet(text: str) -> str:
+    """A text message kept in the GSM alphabet where a letter only differs by its accent:
+    Spanish "á í ó ú" (not in it) are sent as "a i o u", as phones and SMS gateways commonly
+    do, so a Spanish text costs as many parts as an English one. Anything else is left."""
+    kept = []
+    for char in text:
+        if char not in GSM_ALPHABET:
+            base = unicodedata.normalize("NFD", char)[0]
+            char = base if base in GSM_ALPHABET else char
+        kept.append(char)
+    return "".join(kept)
+
+
 def message_for(notification: Notification) -> OutgoingMessage:
+    """The message as its reader gets it: in their language (reader_language), with dates in
+    their time zone and language."""
+    with translation.override(reader_language(notification)):
+        return _message_for(notification)
+
+
+def _message_for(notification: Notification) -> OutgoingMessage:
     context = message_context(notification)
     to = address_of(notification)
     if notification.channel == Channel.SMS:
@@ -267,9 +327,9 @@ def message_for(notification: Notification) -> OutgoingMessage:
         template = select_template(
             [f"notifications/sms/{notification.kind}.txt", "notifications/sms/generic.txt"]
         )
-        text = " ".join(template.render(safe).split())
+        text = sms_alphabet(" ".join(template.render(safe).split()))
         return OutgoingMessage(channel=Channel.SMS, to=to, subject="", text=text)
-    subject = subject_template(notification).format(**context)
+    subject = str(subject_template(notification)).format(**context)
     body = render_to_string(f"notifications/email/{notification.kind}.txt", context).strip()
     context = {**context, "subject": subject, "body": body}
     headers = {"Message-ID": message_id(notification)}

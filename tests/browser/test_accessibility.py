@@ -252,6 +252,37 @@ def test_every_public_page_passes_axe_and_has_44px_targets(open_page, clinic_wor
     assert problems.errors == [], problems.errors
 
 
+def test_the_public_pages_in_spanish_pass_axe_after_the_switch(open_page, clinic_world):
+    """The header's language switch works without script help and every public booking page
+    it turns Spanish still passes axe, with 44 px targets (longer words, same layout)."""
+    kind = clinic_world["kind"]
+    day = clinic_world["visit_day"]
+    page, problems = open_page(PHONE)
+    page.goto("/book/?clinic=home")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_role("heading", name="Reserva en Home Clinic")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"
+    expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-current", "true")
+    check(page, "public-book-es")
+    pages = {
+        "public-book-times-es": f"/book/?clinic=home&type={kind.slug}&date={day.isoformat()}",
+        "public-waitlist-es": "/book/waitlist/?clinic=home",
+        "public-done-es": f"/book/done/{clinic_world['manage']}/",
+        "public-manage-es": f"/book/manage/{clinic_world['manage']}/",
+        "public-request-confirm-es": f"/book/confirm/{clinic_world['request']}/",
+        "public-waitlist-offer-es": f"/book/waitlist/{clinic_world['offer']}/",
+    }
+    for name, url in pages.items():
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == "es", url
+        check(page, name)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("button", name="Book this time")).to_be_visible()
+    assert problems.errors == [], problems.errors
+
+
 def test_public_booking_errors_are_announced_and_named_by_the_inputs(
     open_page, clinic_world, monkeypatch
 ):

@@ -154,14 +154,6 @@ def test_the_catalogue_check_finds_a_string_without_spanish(tmp_path, monkeypatc
     ]
 
 
-# Owned by the public-booking and messages part of issue 22 (another branch): expected to pass
-# once that branch is merged. Until then this branch's copy of those templates is still
-# English, so the test is marked as an expected failure, strictly: after the merge it passes,
-# the strict marker then fails the run, and the marker must be removed.
-@pytest.mark.xfail(
-    strict=True,
-    reason="public pages, e-mails and texts are translated on the i18n-mail branch",
-)
 def test_public_pages_emails_and_texts_are_translated_too():
     findings = untranslated_strings(PUBLIC_AND_MESSAGE_TEMPLATES)
     missing = untranslated(
