@@ -55,6 +55,10 @@ class Drill(models.Model):
     # How the drill is done in a named variant (catalogue.VariantSpec as a dict); the item's
     # variant text picks one (docs/clinical-rules.md §10).
     variants = models.JSONField(default=list, blank=True)
+    # The patient's text in other languages (issue 22): {"es": {"name", "dose", "precautions",
+    # "instructions", "cues", "variants": [one per variant, in order]}}, the shape of
+    # programs/drills/catalogue_es.py; a missing field reads the English one.
+    translations = models.JSONField(default=dict, blank=True)
     unilateral = models.BooleanField(default=True)
     prescribable = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
@@ -78,6 +82,10 @@ class Drill(models.Model):
     @property
     def is_library(self) -> bool:
         return self.clinic_id is None
+
+    def text_in(self, language: str) -> dict:
+        """The drill's patient text in `language` ({} for English or none written)."""
+        return (self.translations or {}).get(language) or {}
 
 
 class HiddenDrill(models.Model):
@@ -244,6 +252,10 @@ class ProgramItem(models.Model):
     # The reason in the patient's words (docs/clinical-rules.md §1, plain words); `reason`
     # keeps the clinician's evidence and rule.
     patient_reason = models.TextField(blank=True)
+    # The drill's text in the other languages as it was when the item was made, with the
+    # engine's reason in them: {"es": {...Drill.translations["es"], "patient_reason": ...}}.
+    # A published program keeps its words when the library changes (issue 22).
+    translations = models.JSONField(default=dict, blank=True)
     # --- what progression keeps between versions (programs.progression_rules.ItemState) ---
     # The same drill across versions of one program shares a lineage, so its logs follow it.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
@@ -281,9 +293,21 @@ class ProgramItem(models.Model):
 
     # --- what the patient reads (programs.patient_text, docs/clinical-rules.md §1, §10) ---
 
+    # The language the words below are in: not a column, the reader's, set on loaded items by
+    # selectors.read_in (the patient's Patient.language) before anything reads them.
+    language = patient_text.ENGLISH
+
+    def text_in(self, language: str) -> dict:
+        """The item's text in `language`: its snapshot, else (an item older than snapshots,
+        or a clinic's drill that had no such text then) the drill's own today."""
+        if language == patient_text.ENGLISH:
+            return {}
+        return (self.translations or {}).get(language) or self.drill.text_in(language)
+
     @cached_property
     def how_to(self) -> patient_text.HowTo:
-        """Name, steps, tips and precautions that match the item's variant."""
+        """Name, steps, tips and precautions that match the item's variant, in the reader's
+        language (each missing string in English)."""
         drill = self.drill
         return patient_text.how_to(
             name=drill.name,
@@ -292,25 +316,30 @@ class ProgramItem(models.Model):
             precautions=drill.precautions,
             variants=drill.variants,
             variant=self.variant,
+            translation=self.text_in(self.language),
         )
 
     @property
     def patient_variant(self) -> str:
-        return patient_text.plain_variant(self.variant)
+        return patient_text.plain_variant(self.variant, self.language)
 
     @property
     def patient_why(self) -> str:
         """Why, in the patient's words: the engine's sentence, the clinician's own words for a
         drill they added, or the rule's sentence for an item older than patient sentences."""
+        if self.language != patient_text.ENGLISH:
+            spoken = (self.translations or {}).get(self.language, {}).get("patient_reason")
+            if spoken:
+                return spoken
         if self.patient_reason:
             return self.patient_reason
         if not self.rule:
             return self.reason
-        return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side])
+        return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side], self.language)
 
     @property
     def times_words(self) -> str:
-        return patient_text.times_words(self.times_per_day)
+        return patient_text.times_words(self.times_per_day, self.language)
 
     @property
     def media(self) -> list[DrillMedia]:

@@ -111,11 +111,12 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     if draft.has_red_flag:
         raise IntakeRedFlags(tuple(f for f in draft.flags if f.kind == "red_flag"))
     versions.lock_patient(screen.patient_id)
-    drill_ids = dict(
-        Drill.objects.filter(
+    drills = {
+        d.slug: d
+        for d in Drill.objects.filter(
             clinic__isnull=True, slug__in={i.drill for i in draft.items}
-        ).values_list("slug", "pk")
-    )
+        ).only("pk", "slug", "translations")
+    }
     summary = f"{len(draft.items)} drills"
     return versions.version_create(
         patient_id=screen.patient_id,
@@ -129,8 +130,11 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         },
         items=[
             {
-                "drill_id": drill_ids[item.drill],
+                "drill_id": drills[item.drill].pk,
                 **{name: getattr(item, name) for name in versions.DRAFT_ITEM_FIELDS},
+                "translations": versions.item_translations(
+                    drills[item.drill], reasons={"es": item.patient_reason_es}
+                ),
             }
             for item in draft.items
         ],
@@ -304,6 +308,7 @@ def program_update(
             load_note=entry.get("load_note", ""),
             order=next_order + n,
             reason=entry.get("reason") or reason or "Added by the clinician.",
+            translations=versions.item_translations(drill),
         )
         log.append(
             _change(program, action="added", drill=drill.slug, detail={"side": item.side}, **who)
@@ -398,6 +403,113 @@ def drill_set_hidden(*, clinic: Clinic, drill: Drill, hidden: bool) -> None:
         HiddenDrill.objects.get_or_create(clinic=clinic, drill=drill)
     else:
         HiddenDrill.objects.filter(clinic=clinic, drill=drill).delete()
+
+
+# --- a clinic's own drill text, in English and Spanish (issue 22) ------------------------------
+
+# The languages a drill's patient text is written in: English on the Drill's own fields, the
+# others in Drill.translations.
+DRILL_TEXT_LANGUAGES = ("en", "es")
+MAX_DRILL_NAME = 150
+MAX_DRILL_DOSE = 200
+MAX_DRILL_PRECAUTIONS = 1000
+MAX_DRILL_STEPS = 15
+MAX_DRILL_CUES = 8
+MAX_DRILL_LINE = 300
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def _drill_text_errors(language: str, text: Mapping) -> dict[str, list[str]]:
+    """What is wrong with one language's text, keyed `<field>_<language>`."""
+    errors: dict[str, list[str]] = {}
+    words = _LANGUAGE_NAMES[language]
+
+    def bad(field: str, message: str) -> None:
+        errors.setdefault(f"{field}_{language}", []).append(message)
+
+    name = text.get("name", "")
+    if language == "en" and not name:
+        bad("name", "Give the drill a name in English.")
+    if len(name) > MAX_DRILL_NAME:
+        bad("name", f"The {words} name is {len(name)} characters; {MAX_DRILL_NAME} at most.")
+    if len(text.get("dose", "")) > MAX_DRILL_DOSE:
+        bad("dose", f"The {words} dose is longer than {MAX_DRILL_DOSE} characters.")
+    if len(text.get("precautions", "")) > MAX_DRILL_PRECAUTIONS:
+        bad("precautions", f"The {words} precautions are longer than {MAX_DRILL_PRECAUTIONS}.")
+    steps, cues = text.get("instructions", []), text.get("cues", [])
+    if language == "en" and not steps:
+        bad("instructions", "Give at least one step in English.")
+    if len(steps) > MAX_DRILL_STEPS:
+        bad("instructions", f"{len(steps)} steps; {MAX_DRILL_STEPS} at most.")
+    if len(cues) > MAX_DRILL_CUES:
+        bad("cues", f"{len(cues)} tips; {MAX_DRILL_CUES} at most.")
+    for field, lines in (("instructions", steps), ("cues", cues)):
+        for n, line in enumerate(lines, start=1):
+            if len(line) > MAX_DRILL_LINE:
+                bad(field, f"Line {n} is {len(line)} characters; {MAX_DRILL_LINE} at most.")
+    return errors
+
+
+@transaction.atomic
+def drill_text_update(*, clinic: Clinic, drill: Drill, text: Mapping[str, Mapping]) -> Drill:
+    """Write a clinic's own drill's patient text in English and Spanish.
+
+    `text` maps "en" and "es" to name, dose, precautions, instructions (steps) and cues. English
+    is required (name and steps); Spanish may be left empty (the patient then reads English,
+    field by field), but Spanish steps, once given, number the same as the English ones, so
+    step 3 says the same thing in both. Library drills change only in the catalogue.
+    """
+    if drill.clinic_id is None or drill.clinic_id != clinic.pk:
+        raise ValidationError("Only your clinic's own drills can be edited here.")
+    clean = {
+        language: {
+            "name": (text.get(language, {}).get("name") or "").strip(),
+            "dose": (text.get(language, {}).get("dose") or "").strip(),
+            "precautions": (text.get(language, {}).get("precautions") or "").strip(),
+            "instructions": [s.strip() for s in text.get(language, {}).get("instructions") or []],
+            "cues": [s.strip() for s in text.get(language, {}).get("cues") or []],
+        }
+        for language in DRILL_TEXT_LANGUAGES
+    }
+    for language in DRILL_TEXT_LANGUAGES:
+        for field in ("instructions", "cues"):
+            clean[language][field] = [line for line in clean[language][field] if line]
+    errors: dict[str, list[str]] = {}
+    for language in DRILL_TEXT_LANGUAGES:
+        errors.update(_drill_text_errors(language, clean[language]))
+    english, spanish = clean["en"], clean["es"]
+    if spanish["instructions"] and len(spanish["instructions"]) != len(english["instructions"]):
+        errors.setdefault("instructions_es", []).append(
+            f"Give as many Spanish steps as English ones ({len(english['instructions'])}), "
+            f"or none; there are {len(spanish['instructions'])}."
+        )
+    if english["precautions"] and spanish["instructions"] and not spanish["precautions"]:
+        errors.setdefault("precautions_es", []).append(
+            "The drill has precautions in English: write them in Spanish too, so a patient "
+            "reading Spanish is warned the same way."
+        )
+    if errors:
+        raise ValidationError(errors)
+    drill.name = english["name"]
+    drill.default_dose = english["dose"]
+    drill.precautions = english["precautions"]
+    drill.instructions = english["instructions"]
+    drill.cues = english["cues"]
+    translations = dict(drill.translations or {})
+    kept = {field: value for field, value in spanish.items() if value}
+    if kept:
+        # Variant texts (a clinic's drill has none today) are kept as they were.
+        translations["es"] = {**translations.get("es", {}), **kept}
+        for field in ("name", "dose", "precautions", "instructions", "cues"):
+            if field not in kept:
+                translations["es"].pop(field, None)
+    else:
+        translations.pop("es", None)
+    drill.translations = translations
+    drill.full_clean()
+    fields = ["name", "default_dose", "precautions", "instructions", "cues", "translations"]
+    drill.save(update_fields=fields)
+    return drill
 
 
 # --- drill media (issue 19) ---------------------------------------------------------------------
