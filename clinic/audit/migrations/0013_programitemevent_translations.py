@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0012_patientevent_language_units'),
+        ("audit", "0012_patientevent_language_units"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programitemevent',
-            name='translations',
+            model_name="programitemevent",
+            name="translations",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
