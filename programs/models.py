@@ -1,5 +1,6 @@
 """Drill library, home programs, their items and the history of every change."""
 
+import copy
 import uuid
 
 from django.conf import settings
@@ -124,6 +125,8 @@ class DrillMedia(models.Model):
     content_type = models.CharField(max_length=40)
     alt = models.CharField(max_length=200, blank=True, help_text="Required for images")
     caption = models.CharField(max_length=300, blank=True)
+    # Alt text and caption in other languages (issue 22): {"es": {"alt": ..., "caption": ...}}.
+    translations = models.JSONField(default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -145,6 +148,17 @@ class DrillMedia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.drill_id} ({self.clinic_id})"
+
+    def in_language(self, language: str) -> "DrillMedia":
+        """A copy to show, with the alt text and caption in `language` where written (the
+        English otherwise). Never saved: the row keeps its English."""
+        spoken = (self.translations or {}).get(language) or {}
+        if not spoken:
+            return self
+        shown = copy.copy(self)
+        shown.alt = spoken.get("alt") or self.alt
+        shown.caption = spoken.get("caption") or self.caption
+        return shown
 
     @property
     def app_url(self) -> str:
@@ -347,8 +361,14 @@ class ProgramItem(models.Model):
         load them with the items (`clinic_media`); read alone, one query."""
         drill = self.drill
         if hasattr(drill, "clinic_media"):
-            return drill.clinic_media
-        return list(DrillMedia.objects.filter(drill_id=drill.pk, clinic_id=self.program.clinic_id))
+            media = drill.clinic_media
+        else:
+            media = list(
+                DrillMedia.objects.filter(drill_id=drill.pk, clinic_id=self.program.clinic_id)
+            )
+        if self.language == patient_text.ENGLISH:
+            return media
+        return [medium.in_language(self.language) for medium in media]
 
     @property
     def ladder_steps(self) -> int | None:

@@ -520,8 +520,14 @@ MAX_ALT = 200
 MAX_CAPTION = 300
 
 
-def _media_errors(*, clinic: Clinic, drill: Drill, kind: str, alt: str, caption: str) -> dict:
+def _media_errors(
+    *, clinic: Clinic, drill: Drill, kind: str, alt: str, caption: str, alt_es="", caption_es=""
+) -> dict:
     errors: dict[str, list[str]] = {}
+    if len(alt_es) > MAX_ALT:
+        errors["alt_es"] = [f"Keep the Spanish description under {MAX_ALT} characters."]
+    if len(caption_es) > MAX_CAPTION:
+        errors["caption_es"] = [f"Keep the Spanish caption under {MAX_CAPTION} characters."]
     if kind not in MediaKind.values:
         errors["kind"] = ["Choose a picture or a video."]
         return errors
@@ -543,7 +549,16 @@ def _media_errors(*, clinic: Clinic, drill: Drill, kind: str, alt: str, caption:
 
 
 def drill_media_add(
-    *, user, clinic: Clinic, drill: Drill, kind: str, upload, alt: str = "", caption: str = ""
+    *,
+    user,
+    clinic: Clinic,
+    drill: Drill,
+    kind: str,
+    upload,
+    alt: str = "",
+    caption: str = "",
+    alt_es: str = "",
+    caption_es: str = "",
 ) -> DrillMedia:
     """Add a picture or video to a drill of the clinic's library, shown to the clinic's patients.
 
@@ -553,11 +568,23 @@ def drill_media_add(
     if drill.clinic_id not in (None, clinic.pk):
         raise ValidationError({"drill": ["This drill is not in your clinic's library."]})
     alt, caption = alt.strip(), caption.strip()
-    errors = _media_errors(clinic=clinic, drill=drill, kind=kind, alt=alt, caption=caption)
+    # What a patient who reads Spanish sees instead (issue 22); empty: the English.
+    spanish = {"alt": alt_es.strip(), "caption": caption_es.strip()}
+    errors = _media_errors(
+        clinic=clinic,
+        drill=drill,
+        kind=kind,
+        alt=alt,
+        caption=caption,
+        alt_es=spanish["alt"],
+        caption_es=spanish["caption"],
+    )
     if errors:
         raise ValidationError(errors)
     if upload is None:
         raise ValidationError({"file": ["Choose a file to upload."]})
+    written = {field: text for field, text in spanish.items() if text}
+    translations = {"es": written} if written else {}
     try:
         if kind == MediaKind.IMAGE:
             prepared = media.prepare_image(
@@ -588,6 +615,7 @@ def drill_media_add(
                 content_type=prepared.content_type,
                 alt=alt,
                 caption=caption,
+                translations=translations,
                 order=0 if last is None else last + 1,
                 width=prepared.width,
                 height=prepared.height,

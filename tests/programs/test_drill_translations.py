@@ -3,6 +3,7 @@ programs.patient_text, and what a Spanish patient reads on the home page, the AP
 printout, snapshotted on the program so a published program keeps its words."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,10 +12,12 @@ from django.utils.html import escape
 from programs import patient_text, selectors
 from programs.drills import DRILLS, DRILLS_BY_SLUG
 from programs.drills.catalogue_es import ES
+from programs.ladders import LADDERS
 from programs.models import Drill, Program, ProgramItem, ProgramStatus
 from programs.printout import printout_context
-from programs.services import program_build_from_screen, program_publish
+from programs.services import drill_media_add, program_build_from_screen, program_publish
 from tests.programs.conftest import make_screen
+from tests.programs.test_drill_media import png_bytes
 from tests.programs.test_me_api import ITEM_KEYS
 
 # --- the catalogue ----------------------------------------------------------------------------
@@ -131,8 +134,6 @@ def test_times_load_and_variant_words_in_spanish():
 
 
 def test_every_ladder_variant_reads_in_spanish():
-    from programs.ladders import LADDERS  # noqa: PLC0415 - test-only view of the data
-
     for ladder in LADDERS.values():
         for rung in ladder.rungs:
             english = patient_text.plain_variant(rung.variant)
@@ -319,3 +320,64 @@ def test_an_item_older_than_snapshots_reads_the_drills_spanish(world):
     # Its English reason (written before Spanish reasons) is kept rather than guessed.
     item.patient_reason = "Your left ankle bends less than normal."
     assert item.patient_why == "Your left ankle bends less than normal."
+
+
+# --- drill media captions -----------------------------------------------------------------------
+
+
+def _picture(side, drill, **spanish):
+    return drill_media_add(
+        user=side.admin,
+        clinic=side.clinic,
+        drill=drill,
+        kind="image",
+        upload=SimpleUploadedFile("p.png", png_bytes()),
+        alt="Foot on a wall",
+        caption="Keep the heel down",
+        **spanish,
+    )
+
+
+def test_a_spanish_patient_reads_the_media_captions_in_spanish(api, client, world):
+    program = _program_of(world.home, "ankle_circles")
+    drill = program.items.get().drill
+    _picture(world.home, drill, alt_es="Pie contra la pared", caption_es="Talón abajo")
+    api.force_authenticate(world.home.patient_a.user)
+    (out,) = api.get("/api/v1/me/program/").json()["items"]
+    assert [(m["alt"], m["caption"]) for m in out["media"]] == [
+        ("Pie contra la pared", "Talón abajo")
+    ]
+    client.force_login(world.home.patient_a.user)
+    html = client.get("/").content.decode()
+    assert 'alt="Pie contra la pared"' in html and "Talón abajo" in html
+    # The row keeps its English, for English readers and the clinic's pages.
+    world.home.patient_a.language = "en"
+    world.home.patient_a.save(update_fields=["language"])
+    user = world.home.patient_a.user
+    api.force_authenticate(type(user).objects.get(pk=user.pk))  # no cached patient row
+    (out,) = api.get("/api/v1/me/program/").json()["items"]
+    assert [(m["alt"], m["caption"]) for m in out["media"]] == [
+        ("Foot on a wall", "Keep the heel down")
+    ]
+
+
+def test_media_without_spanish_show_the_english_to_a_spanish_patient(api, world):
+    program = _program_of(world.home, "ankle_circles")
+    _picture(world.home, program.items.get().drill, caption_es="Talón abajo")
+    api.force_authenticate(world.home.patient_a.user)
+    (out,) = api.get("/api/v1/me/program/").json()["items"]
+    assert [(m["alt"], m["caption"]) for m in out["media"]] == [("Foot on a wall", "Talón abajo")]
+
+
+def test_the_media_form_takes_the_spanish_and_checks_its_length(client, world):
+    drill = Drill.objects.get(clinic__isnull=True, slug="ankle_circles")
+    client.force_login(world.home.admin)
+    url = f"/programs/library/{drill.pk}/media/"
+    body = {"kind": "image", "alt": "Foot", "caption": "", "alt_es": "Pie", "caption_es": "x" * 301}
+    response = client.post(url, {**body, "file": SimpleUploadedFile("p.png", png_bytes())})
+    assert response.status_code == 400
+    assert drill.media.count() == 0
+    body["caption_es"] = "Talón abajo"
+    response = client.post(url, {**body, "file": SimpleUploadedFile("p.png", png_bytes())})
+    assert response.status_code == 302
+    assert drill.media.get().translations == {"es": {"alt": "Pie", "caption": "Talón abajo"}}
