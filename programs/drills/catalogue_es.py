@@ -94,8 +94,8 @@ ES: dict[str, dict] = {
             "inserción: no se usa."
         ),
         "instructions": [
-            "Arrodíllate sobre un tapete cerca de una pared, con un pie plano adelante, como en "
-            "una zancada.",
+            "Arrodíllate sobre una colchoneta cerca de una pared, con un pie plano adelante, "
+            "como en una zancada.",
             "Lleva el peso hacia adelante para que la rodilla de adelante pase los dedos del pie.",
             "Mantén el talón de adelante abajo, sostén 3 segundos y vuelve hacia atrás.",
         ],
@@ -113,7 +113,7 @@ ES: dict[str, dict] = {
         ),
         "instructions": [
             "Ata una banda fuerte abajo, detrás de ti, y pásala por el frente del tobillo, justo "
-            "debajo de los huesitos del tobillo.",
+            "debajo de los huesos del tobillo.",
             "Da un paso adelante hasta quedar con una rodilla en el piso o en zancada, para que "
             "la banda jale el tobillo hacia atrás.",
             "Lleva la rodilla hacia adelante sobre los dedos, sostén 3 segundos y regresa.",
@@ -461,7 +461,7 @@ ES: dict[str, dict] = {
         "dose": "3 x 10-12 por lado",
         "precautions": "Agárrate de algo para el equilibrio si lo necesitas.",
         "instructions": [
-            "Párate con un pie adelante y el pie de atrás arriba de una caja o banca baja.",
+            "Párate con un pie adelante y el pie de atrás arriba de una caja o banco bajo.",
             "Párate derecho y sube en puntas con el pie de adelante.",
             "Baja despacio.",
         ],
@@ -475,7 +475,7 @@ ES: dict[str, dict] = {
                 "instructions": [
                     "Ponte una mochila con el peso que indica tu plan, o sostén un peso en la "
                     "mano del lado que trabaja.",
-                    "Párate con un pie adelante, el pie de atrás arriba de una caja o banca baja "
+                    "Párate con un pie adelante, el pie de atrás arriba de una caja o banco bajo "
                     "y el pie de adelante plano en el piso.",
                     "Párate derecho y sube en puntas con el pie de adelante.",
                     "Baja despacio hasta que el talón toque el piso.",
@@ -658,7 +658,7 @@ ES: dict[str, dict] = {
             {
                 "name": "Pie corto en una pierna",
                 "instructions": [
-                    "Párate sobre el pie que trabaja junto a una mesada, con el otro pie "
+                    "Párate sobre el pie que trabaja junto a una mesa firme, con el otro pie "
                     "levantado.",
                     "Sin encoger los dedos, lleva la base del dedo gordo hacia el talón.",
                     "Mantén el arco arriba 5 segundos mientras mantienes el equilibrio.",
@@ -668,7 +668,8 @@ ES: dict[str, dict] = {
             {
                 "name": "Pie corto, de pie",
                 "instructions": [
-                    "Párate con los dos pies planos, a lo ancho de la cadera, junto a una mesada.",
+                    "Párate con los dos pies planos, a lo ancho de la cadera, junto a una mesa "
+                    "firme.",
                     "Sin encoger los dedos, lleva la base del dedo gordo hacia el talón.",
                     "El arco sube y el pie se acorta un poco. Sostén 5 segundos.",
                     "Relaja y repite.",
@@ -710,9 +711,9 @@ ES: dict[str, dict] = {
     "sl_balance_firm_eo": {
         "name": "Equilibrio en una pierna, ojos abiertos",
         "dose": "3 x 30 s, hasta llegar a 60 s, por lado",
-        "precautions": "Párate junto a una pared o mesada de la que te puedas agarrar.",
+        "precautions": "Párate junto a una pared o mesa firme de la que te puedas agarrar.",
         "instructions": [
-            "Párate descalzo junto a una mesada.",
+            "Párate descalzo junto a una mesa firme.",
             "Levanta un pie y mantén el equilibrio sobre el otro el tiempo indicado.",
             "Si apoyas el pie, simplemente vuelve a empezar.",
         ],
@@ -725,7 +726,7 @@ ES: dict[str, dict] = {
             {
                 "name": "Equilibrio en una pierna con el pie corto",
                 "instructions": [
-                    "Párate descalzo junto a una mesada y haz el pie corto: lleva la base del "
+                    "Párate descalzo junto a una mesa firme y haz el pie corto: lleva la base del "
                     "dedo gordo hacia el talón sin encoger los dedos.",
                     "Mantén ese arco y levanta el otro pie.",
                     "Mantén el equilibrio el tiempo indicado; si el arco baja o los dedos se "
@@ -741,9 +742,9 @@ ES: dict[str, dict] = {
             "Justo al lado de un apoyo; los corredores mayores lo prueban primero con supervisión."
         ),
         "instructions": [
-            "Párate en un pie junto a una mesada, como en la versión con ojos abiertos.",
+            "Párate en un pie junto a una mesa firme, como en la versión con ojos abiertos.",
             "Cuando estés firme, cierra los ojos y mantén la posición.",
-            "Abre los ojos o toca la mesada cada vez que lo necesites.",
+            "Abre los ojos o toca la mesa cada vez que lo necesites.",
         ],
         "cues": [
             "Está bien que el tobillo se mueva un poco.",
@@ -758,7 +759,7 @@ ES: dict[str, dict] = {
             "dolor."
         ),
         "instructions": [
-            "Pon un cojín de espuma o una tabla de equilibrio junto a una mesada.",
+            "Pon un cojín de espuma o una tabla de equilibrio junto a una mesa firme.",
             "Párate descalzo en un pie sobre el cojín.",
             "Mantente firme el tiempo indicado.",
         ],
@@ -770,11 +771,12 @@ ES: dict[str, dict] = {
             {
                 "name": "Equilibrio en una pierna sobre un cojín de espuma, ojos cerrados",
                 "instructions": [
-                    "Pon un cojín de espuma o una tabla de equilibrio justo al lado de una mesada.",
+                    "Pon un cojín de espuma o una tabla de equilibrio justo al lado de una mesa "
+                    "firme.",
                     "Párate descalzo en un pie sobre el cojín, con una mano justo encima de la "
-                    "mesada.",
+                    "mesa.",
                     "Cuando estés firme, cierra los ojos y mantén la posición el tiempo indicado.",
-                    "Abre los ojos o toca la mesada cada vez que lo necesites.",
+                    "Abre los ojos o toca la mesa cada vez que lo necesites.",
                 ],
                 "precautions": [
                     "Justo al lado de un apoyo; los corredores mayores lo prueban primero con "

@@ -67,6 +67,14 @@ def test_library_rows_carry_the_spanish_after_migrate():
 pytestmark = pytest.mark.django_db
 
 
+def test_the_drill_api_gives_staff_the_spanish(api, world):
+    api.force_authenticate(world.home.clinician)
+    drills = api.get("/api/v1/drills/?search=ankle_circles").json()
+    rows = drills["results"] if isinstance(drills, dict) else drills
+    (row,) = [d for d in rows if d["slug"] == "ankle_circles"]
+    assert row["translations"] == {"es": ES["ankle_circles"]}
+
+
 # --- patient_text in Spanish ------------------------------------------------------------------
 
 
