@@ -356,6 +356,18 @@ class ProgramItem(models.Model):
         return patient_text.times_words(self.times_per_day, self.language)
 
     @property
+    def patient_load_note(self) -> str:
+        """The load note in the reader's language when the progression engine wrote it (the
+        added load in words); a clinician's own note as written."""
+        if (
+            self.language != patient_text.ENGLISH
+            and self.load_pct > 0
+            and self.load_note == patient_text.load_sentence(self.load_pct)
+        ):
+            return patient_text.load_sentence(self.load_pct, self.language)
+        return self.load_note
+
+    @property
     def media(self) -> list[DrillMedia]:
         """The drill's pictures and video of the program's clinic, in order. The selectors
         load them with the items (`clinic_media`); read alone, one query."""

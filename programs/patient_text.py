@@ -555,6 +555,12 @@ def load_words(load_pct: float, language: str = ENGLISH) -> str:
     )
 
 
+def load_sentence(load_pct: float, language: str = ENGLISH) -> str:
+    """load_words as the sentence an item's load note holds ("" without added load)."""
+    words = load_words(load_pct, language)
+    return f"{words[0].upper()}{words[1:]}." if words else ""
+
+
 def rule_sentence(rule: str, sides: Iterable[str], language: str = ENGLISH) -> str:
     """The patient sentence of one rule on these sides, in `language` (English when the
     rule has no sentence in it)."""

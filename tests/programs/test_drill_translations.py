@@ -389,3 +389,19 @@ def test_the_media_form_takes_the_spanish_and_checks_its_length(client, world):
     response = client.post(url, {**body, "file": SimpleUploadedFile("p.png", png_bytes())})
     assert response.status_code == 302
     assert drill.media.get().translations == {"es": {"alt": "Pie", "caption": "Talón abajo"}}
+
+
+def test_the_engines_load_note_reads_in_spanish_a_clinicians_note_as_written(api, client, world):
+    program = _program_of(world.home, "heel_raise_single")
+    english = patient_text.load_sentence(10)
+    assert english.startswith("Add about 10% of your body weight")
+    program.items.update(load_pct=10, load_note=english)
+    api.force_authenticate(world.home.patient_a.user)
+    (out,) = api.get("/api/v1/me/program/").json()["items"]
+    assert out["load_note"] == patient_text.load_sentence(10, "es")
+    assert out["load_note"].startswith("Agrega alrededor del 10% de tu peso corporal")
+    client.force_login(world.home.patient_a.user)
+    assert escape(out["load_note"]) in client.get("/").content.decode()
+    program.items.update(load_note="Use the red band.")
+    (out,) = api.get("/api/v1/me/program/").json()["items"]
+    assert out["load_note"] == "Use the red band."
