@@ -8,6 +8,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import membership_of, role_required
@@ -17,14 +20,14 @@ from clinic.models import Role
 from . import patient_text, selectors, services
 from .models import Drill
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
 # The fields of the page, in order: (field, label, whether it is a list of lines).
 TEXT_FIELDS = (
-    ("name", "Name", False),
-    ("dose", "Usual dose, in words", False),
-    ("instructions", "Steps, one a line", True),
-    ("cues", "Tips, one a line", True),
-    ("precautions", "Precautions", False),
+    ("name", gettext_lazy("Name"), False),
+    ("dose", gettext_lazy("Usual dose, in words"), False),
+    ("instructions", gettext_lazy("Steps, one a line"), True),
+    ("cues", gettext_lazy("Tips, one a line"), True),
+    ("precautions", gettext_lazy("Precautions"), False),
 )
 
 
@@ -41,7 +44,7 @@ class DrillTextForm(forms.Form):
                 else:
                     widget = forms.TextInput(attrs=attrs)
                 self.fields[f"{field}_{language}"] = forms.CharField(
-                    label=f"{label} ({words})",
+                    label=format_lazy("{} ({})", label, words),
                     required=False,
                     strip=True,
                     widget=widget,
@@ -95,12 +98,12 @@ def _library_rows(drill: Drill) -> list[dict]:
     """A library drill's text in both languages, its variants after the drill's own."""
     spanish = drill.text_in("es")
     rows = [
-        {"label": "Name", "en": drill.name, "es": spanish.get("name", "")},
-        {"label": "Usual dose", "en": drill.default_dose, "es": spanish.get("dose", "")},
-        {"label": "Steps", "en": drill.instructions, "es": spanish.get("instructions", [])},
-        {"label": "Tips", "en": drill.cues, "es": spanish.get("cues", [])},
+        {"label": _("Name"), "en": drill.name, "es": spanish.get("name", "")},
+        {"label": _("Usual dose"), "en": drill.default_dose, "es": spanish.get("dose", "")},
+        {"label": _("Steps"), "en": drill.instructions, "es": spanish.get("instructions", [])},
+        {"label": _("Tips"), "en": drill.cues, "es": spanish.get("cues", [])},
         {
-            "label": "Precautions",
+            "label": _("Precautions"),
             "en": patient_text.precaution_list(drill.precautions),
             "es": patient_text.precaution_list(spanish.get("precautions", "")),
         },
@@ -109,11 +112,15 @@ def _library_rows(drill: Drill) -> list[dict]:
     for n, variant in enumerate(drill.variants or []):
         other = spoken[n] if n < len(spoken) else {}
         when = " ".join(variant.get("match", []))
-        for field, label in (("name", "name"), ("instructions", "steps"), ("cues", "tips")):
+        for field, label in (
+            ("name", _("name")),
+            ("instructions", _("steps")),
+            ("cues", _("tips")),
+        ):
             if variant.get(field):
                 rows.append(
                     {
-                        "label": f"Variant “{when}”: {label}",
+                        "label": _("Variant “%(when)s”: %(part)s") % {"when": when, "part": label},
                         "en": variant[field],
                         "es": other.get(field) or ([] if field != "name" else ""),
                     }
@@ -121,7 +128,7 @@ def _library_rows(drill: Drill) -> list[dict]:
         if variant.get("precautions"):
             rows.append(
                 {
-                    "label": f"Variant “{when}”: precautions",
+                    "label": _("Variant “%(when)s”: precautions") % {"when": when},
                     "en": variant["precautions"],
                     "es": other.get("precautions", []),
                 }
@@ -143,7 +150,7 @@ def drill_text(request, pk: int):
     context = {"drill": drill, "languages": LANGUAGE_NAMES}
     if drill.is_library:
         if request.method == "POST":
-            raise PermissionDenied("Library drills change only with Groundwork's catalogue.")
+            raise PermissionDenied(_("Library drills change only with Groundwork's catalogue."))
         return render(
             request, "programs/drill_text.html", {**context, "rows": _library_rows(drill)}
         )
@@ -157,7 +164,7 @@ def drill_text(request, pk: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Saved the text of {drill.name}.")
+                messages.success(request, _("Saved the text of %(drill)s.") % {"drill": drill.name})
                 return redirect("drill_text", pk=drill.pk)
         status = 400
     return render(

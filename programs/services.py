@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import findings as finding_rules
 from assessments.models import Screen
@@ -416,37 +418,60 @@ MAX_DRILL_PRECAUTIONS = 1000
 MAX_DRILL_STEPS = 15
 MAX_DRILL_CUES = 8
 MAX_DRILL_LINE = 300
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+_LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
 
 
 def _drill_text_errors(language: str, text: Mapping) -> dict[str, list[str]]:
     """What is wrong with one language's text, keyed `<field>_<language>`."""
     errors: dict[str, list[str]] = {}
-    words = _LANGUAGE_NAMES[language]
+    words = str(_LANGUAGE_NAMES[language])
 
     def bad(field: str, message: str) -> None:
         errors.setdefault(f"{field}_{language}", []).append(message)
 
     name = text.get("name", "")
     if language == "en" and not name:
-        bad("name", "Give the drill a name in English.")
+        bad("name", _("Give the drill a name in English."))
     if len(name) > MAX_DRILL_NAME:
-        bad("name", f"The {words} name is {len(name)} characters; {MAX_DRILL_NAME} at most.")
+        bad(
+            "name",
+            _("The %(language)s name is %(count)d characters; %(most)d at most.")
+            % {"language": words, "count": len(name), "most": MAX_DRILL_NAME},
+        )
     if len(text.get("dose", "")) > MAX_DRILL_DOSE:
-        bad("dose", f"The {words} dose is longer than {MAX_DRILL_DOSE} characters.")
+        bad(
+            "dose",
+            _("The %(language)s dose is longer than %(most)d characters.")
+            % {"language": words, "most": MAX_DRILL_DOSE},
+        )
     if len(text.get("precautions", "")) > MAX_DRILL_PRECAUTIONS:
-        bad("precautions", f"The {words} precautions are longer than {MAX_DRILL_PRECAUTIONS}.")
+        bad(
+            "precautions",
+            _("The %(language)s precautions are longer than %(most)d characters.")
+            % {"language": words, "most": MAX_DRILL_PRECAUTIONS},
+        )
     steps, cues = text.get("instructions", []), text.get("cues", [])
     if language == "en" and not steps:
-        bad("instructions", "Give at least one step in English.")
+        bad("instructions", _("Give at least one step in English."))
     if len(steps) > MAX_DRILL_STEPS:
-        bad("instructions", f"{len(steps)} steps; {MAX_DRILL_STEPS} at most.")
+        bad(
+            "instructions",
+            _("%(count)d steps; %(most)d at most.")
+            % {"count": len(steps), "most": MAX_DRILL_STEPS},
+        )
     if len(cues) > MAX_DRILL_CUES:
-        bad("cues", f"{len(cues)} tips; {MAX_DRILL_CUES} at most.")
+        bad(
+            "cues",
+            _("%(count)d tips; %(most)d at most.") % {"count": len(cues), "most": MAX_DRILL_CUES},
+        )
     for field, lines in (("instructions", steps), ("cues", cues)):
         for n, line in enumerate(lines, start=1):
             if len(line) > MAX_DRILL_LINE:
-                bad(field, f"Line {n} is {len(line)} characters; {MAX_DRILL_LINE} at most.")
+                bad(
+                    field,
+                    _("Line %(n)d is %(count)d characters; %(most)d at most.")
+                    % {"n": n, "count": len(line), "most": MAX_DRILL_LINE},
+                )
     return errors
 
 
@@ -460,7 +485,7 @@ def drill_text_update(*, clinic: Clinic, drill: Drill, text: Mapping[str, Mappin
     step 3 says the same thing in both. Library drills change only in the catalogue.
     """
     if drill.clinic_id is None or drill.clinic_id != clinic.pk:
-        raise ValidationError("Only your clinic's own drills can be edited here.")
+        raise ValidationError(_("Only your clinic's own drills can be edited here."))
     clean = {
         language: {
             "name": (text.get(language, {}).get("name") or "").strip(),
@@ -480,13 +505,18 @@ def drill_text_update(*, clinic: Clinic, drill: Drill, text: Mapping[str, Mappin
     english, spanish = clean["en"], clean["es"]
     if spanish["instructions"] and len(spanish["instructions"]) != len(english["instructions"]):
         errors.setdefault("instructions_es", []).append(
-            f"Give as many Spanish steps as English ones ({len(english['instructions'])}), "
-            f"or none; there are {len(spanish['instructions'])}."
+            _(
+                "Give as many Spanish steps as English ones (%(english)d), or none; there are "
+                "%(spanish)d."
+            )
+            % {"english": len(english["instructions"]), "spanish": len(spanish["instructions"])}
         )
     if english["precautions"] and spanish["instructions"] and not spanish["precautions"]:
         errors.setdefault("precautions_es", []).append(
-            "The drill has precautions in English: write them in Spanish too, so a patient "
-            "reading Spanish is warned the same way."
+            _(
+                "The drill has precautions in English: write them in Spanish too, so a patient "
+                "reading Spanish is warned the same way."
+            )
         )
     if errors:
         raise ValidationError(errors)
@@ -525,9 +555,13 @@ def _media_errors(
 ) -> dict:
     errors: dict[str, list[str]] = {}
     if len(alt_es) > MAX_ALT:
-        errors["alt_es"] = [f"Keep the Spanish description under {MAX_ALT} characters."]
+        errors["alt_es"] = [
+            _("Keep the Spanish description under %(most)d characters.") % {"most": MAX_ALT}
+        ]
     if len(caption_es) > MAX_CAPTION:
-        errors["caption_es"] = [f"Keep the Spanish caption under {MAX_CAPTION} characters."]
+        errors["caption_es"] = [
+            _("Keep the Spanish caption under %(most)d characters.") % {"most": MAX_CAPTION}
+        ]
     if kind not in MediaKind.values:
         errors["kind"] = ["Choose a picture or a video."]
         return errors
