@@ -50,8 +50,8 @@ ES: dict[str, dict] = {
         "name": "Flexión del tobillo asistida, corta",
         "dose": "3 x 30 s, todos los días",
         "precautions": (
-            "Dolor de Aquiles: solo suave. Dolor de Aquiles en la inserción (donde el tendón se "
-            "une al talón): no lo hagas."
+            "Dolor de Aquiles: hazlo solo con suavidad. Dolor de Aquiles en la inserción (donde el "
+            "tendón se une al talón): no lo hagas."
         ),
         "instructions": [
             "Siéntate con la pierna estirada y pasa una correa o toalla por la parte delantera "
@@ -459,7 +459,7 @@ ES: dict[str, dict] = {
     "runner_calf_raise": {
         "name": "Elevación de pantorrilla en posición de corredor",
         "dose": "3 x 10-12 por lado",
-        "precautions": "Agárrate de algo para el equilibrio si lo necesitas.",
+        "precautions": "Agárrate de algo para mantener el equilibrio si lo necesitas.",
         "instructions": [
             "Párate con un pie adelante y el pie de atrás arriba de una caja o banco bajo.",
             "Párate derecho y sube en puntas con el pie de adelante.",
@@ -520,7 +520,7 @@ ES: dict[str, dict] = {
                     "Subes con dos, bajas con uno.",
                     "La bajada lenta es el ejercicio.",
                 ],
-                "precautions": ["Nunca en un escalón: el talón no debe bajar más que el piso."],
+                "precautions": ["Nunca en un escalón: el talón no debe bajar del nivel del piso."],
             },
             {
                 "name": "Bajada lenta del talón desde un escalón, rodilla estirada y doblada",
@@ -821,7 +821,8 @@ ES: dict[str, dict] = {
         "name": "Pasos lentos en una rampa o pendiente",
         "dose": "2 x 10 subiendo y bajando",
         "precautions": (
-            "Dolor de Aquiles: caminar en bajada agrega carga, así que fíjate cómo responde."
+            "Dolor de Aquiles: caminar en bajada agrega carga, así que fíjate cómo responde el "
+            "tendón."
         ),
         "instructions": [
             "Busca una rampa o pendiente suave.",
