@@ -6,16 +6,18 @@ Every query is scoped through clinic.access, and none grows with a patient's num
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Clinic, Patient
 
-from . import findings, schema
+from . import findings, instruments, schema
 from .findings import Change, Finding, InjuryHistory, ScreenInput
-from .models import ClinicThresholds, Screen, ScreenChange
+from .models import ClinicThresholds, QuestionnaireResponse, Screen, ScreenChange
 from .thresholds import Thresholds, build
 
 READ_ROLES = (*CLINICAL_ROLES, PATIENT)
@@ -35,11 +37,70 @@ def with_thresholds(screens: QuerySet[Screen]) -> QuerySet[Screen]:
     return screens.annotate(clinic_overrides=Subquery(overrides.values("overrides")[:1]))
 
 
+def _score_field(code: str) -> str:
+    return f"latest_score_{code}"
+
+
+def with_latest_scores(screens: QuerySet[Screen]) -> QuerySet[Screen]:
+    """`screens` carrying, in the same query, their patient's latest scored questionnaire of
+    each instrument (score and day), read back by `latest_scores`."""
+    annotations = {}
+    for code in instruments.INSTRUMENTS:
+        latest = (
+            QuestionnaireResponse.objects.filter(
+                patient_id=OuterRef("patient_id"), instrument=code, score__isnull=False
+            )
+            .order_by("-completed_at", "-id")
+            .values(json=JSONObject(score="score", on="completed_on"))[:1]
+        )
+        annotations[_score_field(code)] = Subquery(latest, output_field=JSONField())
+    return screens.annotate(**annotations)
+
+
+@dataclass(frozen=True)
+class LatestScore:
+    """The patient's own latest score of one questionnaire (filled in on the phone)."""
+
+    code: str
+    name: str
+    unit: str
+    score: float
+    completed_on: dt.date
+
+
+def _json_value(value):
+    # SQLite hands the subquery's JSON back as text, PostgreSQL as a decoded object.
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def latest_scores(screen: Screen) -> list[LatestScore]:
+    """The latest patient-completed score of each instrument, in the instruments' order,
+    from a screen read `with_latest_scores` (no query)."""
+    found = []
+    for code, instrument in instruments.INSTRUMENTS.items():
+        value = _json_value(getattr(screen, _score_field(code), None))
+        if not value or value.get("score") is None:
+            continue
+        found.append(
+            LatestScore(
+                code,
+                instrument.name,
+                instrument.unit,
+                float(value["score"]),
+                dt.date.fromisoformat(str(value["on"])[:10]),
+            )
+        )
+    return found
+
+
 def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
-    """`screens` carrying, in the same query, their clinic's threshold overrides and whether
-    each was edited after it was entered, so `screen_detail` reads neither separately."""
+    """`screens` carrying, in the same query, their clinic's threshold overrides, whether
+    each was edited after it was entered and the patient's latest questionnaire scores, so
+    `screen_detail` reads none of them separately."""
     edits = ScreenChange.objects.filter(screen_id=OuterRef("pk"))
-    return with_thresholds(screens).annotate(was_edited=Exists(edits))
+    return with_latest_scores(with_thresholds(screens)).annotate(was_edited=Exists(edits))
 
 
 def clinical_screen(*, user, pk) -> Screen | None:

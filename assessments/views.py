@@ -6,9 +6,11 @@ Every view checks role and clinic through clinic.access.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -218,6 +220,8 @@ def _screen_page(*, user, screen: Screen) -> dict:
             for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
         ],
         "proms": [(p.label, getattr(screen, p.date_key)) for p in schema.PROMS],
+        # Filled in by the patient on the phone; the typed totals above stay for paper forms.
+        "latest_scores": selectors.latest_scores(screen),
         "signs": [schema.SIGN_LABELS.get(code, code) for code in screen.signs or ()],
         "injury_history": [
             (
@@ -256,13 +260,25 @@ def _screen_page(*, user, screen: Screen) -> dict:
     }
 
 
-@role_required(*CLINICAL_ROLES)
-def screen_detail(request, pk: int):
-    screen = get_object_or_404(selectors.with_page_extras(_clinical_screens(request)), pk=pk)
+def screen_detail_response(
+    request,
+    pk: int,
+    *,
+    annotate: Callable[[QuerySet[Screen]], QuerySet[Screen]] | None = None,
+    extra: Callable[[Screen], dict] | None = None,
+):
+    """The screen page. The site (clinic.site.screen_views) adds what other apps know of the
+    patient: `annotate` folds it into the one query that reads the screen, `extra` turns it
+    into context, so the page keeps its query count. Callers check the role."""
+    screens = selectors.with_page_extras(_clinical_screens(request))
+    if annotate is not None:
+        screens = annotate(screens)
+    screen = get_object_or_404(screens, pk=pk)
     access_record(user=request.user, obj=screen)
-    return render(
-        request, "assessments/screen_detail.html", _screen_page(user=request.user, screen=screen)
-    )
+    context = _screen_page(user=request.user, screen=screen)
+    if extra is not None:
+        context.update(extra(screen))
+    return render(request, "assessments/screen_detail.html", context)
 
 
 @role_required(*CLINICAL_ROLES)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assessments.models import Screen
 from assessments.selectors import clinic_thresholds, injury_history_of
 from assessments.thresholds import Thresholds
 from clinic.notifications import services as notify
@@ -34,6 +35,8 @@ from .models import (
     ProgramChange,
     ProgramItem,
     ProgramStatus,
+    SelfTest,
+    SelfTestKind,
     SessionItemLog,
 )
 from .patient_text import load_sentence, times_per_day_for
@@ -225,6 +228,53 @@ def weekly_run_km(*, patient_id: int, today: date, weeks: int = 4) -> tuple[floa
     return tuple(per_week[week] for week in sorted(per_week))
 
 
+# How far back the engine reads timed balance tests: longer than any dose stays unchanged
+# before the three-week review (docs/clinical-rules.md §7).
+BALANCE_TEST_WEEKS = 8
+_BALANCE_KINDS = {
+    SelfTestKind.BALANCE_EYES_OPEN: "open",
+    SelfTestKind.BALANCE_EYES_CLOSED: "closed",
+}
+
+
+def _seconds(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def balance_tests(*, patient_id: int, today: date) -> tuple[progress.BalanceTest, ...]:
+    """The patient's timed balance tests of the last weeks, home self-tests and clinic screens
+    alike, for the balance ladder's rule on home self-tests (docs/clinical-rules.md §7). Two
+    queries."""
+    since = today - timedelta(weeks=BALANCE_TEST_WEEKS)
+    home = [
+        progress.BalanceTest(day, _BALANCE_KINDS[test], float(left), float(right), home=True)
+        for day, test, left, right in SelfTest.objects.filter(
+            patient_id=patient_id,
+            test__in=list(_BALANCE_KINDS),
+            date__gt=since,
+            date__lte=today,
+        ).values_list("date", "test", "left", "right")
+    ]
+    clinic = []
+    for row in Screen.objects.filter(
+        patient_id=patient_id, performed_on__gt=since, performed_on__lte=today
+    ).values(
+        "performed_on",
+        "balance_eyes_open_s_left",
+        "balance_eyes_open_s_right",
+        "balance_eyes_closed_s_left",
+        "balance_eyes_closed_s_right",
+    ):
+        for eyes in ("open", "closed"):
+            left = _seconds(row[f"balance_eyes_{eyes}_s_left"])
+            right = _seconds(row[f"balance_eyes_{eyes}_s_right"])
+            if left is not None or right is not None:
+                clinic.append(
+                    progress.BalanceTest(row["performed_on"], eyes, left, right, home=False)
+                )
+    return tuple(home + clinic)
+
+
 def plyo_open_sides(program: Program) -> frozenset[str]:
     """Sides where the prescription engine did not shut hops behind G-PLYO."""
     closed = {side for side, drills in (program.exclusions or {}).items() if "short_hops" in drills}
@@ -275,6 +325,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
         plyo_gate_sides=plyo_open_sides(program),
         adherence_pct=adherence_2w,
         drill_names={item.drill.slug: item.drill.name for item in items},
+        balance_tests=balance_tests(patient_id=program.patient_id, today=today),
     )
     active = [item for item in items if not item.paused]
     decisions = progress.evaluate_program(

@@ -646,3 +646,65 @@ class SelfTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_test_display()} {self.date} of patient {self.patient_id}"
+
+
+class SelfTestRequestSource(models.TextChoices):
+    EVERY_2_WEEKS = "every_2_weeks", "Every two weeks during the program"
+    CLINICIAN = "clinician", "Asked by the clinician"
+
+
+class SelfTestRequest(models.Model):
+    """The patient is asked for home self-tests (docs/clinical-rules.md §7): every two weeks
+    while a program is published, or when the clinician asks. Open until the patient records
+    a self-test on or after the day it was asked (`done_at`); one open request per patient."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="self_test_requests"
+    )
+    due_on = models.DateField()  # on the clinic's wall
+    source = models.CharField(max_length=20, choices=SelfTestRequestSource.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        indexes = [models.Index(fields=["patient", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(done_at__isnull=True),
+                name="self_test_request_one_open_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-test request {self.due_on} of patient {self.patient_id}"
+
+
+class ReportShare(models.Model):
+    """A link the patient made to share their progress report with a referring doctor, who
+    opens it without signing in. The URL's secret is derived from `nonce` with the server's
+    SECRET_KEY (the database alone never holds a working URL) and `secret_hash` is what a
+    request is compared against; it carries no patient data. It works until `expires_at`,
+    or until the patient revokes it (`revoked_at`). Every opening is in the audit trail."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="report_shares")
+    nonce = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Report share {self.pk} of patient {self.patient_id}"

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg
 
-from . import adherence, selectors
+from . import adherence, runs, selectors
 from .evaluation import AUTOMATIC_ACTIONS, morning_questions, needs_own_pain
 from .models import (
     CheckIn,
@@ -205,9 +205,13 @@ def patient_home(user, *, now: datetime) -> dict:
     drills with what was logged of them today, the week with each day's drills, progress and
     the morning check-in."""
     today = now.date()
-    program = selectors.current_program_for(user)
+    program = selectors.current_program_for(user, today=today)
     if program is None:
         return {"program": None, "today_items": [], "week": []}
+    # Read with the program: the cadence drill's card shows the patient's own cadence.
+    recent = program.recent_cadence_spm
+    recent = round(recent) if recent is not None else None
+    cadence = {"spm": recent, "target": runs.cadence_target(recent)}
     items = list(program.items.all())
     plan = selectors.week_plan(items)
     by_pk = {item.pk: item for item in items}
@@ -275,6 +279,7 @@ def patient_home(user, *, now: datetime) -> dict:
         "own_pain_items": own_pain,
         "shared_pain": len(own_pain) < len(today_items),  # other drills share one score
         "difficulty_choices": DIFFICULTY_CHOICES,
+        "cadence": cadence,
     }
 
 

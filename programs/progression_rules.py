@@ -162,6 +162,23 @@ class Baseline:
         return getattr(self, measure)
 
 
+# Balance rungs a timed single-leg stance test measures: the drill's stance and eyes
+# (docs/clinical-rules.md §7, "Home self-tests and the balance ladder").
+BALANCE_TEST_EYES = {"sl_balance_firm_eo": "open", "sl_balance_ec": "closed"}
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceTest:
+    """One timed single-leg balance test, eyes open or closed, in seconds per side: done by
+    the patient at home (`home`) or measured at the clinic on a screen."""
+
+    day: date
+    eyes: str  # "open" or "closed"
+    left: float | None
+    right: float | None
+    home: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What the engine needs beyond one item's own history."""
@@ -171,6 +188,9 @@ class Context:
     red_flags: tuple[str, ...] = ()  # answers from the "something is wrong" button
     adherence_pct: float | None = None  # sessions done / planned over the last 2 weeks
     drill_names: Mapping[str, str] = field(default_factory=dict)  # slug -> patient's name
+    # Timed balance tests, home and clinic, any order (docs/clinical-rules.md §7): a home
+    # test at the target hold may stand for one trial on the balance ladder's way up.
+    balance_tests: tuple[BalanceTest, ...] = ()
 
     def plyo_open_for(self, side: str) -> bool:
         if side in ("left", "right"):
@@ -772,6 +792,11 @@ def _up_rule(
 
     load_bearing = item.kind in LOAD_KINDS
     needed = int(t["progress.min_sessions_load" if load_bearing else "progress.min_sessions_other"])
+    # A home balance test at the target hold stands for one trial, never for all of them:
+    # the sessions that remain are judged by every pain rule below (§7).
+    home_test = home_balance_trial(item, ladder, context, today)
+    if home_test is not None:
+        needed = max(1, needed - 1)
     if len(current) < needed:
         why = f"{_words(needed)} sessions at this dose come before the next step"
         return _hold(item, ladder, context, today, t, "too_few_sessions", why)
@@ -853,13 +878,61 @@ def _up_rule(
         return _with_flags(decision, item, ladder, context, today, t)
 
     name = _name(item, context)
+    sessions = "session" if needed == 1 else f"{_words(needed)} sessions"
     if all(log.pain_during == 0 for log in recent):
-        why = f"the last {_words(needed)} sessions were pain-free"
+        why = f"the last {sessions} {'was' if needed == 1 else 'were'} pain-free"
     else:
-        why = f"the last {_words(needed)} sessions went well with little pain"
+        why = f"the last {sessions} went well with little pain"
+    detail = ""
+    if home_test is not None:
+        held = format_hold(home_test, item.side)
+        why += f", and your balance test at home ({_day(home_test.day)}) held {held}"
+        detail = "home_balance_test"
     reason = f"{_dose_words(name, dose, rung, context, 'moving on to')} now, because {why}."
-    decision = Decision(item.item_id, PROGRESS, "T-UP", dose, reason, "", rung)
+    decision = Decision(item.item_id, PROGRESS, "T-UP", dose, reason, detail, rung)
     return _with_flags(decision, item, ladder, context, today, t)
+
+
+def home_balance_trial(
+    item: ItemState, ladder: Ladder | None, context: Context, today: date
+) -> BalanceTest | None:
+    """The home balance self-test that counts as one trial toward the next step up the
+    balance ladder, or None (docs/clinical-rules.md §7, "Home self-tests and the balance
+    ladder"). It counts only on a firm-stance rung of a balance ladder whose eyes match the
+    test, when it was done after the dose last changed (so at the dose now asked for), and
+    held at least the item's current hold on each side the item trains. The latest timed test
+    of that kind decides: a clinic measurement on the same day or later wins, and then no home
+    test counts. Only T-UP reads this; no rule steps down or holds from a self-test."""
+    eyes = BALANCE_TEST_EYES.get(item.dose.drill)
+    target = item.dose.hold_s
+    if ladder is None or ladder.kind != "balance" or eyes is None or not target:
+        return None
+    since = item.last_change
+    if item.cleared_on is not None and item.cleared_on > since:
+        since = item.cleared_on
+    tests = [
+        test for test in context.balance_tests if test.eyes == eyes and since < test.day <= today
+    ]
+    if not tests:
+        return None
+    # Newest first; on the same day the clinic's measurement comes before the home one.
+    latest = max(tests, key=lambda test: (test.day, not test.home))
+    if not latest.home:
+        return None
+    sides = (item.side,) if item.side in ("left", "right") else ("left", "right")
+    values = [latest.left if side == "left" else latest.right for side in sides]
+    if any(value is None or value < target for value in values):
+        return None
+    return latest
+
+
+def format_hold(test: BalanceTest, side: str) -> str:
+    """ "45 s on both sides" or "50 s on the left" for the patient's reason."""
+    if side in ("left", "right"):
+        value = test.left if side == "left" else test.right
+        return f"{value:g} s on the {side}"
+    low = min(v for v in (test.left, test.right) if v is not None)
+    return f"at least {low:g} s on both sides"
 
 
 # --- building decisions ---------------------------------------------------------------------

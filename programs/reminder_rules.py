@@ -27,3 +27,17 @@ def drill_days(weekdays: Iterable[int], *, first: date, count: int) -> list[date
 def rescreen_due_on(last_screen: date) -> date:
     """The day a patient screened on `last_screen` is due to be screened again."""
     return last_screen + RESCREEN_AFTER
+
+
+# docs/clinical-rules.md §7 ("When they are asked for"): home self-tests every two weeks while
+# a program is published.
+SELF_TEST_EVERY = timedelta(weeks=2)
+
+
+def self_test_due_on(
+    *, program_since: date, last_self_test: date | None, last_asked: date | None
+) -> date:
+    """The day the patient is next due for home self-tests: two weeks after the latest of the
+    program's start, their latest self-test and the latest time they were asked."""
+    latest = max(day for day in (program_since, last_self_test, last_asked) if day is not None)
+    return latest + SELF_TEST_EVERY

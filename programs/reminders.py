@@ -26,6 +26,7 @@ from clinic.notifications.models import Kind, Notification, Status
 from clinic.notifications.services import Subject
 
 from . import reminder_rules as rules
+from . import self_test_schedule
 from .models import CheckIn, Program, ProgramStatus, SessionLog
 from .selectors import week_plan
 
@@ -382,6 +383,38 @@ def questionnaires_due_check() -> dict[str, int]:
             report["failed"] += 1
         else:
             report["asked"] += bool(asked)
+    return report
+
+
+def self_tests_due_check() -> dict[str, int]:
+    """The daily task: every two weeks while a program is published, its patient is asked
+    for home self-tests (docs/clinical-rules.md §7), counted from the first version of the
+    patient's programs that was published; one open request at a time."""
+    report = {"asked": 0, "failed": 0}
+    started = dict(
+        Program.objects.filter(published_at__isnull=False)
+        .values("patient_id")
+        .annotate(first=Min("published_at"))
+        .values_list("patient_id", "first")
+    )
+    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
+        "clinic", "patient__clinic", "patient__notification_preference"
+    )
+    for program in programs.order_by("pk").iterator(chunk_size=500):
+        first = started.get(program.patient_id)
+        if first is None:
+            continue
+        try:
+            asked = self_test_schedule.periodic_self_tests_schedule(
+                patient=program.patient,
+                program_since=timezone.localdate(first, timezone=program.clinic.tz),
+                today=outbox.patient_today(program.patient),
+            )
+        except Exception:
+            log.exception("self-tests of program %s failed", program.pk)
+            report["failed"] += 1
+        else:
+            report["asked"] += asked is not None
     return report
 
 

@@ -3,10 +3,12 @@ whatever the history."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Min, QuerySet
+from django.db.models import JSONField, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Patient
@@ -117,6 +119,12 @@ class SelfTestBeside:
     clinic_left: float | None
     clinic_right: float | None
 
+    @property
+    def error_text(self) -> str:
+        """ "± 3 cm": how far this home result may be off (docs/clinical-rules.md §7)."""
+        error, unit = HOME_TEST_ERROR[SelfTestKind(self.test.test)]
+        return f"± {error} {unit}"
+
 
 def self_tests_beside_screen(self_tests: list[SelfTest], screen) -> list[SelfTestBeside]:
     """The newest of each kind among `self_tests` (newest first, as `latest_self_tests` reads
@@ -140,3 +148,93 @@ def self_tests_beside_screen(self_tests: list[SelfTest], screen) -> list[SelfTes
         )
     order = list(SelfTestKind.values)
     return sorted(rows, key=lambda row: order.index(row.test.test))
+
+
+# How far a home result may be off, either way (docs/clinical-rules.md §7, "How far a home
+# result may be off"): about one and a half times what the clinic allows.
+HOME_TEST_ERROR = {
+    SelfTestKind.KNEE_TO_WALL: (3, "cm"),
+    SelfTestKind.HEEL_RAISES: (9, "reps"),
+    SelfTestKind.BALANCE_EYES_OPEN: (10, "s"),
+    SelfTestKind.BALANCE_EYES_CLOSED: (5, "s"),
+}
+
+
+def _home_field(kind: str) -> str:
+    return f"home_{kind}"
+
+
+def with_latest_self_tests(queryset: QuerySet, patient_ref: str = "patient_id") -> QuerySet:
+    """`queryset` (rows with a patient, e.g. screens) carrying, in the same query, the
+    patient's latest home self-test of each kind, read back by `home_tests_beside`."""
+    annotations = {}
+    for kind in SelfTestKind.values:
+        latest = (
+            SelfTest.objects.filter(patient_id=OuterRef(patient_ref), test=kind)
+            .order_by("-date", "-id")
+            .values(json=JSONObject(on="date", left="left", right="right"))[:1]
+        )
+        annotations[_home_field(kind)] = Subquery(latest, output_field=JSONField())
+    return queryset.annotate(**annotations)
+
+
+@dataclass(frozen=True)
+class HomeBesideClinic:
+    """The latest home self-test of one kind beside the same test on a clinic screen."""
+
+    test: str
+    label: str
+    home_on: date
+    home_left: float
+    home_right: float
+    clinic_left: float | None
+    clinic_right: float | None
+    error: float  # either way, in `unit`
+    unit: str
+
+    def _gap(self, home: float, clinic: float | None) -> float | None:
+        return None if clinic is None else round(home - clinic, 1)
+
+    @property
+    def gap_left(self) -> float | None:
+        return self._gap(self.home_left, self.clinic_left)
+
+    @property
+    def gap_right(self) -> float | None:
+        return self._gap(self.home_right, self.clinic_right)
+
+    @property
+    def beyond_error(self) -> bool:
+        """A home-clinic gap larger than the home error on either side."""
+        return any(g is not None and abs(g) > self.error for g in (self.gap_left, self.gap_right))
+
+
+def _decoded(value):
+    # SQLite hands the subquery's JSON back as text, PostgreSQL as a decoded object.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def home_tests_beside(screen) -> list[HomeBesideClinic]:
+    """Each kind of home self-test the patient has done (latest), beside the value `screen`
+    (read `with_latest_self_tests`) holds for the same test, with the home error. No query."""
+    rows = []
+    for kind in SelfTestKind:
+        value = _decoded(getattr(screen, _home_field(kind.value), None))
+        if not value:
+            continue
+        error, unit = HOME_TEST_ERROR[kind]
+        clinic = [screen.side_value(kind.value, side) for side in ("left", "right")]
+        rows.append(
+            HomeBesideClinic(
+                test=kind.value,
+                label=kind.label,
+                home_on=date.fromisoformat(str(value["on"])[:10]),
+                home_left=float(value["left"]),
+                home_right=float(value["right"]),
+                clinic_left=None if clinic[0] is None else float(clinic[0]),
+                clinic_right=None if clinic[1] is None else float(clinic[1]),
+                error=error,
+                unit=unit,
+            )
+        )
+    return rows

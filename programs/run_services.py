@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from clinic.models import Patient
 
-from . import runs
+from . import runs, self_test_schedule
 from .models import SELF_TEST_RANGES, Run, SelfTest, SelfTestKind
 
 # Read a little more than the limit to know a file is too big without reading all of it.
@@ -115,7 +115,8 @@ def _run_create(*, patient: Patient, digest: str, summary: runs.RunSummary, tz) 
 def self_test_record(
     *, patient: Patient, day: date, test: str, left: Decimal, right: Decimal
 ) -> SelfTest:
-    """Keep one home self-test (both sides). Values outside the test's range are refused."""
+    """Keep one home self-test (both sides). Values outside the test's range are refused.
+    It answers any open request for self-tests (programs.self_test_schedule)."""
     if test not in SelfTestKind.values:
         raise ValidationError({"test": f"Unknown test {test!r}."})
     low, high = SELF_TEST_RANGES[SelfTestKind(test)]
@@ -128,6 +129,15 @@ def self_test_record(
         raise ValidationError(errors)
     if day > patient.clinic.today():
         raise ValidationError({"date": "Cannot be in the future."})
-    return SelfTest.objects.create(
-        patient=patient, clinic_id=patient.clinic_id, date=day, test=test, left=left, right=right
-    )
+    with transaction.atomic():
+        self_test = SelfTest.objects.create(
+            patient=patient,
+            clinic_id=patient.clinic_id,
+            date=day,
+            test=test,
+            left=left,
+            right=right,
+        )
+        # Asked for self-tests (every two weeks, or by the clinician): this answers it.
+        self_test_schedule.self_test_requests_answer(patient=patient)
+    return self_test

@@ -1,5 +1,6 @@
 """The patient's pages for their running data: runs from the watch with the weekly load, and
-home self-tests with a balance timer. Plain forms: they work without JavaScript."""
+home self-tests with a balance timer and a heel-raise tempo beat; and the clinician's "ask for
+a self-test" button on the chart. Plain forms: they work without JavaScript."""
 
 from decimal import Decimal
 
@@ -7,17 +8,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic import units
-from clinic.access import PATIENT, patient_of, role_required
+from clinic.access import CLINICAL_ROLES, PATIENT, patient_of, role_required, scope
 from clinic.forms import add_service_errors
-from clinic.models import Units
+from clinic.models import Patient, Units
 
-from . import run_selectors, run_services
-from .models import SELF_TEST_RANGES, SelfTestKind
+from . import run_selectors, run_services, self_test_schedule
+from .models import SELF_TEST_RANGES, SelfTestKind, SelfTestRequestSource
 
 
 @role_required(PATIENT)
@@ -132,3 +135,25 @@ def my_self_tests(request):
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def self_test_ask(request, pk: int):
+    """The clinician asks the patient for home self-tests now (docs/clinical-rules.md §7): the
+    patient's page says a self-test is due and a reminder goes out. A patient of another
+    clinic is not found."""
+    patients = scope(Patient.objects.select_related("clinic"), request.user, roles=CLINICAL_ROLES)
+    patient = get_object_or_404(patients, pk=pk)
+    asked = self_test_schedule.self_tests_request(
+        patient=patient, source=SelfTestRequestSource.CLINICIAN, by_user=request.user
+    )
+    if asked.created:
+        messages.success(request, _("Self-tests asked for: the patient gets a reminder."))
+    else:
+        messages.info(
+            request,
+            _("The patient was already asked for self-tests on %(day)s and has not done them yet.")
+            % {"day": asked.request.due_on.isoformat()},
+        )
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#chart-running")

@@ -45,3 +45,9 @@ def rescreen_due_check() -> dict[str, int]:
 def questionnaires_due_check() -> dict[str, int]:
     """Daily: ask the questionnaires again every 4 weeks while a program is published."""
     return reminders.questionnaires_due_check()
+
+
+@shared_task
+def self_tests_due_check() -> dict[str, int]:
+    """Daily: ask for home self-tests every two weeks while a program is published."""
+    return reminders.self_tests_due_check()

@@ -25,6 +25,7 @@ from programs.models import (
     CheckIn,
     Program,
     ProgramItem,
+    ReportShare,
     Run,
     SelfTest,
     SessionItemLog,
@@ -58,6 +59,29 @@ def access_record(*, user, obj, action: str = AccessAction.VIEW, detail: str = "
         action=action,
         object_type=_KINDS.get(obj._meta.label_lower, obj._meta.model_name),
         object_id=obj.pk,
+        detail=detail[:200],
+    )
+
+
+def link_access_record(
+    *,
+    clinic_id: int,
+    patient_id: int,
+    object_type: str,
+    object_id: int,
+    action: str = AccessAction.VIEW,
+    detail: str = "",
+):
+    """Record that someone who is not signed in read a patient's record through a link the
+    patient made to share it (e.g. the progress report for a referring doctor): one INSERT,
+    with no actor."""
+    return AccessEvent.objects.create(
+        actor_id=None,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        action=action,
+        object_type=object_type[:40],
+        object_id=object_id,
         detail=detail[:200],
     )
 
@@ -245,6 +269,8 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
             payload={},
             updated_at=now,
         )
+        # Links the patient made to share their progress report stop working.
+        ReportShare.objects.filter(patient=patient, revoked_at__isnull=True).update(revoked_at=now)
         if patient.user_id:
             _close_login(patient.user_id)
         AccessEvent.objects.create(

@@ -1320,4 +1320,7 @@ def booking_settings_update(*, clinic: Clinic, **values) -> BookingSettings:
         setattr(current, name, value)
     current.full_clean()
     current.save()
+    # selectors.booking_settings reads the rules cached on the clinic object: a caller that
+    # goes on to compute times with this clinic must see the new ones.
+    clinic.booking_settings = current
     return current

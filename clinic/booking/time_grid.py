@@ -61,20 +61,6 @@ class GridItem:
 
 
 @dataclass(frozen=True, slots=True)
-class GridSlot:
-    """A quarter hour of a column: `open` to book, else why not (`shut`: nobody works then,
-    `away`: time off, `closed`: the clinic is closed that day)."""
-
-    row: int
-    time: str  # HH:MM
-    state: str
-
-    @property
-    def open(self) -> bool:
-        return self.state == "open"
-
-
-@dataclass(frozen=True, slots=True)
 class GridRun:
     """Quarter hours one after another in the same state, drawn as one block: its first row,
     the rows it spans and the first quarter's time. A week has a few runs a day where it has
@@ -90,15 +76,21 @@ class GridRun:
         return self.state == "open"
 
 
-def runs_of(slots: Sequence[GridSlot]) -> list[GridRun]:
-    """`slots` (in row order) merged into runs of one state."""
+def runs_of(states: Sequence[str], *, first_minute: int) -> list[GridRun]:
+    """The quarter hours' states (row 1 first, starting at `first_minute` of the day) merged
+    into runs of one state: a quarter hour is open to book, else why not (`shut`: nobody
+    works then, `away`: time off, `closed`: the clinic is closed that day)."""
     runs: list[GridRun] = []
-    for slot in slots:
-        last = runs[-1] if runs else None
-        if last is not None and last.state == slot.state and last.row + last.span == slot.row:
-            runs[-1] = GridRun(last.row, last.span + 1, last.state, last.time)
-        else:
-            runs.append(GridRun(slot.row, 1, slot.state, slot.time))
+    start = 0
+    for n in range(1, len(states) + 1):
+        if n == len(states) or states[n] != states[start]:
+            minute = first_minute + start * ROW_MINUTES
+            runs.append(
+                GridRun(
+                    start + 1, n - start, states[start], f"{minute // 60:02d}:{minute % 60:02d}"
+                )
+            )
+            start = n
     return runs
 
 
@@ -107,8 +99,7 @@ class GridColumn:
     day: date
     clinician_id: int | None  # whose column; None for the whole clinic
     closed: bool
-    slots: list[GridSlot] = field(default_factory=list)
-    runs: list[GridRun] = field(default_factory=list)  # the slots as drawn
+    runs: list[GridRun] = field(default_factory=list)  # its quarter hours, as drawn
     items: list[GridItem] = field(default_factory=list)
     now_row: int | None = None  # the "now" line: its row and minutes past that row's start
     now_minutes: int = 0
@@ -260,17 +251,11 @@ def build(
             i: [h for h in hours.get(i, []) if h.weekday == column.day.weekday()]
             for i in column.clinician_ids
         }
-        for n in range(rows):
-            start = first_minute + n * ROW_MINUTES
-            end = start + ROW_MINUTES
-            grid_column.slots.append(
-                GridSlot(
-                    n + 1,
-                    f"{start // 60:02d}:{start % 60:02d}",
-                    _slot_state(column, weekday_hours, time_off, start, end),
-                )
-            )
-        grid_column.runs = runs_of(grid_column.slots)
+        states = [
+            _slot_state(column, weekday_hours, time_off, start, start + ROW_MINUTES)
+            for start in range(first_minute, first_minute + rows * ROW_MINUTES, ROW_MINUTES)
+        ]
+        grid_column.runs = runs_of(states, first_minute=first_minute)
         spans = []
         for kind, entries in (("time_off", time_off), ("appointment", appointments)):
             for entry, span in entries:

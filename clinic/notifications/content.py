@@ -34,6 +34,7 @@ SUBJECTS = {
     Kind.PROGRESSION_UPDATE: "Your home program has changed",
     Kind.RESCREEN_DUE: "Time for a new movement screen",
     Kind.QUESTIONNAIRE_DUE: "A short questionnaire from your clinic",
+    Kind.SELF_TEST_DUE: "Time for your home self-tests",
     Kind.STAFF_RED_FLAG: "Red flag reported by {patient_name}",
     Kind.STAFF_T_STOP: "T-STOP: {patient_name} stopped a drill",
     Kind.STAFF_NO_PROGRESS: "{patient_name} is not progressing",

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     PROGRESSION_UPDATE = "progression_update", "Progression update"
     RESCREEN_DUE = "rescreen_due", "Re-screen due"
     QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire to fill in"
+    SELF_TEST_DUE = "self_test_due", "Home self-test due"
     STAFF_RED_FLAG = "staff_red_flag", "Staff: red flag"
     STAFF_T_STOP = "staff_t_stop", "Staff: T-STOP"
     STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.questionnaires_due_check",
         "schedule": crontab(hour=2, minute=50),
     },
+    # Home self-tests every two weeks during a program; one open request, so idempotent.
+    "programs-self-tests-due": {
+        "task": "programs.tasks.self_tests_due_check",
+        "schedule": crontab(hour=2, minute=55),
+    },
 }
 
 

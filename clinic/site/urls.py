@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from clinic import magic_link_views, two_factor_views, views
 from clinic.forms import QueuedPasswordResetForm
 
+from . import screen_views
 from . import views as site_views
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:pk>/", site_views.patient_detail, name="patient_detail"),
+    # Before assessments' routes: the screen page with the patient's home self-tests.
+    path("screens/<int:pk>/", screen_views.screen_detail, name="screen_detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("settings/clinic/", views.clinic_settings, name="clinic_settings"),
     path("settings/", include("clinic.site.setup_urls")),

@@ -27,7 +27,7 @@ from clinic.booking import selectors as booking_selectors
 from clinic.models import Patient, Role
 from programs import chart as program_chart
 from programs import patient_home as program_home
-from programs import run_selectors
+from programs import run_selectors, self_test_schedule
 from programs import worklist as program_worklist
 
 
@@ -79,6 +79,11 @@ def _patient_home(request):
     program = context["program"]
     context["questionnaires_due"] = (
         program.questionnaires_due if program is not None else questionnaires.has_pending(patient)
+    )
+    context["self_test_due"] = (
+        program.self_test_due
+        if program is not None
+        else self_test_schedule.self_test_due(patient, context["today"])
     )
     response = render(request, "clinic/home_patient.html", context)
     # The service worker keeps only pages that say so (static/js/sw.js): the patient's own.
@@ -153,6 +158,7 @@ def patient_detail(request, pk: int):
             questionnaire_trends=questionnaires.patient_trends(patient),
             load=run_selectors.running_load(patient=patient, today=patient.clinic.today()),
             self_tests=run_selectors.latest_self_tests(patient=patient, limit=8),
+            self_test_request=self_test_schedule.open_request(patient),
         )
         latest_screen = screens[0].screen if screens else None
         context["self_tests_beside"] = run_selectors.self_tests_beside_screen(

@@ -15,7 +15,7 @@ from clinic.booking.models import (
     ClinicClosure,
     TimeOff,
 )
-from clinic.models import Patient
+from clinic.models import Clinic, Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,12 @@ def test_arrival_waits_for_the_appointments_day_in_the_clinic(booking, time_mach
     time_machine.move_to(booking.at(10, day=booking.day + timedelta(days=1)))  # entered late
     services.appointment_mark_arrived(appointment=later)
     assert later.status == AppointmentStatus.ARRIVED
+
+
+def test_new_booking_rules_are_seen_at_once_through_the_same_clinic_object(booking):
+    BookingSettings.objects.create(clinic=booking.clinic, min_notice_hours=2)
+    clinic = Clinic.objects.get(pk=booking.clinic.pk)
+    assert selectors.booking_settings(clinic=clinic).min_notice_hours == 2  # now cached
+    services.booking_settings_update(clinic=clinic, min_notice_hours=48)
+    assert selectors.booking_settings(clinic=clinic).min_notice_hours == 48
+    assert selectors.rules_for(clinic=clinic).min_notice.total_seconds() == 48 * 3600

@@ -309,17 +309,13 @@ def test_the_grid_costs_no_query_more_than_the_lists_did(client, booking):
 
 
 def test_quarter_hours_in_the_same_state_are_drawn_as_one_block():
-    slots = [
-        time_grid.GridSlot(1, "08:00", "open"),
-        time_grid.GridSlot(2, "08:15", "open"),
-        time_grid.GridSlot(3, "08:30", "away"),
-        time_grid.GridSlot(4, "08:45", "open"),
-        time_grid.GridSlot(5, "09:00", "open"),
-        time_grid.GridSlot(6, "09:15", "open"),
-    ]
-    assert time_grid.runs_of(slots) == [
+    states = ["open", "open", "away", "open", "open", "open"]
+    assert time_grid.runs_of(states, first_minute=8 * 60) == [
         time_grid.GridRun(1, 2, "open", "08:00"),
         time_grid.GridRun(3, 1, "away", "08:30"),
         time_grid.GridRun(4, 3, "open", "08:45"),
     ]
-    assert time_grid.runs_of([]) == []
+    assert time_grid.runs_of(["shut"], first_minute=17 * 60 + 45) == [
+        time_grid.GridRun(1, 1, "shut", "17:45")
+    ]
+    assert time_grid.runs_of([], first_minute=0) == []

@@ -54,6 +54,8 @@ def test_the_latest_home_value_sits_beside_the_latest_clinic_value(client, world
     assert "Latest at home beside the latest clinic screen (20 Nov 2026)" in html
     balance = row(html, "balance_eyes_open_s")
     assert "5 Dec" in balance
+    assert "home error ± 10 s" in balance  # docs/clinical-rules.md §7
+    assert "home error ± 9 reps" in row(html, "heel_raise_reps")
     assert "<td>22</td><td>18</td><td>31</td><td>30</td>" in balance
     assert "<td>14</td><td>—</td><td>20</td><td>—</td>" in row(html, "heel_raise_reps")
     assert 'data-test="knee_to_wall_cm"' not in html  # no home test of it yet

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from assessments.models import Screen
 from programs.models import SelfTest
@@ -100,6 +101,24 @@ def test_the_page_saves_a_result_and_lists_it(client, world):
     assert response.status_code == 302
     listed = client.get("/me/self-tests/").content.decode()
     assert "Single-leg balance, eyes open (s)" in listed and "41" in listed
+
+
+def test_the_heel_raise_test_has_a_tempo_beat_of_2_s_up_and_2_s_down(client, world):
+    client.force_login(world.home.patient_a.user)
+    page = client.get("/me/self-tests/").content.decode()
+    assert "heel_raise_tempo.js" in page
+    assert 'data-tempo data-phase-ms="2000"' in page
+    # Hidden until the script runs; the sound is a choice, off by default.
+    assert 'id="tempo-sound" type="checkbox" data-tempo-sound>' in page
+
+
+def test_the_tempo_script_is_our_own_and_respects_reduced_motion():
+    with open(finders.find("js/heel_raise_tempo.js")) as f:
+        script = f.read()
+    assert "prefers-reduced-motion: reduce" in script
+    with open(finders.find("css/patient.css")) as f:
+        css = f.read()
+    assert "@media (prefers-reduced-motion: reduce)" in css and ".tempo-bar" in css
 
 
 def test_the_page_explains_an_out_of_range_value(client, world):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assessments.models import QuestionnaireAssignment
+from programs import report_sharing
 
 ACTORS = (
     "anonymous",
@@ -204,6 +205,13 @@ RUNS_ROUTES: dict[str, Route] = {
     "api/v1/me/self-tests/": Route(
         lambda c: "/api/v1/me/self-tests/", api(roles=OWN, other=None, ok=400), method="post"
     ),
+    # The clinician or admin asks one of their clinic's patients for self-tests (front desk
+    # staff do not: 403; the other clinic's staff do not find the patient: 404).
+    "patients/<int:pk>/self-tests/ask/": Route(
+        lambda c: f"/patients/{c.home.patient_a.pk}/self-tests/ask/",
+        staff_gets(page(roles=("clinician", "admin"), other=404), 302),
+        method="post",
+    ),
 }
 
 
@@ -222,4 +230,25 @@ REPORT_ROUTES: dict[str, Route] = {
         lambda c: f"/patients/{c.home.patient_a.pk}/progress.pdf",
         page(roles=_CLINICAL, other=404),
     ),
+    # The patient's share step: only patients, each for their own report. A link to stop
+    # belongs to patient_a: patient_b does not find it (404).
+    "me/progress/share/": Route(lambda c: "/me/progress/share/", page(roles=OWN, other=None)),
+    "me/progress/share/<int:pk>/revoke/": Route(
+        lambda c: f"/me/progress/share/{report_share(c).pk}/revoke/",
+        {**staff_gets(page(roles=OWN, other=None), 302), "patient_a": 302, "patient_b": 404},
+        method="post",
+    ),
+    # The share link is the credential: anyone who has it reads the report, signed in or not.
+    "shared/progress/<str:token>/": Route(
+        lambda c: report_sharing.share_path(report_share(c)), public(200)
+    ),
+    "shared/progress/<str:token>/report.pdf": Route(
+        lambda c: report_sharing.share_pdf_path(report_share(c)), public(200)
+    ),
 }
+
+
+def report_share(ctx):
+    """A fresh working share link of patient_a's progress report, made when a route needs it
+    (the revoke route stops one per call)."""
+    return report_sharing.report_share_create(patient=ctx.home.patient_a, days=7)

@@ -264,6 +264,12 @@ WRITES: dict[str, Write] = {
         lambda r: {"direction": "up"},
         json=False,
     ),
+    "patients/<int:pk>/self-tests/ask/": Write(
+        "post",
+        lambda r: f"/patients/{r.side.patient_a.pk}/self-tests/ask/",
+        "clinician",
+        json=False,
+    ),
 }
 
 

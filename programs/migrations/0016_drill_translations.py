@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0013_runs_self_tests"),
+        ("programs", "0015_report_shares"),
     ]
 
     operations = [

@@ -1,0 +1,18 @@
+"""The screen page as the clinic sees it: assessments' page with the patient's home self-tests
+(programs) beside the clinic's values. Composed here because assessments does not know
+programs; both are read in the one query that loads the screen."""
+
+from assessments import views as assessment_views
+from clinic.access import CLINICAL_ROLES, role_required
+from programs import run_selectors
+
+
+def _home_tests(screen) -> dict:
+    return {"home_tests": run_selectors.home_tests_beside(screen)}
+
+
+@role_required(*CLINICAL_ROLES)
+def screen_detail(request, pk: int):
+    return assessment_views.screen_detail_response(
+        request, pk, annotate=run_selectors.with_latest_self_tests, extra=_home_tests
+    )
