@@ -49,6 +49,8 @@ class DrillOut(serializers.ModelSerializer):
             "instructions",
             "cues",
             "variants",
+            # The patient text in other languages: {"es": {...}} (issue 22).
+            "translations",
             "unilateral",
             "prescribable",
             "custom",

@@ -39,7 +39,7 @@ from .models import (
     SelfTestKind,
     SessionItemLog,
 )
-from .patient_text import load_words, times_per_day_for
+from .patient_text import load_sentence, times_per_day_for
 from .prescribe import sprains_past_window
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 from .run_selectors import run_km_weeks
@@ -462,8 +462,7 @@ def _update_for(item: ProgramItem, decision: progress.Decision, today: date) -> 
 
 def load_note(load_pct: float) -> str:
     """Added load in kg or as a share of body weight (docs/clinical-rules.md §1 plain words)."""
-    words = load_words(load_pct)
-    return f"{words[0].upper()}{words[1:]}." if words else ""
+    return load_sentence(load_pct)
 
 
 def dose_of(item: ProgramItem) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from django.apps import apps as global_apps
 
-from .drills import DRILLS, DrillSpec
+from .drills import DRILLS, DrillSpec, translations_of
 
 
 def library_fields(spec: DrillSpec) -> dict:
@@ -23,6 +23,7 @@ def library_fields(spec: DrillSpec) -> dict:
         "instructions": list(spec.instructions),
         "cues": list(spec.cues),
         "variants": [asdict(v) for v in spec.variants],
+        "translations": translations_of(spec.slug),
         "unilateral": spec.unilateral,
         "prescribable": spec.prescribable,
         "is_active": True,

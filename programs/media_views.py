@@ -36,6 +36,19 @@ class MediaForm(forms.Form):
     caption = forms.CharField(
         max_length=services.MAX_CAPTION, required=False, label="Caption (optional)"
     )
+    # For patients who read Spanish (issue 22); left empty, they read the English.
+    alt_es = forms.CharField(
+        max_length=services.MAX_ALT,
+        required=False,
+        label="What the picture shows, in Spanish (optional)",
+        widget=forms.TextInput(attrs={"lang": "es"}),
+    )
+    caption_es = forms.CharField(
+        max_length=services.MAX_CAPTION,
+        required=False,
+        label="Caption in Spanish (optional)",
+        widget=forms.TextInput(attrs={"lang": "es"}),
+    )
 
 
 def _point_at_errors(form: forms.Form) -> None:
@@ -85,6 +98,8 @@ def drill_media(request, pk: int):
                     kind=form.cleaned_data["kind"],
                     alt=form.cleaned_data["alt"],
                     caption=form.cleaned_data["caption"],
+                    alt_es=form.cleaned_data["alt_es"],
+                    caption_es=form.cleaned_data["caption_es"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

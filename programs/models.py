@@ -1,5 +1,6 @@
 """Drill library, home programs, their items and the history of every change."""
 
+import copy
 import uuid
 
 from django.conf import settings
@@ -56,6 +57,10 @@ class Drill(models.Model):
     # How the drill is done in a named variant (catalogue.VariantSpec as a dict); the item's
     # variant text picks one (docs/clinical-rules.md §10).
     variants = models.JSONField(default=list, blank=True)
+    # The patient's text in other languages (issue 22): {"es": {"name", "dose", "precautions",
+    # "instructions", "cues", "variants": [one per variant, in order]}}, the shape of
+    # programs/drills/catalogue_es.py; a missing field reads the English one.
+    translations = models.JSONField(default=dict, blank=True)
     unilateral = models.BooleanField(default=True)
     prescribable = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
@@ -79,6 +84,10 @@ class Drill(models.Model):
     @property
     def is_library(self) -> bool:
         return self.clinic_id is None
+
+    def text_in(self, language: str) -> dict:
+        """The drill's patient text in `language` ({} for English or none written)."""
+        return (self.translations or {}).get(language) or {}
 
 
 class HiddenDrill(models.Model):
@@ -117,6 +126,8 @@ class DrillMedia(models.Model):
     content_type = models.CharField(max_length=40)
     alt = models.CharField(max_length=200, blank=True, help_text="Required for images")
     caption = models.CharField(max_length=300, blank=True)
+    # Alt text and caption in other languages (issue 22): {"es": {"alt": ..., "caption": ...}}.
+    translations = models.JSONField(default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -138,6 +149,17 @@ class DrillMedia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.drill_id} ({self.clinic_id})"
+
+    def in_language(self, language: str) -> "DrillMedia":
+        """A copy to show, with the alt text and caption in `language` where written (the
+        English otherwise). Never saved: the row keeps its English."""
+        spoken = (self.translations or {}).get(language) or {}
+        if not spoken:
+            return self
+        shown = copy.copy(self)
+        shown.alt = spoken.get("alt") or self.alt
+        shown.caption = spoken.get("caption") or self.caption
+        return shown
 
     @property
     def app_url(self) -> str:
@@ -245,6 +267,10 @@ class ProgramItem(models.Model):
     # The reason in the patient's words (docs/clinical-rules.md §1, plain words); `reason`
     # keeps the clinician's evidence and rule.
     patient_reason = models.TextField(blank=True)
+    # The drill's text in the other languages as it was when the item was made, with the
+    # engine's reason in them: {"es": {...Drill.translations["es"], "patient_reason": ...}}.
+    # A published program keeps its words when the library changes (issue 22).
+    translations = models.JSONField(default=dict, blank=True)
     # --- what progression keeps between versions (programs.progression_rules.ItemState) ---
     # The same drill across versions of one program shares a lineage, so its logs follow it.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
@@ -282,9 +308,21 @@ class ProgramItem(models.Model):
 
     # --- what the patient reads (programs.patient_text, docs/clinical-rules.md §1, §10) ---
 
+    # The language the words below are in: not a column, the reader's, set on loaded items by
+    # selectors.read_in (the patient's Patient.language) before anything reads them.
+    language = patient_text.ENGLISH
+
+    def text_in(self, language: str) -> dict:
+        """The item's text in `language`: its snapshot, else (an item older than snapshots,
+        or a clinic's drill that had no such text then) the drill's own today."""
+        if language == patient_text.ENGLISH:
+            return {}
+        return (self.translations or {}).get(language) or self.drill.text_in(language)
+
     @cached_property
     def how_to(self) -> patient_text.HowTo:
-        """Name, steps, tips and precautions that match the item's variant."""
+        """Name, steps, tips and precautions that match the item's variant, in the reader's
+        language (each missing string in English)."""
         drill = self.drill
         return patient_text.how_to(
             name=drill.name,
@@ -293,25 +331,42 @@ class ProgramItem(models.Model):
             precautions=drill.precautions,
             variants=drill.variants,
             variant=self.variant,
+            translation=self.text_in(self.language),
         )
 
     @property
     def patient_variant(self) -> str:
-        return patient_text.plain_variant(self.variant)
+        return patient_text.plain_variant(self.variant, self.language)
 
     @property
     def patient_why(self) -> str:
         """Why, in the patient's words: the engine's sentence, the clinician's own words for a
         drill they added, or the rule's sentence for an item older than patient sentences."""
+        if self.language != patient_text.ENGLISH:
+            spoken = (self.translations or {}).get(self.language, {}).get("patient_reason")
+            if spoken:
+                return spoken
         if self.patient_reason:
             return self.patient_reason
         if not self.rule:
             return self.reason
-        return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side])
+        return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side], self.language)
 
     @property
     def times_words(self) -> str:
-        return patient_text.times_words(self.times_per_day)
+        return patient_text.times_words(self.times_per_day, self.language)
+
+    @property
+    def patient_load_note(self) -> str:
+        """The load note in the reader's language when the progression engine wrote it (the
+        added load in words); a clinician's own note as written."""
+        if (
+            self.language != patient_text.ENGLISH
+            and self.load_pct > 0
+            and self.load_note == patient_text.load_sentence(self.load_pct)
+        ):
+            return patient_text.load_sentence(self.load_pct, self.language)
+        return self.load_note
 
     @property
     def media(self) -> list[DrillMedia]:
@@ -319,8 +374,14 @@ class ProgramItem(models.Model):
         load them with the items (`clinic_media`); read alone, one query."""
         drill = self.drill
         if hasattr(drill, "clinic_media"):
-            return drill.clinic_media
-        return list(DrillMedia.objects.filter(drill_id=drill.pk, clinic_id=self.program.clinic_id))
+            media = drill.clinic_media
+        else:
+            media = list(
+                DrillMedia.objects.filter(drill_id=drill.pk, clinic_id=self.program.clinic_id)
+            )
+        if self.language == patient_text.ENGLISH:
+            return media
+        return [medium.in_language(self.language) for medium in media]
 
     @property
     def ladder_steps(self) -> int | None:

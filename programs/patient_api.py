@@ -43,7 +43,7 @@ class MyItemOut(serializers.Serializer):
     variant = serializers.CharField(source="patient_variant", help_text="May be empty.")
     precautions = serializers.ListField(child=serializers.CharField(), source="how_to.precautions")
     media = serializers.SerializerMethodField()
-    load_note = serializers.CharField()
+    load_note = serializers.CharField(source="patient_load_note")
     instructions = serializers.ListField(child=serializers.CharField(), source="how_to.steps")
     cues = serializers.ListField(child=serializers.CharField(), source="how_to.cues")
     equipment = serializers.ListField(child=serializers.CharField(), source="drill.equipment")
@@ -73,7 +73,7 @@ class MyItemOut(serializers.Serializer):
             "variant": item.patient_variant,
             "precautions": list(how_to.precautions),
             "media": self.get_media(item),
-            "load_note": item.load_note,
+            "load_note": item.patient_load_note,
             "instructions": list(how_to.steps),
             "cues": list(how_to.cues),
             "equipment": list(drill.equipment),

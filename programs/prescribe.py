@@ -144,6 +144,7 @@ class DraftItem:
     category: str = ""
     times_per_day: int = 1  # on each drill day, from the variant (docs/clinical-rules.md §10)
     patient_reason: str = ""  # the rules' patient sentences (§1 plain words)
+    patient_reason_es: str = ""  # the same sentences in Spanish (issue 22)
 
 
 @dataclass(frozen=True)
@@ -1341,14 +1342,14 @@ def _days(c: _Candidate) -> int:
     return _DAYS[c.category]
 
 
-def _patient_reason(c: _Candidate, untested: list[str]) -> str:
+def _patient_reason(c: _Candidate, untested: list[str], language: str = "en") -> str:
     """The patient's sentences for an item: one per rule behind it, on the sides it covers."""
     whys = []
     for key, sides in _whys(c):
         if c.spec.unilateral:
             sides = (sides & c.sides) or c.sides
         whys.append((key, sides))
-    return patient_reason(whys, untested)
+    return patient_reason(whys, untested, language)
 
 
 def prescribe(
@@ -1420,6 +1421,7 @@ def prescribe(
             )
     # docs/clinical-rules.md §1 missing data: an untested core test is "not tested", never "fine".
     untested = untested_names(untested_core(extras.measurements))
+    untested_es = untested_names(untested_core(extras.measurements), "es")
     if untested:
         flags.append(
             Flag(
@@ -1494,6 +1496,7 @@ def prescribe(
             category=c.category,
             times_per_day=max(c.times_per_day, times_per_day_for(c.drill, c.variant)),
             patient_reason=_patient_reason(c, untested),
+            patient_reason_es=_patient_reason(c, untested_es, "es"),
         )
         for n, c in enumerate(cands, start=1)
     ]

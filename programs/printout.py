@@ -34,7 +34,8 @@ def printout_context(program: Program, *, pdf: bool = False) -> dict:
 
     `program` comes with its items, drills and drill media loaded (selectors.with_items);
     `pdf` points the pictures at the app's own address, which the PDF reads from storage."""
-    items = list(program.items.all())
+    # The patient's handout is in the patient's language, whoever prints it.
+    items = list(selectors.read_in(program, program.patient.language).items.all())
     # A program paused by a red flag hides its drills (docs/clinical-rules.md §8): the printout
     # shows what to do now instead of drills the patient should not be doing.
     pause = selectors.program_pause(program)

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
 from assessments.models import QuestionnaireAssignment, QuestionnaireStatus
-from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, scope
+from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, patient_of, scope
 from clinic.models import Clinic
 
 from .drills import CATEGORY_ORDER
@@ -38,6 +38,7 @@ from .models import (
     Run,
     SelfTestRequest,
 )
+from .patient_text import ENGLISH
 from .prescribe import weekdays_for
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 from .run_selectors import RECENT_CADENCE_DAYS
@@ -210,7 +211,20 @@ def current_program_for(user, *, today: date | None = None) -> Program | None:
             recent_cadence_spm=_recent_cadence(today),
         )
     program = programs.order_by("-version").first()
-    return with_items(program) if program is not None else None
+    if program is None:
+        return None
+    patient = patient_of(user)
+    return read_in(with_items(program), patient.language if patient else ENGLISH)
+
+
+def read_in(program: Program, language: str) -> Program:
+    """Every loaded item of `program` gives the patient's words (name, steps, precautions,
+    reason, variant) in `language`, each string without one in English (issue 22). No query:
+    the text rides on the item and drill rows already loaded."""
+    for item in program.items.all():
+        item.language = language
+        item.__dict__.pop("how_to", None)  # drop words cached in another language
+    return program
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import findings as finding_rules
 from assessments.models import Screen
@@ -111,11 +113,12 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
     if draft.has_red_flag:
         raise IntakeRedFlags(tuple(f for f in draft.flags if f.kind == "red_flag"))
     versions.lock_patient(screen.patient_id)
-    drill_ids = dict(
-        Drill.objects.filter(
+    drills = {
+        d.slug: d
+        for d in Drill.objects.filter(
             clinic__isnull=True, slug__in={i.drill for i in draft.items}
-        ).values_list("slug", "pk")
-    )
+        ).only("pk", "slug", "translations")
+    }
     summary = f"{len(draft.items)} drills"
     return versions.version_create(
         patient_id=screen.patient_id,
@@ -129,8 +132,11 @@ def program_build_from_screen(*, user, screen: Screen) -> Program:
         },
         items=[
             {
-                "drill_id": drill_ids[item.drill],
+                "drill_id": drills[item.drill].pk,
                 **{name: getattr(item, name) for name in versions.DRAFT_ITEM_FIELDS},
+                "translations": versions.item_translations(
+                    drills[item.drill], reasons={"es": item.patient_reason_es}
+                ),
             }
             for item in draft.items
         ],
@@ -304,6 +310,7 @@ def program_update(
             load_note=entry.get("load_note", ""),
             order=next_order + n,
             reason=entry.get("reason") or reason or "Added by the clinician.",
+            translations=versions.item_translations(drill),
         )
         log.append(
             _change(program, action="added", drill=drill.slug, detail={"side": item.side}, **who)
@@ -400,6 +407,141 @@ def drill_set_hidden(*, clinic: Clinic, drill: Drill, hidden: bool) -> None:
         HiddenDrill.objects.filter(clinic=clinic, drill=drill).delete()
 
 
+# --- a clinic's own drill text, in English and Spanish (issue 22) ------------------------------
+
+# The languages a drill's patient text is written in: English on the Drill's own fields, the
+# others in Drill.translations.
+DRILL_TEXT_LANGUAGES = ("en", "es")
+MAX_DRILL_NAME = 150
+MAX_DRILL_DOSE = 200
+MAX_DRILL_PRECAUTIONS = 1000
+MAX_DRILL_STEPS = 15
+MAX_DRILL_CUES = 8
+MAX_DRILL_LINE = 300
+_LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
+
+
+def _drill_text_errors(language: str, text: Mapping) -> dict[str, list[str]]:
+    """What is wrong with one language's text, keyed `<field>_<language>`."""
+    errors: dict[str, list[str]] = {}
+    words = str(_LANGUAGE_NAMES[language])
+
+    def bad(field: str, message: str) -> None:
+        errors.setdefault(f"{field}_{language}", []).append(message)
+
+    name = text.get("name", "")
+    if language == "en" and not name:
+        bad("name", _("Give the drill a name in English."))
+    if len(name) > MAX_DRILL_NAME:
+        bad(
+            "name",
+            _("The %(language)s name is %(count)d characters; %(most)d at most.")
+            % {"language": words, "count": len(name), "most": MAX_DRILL_NAME},
+        )
+    if len(text.get("dose", "")) > MAX_DRILL_DOSE:
+        bad(
+            "dose",
+            _("The %(language)s dose is longer than %(most)d characters.")
+            % {"language": words, "most": MAX_DRILL_DOSE},
+        )
+    if len(text.get("precautions", "")) > MAX_DRILL_PRECAUTIONS:
+        bad(
+            "precautions",
+            _("The %(language)s precautions are longer than %(most)d characters.")
+            % {"language": words, "most": MAX_DRILL_PRECAUTIONS},
+        )
+    steps, cues = text.get("instructions", []), text.get("cues", [])
+    if language == "en" and not steps:
+        bad("instructions", _("Give at least one step in English."))
+    if len(steps) > MAX_DRILL_STEPS:
+        bad(
+            "instructions",
+            _("%(count)d steps; %(most)d at most.")
+            % {"count": len(steps), "most": MAX_DRILL_STEPS},
+        )
+    if len(cues) > MAX_DRILL_CUES:
+        bad(
+            "cues",
+            _("%(count)d tips; %(most)d at most.") % {"count": len(cues), "most": MAX_DRILL_CUES},
+        )
+    for field, lines in (("instructions", steps), ("cues", cues)):
+        for n, line in enumerate(lines, start=1):
+            if len(line) > MAX_DRILL_LINE:
+                bad(
+                    field,
+                    _("Line %(n)d is %(count)d characters; %(most)d at most.")
+                    % {"n": n, "count": len(line), "most": MAX_DRILL_LINE},
+                )
+    return errors
+
+
+@transaction.atomic
+def drill_text_update(*, clinic: Clinic, drill: Drill, text: Mapping[str, Mapping]) -> Drill:
+    """Write a clinic's own drill's patient text in English and Spanish.
+
+    `text` maps "en" and "es" to name, dose, precautions, instructions (steps) and cues. English
+    is required (name and steps); Spanish may be left empty (the patient then reads English,
+    field by field), but Spanish steps, once given, number the same as the English ones, so
+    step 3 says the same thing in both. Library drills change only in the catalogue.
+    """
+    if drill.clinic_id is None or drill.clinic_id != clinic.pk:
+        raise ValidationError(_("Only your clinic's own drills can be edited here."))
+    clean = {
+        language: {
+            "name": (text.get(language, {}).get("name") or "").strip(),
+            "dose": (text.get(language, {}).get("dose") or "").strip(),
+            "precautions": (text.get(language, {}).get("precautions") or "").strip(),
+            "instructions": [s.strip() for s in text.get(language, {}).get("instructions") or []],
+            "cues": [s.strip() for s in text.get(language, {}).get("cues") or []],
+        }
+        for language in DRILL_TEXT_LANGUAGES
+    }
+    for language in DRILL_TEXT_LANGUAGES:
+        for field in ("instructions", "cues"):
+            clean[language][field] = [line for line in clean[language][field] if line]
+    errors: dict[str, list[str]] = {}
+    for language in DRILL_TEXT_LANGUAGES:
+        errors.update(_drill_text_errors(language, clean[language]))
+    english, spanish = clean["en"], clean["es"]
+    if spanish["instructions"] and len(spanish["instructions"]) != len(english["instructions"]):
+        errors.setdefault("instructions_es", []).append(
+            _(
+                "Give as many Spanish steps as English ones (%(english)d), or none; there are "
+                "%(spanish)d."
+            )
+            % {"english": len(english["instructions"]), "spanish": len(spanish["instructions"])}
+        )
+    if english["precautions"] and spanish["instructions"] and not spanish["precautions"]:
+        errors.setdefault("precautions_es", []).append(
+            _(
+                "The drill has precautions in English: write them in Spanish too, so a patient "
+                "reading Spanish is warned the same way."
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    drill.name = english["name"]
+    drill.default_dose = english["dose"]
+    drill.precautions = english["precautions"]
+    drill.instructions = english["instructions"]
+    drill.cues = english["cues"]
+    translations = dict(drill.translations or {})
+    kept = {field: value for field, value in spanish.items() if value}
+    if kept:
+        # Variant texts (a clinic's drill has none today) are kept as they were.
+        translations["es"] = {**translations.get("es", {}), **kept}
+        for field in ("name", "dose", "precautions", "instructions", "cues"):
+            if field not in kept:
+                translations["es"].pop(field, None)
+    else:
+        translations.pop("es", None)
+    drill.translations = translations
+    drill.full_clean()
+    fields = ["name", "default_dose", "precautions", "instructions", "cues", "translations"]
+    drill.save(update_fields=fields)
+    return drill
+
+
 # --- drill media (issue 19) ---------------------------------------------------------------------
 
 # How many of each kind one clinic may show with one drill.
@@ -408,8 +550,18 @@ MAX_ALT = 200
 MAX_CAPTION = 300
 
 
-def _media_errors(*, clinic: Clinic, drill: Drill, kind: str, alt: str, caption: str) -> dict:
+def _media_errors(
+    *, clinic: Clinic, drill: Drill, kind: str, alt: str, caption: str, alt_es="", caption_es=""
+) -> dict:
     errors: dict[str, list[str]] = {}
+    if len(alt_es) > MAX_ALT:
+        errors["alt_es"] = [
+            _("Keep the Spanish description under %(most)d characters.") % {"most": MAX_ALT}
+        ]
+    if len(caption_es) > MAX_CAPTION:
+        errors["caption_es"] = [
+            _("Keep the Spanish caption under %(most)d characters.") % {"most": MAX_CAPTION}
+        ]
     if kind not in MediaKind.values:
         errors["kind"] = ["Choose a picture or a video."]
         return errors
@@ -431,7 +583,16 @@ def _media_errors(*, clinic: Clinic, drill: Drill, kind: str, alt: str, caption:
 
 
 def drill_media_add(
-    *, user, clinic: Clinic, drill: Drill, kind: str, upload, alt: str = "", caption: str = ""
+    *,
+    user,
+    clinic: Clinic,
+    drill: Drill,
+    kind: str,
+    upload,
+    alt: str = "",
+    caption: str = "",
+    alt_es: str = "",
+    caption_es: str = "",
 ) -> DrillMedia:
     """Add a picture or video to a drill of the clinic's library, shown to the clinic's patients.
 
@@ -441,11 +602,23 @@ def drill_media_add(
     if drill.clinic_id not in (None, clinic.pk):
         raise ValidationError({"drill": ["This drill is not in your clinic's library."]})
     alt, caption = alt.strip(), caption.strip()
-    errors = _media_errors(clinic=clinic, drill=drill, kind=kind, alt=alt, caption=caption)
+    # What a patient who reads Spanish sees instead (issue 22); empty: the English.
+    spanish = {"alt": alt_es.strip(), "caption": caption_es.strip()}
+    errors = _media_errors(
+        clinic=clinic,
+        drill=drill,
+        kind=kind,
+        alt=alt,
+        caption=caption,
+        alt_es=spanish["alt"],
+        caption_es=spanish["caption"],
+    )
     if errors:
         raise ValidationError(errors)
     if upload is None:
         raise ValidationError({"file": ["Choose a file to upload."]})
+    written = {field: text for field, text in spanish.items() if text}
+    translations = {"es": written} if written else {}
     try:
         if kind == MediaKind.IMAGE:
             prepared = media.prepare_image(
@@ -476,6 +649,7 @@ def drill_media_add(
                 content_type=prepared.content_type,
                 alt=alt,
                 caption=caption,
+                translations=translations,
                 order=0 if last is None else last + 1,
                 width=prepared.width,
                 height=prepared.height,

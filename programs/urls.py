@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import media_views, report_views, review_views, run_views, views
+from . import drill_text_views, media_views, report_views, review_views, run_views, views
 
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("programs/library/", media_views.drill_library, name="drill_library"),
     path("programs/library/<int:pk>/media/", media_views.drill_media, name="drill_media"),
+    path("programs/library/<int:pk>/text/", drill_text_views.drill_text, name="drill_text"),
     path(
         "programs/library/media/<int:pk>/delete/",
         media_views.drill_media_delete,

@@ -48,7 +48,23 @@ ITEM_STATE_FIELDS = (
     "cleared_on",
     "paused",
     "pause_reason",
+    "translations",
 )
+
+
+def item_translations(drill: Drill, *, reasons: Mapping[str, str] | None = None) -> dict:
+    """What an item keeps of its drill's text in the other languages (ProgramItem.translations),
+    with the patient's reason in each language that has one."""
+    snapshot = {language: dict(text) for language, text in (drill.translations or {}).items()}
+    for language, reason in (reasons or {}).items():
+        if reason:
+            snapshot.setdefault(language, {})["patient_reason"] = reason
+    return snapshot
+
+
+def _reasons(translations: Mapping[str, Mapping]) -> dict[str, str]:
+    """The patient reasons an item's snapshot holds, by language."""
+    return {lang: text.get("patient_reason", "") for lang, text in (translations or {}).items()}
 
 
 def lock_patient(patient_id: int) -> None:
@@ -114,6 +130,10 @@ def version_copy(
         for name, value in updates.get(item.lineage, {}).items():
             if name == "drill_slug":
                 values["drill_id"] = drills[value].pk
+                # Another drill: its text, with the reason the item already gave.
+                values["translations"] = item_translations(
+                    drills[value], reasons=_reasons(item.translations)
+                )
             else:
                 values[name] = value
         items.append(values)
@@ -180,7 +200,10 @@ def version_amend(
         for name, value in updates[item.lineage].items():
             if name == "drill_slug":
                 item.drill = drills[value]
-                fields.append("drill")
+                item.translations = item_translations(
+                    drills[value], reasons=_reasons(item.translations)
+                )
+                fields += ["drill", "translations"]
             else:
                 setattr(item, name, value)
                 fields.append(name)

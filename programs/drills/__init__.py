@@ -8,6 +8,13 @@ from .catalogue import (
     VariantSpec,
     variant_matches,
 )
+from .catalogue_es import ES
+
+
+def translations_of(slug: str) -> dict:
+    """A library drill's patient text in the other languages ({"es": {...}})."""
+    return {"es": ES[slug]} if slug in ES else {}
+
 
 __all__ = [
     "CATEGORY_ORDER",
@@ -15,5 +22,6 @@ __all__ = [
     "DRILLS_BY_SLUG",
     "DrillSpec",
     "VariantSpec",
+    "translations_of",
     "variant_matches",
 ]

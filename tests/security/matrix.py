@@ -143,6 +143,17 @@ MEDIA_ROUTES: dict[str, Route] = {
 }
 
 
+# A drill's patient text in English and Spanish (issue 22). Clinicians and admins edit their
+# clinic's own drills; the drill here is the home clinic's own, so the other clinic's staff get
+# 404. Library drills open read-only for every clinic (tests/programs/test_drill_text_page.py).
+DRILL_TEXT_ROUTES: dict[str, Route] = {
+    "programs/library/<int:pk>/text/": Route(
+        lambda c: f"/programs/library/{c.custom_drill.pk}/text/",
+        page(roles=("clinician", "admin"), other=404),
+    ),
+}
+
+
 # Patient-completed questionnaires (issue 21). Merged into MATRIX by test_access_matrix.py. A
 # patient reads and answers only their own (the matrix's belongs to patient_a: patient_b gets
 # 404); the clinician or admin sends the discharge set from the chart.

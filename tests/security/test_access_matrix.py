@@ -34,6 +34,7 @@ from tests.programs.test_drill_media import png_bytes
 from tests.security.matrix import (
     ACTORS,
     AUDIT_ROUTES,
+    DRILL_TEXT_ROUTES,
     MEDIA_ROUTES,
     QUESTIONNAIRE_ROUTES,
     REPORT_ROUTES,
@@ -451,6 +452,7 @@ MATRIX: dict[str, Route] = {
 MATRIX.update(AUDIT_ROUTES)
 MATRIX.update(WAITLIST_ROUTES)
 MATRIX.update(MEDIA_ROUTES)
+MATRIX.update(DRILL_TEXT_ROUTES)
 MATRIX.update(QUESTIONNAIRE_ROUTES)
 MATRIX.update(RUNS_ROUTES)
 MATRIX.update(REPORT_ROUTES)

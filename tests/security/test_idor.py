@@ -245,6 +245,18 @@ WRITES: dict[str, Write] = {
         _dose,
         json=False,
     ),
+    "programs/library/<int:pk>/text/": Write(
+        "post",
+        lambda r: f"/programs/library/{r.own_drill.pk}/text/",
+        "clinician",
+        lambda r: {
+            "name_en": "Renamed drill",
+            "instructions_en": "Step one.",
+            "name_es": "Ejercicio renombrado",
+            "instructions_es": "Paso uno.",
+        },
+        json=False,
+    ),
     "programs/<int:pk>/items/<int:item_pk>/move/": Write(
         "post",
         lambda r: f"/programs/{r.draft.pk}/items/{r.draft.items.last().pk}/move/",
