@@ -37,6 +37,21 @@ STAFF_TEMPLATES = [
     "clinic/chart/_program.html",
     "clinic/chart/_running.html",
     "clinic/chart/_screens.html",
+    # booking (staff side)
+    "booking/calendar_day.html",
+    "booking/calendar_week.html",
+    "booking/calendar_feed.html",
+    "booking/_calendar_nav.html",
+    "booking/_time_grid.html",
+    "booking/_nearest_slots.html",
+    "booking/_patient_choices.html",
+    "booking/_series_preview.html",
+    "booking/_slot_check.html",
+    "booking/appointment_detail.html",
+    "booking/appointment_new.html",
+    "booking/settings.html",
+    "booking/simple_form.html",
+    "booking/waitlist.html",
 ]
 
 
