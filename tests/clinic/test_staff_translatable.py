@@ -52,6 +52,13 @@ STAFF_TEMPLATES = [
     "booking/settings.html",
     "booking/simple_form.html",
     "booking/waitlist.html",
+    # audit
+    "audit/_patient_actions.html",
+    "audit/anonymise.html",
+    "audit/trail.html",
+    # notifications (staff side)
+    "notifications/notification_list.html",
+    "notifications/reminder_settings.html",
 ]
 
 
