@@ -65,6 +65,7 @@ ALLOWED_WORDS = frozenset(
         "bpm",  # cadence unit on the running chart, as runners' watches write it
         "spm",  # steps per minute, the same on watches in every language
         "QR",  # "QR code" is a trade name
+        "JSON",  # a file format's name, as a download link's text
     }
 )
 
