@@ -62,6 +62,7 @@ ALLOWED_WORDS = frozenset(
         "cm",
         "kg",
         "min",
+        "h",  # the hour symbol, as in km/h
         "bpm",  # cadence unit on the running chart, as runners' watches write it
         "spm",  # steps per minute, the same on watches in every language
         "QR",  # "QR code" is a trade name

@@ -59,6 +59,12 @@ STAFF_TEMPLATES = [
     # notifications (staff side)
     "notifications/notification_list.html",
     "notifications/reminder_settings.html",
+    # assessments (staff side; _screen_body and screen_detail are checked elsewhere)
+    "assessments/thresholds.html",
+    "assessments/screen_form.html",
+    "assessments/_patient_screens.html",
+    "assessments/_questionnaire_trends.html",
+    "assessments/_screen_header.html",
 ]
 
 
