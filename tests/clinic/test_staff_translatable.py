@@ -65,6 +65,17 @@ STAFF_TEMPLATES = [
     "assessments/_patient_screens.html",
     "assessments/_questionnaire_trends.html",
     "assessments/_screen_header.html",
+    # programs (staff side)
+    "programs/drill_library.html",
+    "programs/_library_results.html",
+    "programs/drill_media.html",
+    "programs/item_override.html",
+    "programs/program_detail.html",
+    "programs/program_history.html",
+    "programs/program_list.html",
+    "programs/program_resume.html",
+    "programs/worklist.html",
+    "programs/build_refused.html",
 ]
 
 
