@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient, Role, User
 from clinic.notifications import services as notify
@@ -303,9 +304,9 @@ def appointment_book(
     validate_type(appointment_type, clinic=clinic, public=public)
     validate_start(start)
     if patient is not None and patient.clinic_id != clinic.pk:
-        raise ValidationError({"patient": "Unknown patient."})
+        raise ValidationError({"patient": gettext("Unknown patient.")})
     if patient is None and contact is None:
-        raise ValidationError({"patient": "Choose a patient or enter their details."})
+        raise ValidationError({"patient": gettext("Choose a patient or enter their details.")})
     intake = intake or Intake()
     for_staff = not public
     # With "any clinician" a lost race may still leave another clinician free: try once more.
@@ -466,11 +467,11 @@ def appointment_series_book(
     validate_type(appointment_type, clinic=clinic, public=False)
     validate_start(start)
     if patient.clinic_id != clinic.pk:
-        raise ValidationError({"patient": "Unknown patient."})
+        raise ValidationError({"patient": gettext("Unknown patient.")})
     if clinician is not None and clinician.pk not in {
         c.pk for c in selectors.clinicians_for_type(appointment_type=appointment_type)
     }:
-        raise ValidationError({"clinician": "This clinician does not offer that type."})
+        raise ValidationError({"clinician": gettext("This clinician does not offer that type.")})
     if dry_run:
         result = SeriesResult(series=None)
         for occurrence in series_preview(
@@ -545,15 +546,15 @@ def appointment_series_cancel(
     "following"), or this one only (scope "this"); the earlier ones stay as they are.
     Returns the cancelled appointments, earliest first."""
     if scope not in SeriesScope.CHOICES:
-        raise ValidationError({"scope": 'Give "this" or "following".'})
+        raise ValidationError({"scope": gettext('Give "this" or "following".')})
     if scope == SeriesScope.THIS:
         return [
             appointment_cancel(appointment=appointment, reason=reason, cancelled_by=cancelled_by)
         ]
     if appointment.series is None:
-        raise ValidationError({"detail": "This appointment is not part of a series."})
+        raise ValidationError({"detail": gettext("This appointment is not part of a series.")})
     if not reason.strip():
-        raise ValidationError({"reason": "Give a reason for cancelling."})
+        raise ValidationError({"reason": gettext("Give a reason for cancelling.")})
     later = list(
         Appointment.objects.filter(
             clinic=appointment.clinic_id,
@@ -565,7 +566,7 @@ def appointment_series_cancel(
         .order_by("start")
     )
     if not later:
-        raise ValidationError({"detail": "No active appointment of this series is left."})
+        raise ValidationError({"detail": gettext("No active appointment of this series is left.")})
     with transaction.atomic():
         for occurrence in later:
             appointment_cancel(appointment=occurrence, reason=reason, cancelled_by=cancelled_by)
@@ -611,7 +612,7 @@ def appointment_series_reschedule(
     moves and SeriesMoveRefused lists every refused one. The patient gets one e-mail with
     the new dates. Returns the moved appointments, earliest first."""
     if scope not in SeriesScope.CHOICES:
-        raise ValidationError({"scope": 'Give "this" or "following".'})
+        raise ValidationError({"scope": gettext('Give "this" or "following".')})
     validate_start(start)
     if scope == SeriesScope.THIS:
         return [
@@ -620,9 +621,9 @@ def appointment_series_reschedule(
             )
         ]
     if appointment.series is None:
-        raise ValidationError({"detail": "This appointment is not part of a series."})
+        raise ValidationError({"detail": gettext("This appointment is not part of a series.")})
     if appointment.status != AppointmentStatus.BOOKED:
-        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+        raise ValidationError({"detail": gettext("Only a booked appointment can be moved.")})
     tz = appointment.clinic.tz
     by = start.astimezone(tz).replace(tzinfo=None) - appointment.start.astimezone(tz).replace(
         tzinfo=None
@@ -686,7 +687,7 @@ def appointment_reschedule(
     optionally another clinician). `tell=False` moves the reminders but leaves telling the
     patient to the caller (a series moved together sends one e-mail)."""
     if not appointment.holds_time:
-        raise ValidationError({"detail": "Only a booked appointment can be moved."})
+        raise ValidationError({"detail": gettext("Only a booked appointment can be moved.")})
     validate_start(start)
     kind = appointment.appointment_type
     for_staff = source != BookingSource.PUBLIC
@@ -694,7 +695,7 @@ def appointment_reschedule(
     if clinician is not None and clinician.pk not in {
         c.pk for c in selectors.clinicians_for_type(appointment_type=kind)
     }:
-        raise ValidationError({"clinician": "This clinician does not offer that type."})
+        raise ValidationError({"clinician": gettext("This clinician does not offer that type.")})
     try:
         with transaction.atomic():
             booking_request = None
@@ -772,10 +773,10 @@ def appointment_cancel(
     booked cancels it through the manage link, rejected when staff cancel it.
     """
     if not appointment.holds_time:
-        raise ValidationError({"detail": "This appointment is not active."})
+        raise ValidationError({"detail": gettext("This appointment is not active.")})
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason for cancelling."})
+        raise ValidationError({"reason": gettext("Give a reason for cancelling.")})
     if appointment.is_pending:
         booking_request = _open_request_of(appointment)
         _request_close(
@@ -822,9 +823,9 @@ def appointment_set_notes(*, appointment: Appointment, notes: str) -> Appointmen
 
 def _set_status(appointment: Appointment, status: str) -> Appointment:
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise ValidationError({"detail": "A cancelled appointment cannot change status."})
+        raise ValidationError({"detail": gettext("A cancelled appointment cannot change status.")})
     if appointment.is_pending:
-        raise ValidationError({"detail": "Confirm the online booking first."})
+        raise ValidationError({"detail": gettext("Confirm the online booking first.")})
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     return appointment
@@ -843,8 +844,11 @@ def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
         day = timezone.localdate(appointment.start, appointment.clinic.tz)
         raise ValidationError(
             {
-                "detail": f"This appointment is on {day:%a} {day.day} {day:%b %Y}: "
-                "a patient can be marked arrived only on or after that day."
+                "detail": gettext(
+                    "This appointment is on %(day)s: "
+                    "a patient can be marked arrived only on or after that day."
+                )
+                % {"day": dateformat.format(day, "D j M Y")}
             }
         )
     return _set_status(appointment, AppointmentStatus.ARRIVED)
@@ -853,7 +857,9 @@ def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
 @transaction.atomic
 def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
     if appointment.start > timezone.now():
-        raise ValidationError({"detail": "A patient can only miss an appointment that has begun."})
+        raise ValidationError(
+            {"detail": gettext("A patient can only miss an appointment that has begun.")}
+        )
     return _set_status(appointment, AppointmentStatus.NO_SHOW)
 
 
@@ -1064,10 +1070,10 @@ def _open_request_of(appointment: Appointment) -> BookingRequest:
         .first()
     )
     if booking_request is None:
-        raise ValidationError({"detail": "This booking request was already answered."})
+        raise ValidationError({"detail": gettext("This booking request was already answered.")})
     if booking_request.expires_at <= timezone.now():
         raise ValidationError(
-            {"detail": "This booking request has run out; the time is no longer held."}
+            {"detail": gettext("This booking request has run out; the time is no longer held.")}
         )
     return booking_request
 
@@ -1295,7 +1301,7 @@ def time_off_create(
 ) -> TimeOff:
     """Block a clinician's time. Existing bookings in it stay; the form lists them to move."""
     if end <= start:
-        raise ValidationError({"end": "The end must be after the start."})
+        raise ValidationError({"end": gettext("The end must be after the start.")})
     time_off = TimeOff(clinic=clinic, clinician=clinician, start=start, end=end, reason=reason)
     time_off.full_clean()
     time_off.save()
@@ -1305,7 +1311,7 @@ def time_off_create(
 @transaction.atomic
 def closure_create(*, clinic: Clinic, first_day: date, last_day: date, reason: str = ""):
     if last_day < first_day:
-        raise ValidationError({"last_day": "The last day cannot be before the first."})
+        raise ValidationError({"last_day": gettext("The last day cannot be before the first.")})
     return ClinicClosure.objects.create(
         clinic=clinic, first_day=first_day, last_day=last_day, reason=reason
     )

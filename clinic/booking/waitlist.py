@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient, User
 from clinic.notifications import services as outbox
@@ -324,7 +325,7 @@ def waitlist_withdraw(*, entry: WaitlistEntry, by_user: User | None = None) -> W
     """Take an entry off the waitlist; offer e-mails not sent yet are not sent."""
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if not entry.is_open:
-        raise ValidationError({"detail": "This entry is no longer on the waitlist."})
+        raise ValidationError({"detail": gettext("This entry is no longer on the waitlist.")})
     entry.status = WaitlistStatus.WITHDRAWN
     entry.withdrawn_by = by_user
     entry.save(update_fields=["status", "withdrawn_by", "updated_at"])
