@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from .phones import validate_region
@@ -129,9 +130,9 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
-    CLINICIAN = "clinician", "Clinician"
-    FRONT_DESK = "front_desk", "Front desk"
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
+    CLINICIAN = "clinician", _("Clinician")
+    FRONT_DESK = "front_desk", _("Front desk")
 
 
 class StaffMembership(models.Model):

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -147,7 +148,7 @@ def reminder_settings(request):
             services.clinic_reminder_hours_set(
                 clinic=clinic, hours=form.cleaned_data["reminder_hours"]
             )
-            messages.success(request, "Reminder times saved; upcoming appointments follow them.")
+            messages.success(request, _("Reminder times saved; upcoming appointments follow them."))
             return redirect("notifications:settings")
         status = 400
     return render(
