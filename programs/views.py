@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -148,7 +149,8 @@ def _dose_initial(item) -> dict:
     }
 
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Django's own abbreviations (Mon ... Sun), lazily translated with its catalogue.
+DAY_NAMES = tuple(WEEKDAYS_ABBR[n] for n in range(7))
 
 
 def _week_rows(items) -> list[dict]:
