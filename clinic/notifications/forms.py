@@ -1,6 +1,7 @@
 """Forms of the notification pages: a patient's message preferences, a clinic's reminder times."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Language, Units
 from clinic.time_zones import time_zone_choices
@@ -81,8 +82,8 @@ class ReminderSettingsForm(forms.Form):
     reminder_hours = forms.CharField(
         required=False,
         max_length=60,
-        label="Appointment reminders, hours before the visit",
-        help_text="Separate with commas, e.g. 24, 2. Blank: 24 and 2 hours before.",
+        label=_("Appointment reminders, hours before the visit"),
+        help_text=_("Separate with commas, e.g. 24, 2. Blank: 24 and 2 hours before."),
     )
 
     def clean_reminder_hours(self) -> list[float]:
