@@ -159,12 +159,28 @@ def untranslated_strings(template_names) -> list[Finding]:
     findings: list[Finding] = []
     for name in template_names:
         source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-        parser = _VisibleText()
-        parser.feed(_markup_without_template_tags(source))
-        parser.close()
-        findings += [Finding(name, line, text) for line, text in parser.found]
-        findings += literal_strings(name, source)
+        findings += untranslated_in_source(name, source)
     return findings
+
+
+def untranslated_in_source(name: str, source: str) -> list[Finding]:
+    """The same check on a template's text; `name` only labels the findings."""
+    parser = _VisibleText()
+    parser.feed(_markup_without_template_tags(source))
+    parser.close()
+    return [Finding(name, line, text) for line, text in parser.found] + literal_strings(
+        name, source
+    )
+
+
+def visible_text(html: str) -> list[str]:
+    """The pieces of a rendered page a person reads or hears: text between tags and the
+    visible attributes, each with its whitespace collapsed (pieces without a word are left
+    out). Used to look at a page rendered under a fake catalogue."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return [text for _line, text in parser.found]
 
 
 def literal_strings(name: str, source: str) -> list[Finding]:

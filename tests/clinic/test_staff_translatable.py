@@ -5,9 +5,17 @@ text left outside {% translate %} / {% blocktranslate %}. A second test renders 
 staff page under a fake catalogue to prove the strings really go through gettext.
 """
 
-import pytest
+import re
+from datetime import date
 
-from tests.i18n_check import untranslated_strings
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from clinic.booking.models import Appointment
+from clinic.models import Role
+from tests import factories as f
+from tests.i18n_check import untranslated_strings, visible_text
 
 STAFF_TEMPLATES = [
     # clinic
@@ -85,3 +93,88 @@ def test_staff_template_has_no_untranslated_text(template):
     assert findings == [], "Visible text outside {% translate %}:\n" + "\n".join(
         str(f) for f in findings
     )
+
+
+# --- Rendered under a fake catalogue --------------------------------------------------------
+# Every gettext call returns its text inside ⟦ ⟧. A staff page rendered so shows, in <main>,
+# no word outside the marks except the data it names (people, e-mails, the clinic, the type).
+
+DAY = date(2030, 3, 6)  # a Wednesday
+NESTED_MARKS = re.compile(r"⟦[^⟦⟧]*⟧")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def _wrap(text):
+    return f"⟦{text}⟧"
+
+
+@pytest.fixture
+def fake_catalogue(monkeypatch):
+    """Every translation the page asks for, marked (the lazy ones too: they call these)."""
+    trans = translation._trans
+    monkeypatch.setattr(trans, "gettext", _wrap, raising=False)
+    monkeypatch.setattr(trans, "pgettext", lambda context, text: _wrap(text), raising=False)
+    monkeypatch.setattr(
+        trans, "ngettext", lambda one, many, n: _wrap(one if n == 1 else many), raising=False
+    )
+    monkeypatch.setattr(
+        trans,
+        "npgettext",
+        lambda context, one, many, n: _wrap(one if n == 1 else many),
+        raising=False,
+    )
+
+
+def _words_outside_the_marks(html: str, data: list[str]) -> set[str]:
+    main = html[html.index("<main") : html.index("</main>")]
+    known = {w for value in data for w in WORD.findall(str(value))}
+    left = set()
+    for piece in visible_text(main + "</main>"):
+        while NESTED_MARKS.search(piece):
+            piece = NESTED_MARKS.sub(" ", piece)
+        left |= {w for w in WORD.findall(piece) if w not in known}
+    return left
+
+
+@pytest.fixture
+def clinic_day(db):
+    clinic = f.ClinicFactory()
+    desk = f.StaffFactory(clinic=clinic, role=Role.FRONT_DESK).user
+    clinician = f.StaffFactory(clinic=clinic).user
+    f.working_week(clinic, clinician)
+    kind = f.AppointmentTypeFactory(clinic=clinic)
+    patient = f.PatientFactory(clinic=clinic)
+    f.appointment(clinic=clinic, patient=patient, clinician=clinician, kind=kind, day=DAY, hour=9)
+    data = [clinic.name, desk, clinician, kind.name, patient.full_name, patient.email]
+    return desk, data
+
+
+def test_the_patient_list_puts_every_word_through_gettext(client, clinic_day, fake_catalogue):
+    desk, data = clinic_day
+    client.force_login(desk)
+    html = client.get(reverse("patient_list")).content.decode()
+    assert "⟦Add a patient⟧" in html
+    assert 'placeholder="⟦Search by name or e-mail⟧"' in html
+    assert _words_outside_the_marks(html, data) == set()
+
+
+def test_the_week_calendar_puts_every_word_through_gettext(client, clinic_day, fake_catalogue):
+    desk, data = clinic_day
+    client.force_login(desk)
+    html = client.get(reverse("booking_calendar_week"), {"date": DAY.isoformat()}).content.decode()
+    assert "⟦Week of %(first)s⟧" not in html  # the values are filled in after translation
+    assert "⟦Week of 4 ⟦March⟧ 2030⟧" in html  # the month named through gettext too
+    assert "⟦Move⟧" in html and "⟦Book %(day)s from %(time)s⟧" not in html
+    assert 'aria-label="⟦Book ⟦Wed⟧ 6 ⟦Mar⟧ from' in html
+    assert _words_outside_the_marks(html, data) == set()
+
+
+def test_the_appointment_page_puts_every_word_through_gettext(client, clinic_day, fake_catalogue):
+    desk, data = clinic_day
+    client.force_login(desk)
+    pk = Appointment.objects.get().pk
+    html = client.get(reverse("booking_appointment", args=[pk])).content.decode()
+    assert "⟦Reason for cancelling⟧" in html  # a form label
+    # Only the status and the source ("Booked", "Staff") are left: model choices, whose
+    # labels are not translated yet (AppointmentStatus, BookingSource).
+    assert _words_outside_the_marks(html, data) == {"Booked", "Staff"}
