@@ -28,11 +28,14 @@ def _listing(request, *, patient=None):
     status = request.GET.get("status", "")
     notifications = selectors.notification_list(user=request.user, patient=patient, status=status)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(user=request.user, patient=patient)
     context = {
         "page": page,
         "patient": patient,
         "status": status if status in Status.values else "",
-        "counts": selectors.status_counts(user=request.user, patient=patient),
+        "counts": counts,
+        # (status, its translated label, how many): the filter links.
+        "filters": [(name, Status(name).label, n) for name, n in counts.items()],
     }
     return render(request, "notifications/notification_list.html", context)
 
