@@ -320,7 +320,7 @@ class CalendarAppointment:
     def remarks(self) -> str:
         """What the card says after the type (and clinician): status, and online bookings or
         cancellations, as one line of text."""
-        parts = [] if self.status == AppointmentStatus.BOOKED else [self.status_label]
+        parts = [] if self.status == AppointmentStatus.BOOKED else [str(self.status_label)]
         if self.source == BookingSource.PUBLIC:
             parts.append(gettext("booked online"))
         if self.cancelled_source == BookingSource.PUBLIC:
