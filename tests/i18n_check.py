@@ -64,7 +64,6 @@ ALLOWED_WORDS = frozenset(
         "min",
         "h",  # the hour symbol, as in km/h
         "s",  # the second symbol, as in a 30 s hold
-        "v",  # "v3": a program version's short code, next to a number
         "bpm",  # cadence unit on the running chart, as runners' watches write it
         "spm",  # steps per minute, the same on watches in every language
         "QR",  # "QR code" is a trade name

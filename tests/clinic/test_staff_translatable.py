@@ -14,8 +14,11 @@ from django.utils import translation
 
 from clinic.booking.models import Appointment
 from clinic.models import Role
+from programs.models import Program, ProgramChange, ProgramItem
 from tests import factories as f
 from tests.i18n_check import untranslated_strings, visible_text
+from tests.programs.test_me_api import make_program
+from tests.programs.test_progression_service import log, one_drill_program
 
 STAFF_TEMPLATES = [
     # clinic
@@ -176,4 +179,32 @@ def test_the_appointment_page_puts_every_word_through_gettext(client, clinic_day
     html = client.get(reverse("booking_appointment", args=[pk])).content.decode()
     assert "⟦Reason for cancelling⟧" in html  # a form label
     assert "⟦Booked⟧" in html  # the status: a model choice's lazily translated label
+    assert _words_outside_the_marks(html, data) == set()
+
+
+def test_the_worklist_puts_every_word_through_gettext(client, api, world, fake_catalogue):
+    home = world.home
+    api.force_login(home.patient_a.user)
+    one_drill_program(home)
+    log(api, home, 0, pain=8)  # T-STOP: a paused drill and an automatic change to review
+    make_program(home, home.patient_b, items=1)
+    client.force_login(home.clinician)
+    html = client.get("/worklist/?show=all").content.decode()
+    assert "⟦Review and resume⟧" in html or "⟦Accept⟧" in html
+    # The engines' own sentences, stored with the program (why a drill was paused or changed,
+    # the flags' messages), drill names and the T-STOP code are data here, not page text.
+    patients = [home.patient_a, home.patient_b]
+    items = ProgramItem.objects.filter(program__patient__in=patients)
+    changes = ProgramChange.objects.filter(program__patient__in=patients)
+    programs = Program.objects.filter(patient__in=patients)
+    data = [
+        *(flag.get("message", "") for program in programs for flag in program.flags or ()),
+        home.patient_a.full_name,
+        home.patient_b.full_name,
+        "T-STOP",
+        *(item.drill.name for item in items),
+        *(item.pause_reason for item in items),
+        *(change.reason for change in changes),
+        *(str(change.detail.get("rule", "")) for change in changes),
+    ]
     assert _words_outside_the_marks(html, data) == set()
