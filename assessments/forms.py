@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import schema, thresholds
 
 INJURY_ROWS = 3
-YES_NO = [("", "—"), ("true", "Yes"), ("false", "No")]
+YES_NO = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
+# The form's fields are built once at import, so their words are lazy: each request reads
+# them in its own language. Codes stored in the screen stay English; only the words shown are
+# translated.
+SIDE_WORDS = {"left": _("left"), "right": _("right"), "both": _("both")}
+CHOICE_WORDS = {
+    # foot strike
+    "heel": _("Heel"),
+    "mid": _("Mid"),
+    "fore": _("Fore"),
+    # heel lift
+    "early": _("Early"),
+    "normal": _("Normal"),
+    "late": _("Late"),
+    # injury side and status
+    "left": _("Left"),
+    "right": _("Right"),
+    "both": _("Both"),
+    "current": _("Current"),
+    "past": _("Past"),
+}
+
+
+def _on_side(label, side: str):
+    """ "Label, left" as one translatable phrase."""
+    return format_lazy(_("{label}, {side}"), label=label, side=SIDE_WORDS[side])
 
 
 class DateInput(forms.DateInput):
@@ -18,7 +45,9 @@ def _number_field(spec, label: str) -> forms.Field:
     attrs = {"inputmode": "decimal" if spec.kind == "decimal" else "numeric", "autocomplete": "off"}
     if spec.kind == "passfail":
         return forms.ChoiceField(
-            label=label, required=False, choices=[("", "—"), ("pass", "Pass"), ("fail", "Fail")]
+            label=label,
+            required=False,
+            choices=[("", "—"), ("pass", _("Pass")), ("fail", _("Fail"))],
         )
     # Plain text inputs: whatever the clinician typed comes back unchanged on an error, and
     # the service, not the browser, decides what is valid (one set of messages).
@@ -39,86 +68,92 @@ def _yes_no(label: str) -> forms.Field:
 def _screen_fields() -> dict[str, forms.Field]:
     """Every screen value as one flat field named like its model column, in page order."""
     fields: dict[str, forms.Field] = {
-        "performed_on": forms.CharField(label="Screen date", widget=DateInput())
+        "performed_on": forms.CharField(label=_("Screen date"), widget=DateInput())
     }
-    fields["pain_nprs"] = _number_field(schema.PAIN_NPRS, "Pain today (0–10)")
+    fields["pain_nprs"] = _number_field(schema.PAIN_NPRS, _("Pain today (0–10)"))
     # Intake red flags and bone stress (docs/clinical-rules.md §8), asked before the tests.
     fields["red_flags"] = forms.MultipleChoiceField(
-        label="Red flags",
+        label=_("Red flags"),
         required=False,
         choices=list(schema.RED_FLAG_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
     for item, label in schema.OTTAWA_SHORT_LABELS.items():
         for side in schema.SIDES:
-            fields[f"ottawa_{item}_{side}"] = _yes_no(f"{label}, {side}")
-    fields["night_pain"] = _yes_no("Night or rest pain")
+            fields[f"ottawa_{item}_{side}"] = _yes_no(_on_side(label, side))
+    fields["night_pain"] = _yes_no(_("Night or rest pain"))
     for side in schema.SIDES:
-        fields[f"focal_bone_tenderness_{side}"] = _yes_no(f"Focal bony tenderness, {side}")
+        fields[f"focal_bone_tenderness_{side}"] = _yes_no(
+            _on_side(_("Focal bony tenderness"), side)
+        )
     for side in schema.SIDES:
         fields[f"hop_pain_nprs_{side}"] = _number_field(
-            schema.HOP_PAIN, f"{schema.HOP_PAIN.label}, {side}"
+            schema.HOP_PAIN, _on_side(schema.HOP_PAIN.label, side)
         )
         fields[f"hop_pain_site_{side}"] = forms.ChoiceField(
-            label=f"Where the hops hurt, {side}",
+            label=_on_side(_("Where the hops hurt"), side),
             required=False,
             choices=[("", "—"), *schema.HOP_PAIN_SITE_LABELS.items()],
         )
     for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
         for side in schema.SIDES:
-            fields[f"{measure.key}_{side}"] = _number_field(measure, f"{measure.label}, {side}")
+            fields[f"{measure.key}_{side}"] = _number_field(measure, _on_side(measure.label, side))
     # The date defaults to today, so typing starts at the first measurement.
     fields[f"{schema.MEASURES[0].key}_left"].widget.attrs["autofocus"] = True
     for scalar in (schema.CADENCE, schema.GAIT_SPEED):
         fields[scalar.key] = _number_field(scalar, scalar.label)
     for side in schema.SIDES:
         fields[f"foot_strike_{side}"] = forms.ChoiceField(
-            label=f"Foot strike, {side}",
+            label=_on_side(_("Foot strike"), side),
             required=False,
-            choices=[("", "—"), *[(v, v.capitalize()) for v in schema.FOOT_STRIKES]],
+            choices=[("", "—"), *[(v, CHOICE_WORDS[v]) for v in schema.FOOT_STRIKES]],
         )
-    fields["overstride"] = _yes_no("Overstride")
+    fields["overstride"] = _yes_no(_("Overstride"))
     fields["heel_lift"] = forms.ChoiceField(
-        label="Heel lift",
+        label=_("Heel lift"),
         required=False,
-        choices=[("", "—"), *[(v, v.capitalize()) for v in schema.HEEL_LIFTS]],
+        choices=[("", "—"), *[(v, CHOICE_WORDS[v]) for v in schema.HEEL_LIFTS]],
     )
     for key, label in schema.GAIT_SIDE_FLAG_LABELS.items():
         for side in schema.SIDES:
-            fields[f"{key}_{side}"] = _yes_no(f"{label}, {side}")
+            fields[f"{key}_{side}"] = _yes_no(_on_side(label, side))
     fields["signs"] = forms.MultipleChoiceField(
-        label="Observed signs",
+        label=_("Observed signs"),
         required=False,
         choices=list(schema.SIGN_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
     for i in range(INJURY_ROWS):
         fields[f"injury_{i}_condition"] = forms.ChoiceField(
-            label=f"Injury {i + 1}, condition",
+            label=format_lazy(_("Injury {number}, condition"), number=i + 1),
             required=False,
             choices=[("", "—"), *schema.CONDITION_LABELS.items()],
         )
         fields[f"injury_{i}_side"] = forms.ChoiceField(
-            label=f"Injury {i + 1}, side",
+            label=format_lazy(_("Injury {number}, side"), number=i + 1),
             required=False,
-            choices=[(v, v.capitalize()) for v in schema.INJURY_SIDES],
+            choices=[(v, CHOICE_WORDS[v]) for v in schema.INJURY_SIDES],
         )
         fields[f"injury_{i}_status"] = forms.ChoiceField(
-            label=f"Injury {i + 1}, status",
+            label=format_lazy(_("Injury {number}, status"), number=i + 1),
             required=False,
-            choices=[(v, v.capitalize()) for v in schema.INJURY_STATUSES],
+            choices=[(v, CHOICE_WORDS[v]) for v in schema.INJURY_STATUSES],
         )
         # Checked by the service (a real date, not in the future), like the PROM dates.
         fields[f"injury_{i}_onset_date"] = forms.CharField(
-            label=f"Injury {i + 1}, onset date", required=False, widget=DateInput()
+            label=format_lazy(_("Injury {number}, onset date"), number=i + 1),
+            required=False,
+            widget=DateInput(),
         )
     for prom in schema.PROMS:
         fields[prom.key] = _number_field(prom, f"{prom.label} ({prom.unit})")
         fields[prom.date_key] = forms.CharField(
-            label=f"{prom.label} date", required=False, widget=DateInput()
+            label=format_lazy(_("{measure} date"), measure=prom.label),
+            required=False,
+            widget=DateInput(),
         )
     fields["notes"] = forms.CharField(
-        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     return fields
 
@@ -196,7 +231,7 @@ class ThresholdsForm(forms.Form):
             # Counts (reps, days, sessions) stay whole numbers, as the engines expect.
             if value is not None and isinstance(thresholds.DEFAULTS[key], int):
                 if value != int(value):
-                    self.add_error(key, "This threshold is a whole number.")
+                    self.add_error(key, _("This threshold is a whole number."))
                 else:
                     cleaned[key] = int(value)
         return cleaned

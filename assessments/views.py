@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import CLINICAL_ROLES, membership_of, role_required, scope
@@ -155,7 +156,7 @@ def screen_create(request, patient_pk: int):
         form = ScreenForm(request.POST)
         screen = _save(request, form, patient=patient, screen=None)
         if screen is not None:
-            messages.success(request, "Screen saved.")
+            messages.success(request, _("Screen saved."))
             return redirect("screen_detail", pk=screen.pk)
         return _entry_page(request, form, patient=patient)
     today = patient.clinic.today()
@@ -171,7 +172,7 @@ def screen_edit(request, pk: int):
         form = ScreenForm(request.POST)
         saved = _save(request, form, patient=screen.patient, screen=screen)
         if saved is not None:
-            messages.success(request, "Screen updated.")
+            messages.success(request, _("Screen updated."))
             return redirect("screen_detail", pk=saved.pk)
         return _entry_page(request, form, patient=screen.patient, screen=screen)
     form = ScreenForm(initial=ScreenForm.initial_from(screen))
@@ -306,7 +307,7 @@ def clinic_thresholds(request):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, "Thresholds saved. New findings use them at once.")
+            messages.success(request, _("Thresholds saved. New findings use them at once."))
             return redirect("clinic_thresholds")
     groups: dict[str, list] = {}
     for key, default in thresholds.DEFAULTS.items():

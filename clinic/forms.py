@@ -60,6 +60,17 @@ class PatientForm(forms.ModelForm):
             "language",
         ]
         widgets = {"date_of_birth": DateInput()}
+        # The model's field names, written out so that they can be translated.
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "date_of_birth": _("Date of birth"),
+            "sex": _("Sex"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "units": _("Units"),
+            "language": _("Language"),
+        }
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,14 +79,14 @@ class PatientForm(forms.ModelForm):
         # their own zone; blank keeps the clinic's.
         self.fields["time_zone"] = forms.ChoiceField(
             required=False,
-            label="Time zone",
+            label=_("Time zone"),
             choices=time_zone_choices(clinic.time_zone, self.instance.time_zone),
-            help_text="Blank: the clinic's. The patient can change it under Message settings.",
+            help_text=_("Blank: the clinic's. The patient can change it under Message settings."),
         )
         # Not sent: left as they are (a new patient gets metric and English).
         for name in ("units", "language"):
             self.fields[name].required = False
-        self.fields["units"].help_text = "The patient can change it under Message settings."
+        self.fields["units"].help_text = _("The patient can change it under Message settings.")
         # Staff always record these; only online bookings may leave them for the first visit.
         self.fields["date_of_birth"].required = True
         self.fields["sex"].required = True
@@ -89,7 +100,7 @@ class PatientForm(forms.ModelForm):
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
         if dob > self.clinic.today():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return dob
 
     def clean_phone(self) -> str:
@@ -102,7 +113,7 @@ class PatientForm(forms.ModelForm):
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():
-                raise forms.ValidationError("Another patient of this clinic has this e-mail.")
+                raise forms.ValidationError(_("Another patient of this clinic has this e-mail."))
         return email
 
 
@@ -110,16 +121,27 @@ class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
         fields = ["name", "time_zone", "address", "country", "phone", "email"]
+        labels = {
+            "name": _("Name"),
+            "time_zone": _("Time zone"),
+            "address": _("Address"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         default = settings.PHONE_DEFAULT_REGION
         self.fields["country"] = forms.ChoiceField(
-            choices=[("", f"The server's default ({default})"), *country_choices()],
+            choices=[
+                ("", _("The server's default (%(region)s)") % {"region": default}),
+                *country_choices(),
+            ],
             required=False,
-            label="Country",
-            help_text="Phone numbers typed without + and a country code are read as this "
-            "country's.",
+            label=_("Country"),
+            help_text=_(
+                "Phone numbers typed without + and a country code are read as this country's."
+            ),
         )
 
     def clean_phone(self) -> str:

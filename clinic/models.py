@@ -130,9 +130,9 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
-    CLINICIAN = "clinician", "Clinician"
-    FRONT_DESK = "front_desk", "Front desk"
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
+    CLINICIAN = "clinician", _("Clinician")
+    FRONT_DESK = "front_desk", _("Front desk")
 
 
 class StaffMembership(models.Model):

@@ -12,6 +12,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -20,7 +22,7 @@ from . import two_factor
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -42,7 +44,7 @@ def staff_account_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not two_factor.applies_to(request.user):
-            raise PermissionDenied("Two-factor sign-in is for staff accounts.")
+            raise PermissionDenied(gettext("Two-factor sign-in is for staff accounts."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -64,7 +66,9 @@ def setup(request):
             device.refresh_from_db()
             otp_login(request, device)
             return render(request, "clinic/two_factor_codes.html", {"codes": codes})
-        form.add_error("code", "That code did not match. Check the time on your phone and retry.")
+        form.add_error(
+            "code", gettext("That code did not match. Check the time on your phone and retry.")
+        )
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
     context = {
         "form": form,
@@ -88,7 +92,8 @@ def verify(request):
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error(
-            "code", "That code is not valid. Use a new code from your app or a recovery code."
+            "code",
+            gettext("That code is not valid. Use a new code from your app or a recovery code."),
         )
     return render(
         request, "clinic/two_factor_verify.html", {"form": form, "next": _next_url(request)}

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -56,7 +57,7 @@ def patient_create(request):
     form = PatientForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
         patient = services.patient_create(clinic=clinic, **form.cleaned_data)
-        messages.success(request, f"{patient.full_name} was added.")
+        messages.success(request, _("%(name)s was added.") % {"name": patient.full_name})
         return redirect("patient_detail", pk=patient.pk)
     return render(
         request,
@@ -73,7 +74,7 @@ def patient_edit(request, pk: int):
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid():
         services.patient_update(patient=patient, **form.cleaned_data)
-        messages.success(request, "Patient details saved.")
+        messages.success(request, _("Patient details saved."))
         return redirect("patient_detail", pk=patient.pk)
     return render(
         request,
@@ -90,7 +91,7 @@ def clinic_settings(request):
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Clinic settings saved.")
+        messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_settings")
     return render(
         request,

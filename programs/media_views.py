@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import PATIENT, STAFF_ROLES, membership_of, role_required, scope
@@ -20,21 +21,24 @@ from .models import DrillMedia, MediaKind
 
 class MediaForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=MediaKind.choices, initial=MediaKind.IMAGE, widget=forms.RadioSelect, label="Kind"
+        choices=MediaKind.choices,
+        initial=MediaKind.IMAGE,
+        widget=forms.RadioSelect,
+        label=_("Kind"),
     )
     file = forms.FileField(
-        label="File",
-        help_text="A JPEG, PNG, WebP or GIF picture, or a short MP4 or WebM video.",
+        label=_("File"),
+        help_text=_("A JPEG, PNG, WebP or GIF picture, or a short MP4 or WebM video."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/mp4,video/webm"}),
     )
     alt = forms.CharField(
         max_length=services.MAX_ALT,
         required=False,
-        label="What the picture shows (alt text)",
-        help_text="Read aloud to people who cannot see it. Required for pictures.",
+        label=_("What the picture shows (alt text)"),
+        help_text=_("Read aloud to people who cannot see it. Required for pictures."),
     )
     caption = forms.CharField(
-        max_length=services.MAX_CAPTION, required=False, label="Caption (optional)"
+        max_length=services.MAX_CAPTION, required=False, label=_("Caption (optional)")
     )
     # For patients who read Spanish (issue 22); left empty, they read the English.
     alt_es = forms.CharField(
@@ -104,7 +108,7 @@ def drill_media(request, pk: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Added to {drill.name}.")
+                messages.success(request, _("Added to %(drill)s.") % {"drill": drill.name})
                 return redirect("drill_media", pk=drill.pk)
         status = 400
         _point_at_errors(form)

@@ -107,8 +107,8 @@ class HiddenDrill(models.Model):
 
 
 class MediaKind(models.TextChoices):
-    IMAGE = "image", "Image"
-    VIDEO = "video", "Video"
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
 
 
 class DrillMedia(models.Model):
@@ -174,10 +174,10 @@ class DrillMedia(models.Model):
 
 
 class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    PAUSED = "paused", "Paused"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    PAUSED = "paused", _("Paused")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class Program(models.Model):
@@ -391,24 +391,25 @@ class ProgramItem(models.Model):
 
 
 class ChangeSource(models.TextChoices):
-    ENGINE = "engine", "Prescription engine"
-    CLINICIAN = "clinician", "Clinician"
-    PROGRESSION = "progression", "Progression engine"
+    ENGINE = "engine", _("Prescription engine")
+    CLINICIAN = "clinician", _("Clinician")
+    PROGRESSION = "progression", _("Progression engine")
 
 
 class ChangeReview(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    UNDONE = "undone", "Undone"
-    OVERRIDDEN = "overridden", "Overridden"
+    ACCEPTED = "accepted", _("Accepted")
+    UNDONE = "undone", _("Undone")
+    OVERRIDDEN = "overridden", _("Overridden")
 
 
+# Staff words for a change's action (worklist, chart); lazily translated.
 ACTION_LABELS = {
-    "progressed": "Stepped up",
-    "regressed": "Stepped down",
-    "drill_paused": "Drill paused",
-    "undone": "Undone",
-    "overridden": "New dose by the clinician",
-    "resumed": "Resumed",
+    "progressed": _("Stepped up"),
+    "regressed": _("Stepped down"),
+    "drill_paused": _("Drill paused"),
+    "undone": _("Undone"),
+    "overridden": _("New dose by the clinician"),
+    "resumed": _("Resumed"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import progression_rules as progress
 from . import reminders, versions
@@ -70,7 +71,9 @@ def change_undo(*, user, change: ProgramChange, reason: str = "") -> Program:
     change = _pending(change)
     before = change.detail.get("before")
     if not before:
-        raise ValidationError({"change": ["This change has no earlier dose to go back to."]})
+        raise ValidationError(
+            {"change": [gettext("This change has no earlier dose to go back to.")]}
+        )
     program, item = _current_item(change)
     values = {
         "drill_slug": before["drill"],
@@ -102,7 +105,7 @@ def item_override(
     dose = {name: dose[name] for name in ("sets", "reps", "hold_s") if name in dose}
     validate_dose(dose, errors, "dose")
     if dose.get("reps", item.reps) is None and dose.get("hold_s", item.hold_s) is None:
-        errors.setdefault("dose", []).append("A drill needs reps or a hold time.")
+        errors.setdefault("dose", []).append(gettext("A drill needs reps or a hold time."))
     if errors:
         raise ValidationError(errors)
     if change is not None:
@@ -111,7 +114,8 @@ def item_override(
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status not in (ProgramStatus.PUBLISHED, ProgramStatus.PAUSED):
         raise ProgramConflict(
-            f"Only the current program can be changed; this one is {program.status}."
+            gettext("Only the current program can be changed; this one is %(status)s.")
+            % {"status": program.status}
         )
     item = program.items.select_related("drill").get(pk=item.pk)
     after = {**dose_of(item), **dose}
@@ -130,10 +134,13 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
     program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
     if program.status != ProgramStatus.PAUSED:
         raise ProgramConflict(
-            f"Only a paused program can be resumed; this one is {program.status}."
+            gettext("Only a paused program can be resumed; this one is %(status)s.")
+            % {"status": program.status}
         )
     if not note.strip():
-        raise ValidationError({"note": ["Say what you found when you reviewed the patient."]})
+        raise ValidationError(
+            {"note": [gettext("Say what you found when you reviewed the patient.")]}
+        )
     today = program.clinic.today()
     now = timezone.now()
     program.flags = [
@@ -163,9 +170,14 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
 def _pending(change: ProgramChange) -> ProgramChange:
     change = ProgramChange.objects.select_for_update().get(pk=change.pk)
     if change.source != ChangeSource.PROGRESSION or change.action not in AUTOMATIC_ACTIONS:
-        raise ValidationError({"change": ["Only automatic dose changes are reviewed here."]})
+        raise ValidationError(
+            {"change": [gettext("Only automatic dose changes are reviewed here.")]}
+        )
     if change.review:
-        raise ProgramConflict(f"This change was already {change.get_review_display().lower()}.")
+        raise ProgramConflict(
+            gettext("This change was already %(review)s.")
+            % {"review": change.get_review_display().lower()}
+        )
     return change
 
 
@@ -179,7 +191,7 @@ def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
         else None
     )
     if item is None:
-        raise ProgramConflict("That drill is no longer in the patient's current program.")
+        raise ProgramConflict(gettext("That drill is no longer in the patient's current program."))
     return program, item
 
 

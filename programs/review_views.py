@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import CLINICAL_ROLES, membership_of, parse_id, role_required, scope
@@ -17,15 +19,19 @@ from .views import _errors_to_messages, _program
 
 
 class OverrideForm(forms.Form):
-    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS)
-    reps = forms.IntegerField(min_value=1, max_value=services.MAX_REPS, required=False)
-    hold_s = forms.IntegerField(min_value=1, max_value=services.MAX_HOLD_S, required=False)
-    note = forms.CharField(max_length=500, required=False)
+    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS, label=_("Sets"))
+    reps = forms.IntegerField(
+        min_value=1, max_value=services.MAX_REPS, required=False, label=_("Reps")
+    )
+    hold_s = forms.IntegerField(
+        min_value=1, max_value=services.MAX_HOLD_S, required=False, label=_("Hold s")
+    )
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
     def clean(self):
         data = super().clean()
         if not data.get("reps") and not data.get("hold_s"):
-            raise ValidationError("Give reps or a hold time.")
+            raise ValidationError(_("Give reps or a hold time."))
         return data
 
 
@@ -33,7 +39,8 @@ class ResumeForm(forms.Form):
     note = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you found when you reviewed the patient.",
+        label=_("Note"),
+        help_text=_("What you found when you reviewed the patient."),
     )
 
 
@@ -75,7 +82,7 @@ def change_accept(request, pk: int):
     change = _change(request, pk)
     try:
         review.change_accept(user=request.user, change=change)
-        messages.success(request, "Change accepted.")
+        messages.success(request, _("Change accepted."))
     except (ValidationError, services.ProgramConflict) as exc:
         _report(request, exc)
     return _back(request)
@@ -88,9 +95,13 @@ def changes_accept_all(request, pk: int):
     program = _program(request, pk)
     count = len(review.changes_accept_all(user=request.user, program=program))
     if count:
-        messages.success(request, f"{count} change{'s' if count != 1 else ''} accepted.")
+        messages.success(
+            request,
+            ngettext("%(count)d change accepted.", "%(count)d changes accepted.", count)
+            % {"count": count},
+        )
     else:
-        messages.info(request, "There is no automatic change waiting for a review.")
+        messages.info(request, _("There is no automatic change waiting for a review."))
     return _back(request)
 
 
@@ -102,7 +113,10 @@ def change_undo(request, pk: int):
         program = review.change_undo(
             user=request.user, change=change, reason=request.POST.get("note", "")[:500]
         )
-        messages.success(request, f"Change undone: version {program.version} is now in force.")
+        messages.success(
+            request,
+            _("Change undone: version %(version)s is now in force.") % {"version": program.version},
+        )
     except (ValidationError, services.ProgramConflict) as exc:
         _report(request, exc)
     return _back(request)
@@ -134,7 +148,9 @@ def item_override(request, pk: int, item_pk: int):
                 change=change,
             )
             messages.success(
-                request, f"{item.drill.name}: new dose saved in version {new.version}."
+                request,
+                _("%(drill)s: new dose saved in version %(version)s.")
+                % {"drill": item.drill.name, "version": new.version},
             )
             return redirect("worklist")
         except ValidationError as exc:
@@ -161,7 +177,7 @@ def program_resume(request, pk: int):
             review.program_resume(
                 user=request.user, program=program, note=form.cleaned_data["note"]
             )
-            messages.success(request, "The program is running again.")
+            messages.success(request, _("The program is running again."))
             return redirect("worklist")
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -184,19 +200,25 @@ def program_evaluate(request, pk: int):
     program = _program(request, pk)
     if program.status != ProgramStatus.PUBLISHED:
         messages.error(
-            request, f"Only a published program is evaluated; this one is {program.status}."
+            request,
+            _("Only a published program is evaluated; this one is %(status)s.")
+            % {"status": program.status},
         )
         return _back(request)
     result = evaluation.program_evaluate(program=program, user=request.user)
     if result.changes:
         messages.success(
             request,
-            f"Version {result.program.version}: " + " ".join(c.reason for c in result.changes),
+            _("Version %(version)s: %(changes)s")
+            % {
+                "version": result.program.version,
+                "changes": " ".join(c.reason for c in result.changes),
+            },
         )
     elif result.paused_program:
-        messages.warning(request, "A red flag paused the program.")
+        messages.warning(request, _("A red flag paused the program."))
     else:
-        messages.info(request, "No change: every drill keeps its dose.")
+        messages.info(request, _("No change: every drill keeps its dose."))
     return _back(request)
 
 

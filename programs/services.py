@@ -12,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessments import findings as finding_rules
 from assessments.models import Screen
@@ -210,7 +210,10 @@ def program_update(
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status != ProgramStatus.DRAFT:
-        raise ProgramConflict(f"Only a draft can be edited; this program is {program.status}.")
+        raise ProgramConflict(
+            gettext("Only a draft can be edited; this program is %(status)s.")
+            % {"status": program.status}
+        )
     current = {i.pk: i for i in program.items.select_related("drill")}
     remove, add, items = list(remove), list(add), list(items)
     errors: dict[str, list[str]] = {}
@@ -229,7 +232,7 @@ def program_update(
             reps = change.get("reps", item.reps if item else None)
             hold = change.get("hold_s", item.hold_s if item else None)
             if reps is None and hold is None:
-                errors.setdefault("items", []).append("An item needs reps or a hold time.")
+                errors.setdefault("items", []).append(gettext("An item needs reps or a hold time."))
     slugs = {a.get("drill") for a in add}
     available = {d.slug: d for d in drills_for_clinic(clinic=program.clinic_id)}
     for entry in add:
@@ -253,7 +256,7 @@ def program_update(
     if order is not None and sorted(order) != sorted(kept):
         errors["order"] = ["order must list every remaining item id exactly once."]
     if len(slugs) != len(add):
-        errors.setdefault("add", []).append("The same drill is added twice.")
+        errors.setdefault("add", []).append(gettext("The same drill is added twice."))
     in_program = {current[pk].drill.slug for pk in kept}
     for slug in slugs & in_program:
         errors.setdefault("add", []).append(f"{slug} is already in the program.")
@@ -333,11 +336,13 @@ def program_publish(*, user, program: Program) -> Program:
     versions.lock_patient(program.patient_id)
     fresh = Program.objects.get(pk=program.pk)
     if fresh.status != ProgramStatus.DRAFT:
-        raise ProgramConflict(f"This program is already {fresh.status}.")
+        raise ProgramConflict(
+            gettext("This program is already %(status)s.") % {"status": fresh.status}
+        )
     if not fresh.items.exists():
-        raise ValidationError({"items": ["A program without drills cannot be published."]})
+        raise ValidationError({"items": [gettext("A program without drills cannot be published.")]})
     if any(f.get("kind") == "red_flag" for f in fresh.flags):
-        raise ValidationError({"flags": ["A red flag is open: review the patient first."]})
+        raise ValidationError({"flags": [gettext("A red flag is open: review the patient first.")]})
     previous = list(
         Program.objects.filter(
             patient_id=fresh.patient_id,
@@ -357,9 +362,11 @@ def program_publish(*, user, program: Program) -> Program:
             started_on=timezone.localdate(now, timezone=fresh.clinic.tz),
         )
     except IntegrityError as exc:  # another version got published meanwhile
-        raise ProgramConflict("Another version of this program was just published.") from exc
+        raise ProgramConflict(
+            gettext("Another version of this program was just published.")
+        ) from exc
     if published != 1:
-        raise ProgramConflict("This program was published by someone else just now.")
+        raise ProgramConflict(gettext("This program was published by someone else just now."))
     who = {"source": ChangeSource.CLINICIAN, "user": user}
     ProgramChange.objects.bulk_create(
         [
@@ -389,7 +396,9 @@ def drill_create(*, user, clinic: Clinic, **fields) -> Drill:
         Drill.objects.filter(slug=slug, clinic__isnull=True).exists()
         or clinic.custom_drills.filter(slug=slug).exists()
     ):
-        raise ValidationError({"slug": [f"A drill with the slug {slug!r} already exists."]})
+        raise ValidationError(
+            {"slug": [gettext("A drill with the slug %(slug)r already exists.") % {"slug": slug}]}
+        )
     drill = Drill(clinic=clinic, created_by=user, **fields)
     drill.full_clean()
     drill.save()
@@ -400,7 +409,9 @@ def drill_create(*, user, clinic: Clinic, **fields) -> Drill:
 def drill_set_hidden(*, clinic: Clinic, drill: Drill, hidden: bool) -> None:
     """Hide a library drill from the clinic's library (or show it again)."""
     if drill.clinic_id is not None:
-        raise ValidationError({"drill": ["Only library drills can be hidden; delete your own."]})
+        raise ValidationError(
+            {"drill": [gettext("Only library drills can be hidden; delete your own.")]}
+        )
     if hidden:
         HiddenDrill.objects.get_or_create(clinic=clinic, drill=drill)
     else:
@@ -600,7 +611,7 @@ def drill_media_add(
     metadata stripped); a failure after the file is stored removes it again, so a refusal
     never leaves a row without its file or a file without its row."""
     if drill.clinic_id not in (None, clinic.pk):
-        raise ValidationError({"drill": ["This drill is not in your clinic's library."]})
+        raise ValidationError({"drill": [gettext("This drill is not in your clinic's library.")]})
     alt, caption = alt.strip(), caption.strip()
     # What a patient who reads Spanish sees instead (issue 22); empty: the English.
     spanish = {"alt": alt_es.strip(), "caption": caption_es.strip()}
@@ -616,7 +627,7 @@ def drill_media_add(
     if errors:
         raise ValidationError(errors)
     if upload is None:
-        raise ValidationError({"file": ["Choose a file to upload."]})
+        raise ValidationError({"file": [gettext("Choose a file to upload.")]})
     written = {field: text for field, text in spanish.items() if text}
     translations = {"es": written} if written else {}
     try:
@@ -665,7 +676,7 @@ def drill_media_add(
 def drill_media_delete(*, clinic: Clinic, medium: DrillMedia) -> None:
     """Remove one of the clinic's drill media; its file goes once the row is gone for good."""
     if medium.clinic_id != clinic.pk:
-        raise ValidationError("This picture belongs to another clinic.")
+        raise ValidationError(gettext("This picture belongs to another clinic."))
     name = medium.file.name
     medium.delete()
     transaction.on_commit(lambda: default_storage.delete(name))

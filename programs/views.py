@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,15 +26,19 @@ from .models import MAX_TIMES_PER_DAY, Program, Side
 
 
 class DoseForm(forms.Form):
-    side = forms.ChoiceField(choices=Side.choices)
-    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS)
-    reps = forms.IntegerField(min_value=1, max_value=services.MAX_REPS, required=False)
-    hold_s = forms.IntegerField(min_value=1, max_value=services.MAX_HOLD_S, required=False)
-    days_per_week = forms.IntegerField(min_value=1, max_value=7)
-    times_per_day = forms.IntegerField(
-        min_value=1, max_value=MAX_TIMES_PER_DAY, required=False, label="Times a day"
+    side = forms.ChoiceField(choices=Side.choices, label=_("Side"))
+    sets = forms.IntegerField(min_value=1, max_value=services.MAX_SETS, label=_("Sets"))
+    reps = forms.IntegerField(
+        min_value=1, max_value=services.MAX_REPS, required=False, label=_("Reps")
     )
-    load_note = forms.CharField(max_length=300, required=False)
+    hold_s = forms.IntegerField(
+        min_value=1, max_value=services.MAX_HOLD_S, required=False, label=_("Hold s")
+    )
+    days_per_week = forms.IntegerField(min_value=1, max_value=7, label=_("Days per week"))
+    times_per_day = forms.IntegerField(
+        min_value=1, max_value=MAX_TIMES_PER_DAY, required=False, label=_("Times a day")
+    )
+    load_note = forms.CharField(max_length=300, required=False, label=_("Load note"))
 
 
 class AddForm(forms.Form):
@@ -58,7 +64,7 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
 def _update(request, program: Program, **changes) -> None:
     try:
         services.program_update(user=request.user, program=program, **changes)
-        messages.success(request, "Draft updated.")
+        messages.success(request, _("Draft updated."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     except services.ProgramConflict as exc:
@@ -89,7 +95,10 @@ def program_build(request, screen_pk: int):
         # docs/clinical-rules.md §8: nothing is built; the clinician reads why and what to do.
         context = {"screen": screen, "patient": screen.patient, "rows": exc.rows}
         return render(request, "programs/build_refused.html", context, status=409)
-    messages.success(request, f"Draft version {program.version} built from the screen.")
+    messages.success(
+        request,
+        _("Draft version %(version)s built from the screen.") % {"version": program.version},
+    )
     return redirect("program_detail", pk=program.pk)
 
 
@@ -141,7 +150,8 @@ def _dose_initial(item) -> dict:
     }
 
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Django's own abbreviations (Mon ... Sun), lazily translated with its catalogue.
+DAY_NAMES = tuple(WEEKDAYS_ABBR[n] for n in range(7))
 
 
 def _week_rows(items) -> list[dict]:
@@ -179,7 +189,7 @@ def program_item_dose(request, pk: int, item_pk: int):
             messages.error(request, str(exc))
             return redirect("program_detail", pk=program.pk)
         else:
-            messages.success(request, "Draft updated.")
+            messages.success(request, _("Draft updated."))
             return redirect("program_detail", pk=program.pk)
     # Re-render rather than redirect, so the clinician sees what was wrong next to what they typed.
     return _detail_page(request, program, dose_form=form, item_pk=item_pk, status=400)
@@ -207,7 +217,7 @@ def program_item_add(request, pk: int):
     if form.is_valid():
         _update(request, program, add=[form.cleaned_data])
     else:
-        messages.error(request, "Choose a drill from the library.")
+        messages.error(request, _("Choose a drill from the library."))
     return redirect("program_detail", pk=program.pk)
 
 
@@ -225,7 +235,7 @@ def program_publish(request, pk: int):
     program = _program(request, pk)
     try:
         services.program_publish(user=request.user, program=program)
-        messages.success(request, "Published. The patient's previous program is superseded.")
+        messages.success(request, _("Published. The patient's previous program is superseded."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     except services.ProgramConflict as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Avg, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from clinic.access import CLINICAL_ROLES, scope
 from clinic.models import Patient
@@ -28,12 +29,12 @@ from .models import (
 
 WINDOW_WEEKS = 6
 FLAG_LABELS = {
-    "red_flag": "Red flag",
+    "red_flag": _("Red flag"),
     "t_stop": "T-STOP",
-    "no_progress": "No progress",
-    "low_adherence": "Low adherence",
-    "load_spike": "Running spike",
-    "modifier_hold": "Step not allowed",
+    "no_progress": _("No progress"),
+    "low_adherence": _("Low adherence"),
+    "load_spike": _("Running spike"),
+    "modifier_hold": _("Step not allowed"),
 }
 
 
@@ -148,7 +149,9 @@ def _flags(program: Program, row: WorklistRow) -> list[tuple[str, str]]:
         if flag.get("kind") == "red_flag" and not flag.get("resolved"):
             flags.append(("red_flag", f"{flag.get('code', 'RF')}: {flag.get('message', '')}"))
     for item in row.paused_items:
-        flags.append(("t_stop", item.pause_reason or f"{item.drill.name} is paused."))
+        flags.append(
+            ("t_stop", item.pause_reason or _("%(drill)s is paused.") % {"drill": item.drill.name})
+        )
     for flag in program.flags or ():
         if flag.get("source") == "progression" and flag.get("code") in (
             "modifier_hold",

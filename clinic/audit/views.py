@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic import csv_cells
@@ -208,7 +209,7 @@ def patient_anonymise(request, pk: int):
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            messages.success(request, "The patient was anonymised. This cannot be undone.")
+            messages.success(request, _("The patient was anonymised. This cannot be undone."))
             return redirect("patient_detail", pk=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(

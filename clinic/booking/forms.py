@@ -47,29 +47,40 @@ def combine_local(clinic: Clinic, day: date, at: time) -> datetime:
 class StaffBookingForm(forms.Form):
     """Book for an existing patient (search) or a new one (name and e-mail: found or added)."""
 
-    appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.none(), label="Type")
-    clinician = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    day = forms.DateField(widget=DateInput(), label="Day")
-    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label="Start")
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), label=_("Type")
+    )
+    clinician = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Clinician")
+    )
+    day = forms.DateField(widget=DateInput(), label=_("Day"))
+    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label=_("Start"))
     patient = forms.IntegerField(required=False, widget=forms.HiddenInput())
-    name = forms.CharField(max_length=150, required=False, label="New patient: full name")
-    email = forms.EmailField(required=False, label="New patient: e-mail")
-    phone = forms.CharField(max_length=40, required=False)
-    date_of_birth = forms.DateField(required=False, widget=DateInput())
-    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(max_length=150, required=False, label=_("New patient: full name"))
+    email = forms.EmailField(required=False, label=_("New patient: e-mail"))
+    phone = forms.CharField(max_length=40, required=False, label=_("Phone"))
+    date_of_birth = forms.DateField(required=False, widget=DateInput(), label=_("Date of birth"))
+    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False, label=_("Sex"))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )
     repeat_every = forms.TypedChoiceField(
         coerce=int,
         required=False,
         empty_value=None,
-        label="Repeat",
-        choices=[("", "Does not repeat"), (1, "Every week")]
-        + [(n, f"Every {n} weeks") for n in (2, 3, 4)],
+        label=_("Repeat"),
+        choices=[
+            ("", _("Does not repeat")),
+            (1, _("Every week")),
+            (2, _("Every 2 weeks")),
+            (3, _("Every 3 weeks")),
+            (4, _("Every 4 weeks")),
+        ],
     )
     repeat_count = forms.IntegerField(
-        required=False, min_value=2, max_value=repeat.MAX_OCCURRENCES, label="Times"
+        required=False, min_value=2, max_value=repeat.MAX_OCCURRENCES, label=_("Times")
     )
-    repeat_until = forms.DateField(required=False, widget=DateInput(), label="Or until")
+    repeat_until = forms.DateField(required=False, widget=DateInput(), label=_("Or until"))
 
     def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +88,7 @@ class StaffBookingForm(forms.Form):
         self.fields["appointment_type"].queryset = AppointmentType.objects.filter(
             clinic=clinic, is_active=True
         )
-        self.fields["clinician"].choices = [("", "Any clinician")] + [
+        self.fields["clinician"].choices = [("", _("Any clinician"))] + [
             (c.pk, c.full_name or c.email) for c in clinicians
         ]
 
@@ -89,10 +100,10 @@ class StaffBookingForm(forms.Form):
         if data.get("repeat_every") and (
             (data.get("repeat_count") is None) == (data.get("repeat_until") is None)
         ):
-            self.add_error("repeat_count", "Give how many times, or the last day, not both.")
+            self.add_error("repeat_count", _("Give how many times, or the last day, not both."))
         if not data.get("patient") and not (data.get("name") and data.get("email")):
             raise forms.ValidationError(
-                "Choose a patient from the search, or enter a new patient's name and e-mail."
+                _("Choose a patient from the search, or enter a new patient's name and e-mail.")
             )
         return data
 
@@ -113,18 +124,20 @@ class StaffBookingForm(forms.Form):
         return combine_local(self.clinic, self.cleaned_data["day"], self.cleaned_data["start_time"])
 
 
-SERIES_SCOPES = [("this", "This one"), ("following", "This and all later ones")]
+SERIES_SCOPES = [("this", _("This one")), ("following", _("This and all later ones"))]
 
 
 class MoveForm(forms.Form):
-    clinician = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    day = forms.DateField(widget=DateInput())
-    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label="Start")
+    clinician = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Clinician")
+    )
+    day = forms.DateField(widget=DateInput(), label=_("Day"))
+    start_time = forms.TimeField(widget=TimeInput(attrs={"step": 300}), label=_("Start"))
 
     def __init__(self, *args, clinic: Clinic, clinicians, in_series: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
-        self.fields["clinician"].choices = [("", "Same clinician")] + [
+        self.fields["clinician"].choices = [("", _("Same clinician"))] + [
             (c.pk, c.full_name or c.email) for c in clinicians
         ]
         if in_series:
@@ -133,8 +146,8 @@ class MoveForm(forms.Form):
                 choices=SERIES_SCOPES,
                 initial="this",
                 widget=forms.RadioSelect,
-                label="Which appointments",
-                help_text="Later ones move by the same time, and to the clinician chosen.",
+                label=_("Which appointments"),
+                help_text=_("Later ones move by the same time, and to the clinician chosen."),
             )
 
     @property
@@ -147,7 +160,7 @@ class MoveForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Reason for cancelling")
+    reason = forms.CharField(max_length=200, label=_("Reason for cancelling"))
 
     def __init__(self, *args, in_series: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +169,7 @@ class CancelForm(forms.Form):
                 choices=SERIES_SCOPES,
                 initial="this",
                 widget=forms.RadioSelect,
-                label="Which appointments",
+                label=_("Which appointments"),
             )
 
     @property
@@ -285,11 +298,11 @@ def parse_slot(value: str) -> tuple[datetime, int] | None:
 
 
 class TimeOffForm(forms.Form):
-    clinician = forms.TypedChoiceField(coerce=int)
-    day = forms.DateField(widget=DateInput())
-    start_time = forms.TimeField(widget=TimeInput(), label="From")
-    end_time = forms.TimeField(widget=TimeInput(), label="To")
-    reason = forms.CharField(max_length=200, required=False)
+    clinician = forms.TypedChoiceField(coerce=int, label=_("Clinician"))
+    day = forms.DateField(widget=DateInput(), label=_("Day"))
+    start_time = forms.TimeField(widget=TimeInput(), label=_("From"))
+    end_time = forms.TimeField(widget=TimeInput(), label=_("To"))
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
 
     def __init__(self, *args, clinic: Clinic, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,17 +316,33 @@ class TimeOffForm(forms.Form):
             and data.get("end_time")
             and data["end_time"] <= data["start_time"]
         ):
-            raise forms.ValidationError("The end must be after the start.")
+            raise forms.ValidationError(_("The end must be after the start."))
         return data
 
 
 class ClosureForm(forms.Form):
-    first_day = forms.DateField(widget=DateInput())
-    last_day = forms.DateField(widget=DateInput())
-    reason = forms.CharField(max_length=200, required=False)
+    first_day = forms.DateField(widget=DateInput(), label=_("First day"))
+    last_day = forms.DateField(widget=DateInput(), label=_("Last day"))
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
 
 
 class BookingSettingsForm(forms.ModelForm):
     class Meta:
         model = BookingSettings
         fields = ["min_notice_hours", "horizon_days", "late_cancel_hours", "slot_step_minutes"]
+        # The model's own names and help, here so that they can be translated (the model's
+        # text is English; a form's Meta text changes no migration).
+        labels = {
+            "min_notice_hours": _("Min notice hours"),
+            "horizon_days": _("Horizon days"),
+            "late_cancel_hours": _("Late cancel hours"),
+            "slot_step_minutes": _("Slot step minutes"),
+        }
+        help_texts = {
+            "min_notice_hours": _("Patients cannot book closer to now than this."),
+            "horizon_days": _("Patients can book at most this many days ahead."),
+            "late_cancel_hours": _(
+                "Inside this many hours before the start, patients must call to cancel or move."
+            ),
+            "slot_step_minutes": _("Offered start times are this many minutes apart."),
+        }

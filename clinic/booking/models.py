@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Language, Patient, Sex
 
@@ -57,13 +58,13 @@ class AppointmentType(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class WorkingHours(models.Model):
@@ -171,11 +172,11 @@ class ClinicClosure(models.Model):
 class AppointmentStatus(models.TextChoices):
     # A public booking made with the e-mail of a patient the clinic already has: the time is
     # held, but nothing is linked to that patient until the address (or staff) confirms it.
-    PENDING = "pending", "To confirm"
-    BOOKED = "booked", "Booked"
-    ARRIVED = "arrived", "Arrived"
-    NO_SHOW = "no_show", "No-show"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("To confirm")
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Arrived")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
@@ -185,8 +186,8 @@ HOLDING_STATUSES = (AppointmentStatus.PENDING, *ACTIVE_STATUSES)
 
 
 class BookingSource(models.TextChoices):
-    STAFF = "staff", "Staff"
-    PUBLIC = "public", "Public booking page"
+    STAFF = "staff", _("Staff")
+    PUBLIC = "public", _("Public booking page")
 
 
 class Appointment(models.Model):
@@ -308,11 +309,11 @@ OVERLAP_CONSTRAINT = "appointment_no_overlap_per_clinician"
 
 
 class BookingRequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for confirmation"
-    CONFIRMED = "confirmed", "Confirmed"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Cancelled by whoever booked"
-    EXPIRED = "expired", "Expired unconfirmed"
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Cancelled by whoever booked")
+    EXPIRED = "expired", _("Expired unconfirmed")
 
 
 class BookingRequest(models.Model):
@@ -426,11 +427,11 @@ class CalendarFeed(models.Model):
 
 
 class WaitlistStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    OFFERED = "offered", "Offered a time"
-    BOOKED = "booked", "Booked"
-    EXPIRED = "expired", "Window passed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a time")
+    BOOKED = "booked", _("Booked")
+    EXPIRED = "expired", _("Window passed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # Entries that still want a time: an offer that went to someone else leaves them waiting.

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.validators import slug_re
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from clinic.access import STAFF_ROLES, scope
 from clinic.models import Clinic, Patient, Role, User
@@ -319,11 +320,11 @@ class CalendarAppointment:
     def remarks(self) -> str:
         """What the card says after the type (and clinician): status, and online bookings or
         cancellations, as one line of text."""
-        parts = [] if self.status == AppointmentStatus.BOOKED else [self.status_label]
+        parts = [] if self.status == AppointmentStatus.BOOKED else [str(self.status_label)]
         if self.source == BookingSource.PUBLIC:
-            parts.append("booked online")
+            parts.append(gettext("booked online"))
         if self.cancelled_source == BookingSource.PUBLIC:
-            parts.append("cancelled by the patient")
+            parts.append(gettext("cancelled by the patient"))
         return " · ".join(parts)
 
 
@@ -345,7 +346,8 @@ class CalendarColumn:
     time_off: list[CalendarTimeOff]
     closed: bool
     # The column's date as its links and headings print it, formatted once here rather than by
-    # three template filters per column (the site is in English only, as `date` prints it).
+    # three template filters per column; `dateformat` names days and months in the language
+    # of the request, as the `date` filter would.
     iso: str = field(init=False)  # 2026-11-23
     heading: str = field(init=False)  # Mon 23 Nov
     label: str = field(init=False)  # Monday 23 November
@@ -353,8 +355,8 @@ class CalendarColumn:
     def __post_init__(self) -> None:
         day = self.day
         self.iso = day.isoformat()
-        self.heading = f"{day:%a} {day.day} {day:%b}"
-        self.label = f"{day:%A} {day.day} {day:%B}"
+        self.heading = dateformat.format(day, "D j M")
+        self.label = dateformat.format(day, "l j F")
 
 
 @dataclass

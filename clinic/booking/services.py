@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from clinic.models import Clinic, Language, Patient, Role, User
@@ -576,7 +576,7 @@ def appointment_series_cancel(
     "following"), or this one only (scope "this"); the earlier ones stay as they are.
     Returns the cancelled appointments, earliest first."""
     if scope not in SeriesScope.CHOICES:
-        raise ValidationError({"scope": 'Give "this" or "following".'})
+        raise ValidationError({"scope": gettext('Give "this" or "following".')})
     if scope == SeriesScope.THIS:
         return [
             appointment_cancel(appointment=appointment, reason=reason, cancelled_by=cancelled_by)
@@ -642,7 +642,7 @@ def appointment_series_reschedule(
     moves and SeriesMoveRefused lists every refused one. The patient gets one e-mail with
     the new dates. Returns the moved appointments, earliest first."""
     if scope not in SeriesScope.CHOICES:
-        raise ValidationError({"scope": 'Give "this" or "following".'})
+        raise ValidationError({"scope": gettext('Give "this" or "following".')})
     validate_start(start)
     if scope == SeriesScope.THIS:
         return [
@@ -874,8 +874,11 @@ def appointment_mark_arrived(*, appointment: Appointment) -> Appointment:
         day = timezone.localdate(appointment.start, appointment.clinic.tz)
         raise ValidationError(
             {
-                "detail": f"This appointment is on {day:%a} {day.day} {day:%b %Y}: "
-                "a patient can be marked arrived only on or after that day."
+                "detail": gettext(
+                    "This appointment is on %(day)s: "
+                    "a patient can be marked arrived only on or after that day."
+                )
+                % {"day": dateformat.format(day, "D j M Y")}
             }
         )
     return _set_status(appointment, AppointmentStatus.ARRIVED)

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -248,7 +249,7 @@ def appointment_new(request):
         clinician = next((c for c in clinicians if c.pk == data.get("clinician")), None)
         try:
             if data.get("patient") and chosen_patient is None:
-                raise ValidationError({"patient": "Unknown patient."})
+                raise ValidationError({"patient": _("Unknown patient.")})
             if form.rule is not None:
                 return _book_series(request, form, clinic, clinician, chosen_patient)
             appointment = services.appointment_book(
@@ -270,13 +271,15 @@ def appointment_new(request):
                 notes=data.get("notes", ""),
             )
         except services.SlotTaken as taken:
-            form.add_error(None, "That time is already taken.")
+            form.add_error(None, _("That time is already taken."))
             nearest = taken.nearest
         except ValidationError as error:
             for message in service_error_messages(error):
                 form.add_error(None, message)
         else:
-            messages.success(request, f"Booked {appointment.patient.full_name}.")
+            messages.success(
+                request, _("Booked %(name)s.") % {"name": appointment.patient.full_name}
+            )
             return redirect("booking_appointment", pk=appointment.pk)
     return render(
         request,
@@ -313,11 +316,21 @@ def _book_series(request, form, clinic, clinician, chosen_patient):
     total = len(result.booked) + len(result.conflicts)
     if result.booked:
         messages.success(
-            request, f"Booked {len(result.booked)} of {total} for {patient.full_name}."
+            request,
+            ngettext(
+                "Booked %(booked)d of %(total)d for %(name)s.",
+                "Booked %(booked)d of %(total)d for %(name)s.",
+                total,
+            )
+            % {"booked": len(result.booked), "total": total, "name": patient.full_name},
         )
     for conflict in result.conflicts:
         when = conflict.start.astimezone(clinic.tz)
-        messages.warning(request, f"Not booked {when:%a %d %b %H:%M}: {conflict.reason}")
+        messages.warning(
+            request,
+            _("Not booked %(when)s: %(reason)s")
+            % {"when": dateformat.format(when, "D d M H:i"), "reason": conflict.reason},
+        )
     if result.booked:
         return redirect("booking_appointment", pk=result.booked[0].pk)
     return redirect("booking_calendar_week")
@@ -394,13 +407,15 @@ def appointment_move(request, pk: int):
                 by_user=request.user,
             )
         except services.SlotTaken as taken:
-            form.add_error(None, "That time is already taken.")
+            form.add_error(None, _("That time is already taken."))
             nearest = taken.nearest
         except services.SeriesMoveRefused as refused:
             form.add_error(
                 None,
-                "Nothing was moved: these appointments of the series cannot go to their "
-                "new times. Choose another time, or move them one at a time.",
+                _(
+                    "Nothing was moved: these appointments of the series cannot go to their "
+                    "new times. Choose another time, or move them one at a time."
+                ),
             )
             series_conflicts = refused.conflicts
         except ValidationError as error:
@@ -409,7 +424,8 @@ def appointment_move(request, pk: int):
         else:
             messages.success(
                 request,
-                "Appointment moved." if len(moved) == 1 else f"{len(moved)} appointments moved.",
+                ngettext("Appointment moved.", "%(count)d appointments moved.", len(moved))
+                % {"count": len(moved)},
             )
             if request.headers.get("HX-Request"):
                 return HttpResponse(status=204)  # the calendar reloads and shows the message
@@ -423,7 +439,9 @@ def appointment_move(request, pk: int):
             for m in errors
         ]
         return HttpResponse(
-            "Not moved: " + " ".join(problems), status=409, content_type="text/plain"
+            _("Not moved: %(problems)s") % {"problems": " ".join(problems)},
+            status=409,
+            content_type="text/plain",
         )
     return render(
         request,
@@ -459,9 +477,12 @@ def appointment_cancel(request, pk: int):
         else:
             messages.success(
                 request,
-                "Appointment cancelled."
-                if len(cancelled) == 1
-                else f"{len(cancelled)} appointments cancelled.",
+                ngettext(
+                    "Appointment cancelled.",
+                    "%(count)d appointments cancelled.",
+                    len(cancelled),
+                )
+                % {"count": len(cancelled)},
             )
             return redirect("booking_appointment", pk=appointment.pk)
     clinic = appointment.clinic
@@ -488,13 +509,15 @@ def appointment_status(request, pk: int):
         "no_show": services.appointment_mark_no_show,
     }.get(request.POST.get("status", ""))
     if change is None:
-        return HttpResponse("Unknown status.", status=400)
+        return HttpResponse(_("Unknown status."), status=400)
     try:
         change(appointment=appointment)
     except ValidationError as error:
         messages.error(request, " ".join(service_error_messages(error)))
     else:
-        messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
+        messages.success(
+            request, _("Marked %(status)s.") % {"status": appointment.get_status_display().lower()}
+        )
     return redirect("booking_appointment", pk=appointment.pk)
 
 
@@ -506,7 +529,7 @@ def appointment_request(request, pk: int):
     booking_request = BookingRequest.objects.filter(appointment=appointment).first()
     action = request.POST.get("action", "")
     if booking_request is None or action not in ("confirm", "reject"):
-        return HttpResponse("Confirm or reject an online booking that waits for it.", status=400)
+        return HttpResponse(_("Confirm or reject an online booking that waits for it."), status=400)
     try:
         if action == "confirm":
             services.booking_request_confirm(booking_request=booking_request, by_user=request.user)
@@ -517,9 +540,10 @@ def appointment_request(request, pk: int):
     else:
         messages.success(
             request,
-            f"Confirmed: the appointment is {booking_request.patient.full_name}'s."
+            _("Confirmed: the appointment is %(name)s's.")
+            % {"name": booking_request.patient.full_name}
             if action == "confirm"
-            else "Rejected: the time is free again and nothing was added to the record.",
+            else _("Rejected: the time is free again and nothing was added to the record."),
         )
     return redirect("booking_appointment", pk=appointment.pk)
 
@@ -550,18 +574,18 @@ def time_off_new(request):
             who = (
                 appointment.patient.full_name
                 if appointment.patient_id
-                else "An online booking waiting for confirmation"
+                else _("An online booking waiting for confirmation")
             )
             messages.warning(
                 request,
-                f"{who} is still booked "
-                f"{appointment.start.astimezone(clinic.tz):%H:%M}: move or cancel it.",
+                _("%(who)s is still booked %(time)s: move or cancel it.")
+                % {"who": who, "time": f"{appointment.start.astimezone(clinic.tz):%H:%M}"},
             )
-        messages.success(request, "Time blocked.")
+        messages.success(request, _("Time blocked."))
         return redirect(
             f"{reverse('booking_calendar_day')}?date={data['day']}&clinician={clinician.pk}"
         )
-    return render(request, "booking/simple_form.html", {"form": form, "title": "Block time"})
+    return render(request, "booking/simple_form.html", {"form": form, "title": _("Block time")})
 
 
 @role_required(*STAFF_ROLES)
@@ -579,11 +603,11 @@ def calendar_feed(request):
         if request.POST.get("action") == "revoke":
             feeds.calendar_feed_revoke(owner=request.user, scope=scope)
             messages.success(
-                request, "Feed revoked: calendars using the old address stop updating."
+                request, _("Feed revoked: calendars using the old address stop updating.")
             )
         else:
             feeds.calendar_feed_get_or_create(owner=request.user, scope=scope)
-            messages.success(request, "Feed ready: copy the address into your calendar app.")
+            messages.success(request, _("Feed ready: copy the address into your calendar app."))
         query = f"?clinician={clinician_param}" if clinician_param else ""
         return redirect(reverse("booking_calendar_feed") + query)
     feed = feeds.calendar_feed_current(owner=request.user, scope=scope)
@@ -612,7 +636,7 @@ def booking_settings(request):
     if request.method == "POST":
         if request.POST.get("save") == "rules" and form.is_valid():
             services.booking_settings_update(clinic=clinic, **form.cleaned_data)
-            messages.success(request, "Booking rules saved.")
+            messages.success(request, _("Booking rules saved."))
             return redirect("booking_settings")
         if request.POST.get("save") == "closure" and closure_form.is_valid():
             try:
@@ -621,7 +645,7 @@ def booking_settings(request):
                 for message in service_error_messages(error):
                     closure_form.add_error(None, message)
             else:
-                messages.success(request, "Closure added.")
+                messages.success(request, _("Closure added."))
                 return redirect("booking_settings")
     closures = selectors.closures_from(clinic=clinic, first=clinic.today())
     return render(
@@ -650,7 +674,7 @@ def waitlist_withdraw(request, pk: int):
         for message in service_error_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"{entry.name} is off the waitlist.")
+        messages.success(request, _("%(name)s is off the waitlist.") % {"name": entry.name})
     return redirect("booking_waitlist")
 
 

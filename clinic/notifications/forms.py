@@ -82,8 +82,8 @@ class ReminderSettingsForm(forms.Form):
     reminder_hours = forms.CharField(
         required=False,
         max_length=60,
-        label="Appointment reminders, hours before the visit",
-        help_text="Separate with commas, e.g. 24, 2. Blank: 24 and 2 hours before.",
+        label=_("Appointment reminders, hours before the visit"),
+        help_text=_("Separate with commas, e.g. 24, 2. Blank: 24 and 2 hours before."),
     )
 
     def clean_reminder_hours(self) -> list[float]:

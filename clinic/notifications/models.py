@@ -12,40 +12,43 @@ from clinic.models import Clinic, Patient, validate_time_zone_or_blank
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
-    SMS = "sms", "SMS"
+    SMS = "sms", _("SMS")
 
 
 class Kind(models.TextChoices):
-    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
-    BOOKING_CHANGED = "booking_changed", "Booking changed"
-    BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
-    BOOKING_REQUEST = "booking_request", "Booking request to confirm"
-    WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    PROGRAM_REMINDER = "program_reminder", "Home-program reminder"
-    CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"
-    PROGRESSION_UPDATE = "progression_update", "Progression update"
-    RESCREEN_DUE = "rescreen_due", "Re-screen due"
-    QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire to fill in"
-    SELF_TEST_DUE = "self_test_due", "Home self-test due"
-    STAFF_RED_FLAG = "staff_red_flag", "Staff: red flag"
-    STAFF_T_STOP = "staff_t_stop", "Staff: T-STOP"
-    STAFF_NO_PROGRESS = "staff_no_progress", "Staff: no progress"
-    STAFF_LOW_ADHERENCE = "staff_low_adherence", "Staff: low adherence"
-    STAFF_PATIENT_BOOKING_CHANGE = "staff_patient_booking_change", "Staff: patient booking change"
-    STAFF_BOOKING_REQUEST = "staff_booking_request", "Staff: online booking to confirm"
-    STAFF_RESCREEN_DUE = "staff_rescreen_due", "Staff: re-screen due"
+    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
+    BOOKING_CHANGED = "booking_changed", _("Booking changed")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+    BOOKING_REQUEST = "booking_request", _("Booking request to confirm")
+    WAITLIST_OFFER = "waitlist_offer", _("Waitlist: a time came free")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+    PROGRAM_REMINDER = "program_reminder", _("Home-program reminder")
+    CHECKIN_PROMPT = "checkin_prompt", _("Check-in prompt")
+    PROGRESSION_UPDATE = "progression_update", _("Progression update")
+    RESCREEN_DUE = "rescreen_due", _("Re-screen due")
+    QUESTIONNAIRE_DUE = "questionnaire_due", _("Questionnaire to fill in")
+    SELF_TEST_DUE = "self_test_due", _("Home self-test due")
+    STAFF_RED_FLAG = "staff_red_flag", _("Staff: red flag")
+    STAFF_T_STOP = "staff_t_stop", _("Staff: T-STOP")
+    STAFF_NO_PROGRESS = "staff_no_progress", _("Staff: no progress")
+    STAFF_LOW_ADHERENCE = "staff_low_adherence", _("Staff: low adherence")
+    STAFF_PATIENT_BOOKING_CHANGE = (
+        "staff_patient_booking_change",
+        _("Staff: patient booking change"),
+    )
+    STAFF_BOOKING_REQUEST = "staff_booking_request", _("Staff: online booking to confirm")
+    STAFF_RESCREEN_DUE = "staff_rescreen_due", _("Staff: re-screen due")
 
 
 STAFF_KINDS = frozenset(kind for kind in Kind if kind.value.startswith("staff_"))
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Notification(models.Model):

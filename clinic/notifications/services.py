@@ -492,14 +492,18 @@ def parse_reminder_hours(text: str) -> list[float]:
         try:
             value = float(part)
         except ValueError:
-            raise ValueError(f"{part!r} is not a number of hours.") from None
+            raise ValueError(
+                gettext("%(part)r is not a number of hours.") % {"part": part}
+            ) from None
         if not 0 < value <= 24 * 14:
-            raise ValueError("Each reminder must be more than 0 and at most 336 hours before.")
+            raise ValueError(
+                gettext("Each reminder must be more than 0 and at most 336 hours before.")
+            )
         hours.append(int(value) if value.is_integer() else value)
     if len(hours) > 4:
-        raise ValueError("At most four reminders per appointment.")
+        raise ValueError(gettext("At most four reminders per appointment."))
     if len(set(hours)) != len(hours):
-        raise ValueError("The same time is listed twice.")
+        raise ValueError(gettext("The same time is listed twice."))
     return sorted(hours, reverse=True)
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -29,11 +30,14 @@ def _listing(request, *, patient=None):
     status = request.GET.get("status", "")
     notifications = selectors.notification_list(user=request.user, patient=patient, status=status)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(user=request.user, patient=patient)
     context = {
         "page": page,
         "patient": patient,
         "status": status if status in Status.values else "",
-        "counts": selectors.status_counts(user=request.user, patient=patient),
+        "counts": counts,
+        # (status, its translated label, how many): the filter links.
+        "filters": [(name, Status(name).label, n) for name, n in counts.items()],
     }
     return render(request, "notifications/notification_list.html", context)
 
@@ -151,7 +155,7 @@ def reminder_settings(request):
             services.clinic_reminder_hours_set(
                 clinic=clinic, hours=form.cleaned_data["reminder_hours"]
             )
-            messages.success(request, "Reminder times saved; upcoming appointments follow them.")
+            messages.success(request, _("Reminder times saved; upcoming appointments follow them."))
             return redirect("notifications:settings")
         status = 400
     return render(

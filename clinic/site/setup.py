@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from clinic.booking.models import AppointmentType, WorkingHours
 from clinic.models import Clinic, Role, StaffMembership, User
@@ -36,9 +37,9 @@ def staff_add(
     """Create a staff account in `clinic` and e-mail a link to choose a password."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "This e-mail already has a Groundwork account."})
+        raise ValidationError({"email": gettext("This e-mail already has a Groundwork account.")})
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": gettext("Unknown role %(role)r.") % {"role": role}})
     user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
     membership = StaffMembership.objects.create(user=user, clinic=clinic, role=role, title=title)
     if request is not None:
@@ -54,7 +55,9 @@ def staff_update(
 ) -> StaffMembership:
     if membership.user_id == acting_user.pk and (not is_active or role != Role.CLINIC_ADMIN):
         raise ValidationError(
-            "You cannot remove your own admin role or deactivate yourself; ask another admin."
+            gettext(
+                "You cannot remove your own admin role or deactivate yourself; ask another admin."
+            )
         )
     membership.role = role
     membership.title = title

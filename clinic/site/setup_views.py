@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import membership_of, role_required, scope
@@ -29,7 +30,8 @@ def staff_list(request):
         else:
             messages.success(
                 request,
-                f"{membership.user.email} was added; we e-mailed them a link to choose a password.",
+                _("%(email)s was added; we e-mailed them a link to choose a password.")
+                % {"email": membership.user.email},
             )
             return redirect("setup_staff")
     staff = scope(StaffMembership.objects.select_related("user"), request.user).order_by(
@@ -56,7 +58,7 @@ def staff_edit(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Saved {membership.user}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": membership.user})
             return redirect("setup_staff")
     return render(request, "clinic/setup_staff_edit.html", {"membership": membership, "form": form})
 
@@ -85,7 +87,7 @@ def appointment_type_edit(request, pk: int | None = None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Saved {data['name']}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": data["name"]})
             return redirect("setup_types")
     return render(request, "clinic/setup_type_form.html", {"form": form, "instance": instance})
 
@@ -103,6 +105,6 @@ def working_hours(request, user_id: int):
         setup.working_hours_replace(
             clinic=clinic, clinician=clinician, week=form.cleaned_data["week"]
         )
-        messages.success(request, f"Saved {clinician}'s working hours.")
+        messages.success(request, _("Saved %(name)s's working hours.") % {"name": clinician})
         return redirect("setup_staff")
     return render(request, "clinic/setup_hours.html", {"form": form, "clinician": clinician})

@@ -37,6 +37,13 @@
     }
   }
 
+  // The status line's sentences come translated from the page (data-say-* on #tg-status);
+  // the English here is only a fallback.
+  function words(name, fallback) {
+    var status = document.getElementById("tg-status");
+    return (status && status.getAttribute("data-say-" + name)) || fallback;
+  }
+
   // A free run of quarter hours is one link; the quarter hour under the pointer is its first
   // time plus as many quarters as the pointer is rows down the run.
   function quarterAt(run, clientY) {
@@ -70,7 +77,7 @@
     data.append("clinician", body.getAttribute("data-clinician") || "");
     // A drag moves the one appointment; a whole series is moved from its page.
     data.append("scope", "this");
-    say("Moving…");
+    say(words("moving", "Moving…"));
     fetch(card.getAttribute("data-move"), {
       method: "POST",
       body: data,
@@ -83,11 +90,18 @@
           return null;
         }
         return response.text().then(function (text) {
-          say(response.status === 409 ? text : "Not moved: the server refused (" + response.status + ").");
+          say(
+            response.status === 409
+              ? text
+              : words("refused", "Not moved: the server refused ({status}).").replace(
+                  "{status}",
+                  String(response.status)
+                )
+          );
         });
       })
       .catch(function () {
-        say("Not moved: the server could not be reached.");
+        say(words("unreachable", "Not moved: the server could not be reached."));
       });
   }
 
