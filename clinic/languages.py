@@ -21,7 +21,9 @@ def language_of(user) -> str | None:
     if membership_of(user) is not None:
         return settings.LANGUAGE_CODE
     patient = patient_of(user)
-    return patient.language if patient is not None else None
+    # A plain str: Django caches language lookups by value and hands back the first object it
+    # was given, so an enum member (an unsaved patient's default) would leak into headers.
+    return str(patient.language) if patient is not None else None
 
 
 def language_for_request(request) -> str:
