@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import schema
+from .schema import gettext_noop
 from .thresholds import (
     DEFAULT_THRESHOLDS,
     Thresholds,
@@ -37,25 +38,33 @@ class FindingKind:
 
 # The one registry of finding codes.
 FINDING_KINDS: dict[str, FindingKind] = {
-    "restricted_dorsiflexion": FindingKind("R-DF-1", "Restricted ankle dorsiflexion"),
-    "dorsiflexion_asymmetry": FindingKind("R-DF-2", "Dorsiflexion asymmetry"),
-    "calf_strength_deficit": FindingKind("R-PF-1", "Calf strength/endurance deficit"),
-    "calf_asymmetry": FindingKind("R-PF-2", "Calf asymmetry (limb symmetry index)"),
-    "tendon_irritability": FindingKind("R-PF-3", "Tendon irritability"),
-    "static_balance_deficit": FindingKind("R-BAL-1", "Single-leg balance deficit"),
-    "eyes_closed_balance_deficit": FindingKind("R-BAL-2", "Eyes-closed balance deficit"),
-    "balance_asymmetry": FindingKind("R-BAL-3", "Balance asymmetry"),
-    "y_balance_asymmetry": FindingKind("R-YBT-1", "Y-balance anterior reach asymmetry"),
-    "pronated_foot_posture": FindingKind("R-FP-1", "Pronated foot posture / arch control"),
-    "supinated_foot_posture": FindingKind("R-FP-2", "Supinated (rigid) foot posture"),
-    "foot_posture_review": FindingKind("R-FP-3", "Foot posture: clinician review"),
-    "hallux_limitation": FindingKind("R-HX-1", "Hallux extension limited"),
-    "hallux_review": FindingKind("R-HX-2", "Hallux: clinician review"),
-    "lateral_instability": FindingKind("R-LAT-1", "Lateral ankle instability"),
-    "intrinsic_control_deficit": FindingKind("R-INT-1", "Foot-intrinsic control deficit"),
-    "low_cadence_overstride": FindingKind("R-GAIT-1", "Low cadence with overstride"),
-    "early_heel_lift": FindingKind("R-GAIT-2", "Early heel lift"),
-    "proximal_control": FindingKind("R-GAIT-3", "Proximal (hip) control"),
+    "restricted_dorsiflexion": FindingKind("R-DF-1", gettext_noop("Restricted ankle dorsiflexion")),
+    "dorsiflexion_asymmetry": FindingKind("R-DF-2", gettext_noop("Dorsiflexion asymmetry")),
+    "calf_strength_deficit": FindingKind("R-PF-1", gettext_noop("Calf strength/endurance deficit")),
+    "calf_asymmetry": FindingKind("R-PF-2", gettext_noop("Calf asymmetry (limb symmetry index)")),
+    "tendon_irritability": FindingKind("R-PF-3", gettext_noop("Tendon irritability")),
+    "static_balance_deficit": FindingKind("R-BAL-1", gettext_noop("Single-leg balance deficit")),
+    "eyes_closed_balance_deficit": FindingKind(
+        "R-BAL-2", gettext_noop("Eyes-closed balance deficit")
+    ),
+    "balance_asymmetry": FindingKind("R-BAL-3", gettext_noop("Balance asymmetry")),
+    "y_balance_asymmetry": FindingKind(
+        "R-YBT-1", gettext_noop("Y-balance anterior reach asymmetry")
+    ),
+    "pronated_foot_posture": FindingKind(
+        "R-FP-1", gettext_noop("Pronated foot posture / arch control")
+    ),
+    "supinated_foot_posture": FindingKind("R-FP-2", gettext_noop("Supinated (rigid) foot posture")),
+    "foot_posture_review": FindingKind("R-FP-3", gettext_noop("Foot posture: clinician review")),
+    "hallux_limitation": FindingKind("R-HX-1", gettext_noop("Hallux extension limited")),
+    "hallux_review": FindingKind("R-HX-2", gettext_noop("Hallux: clinician review")),
+    "lateral_instability": FindingKind("R-LAT-1", gettext_noop("Lateral ankle instability")),
+    "intrinsic_control_deficit": FindingKind(
+        "R-INT-1", gettext_noop("Foot-intrinsic control deficit")
+    ),
+    "low_cadence_overstride": FindingKind("R-GAIT-1", gettext_noop("Low cadence with overstride")),
+    "early_heel_lift": FindingKind("R-GAIT-2", gettext_noop("Early heel lift")),
+    "proximal_control": FindingKind("R-GAIT-3", gettext_noop("Proximal (hip) control")),
 }
 FINDING_CODES: dict[str, str] = {code: kind.rule for code, kind in FINDING_KINDS.items()}
 FINDING_LABELS: dict[str, str] = {code: kind.label for code, kind in FINDING_KINDS.items()}

@@ -32,6 +32,12 @@ CHOICE_WORDS = {
 }
 
 
+def _translated(labels: dict[str, str]) -> list[tuple[str, str]]:
+    """Choices from one of assessments.schema's tables, in the reader's language (the table
+    marks its words for `make messages`)."""
+    return [(key, _(label)) for key, label in labels.items()]
+
+
 def _on_side(label, side: str):
     """ "Label, left" as one translatable phrase."""
     return format_lazy(_("{label}, {side}"), label=label, side=SIDE_WORDS[side])
@@ -75,12 +81,12 @@ def _screen_fields() -> dict[str, forms.Field]:
     fields["red_flags"] = forms.MultipleChoiceField(
         label=_("Red flags"),
         required=False,
-        choices=list(schema.RED_FLAG_LABELS.items()),
+        choices=_translated(schema.RED_FLAG_LABELS),
         widget=forms.CheckboxSelectMultiple,
     )
     for item, label in schema.OTTAWA_SHORT_LABELS.items():
         for side in schema.SIDES:
-            fields[f"ottawa_{item}_{side}"] = _yes_no(_on_side(label, side))
+            fields[f"ottawa_{item}_{side}"] = _yes_no(_on_side(_(label), side))
     fields["night_pain"] = _yes_no(_("Night or rest pain"))
     for side in schema.SIDES:
         fields[f"focal_bone_tenderness_{side}"] = _yes_no(
@@ -88,20 +94,22 @@ def _screen_fields() -> dict[str, forms.Field]:
         )
     for side in schema.SIDES:
         fields[f"hop_pain_nprs_{side}"] = _number_field(
-            schema.HOP_PAIN, _on_side(schema.HOP_PAIN.label, side)
+            schema.HOP_PAIN, _on_side(_(schema.HOP_PAIN.label), side)
         )
         fields[f"hop_pain_site_{side}"] = forms.ChoiceField(
             label=_on_side(_("Where the hops hurt"), side),
             required=False,
-            choices=[("", "—"), *schema.HOP_PAIN_SITE_LABELS.items()],
+            choices=[("", "—"), *_translated(schema.HOP_PAIN_SITE_LABELS)],
         )
     for measure in (*schema.MEASURES, schema.HEEL_RAISE_PAIN):
         for side in schema.SIDES:
-            fields[f"{measure.key}_{side}"] = _number_field(measure, _on_side(measure.label, side))
+            fields[f"{measure.key}_{side}"] = _number_field(
+                measure, _on_side(_(measure.label), side)
+            )
     # The date defaults to today, so typing starts at the first measurement.
     fields[f"{schema.MEASURES[0].key}_left"].widget.attrs["autofocus"] = True
     for scalar in (schema.CADENCE, schema.GAIT_SPEED):
-        fields[scalar.key] = _number_field(scalar, scalar.label)
+        fields[scalar.key] = _number_field(scalar, _(scalar.label))
     for side in schema.SIDES:
         fields[f"foot_strike_{side}"] = forms.ChoiceField(
             label=_on_side(_("Foot strike"), side),
@@ -116,18 +124,18 @@ def _screen_fields() -> dict[str, forms.Field]:
     )
     for key, label in schema.GAIT_SIDE_FLAG_LABELS.items():
         for side in schema.SIDES:
-            fields[f"{key}_{side}"] = _yes_no(_on_side(label, side))
+            fields[f"{key}_{side}"] = _yes_no(_on_side(_(label), side))
     fields["signs"] = forms.MultipleChoiceField(
         label=_("Observed signs"),
         required=False,
-        choices=list(schema.SIGN_LABELS.items()),
+        choices=_translated(schema.SIGN_LABELS),
         widget=forms.CheckboxSelectMultiple,
     )
     for i in range(INJURY_ROWS):
         fields[f"injury_{i}_condition"] = forms.ChoiceField(
             label=format_lazy(_("Injury {number}, condition"), number=i + 1),
             required=False,
-            choices=[("", "—"), *schema.CONDITION_LABELS.items()],
+            choices=[("", "—"), *_translated(schema.CONDITION_LABELS)],
         )
         fields[f"injury_{i}_side"] = forms.ChoiceField(
             label=format_lazy(_("Injury {number}, side"), number=i + 1),

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Marks words the staff read for `make messages` (this module imports no Django); the
+    pages translate them where they show them (e.g. `{% translate measure.label %}`)."""
+    return message
+
+
 SIDES = ("left", "right")
 
 CONDITIONS = (
@@ -22,14 +29,14 @@ CONDITIONS = (
     "other",
 )
 CONDITION_LABELS = {
-    "achilles_midportion": "Achilles tendinopathy (mid-portion)",
-    "achilles_insertional": "Achilles tendinopathy (insertional)",
-    "plantar_heel_pain": "Plantar heel pain",
-    "shin_splints": "Shin splints / MTSS",
-    "ankle_sprain_acute": "Ankle sprain (acute)",
-    "ankle_sprain_recurrent": "Ankle sprain (recurrent)",
-    "bone_stress_injury": "Bone stress injury",
-    "other": "Other",
+    "achilles_midportion": gettext_noop("Achilles tendinopathy (mid-portion)"),
+    "achilles_insertional": gettext_noop("Achilles tendinopathy (insertional)"),
+    "plantar_heel_pain": gettext_noop("Plantar heel pain"),
+    "shin_splints": gettext_noop("Shin splints / MTSS"),
+    "ankle_sprain_acute": gettext_noop("Ankle sprain (acute)"),
+    "ankle_sprain_recurrent": gettext_noop("Ankle sprain (recurrent)"),
+    "bone_stress_injury": gettext_noop("Bone stress injury"),
+    "other": gettext_noop("Other"),
 }
 INJURY_SIDES = ("left", "right", "both")
 INJURY_STATUSES = ("current", "past")
@@ -48,13 +55,13 @@ SIGNS = (
     "weak_push_off",
 )
 SIGN_LABELS = {
-    "heel_lift_in_squat": "Heels lift early in squat or lunge",
-    "poor_single_leg_balance": "Difficulty balancing on one leg",
-    "stiff_short_stride": "Stiff or short stride",
-    "arch_collapse": "Arch collapses during the run",
-    "toe_clawing": "Toe gripping or clawing",
-    "frequent_ankle_rolls": "Frequent ankle rolls / unstable on uneven ground",
-    "weak_push_off": "Weak push-off",
+    "heel_lift_in_squat": gettext_noop("Heels lift early in squat or lunge"),
+    "poor_single_leg_balance": gettext_noop("Difficulty balancing on one leg"),
+    "stiff_short_stride": gettext_noop("Stiff or short stride"),
+    "arch_collapse": gettext_noop("Arch collapses during the run"),
+    "toe_clawing": gettext_noop("Toe gripping or clawing"),
+    "frequent_ankle_rolls": gettext_noop("Frequent ankle rolls / unstable on uneven ground"),
+    "weak_push_off": gettext_noop("Weak push-off"),
 }
 
 FOOT_STRIKES = ("heel", "mid", "fore")
@@ -62,9 +69,9 @@ HEEL_LIFTS = ("early", "normal", "late")
 PASS_FAIL = ("pass", "fail")
 GAIT_SIDE_FLAGS = ("arch_collapse", "pelvic_drop", "knee_valgus")
 GAIT_SIDE_FLAG_LABELS = {
-    "arch_collapse": "Arch collapse",
-    "pelvic_drop": "Contralateral pelvic drop",
-    "knee_valgus": "Knee valgus",
+    "arch_collapse": gettext_noop("Arch collapse"),
+    "pelvic_drop": gettext_noop("Contralateral pelvic drop"),
+    "knee_valgus": gettext_noop("Knee valgus"),
 }
 
 
@@ -87,133 +94,166 @@ class Measure:
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "knee_to_wall_cm",
-        "Knee-to-wall (weight-bearing lunge)",
+        gettext_noop("Knee-to-wall (weight-bearing lunge)"),
         "cm",
         "decimal",
         0,
         25,
-        "normal ≥ 10 cm; sides within 2 cm",
+        gettext_noop("normal ≥ 10 cm; sides within 2 cm"),
         "wblt.real_change_cm",
     ),
     Measure(
         "heel_raise_reps",
-        "Single-leg heel raise",
+        gettext_noop("Single-leg heel raise"),
         "reps",
         "int",
         0,
         100,
-        "age/sex norm; ≥ 20 under 60 y; LSI ≥ 90%",
+        gettext_noop("age/sex norm; ≥ 20 under 60 y; LSI ≥ 90%"),
         "slhr.real_change_reps",
     ),
     Measure(
         "balance_eyes_open_s",
-        "Single-leg balance, eyes open",
+        gettext_noop("Single-leg balance, eyes open"),
         "s",
         "decimal",
         0,
         120,
-        "≥ 30 s under 60 y",
+        gettext_noop("≥ 30 s under 60 y"),
         "bal.real_change_eo_s",
     ),
     Measure(
         "balance_eyes_closed_s",
-        "Single-leg balance, eyes closed",
+        gettext_noop("Single-leg balance, eyes closed"),
         "s",
         "decimal",
         0,
         120,
-        "≥ 7 s at 18–39 y (falls with age)",
+        gettext_noop("≥ 7 s at 18–39 y (falls with age)"),
         "bal.real_change_ec_s",
     ),
     Measure(
         "y_balance_anterior_cm",
-        "Y-balance anterior reach",
+        gettext_noop("Y-balance anterior reach"),
         "cm",
         "decimal",
         0,
         150,
-        "sides within 4 cm",
+        gettext_noop("sides within 4 cm"),
         "ybt.real_change_cm",
     ),
     Measure(
         "navicular_drop_mm",
-        "Navicular drop",
+        gettext_noop("Navicular drop"),
         "mm",
         "decimal",
         0,
         25,
-        "5–10 mm",
+        gettext_noop("5–10 mm"),
         "nd.real_change_mm",
         None,
     ),
     Measure(
         "foot_posture_index",
-        "Foot Posture Index (FPI-6 total)",
+        gettext_noop("Foot Posture Index (FPI-6 total)"),
         "points",
         "int",
         -12,
         12,
-        "0 to +5",
+        gettext_noop("0 to +5"),
         "fpi.real_change",
         None,
     ),
     Measure(
         "hallux_extension_deg",
-        "Hallux extension (1st MTP)",
+        gettext_noop("Hallux extension (1st MTP)"),
         "°",
         "int",
         0,
         110,
-        "≥ 65°",
+        gettext_noop("≥ 65°"),
         "hallux.real_change_deg",
     ),
-    Measure("short_foot", "Short foot (5 s hold)", "", "passfail", hint="pass"),
-    Measure("toe_yoga", "Toe yoga (both directions)", "", "passfail", hint="pass"),
+    Measure(
+        "short_foot",
+        gettext_noop("Short foot (5 s hold)"),
+        "",
+        "passfail",
+        hint=gettext_noop("pass"),
+    ),
+    Measure(
+        "toe_yoga",
+        gettext_noop("Toe yoga (both directions)"),
+        "",
+        "passfail",
+        hint=gettext_noop("pass"),
+    ),
 )
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
 HEEL_RAISE_PAIN = Measure(
-    "heel_raise_pain", "Pain during heel raise", "NPRS 0–10", "int", 0, 10, "< 3", None, False
+    "heel_raise_pain",
+    gettext_noop("Pain during heel raise"),
+    "NPRS 0–10",
+    "int",
+    0,
+    10,
+    gettext_noop("< 3"),
+    None,
+    False,
 )
 
 # --- intake red flags (docs/clinical-rules.md §2 and §8) -----------------------------------------
 # The answer codes are those of programs/red_flags.py (a test keeps the two lists equal); here
 # they carry the words the clinician reads on the screen form.
 RED_FLAG_LABELS = {
-    "cannot_bear_weight": "Cannot take four steps, or new bony tenderness after a fall or twist",
-    "sudden_pop": "Sudden pop or kick at the back of the ankle, a gap, cannot push off",
-    "calf_swelling": "Calf swelling, warmth or tenderness (after surgery, a cast, travel, "
-    "pregnancy)",
-    "numbness_or_cold_foot": "Numbness, pins and needles, a cold or pale foot, or a tense calf",
-    "hot_swollen_joint": "Hot, red, swollen joint or fever",
-    "focal_bone_pain": "Focal bone pain on loading, or pain at rest",
-    "severe_pain": "Pain 8/10 or more, or getting worse fast",
+    "cannot_bear_weight": gettext_noop(
+        "Cannot take four steps, or new bony tenderness after a fall or twist"
+    ),
+    "sudden_pop": gettext_noop(
+        "Sudden pop or kick at the back of the ankle, a gap, cannot push off"
+    ),
+    "calf_swelling": gettext_noop(
+        "Calf swelling, warmth or tenderness (after surgery, a cast, travel, pregnancy)"
+    ),
+    "numbness_or_cold_foot": gettext_noop(
+        "Numbness, pins and needles, a cold or pale foot, or a tense calf"
+    ),
+    "hot_swollen_joint": gettext_noop("Hot, red, swollen joint or fever"),
+    "focal_bone_pain": gettext_noop("Focal bone pain on loading, or pain at rest"),
+    "severe_pain": gettext_noop("Pain 8/10 or more, or getting worse fast"),
 }
 RED_FLAGS = tuple(RED_FLAG_LABELS)
 # The Ottawa ankle and foot rules, asked after a fall or twist, per side ("yes" = x-ray).
 OTTAWA_LABELS = {
-    "malleolar": "Ankle: malleolar-zone pain with tenderness at the back edge or tip of a "
-    "malleolus",
-    "midfoot": "Foot: midfoot pain with tenderness at the navicular or the base of the fifth "
-    "metatarsal",
-    "four_steps": "Could not take four steps, right after the injury and now",
+    "malleolar": gettext_noop(
+        "Ankle: malleolar-zone pain with tenderness at the back edge or tip of a malleolus"
+    ),
+    "midfoot": gettext_noop(
+        "Foot: midfoot pain with tenderness at the navicular or the base of the fifth metatarsal"
+    ),
+    "four_steps": gettext_noop("Could not take four steps, right after the injury and now"),
 }
 OTTAWA_ITEMS = tuple(OTTAWA_LABELS)
 OTTAWA_SHORT_LABELS = {
-    "malleolar": "Ottawa ankle: malleolar tenderness",
-    "midfoot": "Ottawa foot: midfoot tenderness",
-    "four_steps": "Ottawa: cannot take four steps",
+    "malleolar": gettext_noop("Ottawa ankle: malleolar tenderness"),
+    "midfoot": gettext_noop("Ottawa foot: midfoot tenderness"),
+    "four_steps": gettext_noop("Ottawa: cannot take four steps"),
 }
 HOP_PAIN_SITES = ("shin", "foot", "other")
-HOP_PAIN_SITE_LABELS = {"shin": "Shin", "foot": "Foot", "other": "Elsewhere (e.g. tendon)"}
+HOP_PAIN_SITE_LABELS = {
+    "shin": gettext_noop("Shin"),
+    "foot": gettext_noop("Foot"),
+    "other": gettext_noop("Elsewhere (e.g. tendon)"),
+}
 
 HOP_PAIN = Measure(
     "hop_pain_nprs",
-    "10 single-leg hops: pain",
+    gettext_noop("10 single-leg hops: pain"),
     "NPRS 0–10",
     "int",
     0,
     10,
-    "≤ 2 for hops; ≥ 3 in the shin or foot: suspected bone stress",
+    gettext_noop("≤ 2 for hops; ≥ 3 in the shin or foot: suspected bone stress"),
     None,
     False,
 )
@@ -236,26 +276,45 @@ class Scalar:
 
 
 PAIN_NPRS = Scalar(
-    "pain_nprs", "Pain today", "NPRS 0–10", "int", 0, 10, "", "nprs.real_change", False
+    "pain_nprs",
+    gettext_noop("Pain today"),
+    "NPRS 0–10",
+    "int",
+    0,
+    10,
+    "",
+    "nprs.real_change",
+    False,
 )
 CADENCE = Scalar(
     "cadence_spm",
-    "Cadence (easy pace)",
+    gettext_noop("Cadence (easy pace)"),
     "steps/min",
     "int",
     120,
     230,
-    "≥ 160",
+    gettext_noop("≥ 160"),
     "gait.real_change_spm",
 )
-GAIT_SPEED = Scalar("speed_kmh", "Treadmill speed", "km/h", "decimal", 0, 40, "", None, None)
+GAIT_SPEED = Scalar(
+    "speed_kmh", gettext_noop("Treadmill speed"), "km/h", "decimal", 0, 40, "", None, None
+)
 PROMS: tuple[Scalar, ...] = (
     Scalar(
-        "lefs", "LEFS", "0–80", "int", 0, 80, "healthy ≈ 77", "lefs.real_change", True, "lefs_on"
+        "lefs",
+        gettext_noop("LEFS"),
+        "0–80",
+        "int",
+        0,
+        80,
+        gettext_noop("healthy ≈ 77"),
+        "lefs.real_change",
+        True,
+        "lefs_on",
     ),
     Scalar(
         "faam_adl_pct",
-        "FAAM ADL",
+        gettext_noop("FAAM ADL"),
         "%",
         "decimal",
         0,
@@ -267,7 +326,7 @@ PROMS: tuple[Scalar, ...] = (
     ),
     Scalar(
         "faam_sport_pct",
-        "FAAM Sport",
+        gettext_noop("FAAM Sport"),
         "%",
         "decimal",
         0,
@@ -279,12 +338,12 @@ PROMS: tuple[Scalar, ...] = (
     ),
     Scalar(
         "visa_a",
-        "VISA-A",
+        gettext_noop("VISA-A"),
         "0–100",
         "int",
         0,
         100,
-        "healthy > 96",
+        gettext_noop("healthy > 96"),
         "visa_a.real_change",
         True,
         "visa_a_on",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.utils.translation import gettext, pgettext
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Clinic, Patient
@@ -341,9 +342,12 @@ def column_label(column: str) -> str:
                 if spec
                 else schema.GAIT_SIDE_FLAG_LABELS.get(key, key.replace("_", " ").capitalize())
             )
-            return f"{name}, {side}"
+            return gettext("%(name)s, %(side)s") % {
+                "name": gettext(name),
+                "side": pgettext("body side", side),
+            }
     spec = schema.SCALARS_BY_KEY.get(column)
-    return spec.label if spec else column.replace("_", " ").capitalize()
+    return gettext(spec.label) if spec else column.replace("_", " ").capitalize()
 
 
 def injury_history_of(screen: Screen) -> tuple[InjuryHistory, ...]:

@@ -70,8 +70,8 @@ def _intake_rows(form: ScreenForm) -> list[tuple]:
     """The per-side intake questions (docs/clinical-rules.md §8): (label, hint, left, right)."""
     rows = [
         (
-            label,
-            schema.OTTAWA_LABELS[item],
+            _(label),
+            _(schema.OTTAWA_LABELS[item]),
             form[f"ottawa_{item}_left"],
             form[f"ottawa_{item}_right"],
         )
@@ -79,8 +79,8 @@ def _intake_rows(form: ScreenForm) -> list[tuple]:
     ]
     rows.append(
         (
-            "Focal bony tenderness",
-            "one spot on the shin or foot bone hurts to touch",
+            _("Focal bony tenderness"),
+            _("one spot on the shin or foot bone hurts to touch"),
             form["focal_bone_tenderness_left"],
             form["focal_bone_tenderness_right"],
         )
@@ -88,14 +88,14 @@ def _intake_rows(form: ScreenForm) -> list[tuple]:
     hop = schema.HOP_PAIN
     rows.append(
         (
-            hop.label,
-            f"{hop.unit}; {hop.hint}",
+            _(hop.label),
+            f"{hop.unit}; {_(hop.hint)}",
             form["hop_pain_nprs_left"],
             form["hop_pain_nprs_right"],
         )
     )
     rows.append(
-        ("Where the hops hurt", "", form["hop_pain_site_left"], form["hop_pain_site_right"])
+        (_("Where the hops hurt"), "", form["hop_pain_site_left"], form["hop_pain_site_right"])
     )
     return rows
 
@@ -220,13 +220,15 @@ def _screen_page(*, user, screen: Screen) -> dict:
             (label, screen.side_value(key, "left"), screen.side_value(key, "right"))
             for key, label in schema.GAIT_SIDE_FLAG_LABELS.items()
         ],
-        "proms": [(p.label, getattr(screen, p.date_key)) for p in schema.PROMS],
+        "proms": [(_(p.label), getattr(screen, p.date_key)) for p in schema.PROMS],
         # Filled in by the patient on the phone; the typed totals above stay for paper forms.
         "latest_scores": selectors.latest_scores(screen),
-        "signs": [schema.SIGN_LABELS.get(code, code) for code in screen.signs or ()],
+        "signs": [_(schema.SIGN_LABELS.get(code, code)) for code in screen.signs or ()],
         "injury_history": [
             (
-                schema.CONDITION_LABELS.get(i.get("condition"), ""),
+                _(schema.CONDITION_LABELS.get(i.get("condition"), ""))
+                if i.get("condition")
+                else "",
                 i.get("side"),
                 i.get("status"),
                 i.get(schema.INJURY_ONSET),
@@ -237,7 +239,7 @@ def _screen_page(*, user, screen: Screen) -> dict:
             "red_flags": [schema.RED_FLAG_LABELS.get(c, c) for c in screen.red_flags or ()],
             "sides": [
                 (
-                    label,
+                    _(label),
                     screen.side_value(f"ottawa_{item}", "left"),
                     screen.side_value(f"ottawa_{item}", "right"),
                 )
@@ -245,7 +247,7 @@ def _screen_page(*, user, screen: Screen) -> dict:
             ]
             + [
                 (
-                    "Focal bony tenderness",
+                    _("Focal bony tenderness"),
                     screen.focal_bone_tenderness_left,
                     screen.focal_bone_tenderness_right,
                 )

@@ -70,12 +70,14 @@ STAFF_TEMPLATES = [
     # notifications (staff side)
     "notifications/notification_list.html",
     "notifications/reminder_settings.html",
-    # assessments (staff side; _screen_body and screen_detail are checked elsewhere)
+    # assessments (staff side)
     "assessments/thresholds.html",
     "assessments/screen_form.html",
     "assessments/_patient_screens.html",
     "assessments/_questionnaire_trends.html",
     "assessments/_screen_header.html",
+    "assessments/screen_detail.html",
+    "assessments/_screen_body.html",
     # programs (staff side)
     "programs/drill_library.html",
     "programs/_library_results.html",
