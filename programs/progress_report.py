@@ -23,7 +23,7 @@ from assessments.selectors import (
 )
 from clinic.models import Patient
 
-from . import run_selectors
+from . import run_selectors, selectors
 from .evaluation import program_adherence
 from .models import Program, ProgramItem, ProgramStatus, SelfTest, SessionLog
 
@@ -74,14 +74,16 @@ def _current_program(patient: Patient) -> Program | None:
     )
 
 
-def progress_report(*, patient: Patient, today: date) -> ProgressReport:
-    """Everything the report shows of `patient` on `today`. At most eleven queries; callers
-    pass a patient the user may see (scoped before), with its clinic loaded."""
+def progress_report(*, patient: Patient, today: date, language: str = "en") -> ProgressReport:
+    """Everything the report shows of `patient` on `today`, the drills' words in `language`.
+    At most eleven queries; callers pass a patient the user may see (scoped before), with its
+    clinic loaded."""
     first, latest = first_and_latest_screens(patient=patient)
     screens = compare_first_and_latest(first, latest, REPORT_MEASURES) if first else []
     program = _current_program(patient)
     if program is not None:
         program.clinic = patient.clinic  # its start date is counted in the clinic's zone
+        selectors.read_in(program, language)
     report = ProgressReport(
         patient=patient,
         today=today,
