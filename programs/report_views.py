@@ -23,10 +23,14 @@ from . import printout, progress_report, report_sharing, selectors
 TEMPLATE = "programs/progress_report.html"
 
 
-def _report(patient: Patient) -> progress_report.ProgressReport:
-    # The drills' words in the reader's language: the patient's own on their pages (issue 22).
+def _report(patient: Patient, units: str = "") -> progress_report.ProgressReport:
+    # The words in the reader's language (the patient's own on their pages, issue 22); lengths
+    # in `units` (the patient's on their pages, else metric).
     return progress_report.progress_report(
-        patient=patient, today=patient.clinic.today(), language=selectors.reader_language()
+        patient=patient,
+        today=patient.clinic.today(),
+        language=selectors.reader_language(),
+        units=units,
     )
 
 
@@ -41,7 +45,7 @@ def _print_page(
     **extra,
 ):
     context = {
-        "report": _report(patient),
+        "report": _report(patient, units),
         # Distances in the patient's units on their own pages; metric for staff and doctors.
         "units": units,
         "actions": True,
@@ -56,7 +60,7 @@ def _print_page(
 def _pdf_response(
     request, patient: Patient, *, inline: bool = False, units: str = ""
 ) -> HttpResponse:
-    report = _report(patient)
+    report = _report(patient, units)
     html = render_to_string(
         TEMPLATE, {"report": report, "pdf": True, "units": units}, request=request
     )

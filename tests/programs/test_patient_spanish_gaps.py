@@ -14,6 +14,7 @@ from programs import patient_text, report_sharing
 from programs.drills import DRILLS_BY_SLUG, ES
 from programs.models import ProgramChange
 from programs.patient_api import EngineChangeOut
+from tests.programs.conftest import make_screen
 from tests.programs.run_files import tcx_run
 from tests.programs.test_me_api import make_program
 from tests.programs.test_runs_api import make_run
@@ -133,6 +134,23 @@ def test_the_progress_report_is_in_the_patients_language_and_units(client, world
     assert "de diciembre de 2026" in html  # a long date in Spanish words
     response = client.get("/me/progress.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_reports_screen_rows_are_named_in_spanish_with_lengths_in_inches(
+    client, world, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    patient = reads(world.home.patient_a, "es", units="imperial")
+    make_screen(world.home, knee_to_wall_cm_left=7.62, knee_to_wall_cm_right=10.16,
+                heel_raise_reps_left=20, heel_raise_reps_right=22)  # fmt: skip
+    html = page(client, patient, "/me/progress/print/")
+    assert "Rodilla a la pared" in html and "Knee-to-wall" not in html
+    assert "Elevación de talón en una pierna" in html and "Single-leg heel raise" not in html
+    assert "repeticiones" in html and "reps" not in html
+    assert re.search(r"<td>3([.,]0)? pulg", html), html  # 7.62 cm is 3 inches
+    assert "7.6" not in html and "7,6" not in html
+    metric = page(client, reads(patient, "en"), "/me/progress/print/")
+    assert "Knee-to-wall (weight-bearing lunge)" in metric and re.search(r"<td>7\.6 cm</td>", metric)
 
 
 def test_an_english_metric_patient_keeps_the_report_in_km(client, world, time_machine):
