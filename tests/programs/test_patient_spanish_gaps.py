@@ -150,7 +150,9 @@ def test_the_reports_screen_rows_are_named_in_spanish_with_lengths_in_inches(
     assert re.search(r"<td>3([.,]0)? pulg", html), html  # 7.62 cm is 3 inches
     assert "7.6" not in html and "7,6" not in html
     metric = page(client, reads(patient, "en"), "/me/progress/print/")
-    assert "Knee-to-wall (weight-bearing lunge)" in metric and re.search(r"<td>7\.6 cm</td>", metric)
+    assert "Knee-to-wall (weight-bearing lunge)" in metric and re.search(
+        r"<td>7\.6 cm</td>", metric
+    )
 
 
 def test_an_english_metric_patient_keeps_the_report_in_km(client, world, time_machine):
