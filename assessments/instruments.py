@@ -127,7 +127,28 @@ class Score:
     possible: int  # the highest raw sum the answered items allow
     answered: int  # items with a scored answer (not "not applicable", not blank)
     unanswered: tuple[str, ...] = ()  # item keys left blank or "not applicable"
-    reason: str = ""
+    reason: str = ""  # the English kept with the response for staff and history
+    # Why not scored, as a key of NOT_SCORED_MESSAGES and its values, for the reader's language.
+    reason_code: str = ""
+    reason_args: Mapping[str, int] = field(default_factory=dict)
+
+
+# Why a form is not scored, in words a patient reads; the caller translates (gettext) and
+# fills in Score.reason_args.
+NOT_SCORED_MESSAGES = {
+    "items_blank": gettext_noop(
+        "Not scored: %(blank)s of %(total)s questions are unanswered, and the total needs "
+        "every question."
+    ),
+    "too_few": gettext_noop(
+        "Not scored: only %(answered)s of %(total)s questions are answered, and this part "
+        "needs at least %(minimum)s."
+    ),
+    "parts_blank": gettext_noop(
+        "Not scored: the total is the sum of all eight questions, and %(blank)s part(s) are "
+        "unanswered."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -312,6 +333,8 @@ def _sum_all_items(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
             unanswered=blank,
             reason=f"Not scored: {len(blank)} of {len(answers)} items unanswered; the total needs "
             "every item.",
+            reason_code="items_blank",
+            reason_args={"blank": len(blank), "total": len(answers)},
         )
     return Score(value=Decimal(raw), raw=raw, possible=answered * 4, answered=answered)
 
@@ -332,6 +355,8 @@ def _faam_scorer(minimum: int) -> Callable[[Instrument, Mapping[str, Any]], Scor
                 unanswered=left_out,
                 reason=f"Not scored: only {len(scored)} of {len(answers)} items answered; "
                 f"the subscale needs at least {minimum}.",
+                reason_code="too_few",
+                reason_args={"answered": len(scored), "total": len(answers), "minimum": minimum},
             )
         value = _one_decimal(Decimal(raw) * 100 / Decimal(possible))
         return Score(
@@ -369,6 +394,8 @@ def _visa_a(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
             unanswered=blank,
             reason="Not scored: VISA-A is the sum of all eight questions and "
             f"{len(blank)} part(s) are unanswered.",
+            reason_code="parts_blank",
+            reason_args={"blank": len(blank)},
         )
     return Score(value=Decimal(raw), raw=raw, possible=100, answered=answered)
 

@@ -77,7 +77,8 @@ def score_out(response) -> dict:
             "max_score": instrument.max_score,
             "answered": response.answered,
             "scored": response.score is not None,
-            "not_scored_reason": response.not_scored_reason,
+            # In the patient's language; the stored English stays for staff (issue 22).
+            "not_scored_reason": questionnaires.not_scored_words(response),
             "completed_at": response.completed_at,
         }
     ).data

@@ -80,7 +80,12 @@ def _summary(request, response, instrument):
     return render(
         request,
         "assessments/my_questionnaire_done.html",
-        {"response": response, "instrument": instrument, "remaining": remaining},
+        {
+            "response": response,
+            "instrument": instrument,
+            "remaining": remaining,
+            "not_scored": questionnaires.not_scored_words(response),
+        },
     )
 
 

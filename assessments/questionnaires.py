@@ -221,6 +221,22 @@ def discharge_questionnaires_send(*, patient: Patient, by_user: User) -> list:
     )
 
 
+def not_scored_words(response: QuestionnaireResponse) -> str:
+    """Why `response` has no score, in the reader's language (the active one): its answers
+    scored again give the reason's code and numbers; the stored English (kept for staff and
+    history) only when they give none. "" for a scored response. No query."""
+    if response.score is not None:
+        return ""
+    try:
+        result = instruments.get(response.instrument).score(response.answers)
+    except (KeyError, TypeError, ValueError):
+        return response.not_scored_reason
+    message = instruments.NOT_SCORED_MESSAGES.get(result.reason_code)
+    if message is None:
+        return response.not_scored_reason
+    return gettext(message) % dict(result.reason_args)
+
+
 @transaction.atomic
 def questionnaire_submit(*, assignment: QuestionnaireAssignment, answers) -> QuestionnaireResponse:
     """Store the patient's answers with their score. Bad answers raise

@@ -8,9 +8,10 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
+from .languages import language_of
 from .models import Clinic, Patient, User
 from .phones import phone_for_clinic
 
@@ -97,10 +98,21 @@ def sign_out_everywhere(*, user_id: int) -> None:
             store(session_key=session.session_key).delete()  # from the cache too
 
 
+class _ResetInAccountLanguage(PasswordResetForm):
+    """Each account's e-mail in its own language (issue 22): a patient's Patient.language,
+    staff the default. The worker decides, as it is the one that finds the accounts."""
+
+    def send_mail(self, *args, **kwargs):
+        context = kwargs.get("context") if "context" in kwargs else args[2]
+        language = language_of(context["user"]) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            super().send_mail(*args, **kwargs)
+
+
 def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
     """What Django's password-reset form does in the request, done by a worker
     (clinic.tasks.password_reset_send): a one-time link to each active account with a password
     and this address (none for an unknown one)."""
-    form = PasswordResetForm({"email": email})
+    form = _ResetInAccountLanguage({"email": email})
     if form.is_valid():
         form.save(domain_override=domain, use_https=use_https)

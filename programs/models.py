@@ -353,6 +353,15 @@ class ProgramItem(models.Model):
         return patient_text.rule_sentence(self.rule, _SIDES_OF[self.side], self.language)
 
     @property
+    def patient_pause_reason(self) -> str:
+        """Why a drill the engine paused waits, in the reader's language: the engine's own
+        English sentence (`pause_reason`, with its why) for an English reader, else a sentence
+        in the reader's language (issue 22)."""
+        if self.language == patient_text.ENGLISH and self.pause_reason:
+            return self.pause_reason
+        return patient_text.paused_sentence(self.how_to.name, self.language)
+
+    @property
     def times_words(self) -> str:
         return patient_text.times_words(self.times_per_day, self.language)
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from clinic import units
 from clinic.api import IsPatient
 
-from . import patient_services, selectors
+from . import patient_services, patient_text, selectors
 from .api import Conflict, MediaOut, media_out
 from .models import MAX_RUN_KM_WEEK, MAX_STIFFNESS_MIN, Side
 from .red_flags import ANSWERS as RED_FLAG_ANSWERS
@@ -152,7 +152,13 @@ class SessionItemOut(serializers.Serializer):
 class EngineChangeOut(serializers.Serializer):
     drill = serializers.CharField()
     action = serializers.CharField(help_text="progressed, regressed or drill_paused")
-    reason = serializers.CharField(help_text="What changed and why, in plain words.")
+    reason = serializers.SerializerMethodField(help_text="What changed and why, in plain words.")
+
+    def get_reason(self, change) -> str:
+        """In the reader's language (issue 22): patient_text.change_words."""
+        return patient_text.change_words(
+            change.action, change.drill, change.detail, change.reason, selectors.reader_language()
+        )
 
 
 class EvaluationOut(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import adherence, runs, selectors
+from . import adherence, patient_text, runs, selectors
 from .evaluation import AUTOMATIC_ACTIONS, morning_questions, needs_own_pain
 from .models import (
     CheckIn,
@@ -38,7 +38,8 @@ class PatientProgress:
     weeks: list[tuple[date, int]]  # (Monday, sessions done)
     planned_per_week: int
     pain: list[tuple[date, float]]  # (day, mean pain during)
-    changes: list[dict]  # the latest dose changes ("reason", "created_at"), newest first
+    # The latest dose changes ("reason" in the reader's language, "created_at"), newest first.
+    changes: list[dict]
     session_days: set[date] = field(default_factory=set)
     last_checkin: date | None = None
     last_checkin_sore: bool = False  # the latest check-in said "still sore"
@@ -71,15 +72,24 @@ def patient_progress(
         .order_by("session__date")
     ]
     days = {day for day, _ in pain}
-    changes = list(
-        ProgramChange.objects.filter(
+    language = selectors.reader_language()
+    changes = [
+        {
+            # In the reader's language (issue 22): another language than English worded from
+            # the change's fields; the engine's English as stored.
+            "reason": patient_text.change_words(
+                row["action"], row["drill"], row["detail"], row["reason"], language
+            ),
+            "created_at": row["created_at"],
+        }
+        for row in ProgramChange.objects.filter(
             program__patient_id=program.patient_id,
             action__in=[*AUTOMATIC_ACTIONS, "undone", "overridden"],
             created_at__date__gte=since,
         )
         .order_by("-created_at", "-id")
-        .values("reason", "created_at")[:CHANGES_SHOWN]
-    )
+        .values("reason", "created_at", "action", "drill", "detail")[:CHANGES_SHOWN]
+    ]
     last_checkin, last_sore = (
         CheckIn.objects.filter(patient_id=program.patient_id)
         .order_by("-date", "-id")

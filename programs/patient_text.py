@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .drills import DRILLS_BY_SLUG, variant_matches
+from .drills import DRILLS_BY_SLUG, ES, variant_matches
 
 SIDES = ("left", "right")
 ENGLISH = "en"
@@ -650,3 +650,99 @@ def untested_names(missing: Iterable[tuple[str, str]], language: str = ENGLISH) 
         names[key] if len(found) == 2 else f"{names[key]}, {found[0]} side"
         for key, found in sides.items()
     ]
+
+
+# --- what changed in the program, in the reader's words (issue 22) ---------------------------
+
+# One sentence per kind of change the patient's page lists (ProgramChange.action): "{drill}"
+# is the drill's name, "{dose}" the dose after the change. A change of another kind keeps the
+# sentence stored with it.
+CHANGE_SENTENCES: dict[str, dict[str, str]] = {
+    ENGLISH: {
+        "progressed": "{drill}: a step up, now {dose}, because it went well.",
+        "regressed": "{drill}: a step back, now {dose}, to let it settle.",
+        "drill_paused": "{drill} is on hold until your clinician checks it.",
+        "undone": "{drill}: back to {dose}, as your clinician decided.",
+        "overridden": "{drill}: {dose} now, as your clinician decided.",
+    },
+    SPANISH: {
+        "progressed": "{drill}: un paso más, ahora {dose}, porque te fue bien.",
+        "regressed": "{drill}: un paso atrás, ahora {dose}, para que se calme.",
+        "drill_paused": "{drill} queda en pausa hasta que tu terapeuta lo revise.",
+        "undone": "{drill}: de vuelta a {dose}, como decidió tu terapeuta.",
+        "overridden": "{drill}: ahora {dose}, como decidió tu terapeuta.",
+    },
+}
+# Why a drill waits on the patient's page (ProgramItem.paused); "{drill}" is its name.
+PAUSED_SENTENCES = {
+    ENGLISH: "{drill} is on hold until your clinician checks it.",
+    SPANISH: "{drill} queda en pausa hasta que tu terapeuta lo revise.",
+}
+_LOAD_WORDS = {
+    ENGLISH: "{sets} with about {pct}% of your body weight added",
+    SPANISH: "{sets} con alrededor del {pct}% de tu peso corporal agregado",
+}
+
+
+def drill_name(slug: str, language: str = ENGLISH) -> str:
+    """A library drill's name in `language` (English when it has none there); "" when the
+    slug is not a library drill."""
+    spec = DRILLS_BY_SLUG.get(slug)
+    if spec is None:
+        return ""
+    if language == SPANISH:
+        return (ES.get(slug) or {}).get("name") or spec.name
+    return spec.name
+
+
+def dose_text(dose: Mapping, language: str = ENGLISH) -> str:
+    """ "3 × 12", "3 × 45 s", "2 × 10 × 5 s", with the added load in the reader's words."""
+    parts = [str(dose.get("sets") or "")]
+    if dose.get("reps") is not None:
+        parts.append(str(dose["reps"]))
+    if dose.get("hold_s") is not None:
+        parts.append(f"{dose['hold_s']} s")
+    text = " × ".join(parts)
+    load = dose.get("load_pct") or 0
+    if load > 0:
+        words = _LOAD_WORDS.get(language, _LOAD_WORDS[ENGLISH])
+        text = words.format(sets=text, pct=f"{load:g}")
+    return text
+
+
+def change_sentence(
+    action: str, drill: str, detail: Mapping | None, language: str = ENGLISH
+) -> str | None:
+    """What one program change did, in `language`, from its structured fields (the action,
+    the drill's slug and the doses in `detail`); None for a change it cannot word (a kind
+    without a sentence, a drill not in the library, a dose missing), whose stored reason
+    then stands."""
+    table = CHANGE_SENTENCES.get(language, CHANGE_SENTENCES[ENGLISH])
+    sentence = table.get(action)
+    if sentence is None:
+        return None
+    detail = detail or {}
+    dose = detail.get("before" if action == "undone" else "after")
+    if "{dose}" in sentence and not (isinstance(dose, Mapping) and dose.get("sets")):
+        return None
+    slug = dose.get("drill") if isinstance(dose, Mapping) and dose.get("drill") else drill
+    name = drill_name(slug, language) or drill_name(drill, language)
+    if not name:
+        return None
+    return sentence.format(drill=name, dose=dose_text(dose, language) if dose else "")
+
+
+def change_words(
+    action: str, drill: str, detail: Mapping | None, stored: str, language: str = ENGLISH
+) -> str:
+    """What the patient reads of one change: the engine's own English sentence (`stored`,
+    with its reasons) for an English reader; for another language the change worded from its
+    fields, the stored sentence only when it cannot be worded."""
+    if language == ENGLISH and stored:
+        return stored
+    return change_sentence(action, drill, detail, language) or stored
+
+
+def paused_sentence(name: str, language: str = ENGLISH) -> str:
+    """Why a drill the engine paused is not on today's list, in `language`."""
+    return PAUSED_SENTENCES.get(language, PAUSED_SENTENCES[ENGLISH]).format(drill=name)

@@ -9,10 +9,12 @@ the program printout's PDF machinery (programs.printout).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments import questionnaires
 from assessments.models import Screen
@@ -21,9 +23,10 @@ from assessments.selectors import (
     compare_first_and_latest,
     first_and_latest_screens,
 )
+from clinic import units as conversions
 from clinic.models import Patient
 
-from . import run_selectors
+from . import run_selectors, selectors
 from .evaluation import program_adherence
 from .models import Program, ProgramItem, ProgramStatus, SelfTest, SessionLog
 
@@ -34,6 +37,16 @@ REPORT_MEASURES = (
     "balance_eyes_open_s",
     "balance_eyes_closed_s",
 )
+# Their names in the reader's language (assessments.schema keeps the clinician's English).
+REPORT_LABELS = {
+    "knee_to_wall_cm": _("Knee-to-wall (weight-bearing lunge)"),
+    "heel_raise_reps": _("Single-leg heel raise"),
+    "balance_eyes_open_s": _("Single-leg balance, eyes open"),
+    "balance_eyes_closed_s": _("Single-leg balance, eyes closed"),
+}
+INCHES = pgettext_lazy("unit symbol", "in")
+# The measures' unit words in the reader's language (symbols such as "s" and "cm" stay).
+UNIT_WORDS = {"reps": pgettext_lazy("unit", "reps")}
 ADHERENCE_WEEKS = (2, 6)
 LOAD_WEEKS = 6
 
@@ -74,14 +87,42 @@ def _current_program(patient: Patient) -> Program | None:
     )
 
 
-def progress_report(*, patient: Patient, today: date) -> ProgressReport:
-    """Everything the report shows of `patient` on `today`. At most eleven queries; callers
-    pass a patient the user may see (scoped before), with its clinic loaded."""
+def _for_reader(row: ComparedValue, units: str) -> ComparedValue:
+    """A compared screen value named in the reader's language, a length in their units."""
+    row = replace(
+        row,
+        label=REPORT_LABELS.get(row.measure, row.label),
+        unit=UNIT_WORDS.get(row.unit, row.unit),
+    )
+    if row.unit != "cm" or conversions.length_label(units) == "cm":
+        return row
+
+    def inches(cm):
+        return None if cm is None else conversions.cm_for_display(float(cm), units)
+
+    change = row.change
+    if change is not None:
+        change = replace(change, delta=inches(change.delta))
+    return replace(
+        row, unit=INCHES, first=inches(row.first), latest=inches(row.latest), change=change
+    )
+
+
+def progress_report(
+    *, patient: Patient, today: date, language: str = "en", units: str = ""
+) -> ProgressReport:
+    """Everything the report shows of `patient` on `today`, the drills' and measures' words in
+    `language`, lengths in `units` (clinic.units; "" is metric). At most eleven queries;
+    callers pass a patient the user may see (scoped before), with its clinic loaded."""
     first, latest = first_and_latest_screens(patient=patient)
-    screens = compare_first_and_latest(first, latest, REPORT_MEASURES) if first else []
+    screens = [
+        _for_reader(row, units)
+        for row in (compare_first_and_latest(first, latest, REPORT_MEASURES) if first else [])
+    ]
     program = _current_program(patient)
     if program is not None:
         program.clinic = patient.clinic  # its start date is counted in the clinic's zone
+        selectors.read_in(program, language)
     report = ProgressReport(
         patient=patient,
         today=today,

@@ -18,20 +18,36 @@ from clinic.audit.models import AccessAction
 from clinic.audit.services import access_record
 from clinic.models import Patient
 
-from . import printout, progress_report, report_sharing
+from . import printout, progress_report, report_sharing, selectors
 
 TEMPLATE = "programs/progress_report.html"
 
 
-def _report(patient: Patient) -> progress_report.ProgressReport:
-    return progress_report.progress_report(patient=patient, today=patient.clinic.today())
+def _report(patient: Patient, units: str = "") -> progress_report.ProgressReport:
+    # The words in the reader's language (the patient's own on their pages, issue 22); lengths
+    # in `units` (the patient's on their pages, else metric).
+    return progress_report.progress_report(
+        patient=patient,
+        today=patient.clinic.today(),
+        language=selectors.reader_language(),
+        units=units,
+    )
 
 
 def _print_page(
-    request, patient: Patient, *, pdf_url: str, back_url: str, share_url: str = "", **extra
+    request,
+    patient: Patient,
+    *,
+    pdf_url: str,
+    back_url: str,
+    share_url: str = "",
+    units: str = "",
+    **extra,
 ):
     context = {
-        "report": _report(patient),
+        "report": _report(patient, units),
+        # Distances in the patient's units on their own pages; metric for staff and doctors.
+        "units": units,
         "actions": True,
         "pdf_url": pdf_url,
         "back_url": back_url,
@@ -41,9 +57,13 @@ def _print_page(
     return render(request, TEMPLATE, context)
 
 
-def _pdf_response(request, patient: Patient, *, inline: bool = False) -> HttpResponse:
-    report = _report(patient)
-    html = render_to_string(TEMPLATE, {"report": report, "pdf": True}, request=request)
+def _pdf_response(
+    request, patient: Patient, *, inline: bool = False, units: str = ""
+) -> HttpResponse:
+    report = _report(patient, units)
+    html = render_to_string(
+        TEMPLATE, {"report": report, "pdf": True, "units": units}, request=request
+    )
     response = HttpResponse(
         printout.render_pdf(html, clinic_id=patient.clinic_id), content_type="application/pdf"
     )
@@ -63,12 +83,14 @@ def _chart_patient(request, pk: int) -> Patient:
 @require_GET
 @never_cache  # a patient's report is never kept in a cache (no-store)
 def my_progress_print(request):
+    patient = patient_of(request.user)
     return _print_page(
         request,
-        patient_of(request.user),
+        patient,
         pdf_url=reverse("my_progress_pdf"),
         back_url=reverse("home"),
         share_url=reverse("my_progress_share"),
+        units=patient.units,
     )
 
 
@@ -76,7 +98,8 @@ def my_progress_print(request):
 @require_GET
 @never_cache
 def my_progress_pdf(request):
-    return _pdf_response(request, patient_of(request.user))
+    patient = patient_of(request.user)
+    return _pdf_response(request, patient, units=patient.units)
 
 
 @role_required(*CLINICAL_ROLES)

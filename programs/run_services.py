@@ -24,12 +24,12 @@ _CHUNK = 64 * 1024
 class RunUploadError(ValueError):
     """One of the uploaded files cannot be used; nothing of the request was stored."""
 
-    def __init__(self, filename: str, message: str):
+    def __init__(self, filename: str, message: str, params: dict[str, str] | None = None):
         self.filename = filename
-        # The file's name, then what is wrong with it, in the reader's language.
-        super().__init__(
-            gettext("%(file)s: %(problem)s") % {"file": filename, "problem": gettext(message)}
-        )
+        # The file's name, then what is wrong with it, in the reader's language (the values
+        # of the problem's placeholders filled in after it is translated).
+        problem = gettext(message) % params if params else gettext(message)
+        super().__init__(gettext("%(file)s: %(problem)s") % {"file": filename, "problem": problem})
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def runs_upload(*, patient: Patient, files: list) -> list[UploadedRun]:
         try:
             summary = runs.summarise(data)
         except runs.RunFileError as exc:
-            raise RunUploadError(name, str(exc)) from exc
+            raise RunUploadError(name, exc.message, exc.params) from exc
         parsed.append((hashlib.sha256(data).hexdigest(), summary))
     tz = patient.clinic.tz
     with transaction.atomic():

@@ -41,7 +41,14 @@ def gettext_noop(text: str) -> str:
 
 
 class RunFileError(ValueError):
-    """The file is not a run we can read; the message says why, in the patient's words."""
+    """The file is not a run we can read; the message says why, in the patient's words: a
+    text marked for translation with %(name)s placeholders, `params` their values (the caller
+    translates the message, then fills them in)."""
+
+    def __init__(self, message: str, params: dict[str, str] | None = None):
+        self.message = message
+        self.params = params or {}
+        super().__init__(message % self.params if self.params else message)
 
 
 @dataclass(frozen=True)
@@ -272,7 +279,10 @@ def _number(element: Element | None) -> float | None:
     try:
         return float(element.text.strip())
     except ValueError as exc:
-        raise RunFileError(f"has a number we cannot read ({element.text.strip()[:20]!r}).") from exc
+        raise RunFileError(
+            gettext_noop("has a number we cannot read (%(value)s)."),
+            {"value": repr(element.text.strip()[:20])},
+        ) from exc
 
 
 def _when(text: str | None) -> datetime:

@@ -20,7 +20,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Cast
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from assessments.models import QuestionnaireAssignment, QuestionnaireStatus
 from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, patient_of, scope
@@ -38,7 +38,7 @@ from .models import (
     Run,
     SelfTestRequest,
 )
-from .patient_text import ENGLISH
+from .patient_text import ENGLISH, LANGUAGES
 from .prescribe import weekdays_for
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
 from .run_selectors import RECENT_CADENCE_DAYS
@@ -215,6 +215,13 @@ def current_program_for(user, *, today: date | None = None) -> Program | None:
         return None
     patient = patient_of(user)
     return read_in(with_items(program), patient.language if patient else ENGLISH)
+
+
+def reader_language() -> str:
+    """The active language as patient_text knows it ("en" or "es"): a patient's own, set for
+    the request by clinic.languages; English for anything else."""
+    active = (get_language() or "").split("-")[0]
+    return active if active in LANGUAGES else ENGLISH
 
 
 def read_in(program: Program, language: str) -> Program:
