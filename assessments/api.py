@@ -6,6 +6,7 @@ only check shape and types, then hand flat model columns to the services, which 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
@@ -30,7 +31,7 @@ class _StrictSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+                raise serializers.ValidationError({k: [gettext("Unknown field.")] for k in unknown})
         return super().to_internal_value(data)
 
 
@@ -190,7 +191,7 @@ class ScreenUpdateIn(ScreenIn):
 
     def validate_patient(self, value: int) -> int:
         if self.screen is None or value != self.screen.patient_id:
-            raise serializers.ValidationError("A screen cannot move to another patient.")
+            raise serializers.ValidationError(gettext("A screen cannot move to another patient."))
         return value
 
 

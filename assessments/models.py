@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient
 
@@ -214,7 +215,9 @@ class ClinicThresholds(models.Model):
 
     def clean(self) -> None:
         if not isinstance(self.overrides, dict):
-            raise ValidationError({"overrides": "Overrides must be an object of key: number."})
+            raise ValidationError(
+                {"overrides": gettext("Overrides must be an object of key: number.")}
+            )
         try:
             self.overrides = thresholds.validate_overrides(self.overrides)
         except thresholds.ThresholdError as exc:

@@ -99,5 +99,5 @@ def discharge_questionnaires(request, patient_pk: int):
         names = ", ".join(instruments.get(a.instrument).name for a in created)
         messages.success(request, f"Discharge questionnaires sent: {names}.")
     else:
-        messages.info(request, "The patient already has these questionnaires to fill in.")
+        messages.info(request, gettext("The patient already has these questionnaires to fill in."))
     return redirect("patient_detail", pk=patient.pk)

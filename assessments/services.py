@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from clinic.models import Clinic, Patient
 
@@ -72,33 +73,55 @@ def _clean_number(label: str, spec, value, errors: dict[str, list[str]], column:
         return None
     if spec.kind == "passfail":
         if value not in schema.PASS_FAIL:
-            errors[column] = [f"{label}: {value!r} is not one of pass, fail."]
+            errors[column] = [
+                gettext("%(label)s: %(value)r is not one of pass, fail.")
+                % {"label": label, "value": value}
+            ]
             return None
         return value
     if isinstance(value, bool):
-        errors[column] = [f"{label}: expected a number, got {value!r}."]
+        errors[column] = [
+            gettext("%(label)s: expected a number, got %(value)r.")
+            % {"label": label, "value": value}
+        ]
         return None
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        errors[column] = [f"{label}: expected a number in {spec.unit or 'points'}, got {value!r}."]
+        errors[column] = [
+            gettext("%(label)s: expected a number in %(unit)s, got %(value)r.")
+            % {"label": label, "unit": spec.unit or gettext("points"), "value": value}
+        ]
         return None
     if not number.is_finite():
-        errors[column] = [f"{label}: expected a finite number."]
+        errors[column] = [gettext("%(label)s: expected a finite number.") % {"label": label}]
         return None
     if spec.kind == "int" and number != number.to_integral_value():
-        errors[column] = [f"{label}: expected a whole number, got {value!r}."]
+        errors[column] = [
+            gettext("%(label)s: expected a whole number, got %(value)r.")
+            % {"label": label, "value": value}
+        ]
         return None
     if not (Decimal(str(spec.low)) <= number <= Decimal(str(spec.high))):
         unit = f" {spec.unit}" if spec.unit else ""
         errors[column] = [
-            f"{label}: {value} is outside the valid range {spec.low:g} to {spec.high:g}{unit}."
+            gettext("%(label)s: %(value)s is outside the valid range %(low)s to %(high)s%(unit)s.")
+            % {
+                "label": label,
+                "value": value,
+                "low": f"{spec.low:g}",
+                "high": f"{spec.high:g}",
+                "unit": unit,
+            }
         ]
         return None
     if spec.kind == "int":
         return int(number)
     if number.as_tuple().exponent < -1:  # type: ignore[operator]
-        errors[column] = [f"{label}: at most one decimal place, got {value!r}."]
+        errors[column] = [
+            gettext("%(label)s: at most one decimal place, got %(value)r.")
+            % {"label": label, "value": value}
+        ]
         return None
     return number
 
@@ -108,11 +131,20 @@ def _clean_codes(value, errors, *, column: str, known, what: str) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
-        errors[column] = [f"{what.capitalize()}s must be a list of codes."]
+        errors[column] = [
+            gettext("Signs must be a list of codes.")
+            if what == "sign"
+            else gettext("Red flags must be a list of codes.")
+        ]
         return []
     unknown = [v for v in value if v not in known]
     if unknown:
-        errors[column] = [f"Unknown {what} {unknown[0]!r}; known: {', '.join(known)}."]
+        message = (
+            gettext("Unknown sign %(code)r; known: %(known)s.")
+            if what == "sign"
+            else gettext("Unknown red flag %(code)r; known: %(known)s.")
+        )
+        errors[column] = [message % {"code": unknown[0], "known": ", ".join(known)}]
         return []
     return list(dict.fromkeys(value))  # keeps order, drops repeats
 
@@ -127,14 +159,21 @@ def _clean_onset(index: int, value, messages: list[str], *, today: dt.date) -> s
             value = dt.date.fromisoformat(value)
         except ValueError:
             messages.append(
-                f"Entry {index + 1}: onset date must be a date as YYYY-MM-DD, not {value!r}."
+                gettext("Entry %(entry)s: onset date must be a date as YYYY-MM-DD, not %(value)r.")
+                % {"entry": index + 1, "value": value}
             )
             return None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        messages.append(f"Entry {index + 1}: onset date must be a date, not {value!r}.")
+        messages.append(
+            gettext("Entry %(entry)s: onset date must be a date, not %(value)r.")
+            % {"entry": index + 1, "value": value}
+        )
         return None
     if value > today:
-        messages.append(f"Entry {index + 1}: onset date {value} is in the future.")
+        messages.append(
+            gettext("Entry %(entry)s: onset date %(value)s is in the future.")
+            % {"entry": index + 1, "value": value}
+        )
         return None
     return value.isoformat()
 
@@ -143,20 +182,32 @@ def _clean_history(value, errors, *, today: dt.date) -> list[dict[str, str]]:
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
-        errors["injury_history"] = ["Injury history must be a list."]
+        errors["injury_history"] = [gettext("Injury history must be a list.")]
         return []
     clean, messages = [], []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            messages.append(f"Entry {index + 1}: expected condition, side and status.")
+            messages.append(
+                gettext("Entry %(entry)s: expected condition, side and status.")
+                % {"entry": index + 1}
+            )
             continue
         condition, side, status = item.get("condition"), item.get("side"), item.get("status")
         if condition not in schema.CONDITIONS:
-            messages.append(f"Entry {index + 1}: unknown condition {condition!r}.")
+            messages.append(
+                gettext("Entry %(entry)s: unknown condition %(value)r.")
+                % {"entry": index + 1, "value": condition}
+            )
         elif side not in schema.INJURY_SIDES:
-            messages.append(f"Entry {index + 1}: side must be left, right or both, not {side!r}.")
+            messages.append(
+                gettext("Entry %(entry)s: side must be left, right or both, not %(value)r.")
+                % {"entry": index + 1, "value": side}
+            )
         elif status not in schema.INJURY_STATUSES:
-            messages.append(f"Entry {index + 1}: status must be current or past, not {status!r}.")
+            messages.append(
+                gettext("Entry %(entry)s: status must be current or past, not %(value)r.")
+                % {"entry": index + 1, "value": status}
+            )
         else:
             entry = {"condition": condition, "side": side, "status": status}
             onset = _clean_onset(index, item.get(schema.INJURY_ONSET), messages, today=today)
@@ -175,13 +226,20 @@ def _clean_date(label: str, value, errors, column: str, *, today: dt.date):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            errors[column] = [f"{label}: expected a date as YYYY-MM-DD, got {value!r}."]
+            errors[column] = [
+                gettext("%(label)s: expected a date as YYYY-MM-DD, got %(value)r.")
+                % {"label": label, "value": value}
+            ]
             return None
     if not isinstance(value, dt.date):
-        errors[column] = [f"{label}: expected a date, got {value!r}."]
+        errors[column] = [
+            gettext("%(label)s: expected a date, got %(value)r.") % {"label": label, "value": value}
+        ]
         return None
     if value > today:
-        errors[column] = [f"{label}: the date cannot be in the future."]
+        errors[column] = [
+            gettext("%(label)s: the date cannot be in the future.") % {"label": label}
+        ]
         return None
     return value
 
@@ -191,7 +249,7 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
     errors: dict[str, list[str]] = {}
     unknown = set(fields) - WRITABLE
     if unknown:
-        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        raise ValidationError({name: [gettext("Unknown field.")] for name in sorted(unknown)})
     clean: dict = {}
     for column, value in fields.items():
         if column in COLUMN_SPECS:
@@ -206,18 +264,24 @@ def clean_screen_values(fields: dict, *, today: dt.date) -> dict:
             elif value in allowed:
                 clean[column] = value
             else:
-                errors[column] = [f"{label}: {value!r} is not one of {', '.join(allowed)}."]
+                errors[column] = [
+                    gettext("%(label)s: %(value)r is not one of %(allowed)s.")
+                    % {"label": label, "value": value, "allowed": ", ".join(allowed)}
+                ]
         elif column in FLAG_COLUMNS:
             if value is None or isinstance(value, bool):
                 clean[column] = value
             else:
-                errors[column] = [f"{FLAG_COLUMNS[column]}: expected true, false or null."]
+                errors[column] = [
+                    gettext("%(label)s: expected true, false or null.")
+                    % {"label": FLAG_COLUMNS[column]}
+                ]
         elif column in DATE_COLUMNS:
             clean[column] = _clean_date(DATE_COLUMNS[column], value, errors, column, today=today)
         elif column == "performed_on":
             clean[column] = _clean_date("Screen date", value, errors, column, today=today)
             if clean[column] is None and column not in errors:
-                errors[column] = ["Screen date: required."]
+                errors[column] = [gettext("Screen date: required.")]
         elif column == "signs":
             clean[column] = _clean_codes(
                 value, errors, column=column, known=schema.SIGNS, what="sign"
@@ -254,13 +318,15 @@ def _apply(screen: Screen, clean: dict) -> None:
 @transaction.atomic
 def screen_create(*, user, clinic: Clinic, patient: Patient, **fields) -> Screen:
     if patient.clinic_id != clinic.pk:
-        raise ValidationError({"patient": ["No such patient in this clinic."]})
+        raise ValidationError({"patient": [gettext("No such patient in this clinic.")]})
     if patient.date_of_birth is None or not patient.sex:
         raise ValidationError(
             {
                 "patient": [
-                    "Record the patient's date of birth and sex first: the heel-raise and "
-                    "balance norms depend on age and sex."
+                    gettext(
+                        "Record the patient's date of birth and sex first: the heel-raise and "
+                        "balance norms depend on age and sex."
+                    )
                 ]
             }
         )

@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from .models import Clinic, Patient, Role, StaffMembership
 
@@ -111,7 +112,7 @@ def role_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
-                raise PermissionDenied("Your role does not give access to this page.")
+                raise PermissionDenied(gettext("Your role does not give access to this page."))
             return view(request, *args, **kwargs)
 
         return wrapper

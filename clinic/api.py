@@ -9,6 +9,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -36,7 +37,7 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(gettext("Not found."))
     return drf_exception_handler(exc, context)
 
 
@@ -45,7 +46,7 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
     allowed = frozenset(roles)
 
     class HasRole(permissions.BasePermission):
-        message = "Your role does not give access to this resource."
+        message = gettext_lazy("Your role does not give access to this resource.")
 
         def has_permission(self, request, view):
             return bool(request.user and request.user.is_authenticated) and (
@@ -82,7 +83,7 @@ class TokenView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         if not isinstance(request.data, Mapping):  # e.g. a JSON list or string
-            body = {"detail": 'Send a JSON object with "username" and "password".'}
+            body = {"detail": gettext('Send a JSON object with "username" and "password".')}
             return Response(body, status=400)
         # Axes marks the lockout on Django's request, which DRF's wrapper hides from the
         # middleware, so the API answers the lockout itself. The key is the one
@@ -156,7 +157,7 @@ class PatientSerializer(serializers.ModelSerializer):
     def validate_date_of_birth(self, value):
         clinic = membership_of(self.context["request"].user).clinic
         if value is not None and value > clinic.today():
-            raise serializers.ValidationError("The date of birth cannot be in the future.")
+            raise serializers.ValidationError(gettext("The date of birth cannot be in the future."))
         return value
 
 
@@ -197,13 +198,15 @@ class MePreferencesIn(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=Language.choices,
         required=False,
-        error_messages={"invalid_choice": 'Choose "en" (English) or "es" (Spanish).'},
+        error_messages={"invalid_choice": gettext_lazy('Choose "en" (English) or "es" (Spanish).')},
     )
     units = serializers.ChoiceField(
         choices=Units.choices,
         required=False,
         error_messages={
-            "invalid_choice": 'Choose "metric" (km, cm) or "imperial" (miles, inches).'
+            "invalid_choice": gettext_lazy(
+                'Choose "metric" (km, cm) or "imperial" (miles, inches).'
+            )
         },
     )
 
@@ -211,10 +214,15 @@ class MePreferencesIn(serializers.Serializer):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError(
-                {name: ["A patient may change only language and units here."] for name in unknown}
+                {
+                    name: [gettext("A patient may change only language and units here.")]
+                    for name in unknown
+                }
             )
         if not attrs:
-            raise serializers.ValidationError({"detail": ["Send language, units or both."]})
+            raise serializers.ValidationError(
+                {"detail": [gettext("Send language, units or both.")]}
+            )
         return attrs
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.pagination import LimitOffsetPagination
@@ -60,13 +61,18 @@ class StrictJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from error
+            raise ParseError(
+                gettext("JSON parse error - the body is nested too deeply.")
+            ) from error
         bad = _first_lone_surrogate(data)
         if bad is not None:
             shown = bad[:40].encode("utf-8", "backslashreplace").decode("utf-8")
             raise ParseError(
-                f'JSON parse error - "{shown}" contains an unpaired surrogate escape, '
-                "which is not valid Unicode."
+                gettext(
+                    'JSON parse error - "%(text)s" contains an unpaired surrogate escape, '
+                    "which is not valid Unicode."
+                )
+                % {"text": shown}
             )
         return data
 

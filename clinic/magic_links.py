@@ -84,10 +84,10 @@ def patient_login_user(patient: Patient) -> User:
     if patient.user_id:
         user = patient.user
         if not is_patient_only(user):
-            raise ValueError("This patient's sign-in account is not a patient account.")
+            raise ValueError(gettext("This patient's sign-in account is not a patient account."))
         return user
     if not patient.email:
-        raise ValueError("The patient needs an e-mail address before they can be invited.")
+        raise ValueError(gettext("The patient needs an e-mail address before they can be invited."))
     user = User.objects.filter(email__iexact=patient.email).first()
     if user is None:
         user = User.objects.create_user(
@@ -98,9 +98,11 @@ def patient_login_user(patient: Patient) -> User:
     ):
         # A password-holding account that is no patient's (a former staff member, say) was
         # made for someone else: it is not ours to hand out.
-        raise ValueError("This e-mail belongs to a staff account; use another for the patient.")
+        raise ValueError(
+            gettext("This e-mail belongs to a staff account; use another for the patient.")
+        )
     elif Patient.objects.filter(user=user).exclude(pk=patient.pk).exists():
-        raise ValueError("This e-mail already signs in another patient record.")
+        raise ValueError(gettext("This e-mail already signs in another patient record."))
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
     return user

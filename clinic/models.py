@@ -16,7 +16,9 @@ from .phones import validate_region
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. America/New_York).")
+        raise ValidationError(
+            _("%(value)r is not a known time zone (e.g. America/New_York).") % {"value": value}
+        )
 
 
 def validate_time_zone_or_blank(value: str) -> None:

@@ -107,7 +107,10 @@ def phone_display(value: str | None) -> str:
 
 def validate_region(value: str) -> None:
     if value and value.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValidationError(f"{value!r} is not a two-letter country code (e.g. US, GB, DE).")
+        raise ValidationError(
+            gettext("%(value)r is not a two-letter country code (e.g. US, GB, DE).")
+            % {"value": value}
+        )
 
 
 @lru_cache(maxsize=1)

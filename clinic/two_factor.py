@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -59,7 +60,9 @@ def confirm_device(user, code: str) -> list[str] | None:
     e-mailed whenever their second factor changes, so a change they did not make is noticed.
     """
     if not may_set_up(user):
-        raise PermissionDenied("Verify with your current authenticator or a recovery code first.")
+        raise PermissionDenied(
+            gettext("Verify with your current authenticator or a recovery code first.")
+        )
     replacing = has_device(user)
     device = pending_device(user)
     if not device.verify_token(code.strip()):

@@ -128,7 +128,9 @@ class StaffTwoFactorMiddleware:
             and not (request.path.startswith(self.SETUP_PREFIX) and not two_factor.has_device(user))
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Enter your two-factor code first."}, status=403)
+                return JsonResponse(
+                    {"detail": gettext("Enter your two-factor code first.")}, status=403
+                )
             target = "two_factor_verify" if two_factor.has_device(user) else "two_factor_setup"
             return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """REST API of programs: the drill library, build a draft from a screen, edit, publish, history."""
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +18,7 @@ from .models import MAX_TIMES_PER_DAY, Drill, DrillCategory, Program, ProgramSta
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The program changed meanwhile."
+    default_detail = gettext_lazy("The program changed meanwhile.")
     default_code = "conflict"
 
 
@@ -81,7 +82,9 @@ class DrillIn(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("default_reps") is None and attrs.get("default_hold_s") is None:
-            raise serializers.ValidationError({"default_reps": "Give reps or a hold time."})
+            raise serializers.ValidationError(
+                {"default_reps": gettext("Give reps or a hold time.")}
+            )
         return attrs
 
 
@@ -345,7 +348,9 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         screen = clinical_screen(user=request.user, pk=data.validated_data["screen"])
         if screen is None:
-            raise exceptions.ValidationError({"screen": ["No such screen in your clinic."]})
+            raise exceptions.ValidationError(
+                {"screen": [gettext("No such screen in your clinic.")]}
+            )
         try:
             program = services.program_build_from_screen(user=request.user, screen=screen)
         except services.IntakeRedFlags as exc:
@@ -384,7 +389,10 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         the version in force afterwards: a new one when a dose changed."""
         program = self.get_object()
         if program.status != ProgramStatus.PUBLISHED:
-            raise Conflict(f"Only a published program is evaluated; this one is {program.status}.")
+            raise Conflict(
+                gettext("Only a published program is evaluated; this one is %(status)s.")
+                % {"status": program.status}
+            )
         result = evaluation.program_evaluate(program=program, user=request.user)
         return self._out(result.program)
 

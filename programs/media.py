@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -39,21 +40,21 @@ def _megabytes(size: int) -> str:
 def _read(upload, *, max_bytes: int, kind: str) -> bytes:
     """The whole upload, refused when over the limit (checked on the size first, then on what
     was really read, in case the size was not told)."""
-    too_big = ValidationError(
-        f"This {kind} is {{size}}; the largest allowed is {_megabytes(max_bytes)}.",
-        code="too_large",
-    )
+    if kind == "image":
+        too_big = gettext("This image is %(size)s; the largest allowed is %(most)s.")
+    else:
+        too_big = gettext("This video is %(size)s; the largest allowed is %(most)s.")
+    most = _megabytes(max_bytes)
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise ValidationError(too_big.message.format(size=_megabytes(size)), code="too_large")
+        raise ValidationError(too_big % {"size": _megabytes(size), "most": most}, code="too_large")
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(
-            too_big.message.format(size=f"more than {_megabytes(max_bytes)}"), code="too_large"
-        )
+        more = gettext("more than %(size)s") % {"size": most}
+        raise ValidationError(too_big % {"size": more, "most": most}, code="too_large")
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(gettext("The file is empty."), code="empty")
     return data
 
 
@@ -62,7 +63,7 @@ def prepare_image(upload, *, max_bytes: int, max_edge: int) -> PreparedMedia:
     longest side, and free of metadata. Raises ValidationError with a sentence for the form."""
     data = _read(upload, max_bytes=max_bytes, kind="image")
     not_image = ValidationError(
-        "This file is not a picture we can use: upload a JPEG, PNG, WebP or GIF image.",
+        gettext("This file is not a picture we can use: upload a JPEG, PNG, WebP or GIF image."),
         code="not_image",
     )
     try:
@@ -71,8 +72,15 @@ def prepare_image(upload, *, max_bytes: int, max_edge: int) -> PreparedMedia:
                 raise not_image
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(
-                    f"This image is {probe.width} × {probe.height} pixels; the largest allowed "
-                    f"is {MAX_PIXELS // 1_000_000} million pixels.",
+                    gettext(
+                        "This image is %(width)s × %(height)s pixels; the largest allowed "
+                        "is %(most)s million pixels."
+                    )
+                    % {
+                        "width": probe.width,
+                        "height": probe.height,
+                        "most": MAX_PIXELS // 1_000_000,
+                    },
                     code="too_many_pixels",
                 )
             probe.verify()  # reads the whole file: a truncated or corrupt one fails here
@@ -124,6 +132,7 @@ def prepare_video(upload, *, max_bytes: int) -> PreparedMedia:
     found = video_type(data[:64])
     if found is None:
         raise ValidationError(
-            "This file is not a video we can use: upload an MP4 or WebM video.", code="not_video"
+            gettext("This file is not a video we can use: upload an MP4 or WebM video."),
+            code="not_video",
         )
     return PreparedMedia(data, *found)

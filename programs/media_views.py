@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -141,11 +142,11 @@ def media_file(request, name: str):
     and patients of the clinic that owns it; anyone else gets a 404."""
     medium = selectors.media_file_for(user=request.user, name=name)
     if medium is None:
-        raise Http404("No such file.")
+        raise Http404(gettext("No such file."))
     try:
         handle = default_storage.open(medium.file.name, "rb")
     except FileNotFoundError:
-        raise Http404("No such file.") from None
+        raise Http404(gettext("No such file.")) from None
     response = FileResponse(handle, content_type=medium.content_type)
     response["Content-Disposition"] = "inline"
     # The file is served as what it was checked to be; nothing in it runs as a page.

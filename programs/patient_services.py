@@ -40,7 +40,7 @@ def _patient_today(program: Program) -> date:
 
 def _check_date(program: Program, day: date, errors: dict) -> None:
     if day > _patient_today(program):
-        errors["date"] = ["The date cannot be in the future."]
+        errors["date"] = [gettext("The date cannot be in the future.")]
 
 
 @transaction.atomic

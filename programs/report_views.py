@@ -171,7 +171,7 @@ def my_progress_share(request):
 def my_progress_share_revoke(request, pk: int):
     """Stop one of the patient's own links now (another patient's is not found)."""
     if not report_sharing.report_share_revoke(patient=patient_of(request.user), pk=pk):
-        raise Http404("No such link.")
+        raise Http404(_("No such link."))
     messages.success(request, _("That link no longer works."))
     return redirect("my_progress_share")
 
@@ -179,7 +179,7 @@ def my_progress_share_revoke(request, pk: int):
 def _shared(token: str):
     share = report_sharing.report_share_from_token(token)
     if share is None:
-        raise Http404("This link does not work: it may have expired or been stopped.")
+        raise Http404(_("This link does not work: it may have expired or been stopped."))
     return share
 
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import CLINICAL_ROLES, membership_of, parse_id, role_required, scope
@@ -132,7 +132,7 @@ def item_override(request, pk: int, item_pk: int):
     change_id = request.POST.get("change") or request.GET.get("change") or ""
     if change_id:
         if (change_pk := parse_id(change_id)) is None:
-            raise Http404("No such change.")
+            raise Http404(gettext("No such change."))
         change = _change(request, change_pk)
     initial = {"sets": item.sets, "reps": item.reps, "hold_s": item.hold_s}
     form = OverrideForm(request.POST or None, initial=initial)

@@ -220,11 +220,11 @@ def program_update(
 
     unknown = [pk for pk in remove if pk not in current]
     if unknown:
-        errors["remove"] = [f"Not items of this program: {unknown}."]
+        errors["remove"] = [gettext("Not items of this program: %(items)s.") % {"items": unknown}]
     for change in items:
         if change.get("id") not in current:
             errors.setdefault("items", []).append(
-                f"Not an item of this program: {change.get('id')}."
+                gettext("Not an item of this program: %(item)s.") % {"item": change.get("id")}
             )
         validate_dose(change, errors, "items")
         if "reps" in change or "hold_s" in change:
@@ -238,7 +238,9 @@ def program_update(
     for entry in add:
         slug = entry.get("drill")
         if slug not in available:
-            errors.setdefault("add", []).append(f"Unknown drill {slug!r} for this clinic.")
+            errors.setdefault("add", []).append(
+                gettext("Unknown drill %(slug)r for this clinic.") % {"slug": slug}
+            )
         validate_dose(entry, errors, "add")
         drill = available.get(slug)
         side = entry.get("side") or Side.BOTH
@@ -247,14 +249,19 @@ def program_update(
             if code:
                 name = drill.name if drill else slug
                 errors.setdefault("add", []).append(
-                    f"{name} is not safe on the {covered} side for this patient: the screen's "
-                    f"findings rule it out (rule {code}, docs/clinical-rules.md)."
+                    gettext(
+                        "%(name)s is not safe on the %(side)s side for this patient: the "
+                        "screen's findings rule it out (rule %(rule)s, docs/clinical-rules.md)."
+                    )
+                    % {"name": name, "side": covered, "rule": code}
                 )
         if drill and _reps_and_hold(entry, drill) == (None, None):
-            errors.setdefault("add", []).append(f"{slug}: give reps or a hold time.")
+            errors.setdefault("add", []).append(
+                gettext("%(slug)s: give reps or a hold time.") % {"slug": slug}
+            )
     kept = [pk for pk in current if pk not in set(remove)]
     if order is not None and sorted(order) != sorted(kept):
-        errors["order"] = ["order must list every remaining item id exactly once."]
+        errors["order"] = [gettext("order must list every remaining item id exactly once.")]
     if len(slugs) != len(add):
         errors.setdefault("add", []).append(gettext("The same drill is added twice."))
     in_program = {current[pk].drill.slug for pk in kept}
@@ -574,22 +581,31 @@ def _media_errors(
             _("Keep the Spanish caption under %(most)d characters.") % {"most": MAX_CAPTION}
         ]
     if kind not in MediaKind.values:
-        errors["kind"] = ["Choose a picture or a video."]
+        errors["kind"] = [gettext("Choose a picture or a video.")]
         return errors
     if kind == MediaKind.IMAGE and not alt:
         errors["alt"] = [
-            "Describe the picture in a few words for people who cannot see it (alt text)."
+            gettext("Describe the picture in a few words for people who cannot see it (alt text).")
         ]
     if len(alt) > MAX_ALT:
-        errors["alt"] = [f"Keep the description under {MAX_ALT} characters."]
+        errors["alt"] = [
+            gettext("Keep the description under %(most)d characters.") % {"most": MAX_ALT}
+        ]
     if len(caption) > MAX_CAPTION:
-        errors["caption"] = [f"Keep the caption under {MAX_CAPTION} characters."]
+        errors["caption"] = [
+            gettext("Keep the caption under %(most)d characters.") % {"most": MAX_CAPTION}
+        ]
     most = MAX_MEDIA_PER_DRILL[MediaKind(kind)]
     if DrillMedia.objects.filter(clinic=clinic, drill=drill, kind=kind).count() >= most:
-        label = "pictures" if kind == MediaKind.IMAGE else "video"
-        errors["file"] = [
-            f"This drill already has {most} {label}: delete one before adding another."
-        ]
+        if kind == MediaKind.IMAGE:
+            full = gettext(
+                "This drill already has %(most)s pictures: delete one before adding another."
+            )
+        else:
+            full = gettext(
+                "This drill already has %(most)s video: delete one before adding another."
+            )
+        errors["file"] = [full % {"most": most}]
     return errors
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -88,7 +89,7 @@ def program_list(request):
 def program_build(request, screen_pk: int):
     screen = clinical_screen(user=request.user, pk=screen_pk)
     if screen is None:
-        raise Http404("No such screen.")
+        raise Http404(gettext("No such screen."))
     try:
         program = services.program_build_from_screen(user=request.user, screen=screen)
     except services.IntakeRedFlags as exc:
@@ -176,7 +177,7 @@ def program_item_remove(request, pk: int, item_pk: int):
 def program_item_dose(request, pk: int, item_pk: int):
     program = _program(request, pk)
     if item_pk not in {item.pk for item in program.items.all()}:
-        raise Http404("Not a drill of this program.")
+        raise Http404(gettext("Not a drill of this program."))
     form = DoseForm(request.POST, prefix=f"i{item_pk}")
     if form.is_valid():
         try:

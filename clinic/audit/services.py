@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.models import Screen
 from clinic import csv_cells
@@ -226,10 +227,10 @@ def patient_anonymise(*, user, patient: Patient) -> Patient:
     """
     membership = membership_of(user)
     if membership is None or membership.clinic_id != patient.clinic_id:
-        raise ValidationError("Only the patient's own clinic can anonymise them.")
+        raise ValidationError(gettext("Only the patient's own clinic can anonymise them."))
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if is_anonymised(patient):
-        raise ValidationError("This patient was already anonymised.")
+        raise ValidationError(gettext("This patient was already anonymised."))
     now = timezone.now()
     with audit_context(action="anonymise", patient=patient.pk):
         Patient.objects.filter(pk=patient.pk).update(

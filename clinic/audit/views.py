@@ -174,7 +174,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def _format(fmt: str) -> str:
     if fmt not in ("json", "csv"):
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     return fmt
 
 

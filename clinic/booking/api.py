@@ -487,7 +487,7 @@ class AppointmentCreateInput(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("patient") and not (attrs.get("name") and attrs.get("email")):
             raise serializers.ValidationError(
-                {"patient": "Give a patient id, or a name and e-mail to find or add one."}
+                {"patient": gettext("Give a patient id, or a name and e-mail to find or add one.")}
             )
         return attrs
 
@@ -513,7 +513,7 @@ class SeriesRuleInput(serializers.Serializer):
     def validate(self, attrs):
         if (attrs.get("count") is None) == (attrs.get("until") is None):
             raise serializers.ValidationError(
-                {"count": "Give either count or until (a date), not both."}
+                {"count": gettext("Give either count or until (a date), not both.")}
             )
         return attrs
 
@@ -606,7 +606,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             if params.get("to"):
                 end = selectors.local_midnight(self.staff_clinic, params["to"], next_day=True)
         except (ValueError, OverflowError):
-            raise ValidationError({"detail": "Dates are YYYY-MM-DD."}) from None
+            raise ValidationError({"detail": gettext("Dates are YYYY-MM-DD.")}) from None
         clinician = params.get("clinician")
         return selectors.appointment_list(
             user=self.request.user,
@@ -630,7 +630,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return None
         found = selectors.clinicians_of(clinic=self.staff_clinic).filter(pk=clinician_id).first()
         if found is None:
-            raise ValidationError({"clinician": "Unknown clinician."})
+            raise ValidationError({"clinician": gettext("Unknown clinician.")})
         return found
 
     @extend_schema(
@@ -648,7 +648,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 scope(Patient.objects.all(), request.user).filter(pk=values["patient"]).first()
             )
             if patient is None:
-                raise ValidationError({"patient": "Unknown patient."})
+                raise ValidationError({"patient": gettext("Unknown patient.")})
         else:
             contact = services.Contact(
                 name=values["name"],
@@ -721,7 +721,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         kind = active_type(clinic, values["type"])
         patient = scope(Patient.objects.all(), request.user).filter(pk=values["patient"]).first()
         if patient is None:
-            raise ValidationError({"patient": "Unknown patient."})
+            raise ValidationError({"patient": gettext("Unknown patient.")})
         dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
         rule = values["rule"]
         try:
@@ -823,7 +823,9 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def _booking_request(self) -> BookingRequest:
         found = BookingRequest.objects.filter(appointment=self.get_object()).first()
         if found is None:
-            raise ValidationError({"detail": "This appointment is not an online booking request."})
+            raise ValidationError(
+                {"detail": gettext("This appointment is not an online booking request.")}
+            )
         return found
 
     @extend_schema(request=None, responses=AppointmentOutput)
@@ -906,7 +908,7 @@ class CalendarFeedView(APIView):
     @extend_schema(parameters=[CLINICIAN_FEED_PARAM], responses={204: None})
     def delete(self, request):
         if not feeds.calendar_feed_revoke(owner=request.user, scope=self._scope(request)):
-            raise NotFound("You have no calendar feed for these appointments.")
+            raise NotFound(gettext("You have no calendar feed for these appointments."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from clinic.access import membership_of
 from clinic.models import Clinic, Role, User
@@ -65,7 +66,7 @@ def feed_scope(*, user: User, clinician_param: str | None) -> FeedScope:
     clinic). A clinician may only have their own; another clinic's clinician is unknown."""
     membership = membership_of(user)
     if membership is None:
-        raise PermissionDenied("Only staff have calendar feeds.")
+        raise PermissionDenied(gettext("Only staff have calendar feeds."))
     clinic = membership.clinic
     clinicians = selectors.clinicians_of(clinic=clinic)
     value = (clinician_param or "").strip()
@@ -79,9 +80,9 @@ def feed_scope(*, user: User, clinician_param: str | None) -> FeedScope:
     else:
         chosen = clinicians.filter(pk=int(value)).first() if value.isdigit() else None
         if chosen is None:
-            raise ValidationError({"clinician": 'Unknown clinician; give an id or "all".'})
+            raise ValidationError({"clinician": gettext('Unknown clinician; give an id or "all".')})
     if chosen != user and membership.role not in SCHEDULING_ROLES:
-        raise PermissionDenied("A clinician's feed shows their own appointments only.")
+        raise PermissionDenied(gettext("A clinician's feed shows their own appointments only."))
     return FeedScope(clinic, chosen)
 
 

@@ -87,7 +87,7 @@ class WorkingHours(models.Model):
 
     def clean(self):
         if self.start_time and self.end_time and self.start_time >= self.end_time:
-            raise ValidationError({"end_time": "The end must be after the start."})
+            raise ValidationError({"end_time": _("The end must be after the start.")})
 
 
 class BookingSettings(models.Model):
@@ -297,11 +297,14 @@ class Appointment(models.Model):
     def clean(self):
         if self.start and self.end:
             if self.end <= self.start:
-                raise ValidationError({"end": "The end must be after the start."})
+                raise ValidationError({"end": _("The end must be after the start.")})
             if (self.busy_until or self.end) - self.start > MAX_APPOINTMENT_SPAN:
                 hours = MAX_APPOINTMENT_SPAN.total_seconds() / 3600
                 raise ValidationError(
-                    {"end": f"An appointment and its buffer last at most {hours:g} hours."}
+                    {
+                        "end": _("An appointment and its buffer last at most %(hours)s hours.")
+                        % {"hours": f"{hours:g}"}
+                    }
                 )
 
 

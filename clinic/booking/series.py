@@ -17,13 +17,22 @@ MAX_INTERVAL = 12
 FREQUENCIES = {"weekly": WEEKLY}
 
 
-class RuleError(ValueError):
-    """A rule that cannot be expanded; `field` names the part of the rule at fault."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for `make messages` (this module imports no Django); the caller
+    translates `RuleError.template` and fills in `RuleError.params`."""
+    return message
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+
+class RuleError(ValueError):
+    """A rule that cannot be expanded; `field` names the part of the rule at fault. `message`
+    is the English sentence; `template` % `params` is the same, for the caller to translate."""
+
+    def __init__(self, field: str, template: str, **params):
         self.field = field
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -40,16 +49,24 @@ def occurrences(*, start: datetime, rule: Rule, tz: ZoneInfo) -> list[datetime]:
     `until` is a local date and includes that day. Raises RuleError for a rule that gives no
     occurrence or more than MAX_OCCURRENCES."""
     if rule.freq not in FREQUENCIES:
-        raise RuleError("freq", f"Repeat {' or '.join(FREQUENCIES)}.")
+        raise RuleError(
+            "freq", gettext_noop("Repeat %(choices)s."), choices=" or ".join(FREQUENCIES)
+        )
     if not 1 <= rule.interval <= MAX_INTERVAL:
-        raise RuleError("interval", f"Give an interval from 1 to {MAX_INTERVAL}.")
+        raise RuleError(
+            "interval", gettext_noop("Give an interval from 1 to %(most)s."), most=MAX_INTERVAL
+        )
     if (rule.count is None) == (rule.until is None):
-        raise RuleError("count", "Give either count or until (a date), not both.")
+        raise RuleError("count", gettext_noop("Give either count or until (a date), not both."))
     if rule.count is not None and not 1 <= rule.count <= MAX_OCCURRENCES:
-        raise RuleError("count", f"Give a count from 1 to {MAX_OCCURRENCES}.")
+        raise RuleError(
+            "count", gettext_noop("Give a count from 1 to %(most)s."), most=MAX_OCCURRENCES
+        )
     local = start.astimezone(tz).replace(tzinfo=None)
     if rule.until is not None and rule.until < local.date():
-        raise RuleError("until", "The last day cannot be before the first appointment.")
+        raise RuleError(
+            "until", gettext_noop("The last day cannot be before the first appointment.")
+        )
     starts = list(
         rrule(
             FREQUENCIES[rule.freq],
@@ -62,6 +79,8 @@ def occurrences(*, start: datetime, rule: Rule, tz: ZoneInfo) -> list[datetime]:
     )
     if len(starts) > MAX_OCCURRENCES:
         raise RuleError(
-            "until", f"A series has at most {MAX_OCCURRENCES} appointments; choose an earlier day."
+            "until",
+            gettext_noop("A series has at most %(most)s appointments; choose an earlier day."),
+            most=MAX_OCCURRENCES,
         )
     return [moment.replace(tzinfo=tz) for moment in starts]

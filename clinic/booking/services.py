@@ -442,6 +442,11 @@ def _start_refusal(error: ValidationError) -> str | None:
     return " ".join(messages) if messages else None
 
 
+def _rule_message(error: repeat.RuleError) -> str:
+    """A series rule's refusal in the reader's language."""
+    return gettext(error.template) % error.params if error.params else gettext(error.template)
+
+
 @dataclass(frozen=True)
 class Occurrence:
     start: datetime
@@ -466,7 +471,7 @@ def series_preview(
     try:
         starts = repeat.occurrences(start=start, rule=rule, tz=appointment_type.clinic.tz)
     except repeat.RuleError as error:
-        raise ValidationError({error.field: error.message}) from None
+        raise ValidationError({error.field: _rule_message(error)}) from None
     found = []
     for when in starts:
         chosen, refusal = _pick_clinician(
@@ -527,7 +532,7 @@ def appointment_series_book(
     try:
         starts = repeat.occurrences(start=start, rule=rule, tz=clinic.tz)
     except repeat.RuleError as error:
-        raise ValidationError({error.field: error.message}) from None
+        raise ValidationError({error.field: _rule_message(error)}) from None
     result = SeriesResult(series=uuid.uuid4())
     with transaction.atomic():
         for when in starts:

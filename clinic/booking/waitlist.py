@@ -83,8 +83,8 @@ def waitlist_join(
     errors: dict[str, str] = {}
     for name, moment in (("earliest", first), ("latest", last)):
         if not services.EARLIEST_YEAR <= moment.year <= services.LATEST_YEAR:
-            errors[name] = (
-                f"Give a year between {services.EARLIEST_YEAR} and {services.LATEST_YEAR}."
+            errors[name] = gettext("Give a year between {earliest} and {latest}.").format(
+                earliest=services.EARLIEST_YEAR, latest=services.LATEST_YEAR
             )
     if "latest" not in errors:
         if last <= timezone.now():

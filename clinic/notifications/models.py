@@ -141,7 +141,7 @@ class ClinicNotificationSettings(models.Model):
             isinstance(h, int | float) and 0 < h <= 24 * 14 for h in hours
         ):
             raise ValidationError(
-                {"reminder_hours_before": "Give a list of hours between 0 and 336."}
+                {"reminder_hours_before": _("Give a list of hours between 0 and 336.")}
             )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -124,7 +125,7 @@ def service_worker(request):
     """static/js/sw.js served from the site root, so its scope covers the patient's page."""
     path = finders.find("js/sw.js")
     if path is None:
-        raise Http404("No service worker.")
+        raise Http404(gettext("No service worker."))
     response = FileResponse(open(path, "rb"), content_type="text/javascript")  # noqa: SIM115 (closed by the response)
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -78,6 +78,14 @@ PATIENT_MODULES = (
     "programs/run_services.py",
     "programs/run_views.py",
     "programs/runs.py",
+    # Error messages of the patient's own API and of the public booking API and pages.
+    "clinic/api.py",
+    "clinic/api_defaults.py",
+    "clinic/booking/api.py",
+    "clinic/booking/waitlist.py",
+    "clinic/phones.py",
+    "programs/media.py",
+    "programs/report_views.py",
 )
 
 
