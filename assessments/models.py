@@ -221,7 +221,7 @@ class ClinicThresholds(models.Model):
         try:
             self.overrides = thresholds.validate_overrides(self.overrides)
         except thresholds.ThresholdError as exc:
-            raise ValidationError({"overrides": str(exc)}) from exc
+            raise ValidationError({"overrides": gettext(exc.template) % exc.params}) from exc
 
 
 class ScreenChange(models.Model):

@@ -383,7 +383,7 @@ def clinic_thresholds_set(*, user, clinic: Clinic, overrides: dict) -> ClinicThr
     try:
         clean = thresholds.validate_overrides(overrides)
     except thresholds.ThresholdError as exc:
-        raise ValidationError({"overrides": [str(exc)]}) from exc
+        raise ValidationError({"overrides": [gettext(exc.template) % exc.params]}) from exc
     clean = {k: v for k, v in clean.items() if v != thresholds.DEFAULTS[k]}
     row, _ = ClinicThresholds.objects.select_for_update().get_or_create(clinic=clinic)
     row.overrides = clean

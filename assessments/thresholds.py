@@ -175,17 +175,33 @@ DESCRIPTIONS: dict[str, str] = {
 Thresholds = Mapping[str, float]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for `make messages` (this module imports no Django); the caller
+    translates `ThresholdError.template` and fills in `ThresholdError.params`."""
+    return message
+
+
 class ThresholdError(ValueError):
-    """An override names an unknown key or carries a value that is not a number."""
+    """An override names an unknown key or carries a value that is not a number. The English
+    sentence is `str(error)`; `template` % `params` is the same, for the caller to translate."""
+
+    def __init__(self, template: str, **params):
+        self.template = template
+        self.params = params
+        super().__init__(template % params)
 
 
 def validate_overrides(overrides: Mapping[str, object]) -> dict[str, float]:
     clean: dict[str, float] = {}
     for key, value in overrides.items():
         if key not in DEFAULTS:
-            raise ThresholdError(f"Unknown threshold {key!r}.")
+            raise ThresholdError(gettext_noop("Unknown threshold %(key)r."), key=key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ThresholdError(f"Threshold {key!r} must be a number, not {value!r}.")
+            raise ThresholdError(
+                gettext_noop("Threshold %(key)r must be a number, not %(value)r."),
+                key=key,
+                value=value,
+            )
         clean[key] = value
     return clean
 

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from assessments import thresholds
+from assessments.services import clinic_thresholds_set
 from clinic.models import validate_time_zone
 from programs.media import prepare_image
 from tests.programs.test_patient_spanish import reads
@@ -72,3 +74,16 @@ def test_an_upload_error_is_spanish_with_the_same_code():
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         prepare_image(Upload(b"x" * 3 * 1024 * 1024), max_bytes=2 * 1024 * 1024, max_edge=100)
     assert caught.value.messages == ["This image is 3 MB; the largest allowed is 2 MB."]
+
+
+def test_a_pure_modules_error_keeps_its_english_and_is_translated_by_the_caller(world):
+    """assessments.thresholds imports no Django: it marks its sentence and the service
+    translates it; the English sentence is what it was."""
+    with pytest.raises(thresholds.ThresholdError) as pure:
+        thresholds.validate_overrides({"slhr.lsi_min": "high"})
+    assert str(pure.value) == "Threshold 'slhr.lsi_min' must be a number, not 'high'."
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        clinic_thresholds_set(
+            user=world.home.admin, clinic=world.home.clinic, overrides={"nope": 1}
+        )
+    assert caught.value.message_dict == {"overrides": ["Unknown threshold 'nope'."]}
