@@ -20,6 +20,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 
 from .access import PATIENT, role_of
+from .languages import activate_for
 
 MAX_PAGE_SIZE = 200
 
@@ -91,6 +92,13 @@ def token_max_age(user) -> timedelta:
 class ExpiringTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` as DRF does it, refusing (401) and deleting a token older
     than its owner's `token_max_age`."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None:
+            # A patient's app reads the API in the patient's language, as the pages do.
+            activate_for(request._request, found[0])
+        return found
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)

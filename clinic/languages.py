@@ -32,3 +32,15 @@ def language_for_request(request) -> str:
     if chosen is not None:
         return translation.get_supported_language_variant(chosen)
     return translation.get_language_from_request(request)
+
+
+def activate_for(request, user) -> None:
+    """Switch the request to `user`'s language once an API token has named them: DRF
+    authenticates inside the view, after PersonLanguageMiddleware chose from the cookie or
+    the browser (the middleware deactivates it again after the response)."""
+    chosen = language_of(user)
+    if chosen is None:
+        return
+    language = translation.get_supported_language_variant(chosen)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language

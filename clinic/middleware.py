@@ -105,5 +105,6 @@ class PersonLanguageMiddleware:
         if user is None or not user.is_authenticated:
             # The same address answers in another language for another browser.
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", language)
+        # An API token may have named the reader inside the view (clinic.languages.activate_for).
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

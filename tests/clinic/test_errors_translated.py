@@ -7,6 +7,8 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from assessments import thresholds
 from assessments.services import clinic_thresholds_set
@@ -41,6 +43,19 @@ def test_a_spanish_patient_reads_the_me_errors_in_spanish(api, world):
     assert bad_units.json() == {
         "units": ['Elige "metric" (km, cm) o "imperial" (millas, pulgadas).']
     }
+
+
+def test_a_spanish_patients_app_with_a_token_reads_spanish_whatever_the_browser_says(world):
+    """The app signs in with a token, checked inside the view after the middleware chose a
+    language from the browser: the token's owner decides."""
+    patient = reads(world.home.patient_a, "es")
+    token, _ = Token.objects.get_or_create(user=patient.user)
+    app = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en-US")
+    response = app.patch("/api/v1/me/", {}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": ["Envía el idioma, las unidades o ambos."]}
+    assert response["Content-Language"] == "es"
+    assert translation.get_language() == "en"  # nothing leaks into the next request
 
 
 def test_an_english_patient_keeps_the_english_text_whatever_the_browser_says(api, world):
