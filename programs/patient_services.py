@@ -212,11 +212,11 @@ def checkin_record(
     return checkin
 
 
-@transaction.atomic
 def _unknown_codes(unknown) -> str:
     return gettext("Unknown red-flag codes: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
 
 
+@transaction.atomic
 def red_flags_report(*, program: Program, red_flags: Iterable[str], detail: str = "") -> Program:
     """The "something is wrong" button: any answer pauses the program at once. While it is
     paused the patient may report again, or only add detail (docs/clinical-rules.md §8); the

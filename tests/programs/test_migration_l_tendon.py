@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from clinic.models import Clinic, Patient
 from programs.ladders import LADDERS
+from tests.migration_support import back_to_latest, go_back_to
 
 BEFORE = [("programs", "0009_plantar_ladder_loading_only")]
 AFTER = [("programs", "0010_l_tendon_hsr_rm_rungs")]
@@ -14,8 +15,7 @@ AFTER = [("programs", "0010_l_tendon_hsr_rm_rungs")]
 
 @pytest.mark.django_db(transaction=True)
 def test_items_after_the_hsr_rung_keep_their_drill_on_the_new_numbering():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    executor = go_back_to(BEFORE)
     try:
         old = executor.loader.project_state(BEFORE).apps
         # The clinic app is not rolled back: its rows are made with today's models.
@@ -55,6 +55,4 @@ def test_items_after_the_hsr_rung_keep_their_drill_on_the_new_numbering():
         )
         assert rungs["short_hops"] == 9
     finally:
-        MigrationExecutor(connection).loader.build_graph()
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        back_to_latest()

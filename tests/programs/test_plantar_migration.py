@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from programs.models import Drill, Program, ProgramItem
+from tests.migration_support import back_to_latest, go_back_to
 
 BEFORE = [("programs", "0008_item_times_per_day_patient_text")]
 AFTER = [("programs", "0009_plantar_ladder_loading_only")]
@@ -42,10 +43,9 @@ def test_plantar_items_are_renumbered_both_ways(world):
         return [ProgramItem.objects.values_list("rung", flat=True).get(pk=pk) for pk in ids]
 
     try:
-        _migrate(BEFORE)
+        go_back_to(BEFORE)
         assert rungs() == [1, 2, 3, 1]  # the old ladder: the stretch was rung 1
         _migrate(AFTER)
         assert rungs() == [None, 1, 2, 1]  # other ladders are untouched
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        back_to_latest()

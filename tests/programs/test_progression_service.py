@@ -471,3 +471,16 @@ def test_reminders_follow_the_version_the_engine_writes(patient_api, world):
     reminders = Notification.objects.filter(kind=Kind.PROGRAM_REMINDER)
     assert not reminders.filter(subject_ref=old_ref, status=Status.PENDING).exists()
     assert reminders.filter(subject_ref=subject_parts(new)[2], status=Status.PENDING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_red_flag_button_works_outside_a_test_transaction(patient_api, world):
+    """As served: no transaction around the request, so the service must open its own before
+    it locks the patient (on PostgreSQL a lock outside one is refused)."""
+    program = one_drill_program(world.home)
+    response = patient_api.post(
+        "/api/v1/me/red-flags/", {"red_flags": ["sudden_pop"]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.PAUSED
