@@ -239,7 +239,7 @@ def test_a_questionnaire_for_a_spanish_patient_keeps_the_validated_english_items
     client.force_login(patient.user)
     html = client.get(f"/me/questionnaires/{assignment.pk}/").content.decode()
     assert "Enviar mis respuestas" in html and "1 de 20." in html
-    assert "versión validada en inglés" in html
+    assert "Las preguntas se muestran en inglés" in html
     # The items and their answers stay the English original, marked as English.
     assert '<span lang="en">' in html and "No difficulty" in html
     response = client.post(f"/me/questionnaires/{assignment.pk}/", {})
