@@ -6,11 +6,10 @@ Every query is scoped through clinic.access, and none grows with a patient's num
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext, pgettext
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
@@ -38,26 +37,6 @@ def with_thresholds(screens: QuerySet[Screen]) -> QuerySet[Screen]:
     return screens.annotate(clinic_overrides=Subquery(overrides.values("overrides")[:1]))
 
 
-def _score_field(code: str) -> str:
-    return f"latest_score_{code}"
-
-
-def with_latest_scores(screens: QuerySet[Screen]) -> QuerySet[Screen]:
-    """`screens` carrying, in the same query, their patient's latest scored questionnaire of
-    each instrument (score and day), read back by `latest_scores`."""
-    annotations = {}
-    for code in instruments.INSTRUMENTS:
-        latest = (
-            QuestionnaireResponse.objects.filter(
-                patient_id=OuterRef("patient_id"), instrument=code, score__isnull=False
-            )
-            .order_by("-completed_at", "-id")
-            .values(json=JSONObject(score="score", on="completed_on"))[:1]
-        )
-        annotations[_score_field(code)] = Subquery(latest, output_field=JSONField())
-    return screens.annotate(**annotations)
-
-
 @dataclass(frozen=True)
 class LatestScore:
     """The patient's own latest score of one questionnaire (filled in on the phone)."""
@@ -69,39 +48,36 @@ class LatestScore:
     completed_on: dt.date
 
 
-def _json_value(value):
-    # SQLite hands the subquery's JSON back as text, PostgreSQL as a decoded object.
-    if isinstance(value, str):
-        return json.loads(value)
-    return value
-
-
-def latest_scores(screen: Screen) -> list[LatestScore]:
-    """The latest patient-completed score of each instrument, in the instruments' order,
-    from a screen read `with_latest_scores` (no query)."""
-    found = []
-    for code, instrument in instruments.INSTRUMENTS.items():
-        value = _json_value(getattr(screen, _score_field(code), None))
-        if not value or value.get("score") is None:
-            continue
-        found.append(
-            LatestScore(
-                code,
-                instrument.name,
-                instrument.unit,
-                float(value["score"]),
-                dt.date.fromisoformat(str(value["on"])[:10]),
+def latest_scores(patient: Patient | int) -> list[LatestScore]:
+    """The patient's latest phone-completed score of each instrument, in the instruments'
+    order. One query whatever the history: the newest scored response per instrument, picked
+    by a window over the patient's rows (cheaper to build than a subquery per instrument)."""
+    patient_id = patient if isinstance(patient, int) else patient.pk
+    rows = (
+        QuestionnaireResponse.objects.filter(patient_id=patient_id, score__isnull=False)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("instrument")],
+                order_by=[F("completed_at").desc(), F("id").desc()],
             )
         )
-    return found
+        .filter(newest=1)
+        .values_list("instrument", "score", "completed_on")
+    )
+    found = {code: (score, on) for code, score, on in rows}
+    return [
+        LatestScore(code, instrument.name, instrument.unit, float(found[code][0]), found[code][1])
+        for code, instrument in instruments.INSTRUMENTS.items()
+        if code in found
+    ]
 
 
 def with_page_extras(screens: QuerySet[Screen]) -> QuerySet[Screen]:
-    """`screens` carrying, in the same query, their clinic's threshold overrides, whether
-    each was edited after it was entered and the patient's latest questionnaire scores, so
-    `screen_detail` reads none of them separately."""
+    """`screens` carrying, in the same query, their clinic's threshold overrides and whether
+    each was edited after it was entered, so `screen_detail` reads neither separately."""
     edits = ScreenChange.objects.filter(screen_id=OuterRef("pk"))
-    return with_latest_scores(with_thresholds(screens)).annotate(was_edited=Exists(edits))
+    return with_thresholds(screens).annotate(was_edited=Exists(edits))
 
 
 def clinical_screen(*, user, pk) -> Screen | None:

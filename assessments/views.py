@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -222,7 +221,7 @@ def _screen_page(*, user, screen: Screen) -> dict:
         ],
         "proms": [(_(p.label), getattr(screen, p.date_key)) for p in schema.PROMS],
         # Filled in by the patient on the phone; the typed totals above stay for paper forms.
-        "latest_scores": selectors.latest_scores(screen),
+        "latest_scores": selectors.latest_scores(screen.patient_id),
         "signs": [_(schema.SIGN_LABELS.get(code, code)) for code in screen.signs or ()],
         "injury_history": [
             (
@@ -263,20 +262,10 @@ def _screen_page(*, user, screen: Screen) -> dict:
     }
 
 
-def screen_detail_response(
-    request,
-    pk: int,
-    *,
-    annotate: Callable[[QuerySet[Screen]], QuerySet[Screen]] | None = None,
-    extra: Callable[[Screen], dict] | None = None,
-):
+def screen_detail_response(request, pk: int, *, extra: Callable[[Screen], dict] | None = None):
     """The screen page. The site (clinic.site.screen_views) adds what other apps know of the
-    patient: `annotate` folds it into the one query that reads the screen, `extra` turns it
-    into context, so the page keeps its query count. Callers check the role."""
-    screens = selectors.with_page_extras(_clinical_screens(request))
-    if annotate is not None:
-        screens = annotate(screens)
-    screen = get_object_or_404(screens, pk=pk)
+    patient: `extra` turns the screen into more context. Callers check the role."""
+    screen = get_object_or_404(selectors.with_page_extras(_clinical_screens(request)), pk=pk)
     access_record(user=request.user, obj=screen)
     context = _screen_page(user=request.user, screen=screen)
     if extra is not None:

@@ -3,12 +3,11 @@ whatever the history."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import JSONField, Min, OuterRef, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import F, Min, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from clinic.access import CLINICAL_ROLES, PATIENT, scope
 from clinic.models import Patient
@@ -160,24 +159,6 @@ HOME_TEST_ERROR = {
 }
 
 
-def _home_field(kind: str) -> str:
-    return f"home_{kind}"
-
-
-def with_latest_self_tests(queryset: QuerySet, patient_ref: str = "patient_id") -> QuerySet:
-    """`queryset` (rows with a patient, e.g. screens) carrying, in the same query, the
-    patient's latest home self-test of each kind, read back by `home_tests_beside`."""
-    annotations = {}
-    for kind in SelfTestKind.values:
-        latest = (
-            SelfTest.objects.filter(patient_id=OuterRef(patient_ref), test=kind)
-            .order_by("-date", "-id")
-            .values(json=JSONObject(on="date", left="left", right="right"))[:1]
-        )
-        annotations[_home_field(kind)] = Subquery(latest, output_field=JSONField())
-    return queryset.annotate(**annotations)
-
-
 @dataclass(frozen=True)
 class HomeBesideClinic:
     """The latest home self-test of one kind beside the same test on a clinic screen."""
@@ -209,18 +190,24 @@ class HomeBesideClinic:
         return any(g is not None and abs(g) > self.error for g in (self.gap_left, self.gap_right))
 
 
-def _decoded(value):
-    # SQLite hands the subquery's JSON back as text, PostgreSQL as a decoded object.
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def home_tests_beside(screen) -> list[HomeBesideClinic]:
-    """Each kind of home self-test the patient has done (latest), beside the value `screen`
-    (read `with_latest_self_tests`) holds for the same test, with the home error. No query."""
+    """Each kind of home self-test the patient has done (the latest), beside the value
+    `screen` holds for the same test, with the home error. One query whatever the history:
+    the newest self-test per kind, picked by a window over the patient's rows."""
+    latest = {
+        test.test: test
+        for test in SelfTest.objects.filter(patient_id=screen.patient_id)
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=[F("test")], order_by=[F("date").desc(), F("id").desc()]
+            )
+        )
+        .filter(newest=1)
+    }
     rows = []
     for kind in SelfTestKind:
-        value = _decoded(getattr(screen, _home_field(kind.value), None))
-        if not value:
+        home = latest.get(kind.value)
+        if home is None:
             continue
         error, unit = HOME_TEST_ERROR[kind]
         clinic = [screen.side_value(kind.value, side) for side in ("left", "right")]
@@ -228,9 +215,9 @@ def home_tests_beside(screen) -> list[HomeBesideClinic]:
             HomeBesideClinic(
                 test=kind.value,
                 label=kind.label,
-                home_on=date.fromisoformat(str(value["on"])[:10]),
-                home_left=float(value["left"]),
-                home_right=float(value["right"]),
+                home_on=home.date,
+                home_left=float(home.left),
+                home_right=float(home.right),
                 clinic_left=None if clinic[0] is None else float(clinic[0]),
                 clinic_right=None if clinic[1] is None else float(clinic[1]),
                 error=error,

@@ -184,25 +184,24 @@ def current_program_for(user, *, today: date | None = None) -> Program | None:
     """The signed-in patient's current program (published or paused), with its items, drills
     and drill media.
 
-    Three queries whatever the number of items. `questionnaires_due` says, in the same
-    query, whether a questionnaire waits for the patient (the home page links to it). With
-    the patient's `today`, the same query also says whether home self-tests are due
-    (`self_test_due`, programs.self_test_schedule) and reads the patient's recent cadence
-    for the cadence drill's card (`recent_cadence_spm`, a float or None).
+    Three queries whatever the number of items. With the patient's `today` (the home page),
+    the same query also says whether a questionnaire waits for the patient
+    (`questionnaires_due`), whether home self-tests are due (`self_test_due`,
+    programs.self_test_schedule) and reads the patient's recent cadence for the cadence
+    drill's card (`recent_cadence_spm`, a float or None).
     """
-    programs = (
-        scope(Program.objects.all(), user, roles=[PATIENT])
-        .filter(status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
-        .annotate(
+    programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
+        status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
+    )
+    if today is not None:
+        # Only the home page asks (with `today`): each subquery costs more to compile than the
+        # rest of the query, so the API and the log do without them.
+        programs = programs.annotate(
             questionnaires_due=Exists(
                 QuestionnaireAssignment.objects.filter(
                     patient_id=OuterRef("patient_id"), status=QuestionnaireStatus.PENDING
                 )
-            )
-        )
-    )
-    if today is not None:
-        programs = programs.annotate(
+            ),
             self_test_due=Exists(
                 SelfTestRequest.objects.filter(
                     patient_id=OuterRef("patient_id"), done_at__isnull=True, due_on__lte=today

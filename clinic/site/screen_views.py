@@ -13,6 +13,4 @@ def _home_tests(screen) -> dict:
 
 @role_required(*CLINICAL_ROLES)
 def screen_detail(request, pk: int):
-    return assessment_views.screen_detail_response(
-        request, pk, annotate=run_selectors.with_latest_self_tests, extra=_home_tests
-    )
+    return assessment_views.screen_detail_response(request, pk, extra=_home_tests)

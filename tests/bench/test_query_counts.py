@@ -25,8 +25,10 @@ BUDGETS = {
     "patient home": 9,
     "GET /api/v1/me/program/": 5,
     # The screen page: the screen with its clinic's thresholds and whether it was ever edited,
-    # the access record, and the latest screens (the previous one among them).
-    "clinician screen detail": 6,
+    # the access record, the latest screens (the previous one among them), and the patient's
+    # latest questionnaire scores and home self-tests (one windowed read each: eight correlated
+    # subqueries on the screen's query cost more to build than the two reads).
+    "clinician screen detail": 8,
     "screen create + findings (POST)": 7,
     "program build (POST)": 10,
     "front-desk week calendar": 7,
