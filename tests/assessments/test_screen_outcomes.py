@@ -107,7 +107,7 @@ def test_no_section_without_self_tests_and_none_of_another_patient(client, world
     assert "Home self-tests beside this screen" not in html
 
 
-def test_the_outcomes_cost_the_page_no_query(client, world, screen):
+def test_the_outcomes_cost_the_same_queries_with_or_without_data(client, world, screen):
     client.force_login(world.home.clinician)
     url = f"/screens/{screen.pk}/"
     client.get(url)
