@@ -51,7 +51,8 @@ class LatestScore:
 def latest_scores(patient: Patient | int) -> list[LatestScore]:
     """The patient's latest phone-completed score of each instrument, in the instruments'
     order. One query whatever the history: the newest scored response per instrument, picked
-    by a window over the patient's rows (cheaper to build than a subquery per instrument)."""
+    by a window over the patient's rows (cheaper to build than a subquery per instrument).
+    Callers pass a patient the user may see (the screen page: a screen read through scope)."""
     patient_id = patient if isinstance(patient, int) else patient.pk
     rows = (
         QuestionnaireResponse.objects.filter(patient_id=patient_id, score__isnull=False)

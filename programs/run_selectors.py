@@ -193,7 +193,8 @@ class HomeBesideClinic:
 def home_tests_beside(screen) -> list[HomeBesideClinic]:
     """Each kind of home self-test the patient has done (the latest), beside the value
     `screen` holds for the same test, with the home error. One query whatever the history:
-    the newest self-test per kind, picked by a window over the patient's rows."""
+    the newest self-test per kind, picked by a window over the patient's rows. Callers pass
+    a screen the user may see (read through clinic.access.scope)."""
     latest = {
         test.test: test
         for test in SelfTest.objects.filter(patient_id=screen.patient_id)
