@@ -1,6 +1,6 @@
 """The screen page as the clinic sees it: assessments' page with the patient's home self-tests
 (programs) beside the clinic's values. Composed here because assessments does not know
-programs; both are read in the one query that loads the screen."""
+programs. The self-tests are one more query, whatever the patient's history."""
 
 from assessments import views as assessment_views
 from clinic.access import CLINICAL_ROLES, role_required
