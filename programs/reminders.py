@@ -358,11 +358,10 @@ def rescreen_due_check() -> dict[str, int]:
     return report
 
 
-def questionnaires_due_check() -> dict[str, int]:
-    """The daily task: every 4 weeks while a program is published, its patient is asked the
-    questionnaires again (assessments decides which, and keeps one of each pending). The
-    4 weeks run from the first version of the patient's programs that was published."""
-    report = {"asked": 0, "failed": 0}
+def _published_since(*related: str) -> Iterable[tuple[Program, date]]:
+    """Each published program (with its clinic, its patient and `related`), with the clinic-
+    local day its patient's first published version was published: where the periodic asks
+    (questionnaires, self-tests) count from. Patients never published are left out."""
     started = dict(
         Program.objects.filter(published_at__isnull=False)
         .values("patient_id")
@@ -370,18 +369,23 @@ def questionnaires_due_check() -> dict[str, int]:
         .values_list("patient_id", "first")
     )
     programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "clinic", "patient__clinic"
+        "clinic", "patient__clinic", *related
     )
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
-        if first is None:
-            continue
-        today = program.clinic.today()
+        if first is not None:
+            yield program, timezone.localdate(first, timezone=program.clinic.tz)
+
+
+def questionnaires_due_check() -> dict[str, int]:
+    """The daily task: every 4 weeks while a program is published, its patient is asked the
+    questionnaires again (assessments decides which, and keeps one of each pending). The
+    4 weeks run from the first version of the patient's programs that was published."""
+    report = {"asked": 0, "failed": 0}
+    for program, since in _published_since():
         try:
             asked = questionnaires.periodic_questionnaires_schedule(
-                patient=program.patient,
-                program_since=timezone.localdate(first, timezone=program.clinic.tz),
-                today=today,
+                patient=program.patient, program_since=since, today=program.clinic.today()
             )
         except Exception:
             log.exception("questionnaires of program %s failed", program.pk)
@@ -396,23 +400,11 @@ def self_tests_due_check() -> dict[str, int]:
     for home self-tests (docs/clinical-rules.md §7), counted from the first version of the
     patient's programs that was published; one open request at a time."""
     report = {"asked": 0, "failed": 0}
-    started = dict(
-        Program.objects.filter(published_at__isnull=False)
-        .values("patient_id")
-        .annotate(first=Min("published_at"))
-        .values_list("patient_id", "first")
-    )
-    programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "clinic", "patient__clinic", "patient__notification_preference"
-    )
-    for program in programs.order_by("pk").iterator(chunk_size=500):
-        first = started.get(program.patient_id)
-        if first is None:
-            continue
+    for program, since in _published_since("patient__notification_preference"):
         try:
             asked = self_test_schedule.periodic_self_tests_schedule(
                 patient=program.patient,
-                program_since=timezone.localdate(first, timezone=program.clinic.tz),
+                program_since=since,
                 today=outbox.patient_today(program.patient),
             )
         except Exception:
