@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import adherence, patient_text, runs, selectors
+from . import adherence, patient_text, run_selectors, runs, selectors
 from .evaluation import AUTOMATIC_ACTIONS, morning_questions, needs_own_pain
 from .models import (
     CheckIn,
@@ -226,12 +226,11 @@ def patient_home(user, *, now: datetime) -> dict:
     drills with what was logged of them today, the week with each day's drills, progress and
     the morning check-in."""
     today = now.date()
-    program = selectors.current_program_for(user, today=today)
+    program = selectors.current_program_for(user)
     if program is None:
         return {"program": None, "today_items": [], "week": []}
-    # Read with the program: the cadence drill's card shows the patient's own cadence.
-    recent = program.recent_cadence_spm
-    recent = round(recent) if recent is not None else None
+    # The cadence drill's card shows the patient's own cadence.
+    recent = run_selectors.recent_cadence(patient_id=program.patient_id, today=today)
     cadence = {"spm": recent, "target": runs.cadence_target(recent)}
     items = list(program.items.all())
     plan = selectors.week_plan(items)

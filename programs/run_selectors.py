@@ -68,7 +68,7 @@ def running_load(
     )
     rows = _rows(Run.objects.filter(patient_id=patient_id, date__gte=since, date__lte=today))
     recent = [r for r in rows if r.day > today - timedelta(days=RECENT_CADENCE_DAYS)]
-    cadence = _weighted_cadence(recent)
+    cadence = _weighted_cadence((r.cadence_spm, r.duration_s) for r in recent)
     last_runs = list(
         Run.objects.filter(patient_id=patient_id).order_by("-date", "-start_time", "-id")[:latest]
     )
@@ -80,8 +80,22 @@ def running_load(
     )
 
 
-def _weighted_cadence(rows: list[runs.RunRow]) -> int | None:
-    pairs = [(r.cadence_spm, r.duration_s) for r in rows if r.cadence_spm and r.duration_s]
+def recent_cadence(*, patient_id: int, today: date) -> int | None:
+    """The patient's own cadence for the cadence drill's card (docs/clinical-rules.md §7): the
+    time-weighted mean over the last RECENT_CADENCE_DAYS up to `today`, as running_load counts
+    it. One query. Callers pass a patient the user may see (scoped before)."""
+    rows = Run.objects.filter(
+        patient_id=patient_id,
+        date__gt=today - timedelta(days=RECENT_CADENCE_DAYS),
+        date__lte=today,
+        cadence_spm__isnull=False,
+    ).values_list("cadence_spm", "duration_s")
+    return _weighted_cadence(rows)
+
+
+def _weighted_cadence(runs_cadence) -> int | None:
+    """The mean of (cadence, seconds) pairs weighted by time, rounded; None without any."""
+    pairs = [(cadence, seconds) for cadence, seconds in runs_cadence if cadence and seconds]
     total = sum(w for _, w in pairs)
     return round(sum(c * w for c, w in pairs) / total) if total else None
 

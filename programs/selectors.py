@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
-    F,
-    FloatField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import get_language, gettext
 
-from assessments.models import QuestionnaireAssignment, QuestionnaireStatus
 from clinic.access import CLINICAL_ROLES, PATIENT, clinic_of, patient_of, scope
 from clinic.models import Clinic
 
@@ -35,13 +26,10 @@ from .models import (
     ProgramChange,
     ProgramItem,
     ProgramStatus,
-    Run,
-    SelfTestRequest,
 )
 from .patient_text import ENGLISH, LANGUAGES
 from .prescribe import weekdays_for
 from .red_flags import BY_ANSWER, BY_CODE, most_urgent
-from .run_selectors import RECENT_CADENCE_DAYS
 
 
 def drills_for_clinic(
@@ -156,60 +144,15 @@ def with_items(program: Program) -> Program:
     return program
 
 
-def _recent_cadence(today: date) -> Subquery:
-    """The patient's time-weighted mean cadence over the last RECENT_CADENCE_DAYS up to
-    `today` (the cadence drill's "own cadence", docs/clinical-rules.md §7, computed as
-    run_selectors.running_load does), as a subquery of a row with a `patient_id` (NULL
-    without cadence)."""
-    runs = (
-        Run.objects.filter(
-            patient_id=OuterRef("patient_id"),
-            date__gt=today - timedelta(days=RECENT_CADENCE_DAYS),
-            date__lte=today,
-            cadence_spm__isnull=False,
-            duration_s__gt=0,
-        )
-        .order_by()
-        .values("patient_id")
-        .annotate(
-            spm=Cast(Sum(F("cadence_spm") * F("duration_s")), FloatField())
-            / Cast(Sum("duration_s"), FloatField())
-        )
-        .values("spm")[:1]
-    )
-    return Subquery(runs, output_field=FloatField())
-
-
-def current_program_for(user, *, today: date | None = None) -> Program | None:
+def current_program_for(user) -> Program | None:
     """The signed-in patient's current program (published or paused), with its items, drills
-    and drill media.
-
-    Three queries whatever the number of items. With the patient's `today` (the home page),
-    the same query also says whether a questionnaire waits for the patient
-    (`questionnaires_due`), whether home self-tests are due (`self_test_due`,
-    programs.self_test_schedule) and reads the patient's recent cadence for the cadence
-    drill's card (`recent_cadence_spm`, a float or None).
-    """
-    programs = scope(Program.objects.all(), user, roles=[PATIENT]).filter(
-        status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED]
+    and drill media. Three queries whatever the number of items."""
+    program = (
+        scope(Program.objects.all(), user, roles=[PATIENT])
+        .filter(status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
+        .order_by("-version")
+        .first()
     )
-    if today is not None:
-        # Only the home page asks (with `today`): each subquery costs more to compile than the
-        # rest of the query, so the API and the log do without them.
-        programs = programs.annotate(
-            questionnaires_due=Exists(
-                QuestionnaireAssignment.objects.filter(
-                    patient_id=OuterRef("patient_id"), status=QuestionnaireStatus.PENDING
-                )
-            ),
-            self_test_due=Exists(
-                SelfTestRequest.objects.filter(
-                    patient_id=OuterRef("patient_id"), done_at__isnull=True, due_on__lte=today
-                )
-            ),
-            recent_cadence_spm=_recent_cadence(today),
-        )
-    program = programs.order_by("-version").first()
     if program is None:
         return None
     patient = patient_of(user)

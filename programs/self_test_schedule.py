@@ -123,8 +123,8 @@ def periodic_self_tests_schedule(
 
 
 def self_test_due(patient: Patient | int, today: date) -> bool:
-    """Whether an open request is due for the patient on `today` (one query; the patient home
-    page reads it with the program instead, programs.selectors.current_program_for)."""
+    """Whether an open request is due for the patient on `today` (one query): the patient
+    home page's prompt."""
     patient_id = patient if isinstance(patient, int) else patient.pk
     return SelfTestRequest.objects.filter(
         patient_id=patient_id, done_at__isnull=True, due_on__lte=today

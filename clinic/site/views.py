@@ -70,25 +70,18 @@ def _patient_home(request):
     # The patient's own day and hour (their zone, else the clinic's): which drills are today's
     # and whether it is morning yet for the check-in.
     now = timezone.localtime(timezone.now(), patient.tz)
+    today = now.date()
     context = {
-        "today": now.date(),
+        "today": today,
         "patient": patient,
         "upcoming": booking_selectors.upcoming_for_patient(
             user=request.user, patient=patient, now=now
         ),
         **program_home.patient_home(request.user, now=now),
         "page_texts": json.dumps(program_home.page_texts()),
+        "questionnaires_due": questionnaires.has_pending(patient),
+        "self_test_due": self_test_schedule.self_test_due(patient, today),
     }
-    # Read with the program when there is one (no query of its own on the busy page).
-    program = context["program"]
-    context["questionnaires_due"] = (
-        program.questionnaires_due if program is not None else questionnaires.has_pending(patient)
-    )
-    context["self_test_due"] = (
-        program.self_test_due
-        if program is not None
-        else self_test_schedule.self_test_due(patient, context["today"])
-    )
     response = render(request, "clinic/home_patient.html", context)
     # The service worker keeps only pages that say so (static/js/sw.js): the patient's own.
     response["X-Groundwork-Offline"] = "patient"

@@ -91,7 +91,7 @@ def test_without_cadence_the_card_asks_for_runs(world, client, program):
     assert "steps a minute" not in text
 
 
-def test_the_cadence_costs_the_home_page_no_query(world, client, program):
+def test_the_cadence_costs_the_same_queries_with_or_without_runs(world, client, program):
     patient = world.home.patient_a
     client.force_login(patient.user)
     client.get("/")

@@ -15,8 +15,10 @@ from tests.programs.test_me_api import make_program
 
 pytestmark = pytest.mark.django_db
 
-# One of them reads the drills' media of the clinic, for all of today's items at once.
-EXPECTED_HOME_QUERIES = 9
+# One of them reads the drills' media of the clinic, for all of today's items at once; three
+# small reads say whether a questionnaire or the self-tests are due and give the patient's
+# recent cadence.
+EXPECTED_HOME_QUERIES = 12
 
 
 def no_inline_code(html: str) -> bool:
