@@ -269,7 +269,9 @@ class QuestionnaireAssignment(models.Model):
         max_length=20,
         choices=[(code, instrument.name) for code, instrument in instruments.INSTRUMENTS.items()],
     )
-    due_on = models.DateField(help_text="Clinic-local day from which it is asked")
+    due_on = models.DateField(
+        help_text="The day, on the patient's own calendar, from which it is asked"
+    )
     status = models.CharField(
         max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.PENDING
     )

@@ -359,9 +359,10 @@ def rescreen_due_check() -> dict[str, int]:
 
 
 def _published_since(*related: str) -> Iterable[tuple[Program, date]]:
-    """Each published program (with its clinic, its patient and `related`), with the clinic-
-    local day its patient's first published version was published: where the periodic asks
-    (questionnaires, self-tests) count from. Patients never published are left out."""
+    """Each published program (with its clinic, its patient and `related`), with the day, on
+    the patient's own calendar, its patient's first published version was published: where the
+    periodic asks (questionnaires, self-tests) count from, on the patient's days as their home
+    page counts the program's weeks. Patients never published are left out."""
     started = dict(
         Program.objects.filter(published_at__isnull=False)
         .values("patient_id")
@@ -374,7 +375,7 @@ def _published_since(*related: str) -> Iterable[tuple[Program, date]]:
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
         if first is not None:
-            yield program, timezone.localdate(first, timezone=program.clinic.tz)
+            yield program, timezone.localdate(first, timezone=program.patient.tz)
 
 
 def questionnaires_due_check() -> dict[str, int]:
@@ -385,7 +386,7 @@ def questionnaires_due_check() -> dict[str, int]:
     for program, since in _published_since():
         try:
             asked = questionnaires.periodic_questionnaires_schedule(
-                patient=program.patient, program_since=since, today=program.clinic.today()
+                patient=program.patient, program_since=since, today=program.patient.today()
             )
         except Exception:
             log.exception("questionnaires of program %s failed", program.pk)
@@ -405,7 +406,7 @@ def self_tests_due_check() -> dict[str, int]:
             asked = self_test_schedule.periodic_self_tests_schedule(
                 patient=program.patient,
                 program_since=since,
-                today=outbox.patient_today(program.patient),
+                today=program.patient.today(),
             )
         except Exception:
             log.exception("self-tests of program %s failed", program.pk)

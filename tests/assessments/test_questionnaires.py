@@ -1,7 +1,7 @@
 """Questionnaires end to end: scheduling (intake, every 4 weeks, discharge), the reminder in the
 outbox, the patient's API and phone form, tenancy, and the clinician's trend against MCID."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -185,6 +185,27 @@ def test_every_four_weeks_while_a_program_is_published(world, time_machine):
     # LEFS asked again; the FAAM forms still waiting are not doubled.
     assert asked.filter(instrument="lefs").count() == 2
     assert asked.filter(instrument="faam_adl").count() == 1
+
+
+def test_the_four_weeks_are_counted_on_the_patients_own_days(world, time_machine):
+    side = world.home
+    patient = side.patient_a
+    # Honolulu is five hours behind the clinic's New York in March: published at 09:00 there,
+    # 04:00 on the same 2 March for the patient.
+    patient.time_zone = "Pacific/Honolulu"
+    patient.save(update_fields=["time_zone"])
+    time_machine.move_to(datetime(2026, 3, 2, 9, tzinfo=side.clinic.tz), tick=False)
+    screen = make_screen(side, performed_on="2026-03-02", heel_raise_reps_left=12)
+    program_publish(
+        user=side.clinician, program=program_build_from_screen(user=side.clinician, screen=screen)
+    )
+    asked = QuestionnaireAssignment.objects.filter(patient=patient)
+    # 01:00 on 30 March at the clinic (its day 28) is 20:00 on 29 March for the patient.
+    time_machine.move_to(datetime(2026, 3, 30, 1, tzinfo=side.clinic.tz), tick=False)
+    assert reminders.questionnaires_due_check() == {"asked": 0, "failed": 0}
+    time_machine.move_to(datetime(2026, 3, 30, 6, tzinfo=patient.tz), tick=False)
+    assert reminders.questionnaires_due_check() == {"asked": 1, "failed": 0}
+    assert set(asked.values_list("due_on", flat=True)) == {date(2026, 3, 30)}
 
 
 def test_the_task_is_in_the_beat_schedule(settings):
