@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -19,7 +19,6 @@ from django.utils.translation import gettext, gettext_noop
 from clinic.access import PATIENT, scope
 from clinic.models import Patient, User
 from clinic.notifications import services as outbox
-from clinic.notifications import timing
 from clinic.notifications.models import Kind
 
 from . import instruments
@@ -126,45 +125,22 @@ def questionnaires_assign(
     return created
 
 
-# When the patient has not chosen a reminder time (the programs' reminders use the same).
-DEFAULT_REMINDER_TIME = time(7, 30)
-
-
-def reminder_moment(patient: Patient) -> datetime:
-    """The patient's next reminder time: never at the same moment as a booking confirmation,
-    and in their own morning rather than whenever a nightly task ran."""
-    preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient)
-    at = preference.reminder_time or DEFAULT_REMINDER_TIME
-    day = outbox.patient_today(patient)
-    due = timing.local_moment(day, at, tz)
-    if due <= timezone.now():
-        due = timing.local_moment(day + timedelta(days=1), at, tz)
-    return due
-
-
 def questionnaires_remind(*, patient: Patient, count: int, day: date) -> list:
     """The reminder at the patient's reminder time, by the channels they accept; one per
     patient and day (a later set the same day updates the count)."""
-    due = reminder_moment(patient)
-    return [
-        outbox.notification_schedule(
-            clinic=patient.clinic,
-            kind=Kind.QUESTIONNAIRE_DUE,
-            channel=channel,
-            due_at=due,
-            key_time=outbox.day_key(day),
-            subject=reminder_subject(patient),
-            patient=patient,
-            payload={
-                "link_path": reverse("my_questionnaires"),
-                "link_label": gettext_noop("Fill it in"),
-                "count": count,
-            },
-            refresh_payload=True,
-        )
-        for channel in outbox.patient_channels(patient)
-    ]
+    return outbox.patient_message_schedule(
+        patient=patient,
+        kind=Kind.QUESTIONNAIRE_DUE,
+        subject=reminder_subject(patient),
+        payload={
+            "link_path": reverse("my_questionnaires"),
+            "link_label": gettext_noop("Fill it in"),
+            "count": count,
+        },
+        key_time=outbox.day_key(day),
+        refresh_payload=True,
+        due_at=outbox.reminder_moment(patient),
+    )
 
 
 def intake_questionnaires_schedule(*, appointment) -> list[QuestionnaireAssignment]:

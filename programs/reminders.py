@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,8 +33,6 @@ from .selectors import week_plan
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROGRAM_REMINDER_TIME = time(7, 30)
-
 
 @transaction.atomic
 def program_reminders_schedule(
@@ -50,7 +48,7 @@ def program_reminders_schedule(
     scheduling the same day again returns the row already there."""
     preference = outbox.preference_of(patient)
     tz = outbox.patient_time_zone(patient)
-    at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
+    at = outbox.reminder_time_of(preference)
     now = timezone.now()
     created = []
     for day in days:
@@ -250,17 +248,6 @@ def program_reminders_roll() -> dict[str, int]:
 # Re-screens -------------------------------------------------------------------------------
 
 
-def _next_reminder_moment(patient: Patient, day: date) -> datetime:
-    """The patient's reminder time on `day`, or on the next day when that has passed."""
-    preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient)
-    at = preference.reminder_time or DEFAULT_PROGRAM_REMINDER_TIME
-    due = timing.local_moment(day, at, tz)
-    if due <= timezone.now():
-        due = timing.local_moment(day + timedelta(days=1), at, tz)
-    return due
-
-
 def rescreen_staff(*, screen, program) -> list[User]:
     """Who hears that a re-screen is due: the clinician who screened the patient, else the
     one who published the program, else every active clinician of the clinic."""
@@ -284,26 +271,20 @@ def rescreen_due_notify(*, program, screen, due_on: date) -> list[Notification]:
     key = outbox.day_key(due_on)
     rows = []
     if booked is None:
-        due = _next_reminder_moment(patient, outbox.patient_today(patient))
         book_path = f"{reverse('booking_public')}?clinic={patient.clinic.slug}"
-        rows += [
-            outbox.notification_schedule(
-                clinic=patient.clinic,
-                kind=Kind.RESCREEN_DUE,
-                channel=channel,
-                due_at=due,
-                key_time=key,
-                subject=screen,
-                patient=patient,
-                payload={
-                    "link_path": book_path,
-                    "link_label": gettext_noop("Book a time"),
-                    "last_screen": screen.performed_on.isoformat(),
-                    "due_on": due_on.isoformat(),
-                },
-            )
-            for channel in outbox.patient_channels(patient)
-        ]
+        rows += outbox.patient_message_schedule(
+            patient=patient,
+            kind=Kind.RESCREEN_DUE,
+            subject=screen,
+            payload={
+                "link_path": book_path,
+                "link_label": gettext_noop("Book a time"),
+                "last_screen": screen.performed_on.isoformat(),
+                "due_on": due_on.isoformat(),
+            },
+            key_time=key,
+            due_at=outbox.reminder_moment(patient),
+        )
     detail = (
         f"Last screen on {screen.performed_on:%d %b %Y}; a re-screen was due on {due_on:%d %b %Y}."
     )

@@ -13,9 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from assessments.questionnaires import reminder_moment
 from clinic.models import Patient, User
 from clinic.notifications import services as outbox
 from clinic.notifications.models import Kind
@@ -69,21 +68,15 @@ def self_tests_request(
 def self_tests_remind(*, patient: Patient, day: date) -> list:
     """The reminder at the patient's reminder time, by the channels they accept; one per
     patient and day."""
-    due = reminder_moment(patient)
-    return [
-        outbox.notification_schedule(
-            clinic=patient.clinic,
-            kind=Kind.SELF_TEST_DUE,
-            channel=channel,
-            due_at=due,
-            key_time=outbox.day_key(day),
-            subject=reminder_subject(patient),
-            patient=patient,
-            payload={"link_path": reverse("my_self_tests"), "link_label": _("Do the tests")},
-            refresh_payload=True,
-        )
-        for channel in outbox.patient_channels(patient)
-    ]
+    return outbox.patient_message_schedule(
+        patient=patient,
+        kind=Kind.SELF_TEST_DUE,
+        subject=reminder_subject(patient),
+        payload={"link_path": reverse("my_self_tests"), "link_label": gettext_noop("Do the tests")},
+        key_time=outbox.day_key(day),
+        refresh_payload=True,
+        due_at=outbox.reminder_moment(patient),
+    )
 
 
 def self_test_requests_answer(*, patient: Patient) -> int:

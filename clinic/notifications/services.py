@@ -40,6 +40,9 @@ from .transports import sms_available
 log = logging.getLogger(__name__)
 
 DEFAULT_REMINDER_HOURS = (24, 2)
+# A patient's reminders (home program, questionnaires, self-tests, re-screen) come at the time
+# they chose, else at this local time.
+DEFAULT_REMINDER_TIME = time(7, 30)
 # Messages due this soon get a sweep right after commit instead of waiting for the next beat.
 KICK_WINDOW = timedelta(minutes=2)
 REVIVED_STATUSES = (Status.CANCELLED,)
@@ -76,6 +79,24 @@ def idempotency_key(
 def patient_today(patient: Patient) -> date:
     """The date where the patient is: in the zone they chose, else in the clinic's."""
     return timezone.localdate(timezone=patient_time_zone(patient))
+
+
+def reminder_time_of(preference: ChannelPreference) -> time:
+    """The local time of day the patient's reminders come at."""
+    return preference.reminder_time or DEFAULT_REMINDER_TIME
+
+
+def reminder_moment(patient: Patient) -> datetime:
+    """The patient's next reminder time: today's, or tomorrow's once today's has passed. In
+    their own morning rather than whenever a nightly task ran, and never at the same moment
+    as a booking confirmation."""
+    tz = patient_time_zone(patient)
+    at = reminder_time_of(preference_of(patient))
+    day = timezone.localdate(timezone=tz)
+    due = timing.local_moment(day, at, tz)
+    if due <= timezone.now():
+        due = timing.local_moment(day + timedelta(days=1), at, tz)
+    return due
 
 
 def can_text(patient: Patient) -> bool:
@@ -318,16 +339,19 @@ def patient_message_schedule(
     payload: dict[str, Any],
     key_time: datetime,
     refresh_payload: bool = False,
+    due_at: datetime | None = None,
 ) -> list[Notification]:
     """A one-off patient message such as a progression update or re-screen due, on each
-    channel the patient accepts. `payload` fills the e-mail; SMS never shows it. With
-    `refresh_payload`, a message not sent yet takes the new payload."""
+    channel the patient accepts, now or at `due_at` (e.g. reminder_moment). `payload` fills
+    the e-mail; SMS never shows it. With `refresh_payload`, a message not sent yet takes the
+    new payload."""
+    due_at = due_at or timezone.now()
     return [
         notification_schedule(
             clinic=patient.clinic,
             kind=kind,
             channel=channel,
-            due_at=timezone.now(),
+            due_at=due_at,
             key_time=key_time,
             subject=subject,
             patient=patient,
