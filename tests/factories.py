@@ -8,6 +8,7 @@ import factory
 
 from clinic.booking.models import Appointment, AppointmentType, WorkingHours
 from clinic.models import Clinic, Patient, Role, StaffMembership, User
+from programs.models import Drill
 
 PASSWORD = "correct-horse-battery"
 # Every test clinic's zone: its evenings are already tomorrow in UTC, the server's zone.
@@ -91,6 +92,22 @@ def working_week(clinic, clinician) -> None:
             start_time=time(8),
             end_time=time(18),
         )
+
+
+def own_drill(clinic, slug: str = "wall_push", **fields) -> Drill:
+    """A clinic's own drill with English text in every field the patient reads (two steps, a
+    cue, a precaution), for the drill text page and its translations."""
+    return Drill.objects.create(
+        clinic=clinic,
+        slug=slug,
+        name="Wall push",
+        category="strength",
+        default_reps=10,
+        precautions="Stop if your heel hurts.",
+        instructions=["Face a wall.", "Push it."],
+        cues=["Breathe."],
+        **fields,
+    )
 
 
 @dataclass

@@ -5,28 +5,15 @@ import pytest
 from django.core.management import call_command
 
 from clinic.models import Clinic
-from programs.models import Drill
 from tests.browser_support import sign_in
+from tests.factories import own_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _own_drill() -> Drill:
-    return Drill.objects.create(
-        clinic=Clinic.objects.get(slug="demo"),
-        slug="wall_push_browser",
-        name="Wall push",
-        category="strength",
-        default_reps=10,
-        precautions="Stop if your heel hurts.",
-        instructions=["Face a wall.", "Push it."],
-        cues=["Breathe."],
-    )
-
-
 def test_side_by_side_on_a_desk_stacked_on_a_phone_and_saved(open_page):
     call_command("seed_demo", verbosity=0)
-    drill = _own_drill()
+    drill = own_drill(Clinic.objects.get(slug="demo"), "wall_push_browser")
     url = f"/programs/library/{drill.pk}/text/"
 
     page, problems = open_page({"width": 1366, "height": 900})

@@ -7,23 +7,10 @@ from django.utils.html import escape
 from programs.drills import DRILLS_BY_SLUG
 from programs.drills.catalogue_es import ES
 from programs.models import Drill
+from tests.factories import own_drill
 from tests.programs.test_drill_translations import _program_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _own_drill(side, slug="wall_push", **fields):
-    return Drill.objects.create(
-        clinic=side.clinic,
-        slug=slug,
-        name="Wall push",
-        category="strength",
-        default_reps=10,
-        precautions="Stop if your heel hurts.",
-        instructions=["Face a wall.", "Push it."],
-        cues=["Breathe."],
-        **fields,
-    )
 
 
 def _body(**overrides):
@@ -43,7 +30,7 @@ def _body(**overrides):
 
 
 def test_the_page_shows_both_languages_labelled_side_by_side(client, world):
-    drill = _own_drill(world.home, translations={"es": {"name": "Empuje contra la pared"}})
+    drill = own_drill(world.home.clinic, translations={"es": {"name": "Empuje contra la pared"}})
     client.force_login(world.home.clinician)
     response = client.get(f"/programs/library/{drill.pk}/text/")
     assert response.status_code == 200
@@ -57,7 +44,7 @@ def test_the_page_shows_both_languages_labelled_side_by_side(client, world):
 
 
 def test_saving_writes_both_languages_and_the_spanish_patient_reads_them(client, world):
-    drill = _own_drill(world.home)
+    drill = own_drill(world.home.clinic)
     client.force_login(world.home.admin)
     response = client.post(f"/programs/library/{drill.pk}/text/", _body(name_en="Wall press"))
     assert response.status_code == 302
@@ -84,7 +71,7 @@ def test_saving_writes_both_languages_and_the_spanish_patient_reads_them(client,
 
 
 def test_clearing_the_spanish_leaves_the_english_for_patients(client, world):
-    drill = _own_drill(world.home, translations={"es": {"name": "Empuje"}})
+    drill = own_drill(world.home.clinic, translations={"es": {"name": "Empuje"}})
     client.force_login(world.home.clinician)
     empty = {k: "" for k in _body() if k.endswith("_es")}
     response = client.post(f"/programs/library/{drill.pk}/text/", _body(**empty))
@@ -106,7 +93,7 @@ def test_clearing_the_spanish_leaves_the_english_for_patients(client, world):
 def test_a_bad_field_keeps_every_input_and_says_what_is_wrong(
     client, world, overrides, field, message
 ):
-    drill = _own_drill(world.home)
+    drill = own_drill(world.home.clinic)
     client.force_login(world.home.clinician)
     response = client.post(f"/programs/library/{drill.pk}/text/", _body(**overrides))
     assert response.status_code == 400
@@ -143,7 +130,7 @@ def test_a_library_drill_shows_both_languages_and_cannot_be_edited(client, world
 
 
 def test_another_clinics_drill_is_404_and_unchanged(client, world):
-    theirs = _own_drill(world.other)
+    theirs = own_drill(world.other.clinic)
     client.force_login(world.home.admin)
     assert client.get(f"/programs/library/{theirs.pk}/text/").status_code == 404
     assert client.post(f"/programs/library/{theirs.pk}/text/", _body()).status_code == 404
@@ -153,7 +140,7 @@ def test_another_clinics_drill_is_404_and_unchanged(client, world):
 
 @pytest.mark.parametrize("who", ["frontdesk", "patient"])
 def test_front_desk_and_patients_may_not_edit(client, world, who):
-    drill = _own_drill(world.home)
+    drill = own_drill(world.home.clinic)
     user = world.home.patient_a.user if who == "patient" else world.home.frontdesk
     client.force_login(user)
     assert client.post(f"/programs/library/{drill.pk}/text/", _body()).status_code == 403
@@ -162,7 +149,7 @@ def test_front_desk_and_patients_may_not_edit(client, world, who):
 
 
 def test_the_library_page_links_to_each_drills_text(client, world):
-    drill = _own_drill(world.home)
+    drill = own_drill(world.home.clinic)
     client.force_login(world.home.admin)
     html = client.get("/programs/library/").content.decode()
     assert f'href="/programs/library/{drill.pk}/text/"' in html
