@@ -10,16 +10,19 @@ MANAGE := $(UV) run --frozen python manage.py
 # The date-sensitive tests again with the clock set near midnight (tests/conftest.py,
 # --frozen-at): 04:30 UTC is 23:30 the day before in New York, the test clinics' zone, so the
 # UTC and the clinic's dates differ; 23:30 UTC (18:30 there) is an hour before the UTC date
-# turns. 2026-12-08 is a Tuesday. Browser tests, races of many connections (concurrency) and the tests marked real_clock (other
-# processes or files on the machine's clock: a Celery worker, backup files) keep the real
-# clock; the API fuzzing, most of the suite's time, and the other security modules test
-# request shapes, not dates: those stay out. pytest-xdist is not used: tests clear the shared
-# Redis cache and start Celery workers on one broker. `make test` runs the whole suite and the
-# two clock runs side by side instead (scripts/test-all), each with its own database and Redis
-# database number.
+# turns. 2026-12-08 is a Tuesday. Browser tests, races of many connections (concurrency) and
+# the tests marked real_clock (other processes or files on the machine's clock: a Celery
+# worker, backup files) keep the real clock. Left out as they test no date: the API fuzzing
+# and the other security modules (request shapes), the access matrix (who may open which
+# route: 1,200 requests, a quarter of a clock run, while each page's dates are tested by the
+# page's own module here), and the deployment files, settings and phone-number parsing.
+# pytest-xdist is not used: tests clear the shared Redis cache and start Celery workers on one
+# broker. `make test` runs the whole suite and the two clock runs side by side instead
+# (scripts/test-all), each with its own database and Redis database number.
 CLOCK_INSTANTS ?= 2026-12-08T04:30:00Z 2026-12-08T23:30:00Z
 CLOCK_TESTS ?= tests/programs tests/booking tests/notifications tests/assessments tests/clinic \
-	tests/audit tests/security/test_idor.py tests/security/test_access_matrix.py
+	tests/audit tests/security/test_idor.py --ignore=tests/clinic/test_deploy.py \
+	--ignore=tests/clinic/test_settings.py --ignore=tests/clinic/test_phones.py
 define clock_tests
 	@for at in $(CLOCK_INSTANTS); do \
 		echo "The date-sensitive tests with the clock at $$at:"; \
