@@ -3,6 +3,7 @@ whatever the history."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,7 +94,7 @@ def recent_cadence(*, patient_id: int, today: date) -> int | None:
     return _weighted_cadence(rows)
 
 
-def _weighted_cadence(runs_cadence) -> int | None:
+def _weighted_cadence(runs_cadence: Iterable[tuple[int | None, int | None]]) -> int | None:
     """The mean of (cadence, seconds) pairs weighted by time, rounded; None without any."""
     pairs = [(cadence, seconds) for cadence, seconds in runs_cadence if cadence and seconds]
     total = sum(w for _, w in pairs)
