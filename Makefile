@@ -17,7 +17,7 @@ MANAGE := $(UV) run --frozen python manage.py
 # route: 1,200 requests, a quarter of a clock run, while each page's dates are tested by the
 # page's own module here), and the deployment files, settings and phone-number parsing.
 # pytest-xdist is not used: tests clear the shared Redis cache and start Celery workers on one
-# broker. `make test` runs the whole suite and the two clock runs side by side instead
+# broker. `make test` runs the suite in two halves and the two clock runs side by side instead
 # (scripts/test-all), each with its own database and Redis database number.
 CLOCK_INSTANTS ?= 2026-12-08T04:30:00Z 2026-12-08T23:30:00Z
 CLOCK_TESTS ?= tests/programs tests/booking tests/notifications tests/assessments tests/clinic \
