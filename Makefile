@@ -13,7 +13,7 @@ MANAGE := $(UV) run --frozen python manage.py
 # turns. 2026-12-08 is a Tuesday. Browser tests, races of many connections (concurrency) and
 # the tests marked real_clock (other processes or files on the machine's clock: a Celery
 # worker, backup files) keep the real clock. Left out as they test no date: the API fuzzing
-# and the other security modules (request shapes), the access matrix (who may open which
+# and the malformed-request modules (request shapes), the access matrix (who may open which
 # route: 1,200 requests, a quarter of a clock run, while each page's dates are tested by the
 # page's own module here), and the deployment files, settings and phone-number parsing.
 # pytest-xdist is not used: tests clear the shared Redis cache and start Celery workers on one
