@@ -339,11 +339,12 @@ def rescreen_due_check() -> dict[str, int]:
     return report
 
 
-def _published_since(*related: str) -> Iterable[tuple[Program, date]]:
-    """Each published program (with its clinic, its patient and `related`), with the day, on
-    the patient's own calendar, its patient's first published version was published: where the
-    periodic asks (questionnaires, self-tests) count from, on the patient's days as their home
-    page counts the program's weeks. Patients never published are left out."""
+def _published_since() -> Iterable[tuple[Program, date]]:
+    """Each published program (with its patient, the patient's clinic and message settings),
+    with the day, on the patient's own calendar, its patient's first published version was
+    published: where the periodic asks (questionnaires, self-tests) count from, on the
+    patient's days as their home page counts the program's weeks. Patients never published
+    are left out."""
     started = dict(
         Program.objects.filter(published_at__isnull=False)
         .values("patient_id")
@@ -351,12 +352,13 @@ def _published_since(*related: str) -> Iterable[tuple[Program, date]]:
         .values_list("patient_id", "first")
     )
     programs = Program.objects.filter(status=ProgramStatus.PUBLISHED).select_related(
-        "clinic", "patient__clinic", *related
+        "patient__clinic", "patient__notification_preference"
     )
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
         if first is not None:
-            yield program, timezone.localdate(first, timezone=program.patient.tz)
+            tz = outbox.patient_time_zone(program.patient)
+            yield program, timezone.localdate(first, timezone=tz)
 
 
 def questionnaires_due_check() -> dict[str, int]:
@@ -367,7 +369,9 @@ def questionnaires_due_check() -> dict[str, int]:
     for program, since in _published_since():
         try:
             asked = questionnaires.periodic_questionnaires_schedule(
-                patient=program.patient, program_since=since, today=program.patient.today()
+                patient=program.patient,
+                program_since=since,
+                today=outbox.patient_today(program.patient),
             )
         except Exception:
             log.exception("questionnaires of program %s failed", program.pk)
@@ -382,12 +386,12 @@ def self_tests_due_check() -> dict[str, int]:
     for home self-tests (docs/clinical-rules.md §7), counted from the first version of the
     patient's programs that was published; one open request at a time."""
     report = {"asked": 0, "failed": 0}
-    for program, since in _published_since("patient__notification_preference"):
+    for program, since in _published_since():
         try:
             asked = self_test_schedule.periodic_self_tests_schedule(
                 patient=program.patient,
                 program_since=since,
-                today=program.patient.today(),
+                today=outbox.patient_today(program.patient),
             )
         except Exception:
             log.exception("self-tests of program %s failed", program.pk)

@@ -92,7 +92,7 @@ def reminder_moment(patient: Patient) -> datetime:
     as a booking confirmation."""
     tz = patient_time_zone(patient)
     at = reminder_time_of(preference_of(patient))
-    day = timezone.localdate(timezone=tz)
+    day = patient_today(patient)
     due = timing.local_moment(day, at, tz)
     if due <= timezone.now():
         due = timing.local_moment(day + timedelta(days=1), at, tz)
