@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from clinic.notifications import content
 from clinic.notifications.models import Kind, Notification, Status
 from programs import reminders, self_test_schedule
 from programs.models import Program, SelfTestRequest
@@ -137,6 +138,16 @@ def test_the_clinician_asks_from_the_chart(world, client):
     again = client.post(f"/patients/{patient.pk}/self-tests/ask/", follow=True)
     assert "already asked for self-tests" in again.content.decode()
     assert SelfTestRequest.objects.count() == 1 and reminders_for(patient).count() == 1
+
+
+def test_the_reminder_is_worded_in_the_patients_language_not_the_askers(world):
+    patient = world.home.patient_a  # reads English
+    with translation.override("es"):  # a clinician working in Spanish asks
+        self_test_schedule.self_tests_request(patient=patient, source="clinician")
+    reminder = reminders_for(patient).get()
+    # The label is stored untranslated and worded for the reader when the message is built.
+    assert reminder.payload["link_label"] == "Do the tests"
+    assert content.message_context(reminder)["link_label"] == "Do the tests"
 
 
 @pytest.mark.parametrize(
