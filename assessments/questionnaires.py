@@ -96,7 +96,7 @@ def questionnaires_assign(
         raise ValueError(f"Unknown instrument(s): {', '.join(unknown)}")
     if source not in QuestionnaireSource.values:
         raise ValueError(f"Unknown questionnaire source: {source}")
-    due_on = due_on or outbox.patient_today(patient)  # the patient's day, as their reminder is
+    due_on = due_on or patient.today()  # the patient's day, as their reminder is
     pending = set(
         QuestionnaireAssignment.objects.filter(patient=patient, status=PENDING).values_list(
             "instrument", flat=True

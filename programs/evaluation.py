@@ -381,7 +381,7 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
     if updates:
         # At most one automatic version a patient a day (docs/clinical-rules.md §7): later
         # changes of the patient's day merge into the version the engine wrote that day.
-        day = notify.patient_today(program.patient)
+        day = program.patient.today()
         merge = is_automatic_version_of(program, day)
         if not merge and automatic_version_exists(program.patient, day):
             # The clinician has made a version since: a step up waits for tomorrow; a step
@@ -786,7 +786,7 @@ def _moment(day: date, program: Program) -> datetime:
 
 def is_automatic_version_of(program: Program, day: date) -> bool:
     """Whether `program` is a version the progression engine wrote on the patient's `day`."""
-    tz = notify.patient_time_zone(program.patient)
+    tz = program.patient.tz
     return timezone.localdate(program.created_at, timezone=tz) == day and (
         program.changes.filter(
             version=program.version, source=ChangeSource.PROGRESSION, action__in=AUTOMATIC_ACTIONS
@@ -797,7 +797,7 @@ def is_automatic_version_of(program: Program, day: date) -> bool:
 def automatic_version_exists(patient, day: date) -> bool:
     """Whether the progression engine wrote a new version for `patient` on `day` (their own
     date): at most one a day (docs/clinical-rules.md §7)."""
-    start = datetime.combine(day, time(0), tzinfo=notify.patient_time_zone(patient))
+    start = datetime.combine(day, time(0), tzinfo=patient.tz)
     return ProgramChange.objects.filter(
         program__patient_id=patient.pk,
         program__created_at__gte=start,
@@ -815,7 +815,7 @@ def _tell_about_changes(
     it names every change of the day, each with its reason, while it has not gone out yet."""
     if any(c.action in (PROGRESSED, REGRESSED) for c in changes):
         moved = [c for c in todays if c.action in (PROGRESSED, REGRESSED)]
-        tz = notify.patient_time_zone(program.patient)
+        tz = program.patient.tz
         notify.patient_message_schedule(
             patient=program.patient,
             kind=Kind.PROGRESSION_UPDATE,

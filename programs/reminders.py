@@ -47,7 +47,7 @@ def program_reminders_schedule(
     preferred local time, whatever the clocks did that night. One row per day and channel:
     scheduling the same day again returns the row already there."""
     preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient)
+    tz = patient.tz
     at = outbox.reminder_time_of(preference)
     now = timezone.now()
     created = []
@@ -91,7 +91,7 @@ def program_reminders_roll_for(*, program) -> list[Notification]:
     if program.status != ProgramStatus.PUBLISHED:
         return []
     patient = program.patient
-    first = outbox.patient_today(patient)
+    first = patient.today()
     items = list(program.items.select_related("drill"))
     plan = week_plan(items)
     weekdays = rules.drill_weekdays(plan)
@@ -318,7 +318,7 @@ def rescreen_due_check() -> dict[str, int]:
         "clinic", "patient__clinic", "patient__notification_preference", "published_by"
     )
     for program in programs.order_by("pk").iterator(chunk_size=500):
-        today = outbox.patient_today(program.patient)
+        today = program.patient.today()
         screen = (
             Screen.objects.filter(patient_id=program.patient_id, clinic_id=program.clinic_id)
             .select_related("created_by")
@@ -357,7 +357,7 @@ def _published_since() -> Iterable[tuple[Program, date]]:
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
         if first is not None:
-            tz = outbox.patient_time_zone(program.patient)
+            tz = program.patient.tz
             yield program, timezone.localdate(first, timezone=tz)
 
 
@@ -371,7 +371,7 @@ def questionnaires_due_check() -> dict[str, int]:
             asked = questionnaires.periodic_questionnaires_schedule(
                 patient=program.patient,
                 program_since=since,
-                today=outbox.patient_today(program.patient),
+                today=program.patient.today(),
             )
         except Exception:
             log.exception("questionnaires of program %s failed", program.pk)
@@ -391,7 +391,7 @@ def self_tests_due_check() -> dict[str, int]:
             asked = self_test_schedule.periodic_self_tests_schedule(
                 patient=program.patient,
                 program_since=since,
-                today=outbox.patient_today(program.patient),
+                today=program.patient.today(),
             )
         except Exception:
             log.exception("self-tests of program %s failed", program.pk)

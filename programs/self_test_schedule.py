@@ -44,7 +44,7 @@ def self_tests_request(
     if source not in SelfTestRequestSource.values:
         raise ValueError(f"Unknown self-test request source: {source}")
     # The patient's own day (their zone, else the clinic's): the home page reads it so.
-    due_on = due_on or outbox.patient_today(patient)
+    due_on = due_on or patient.today()
     existing = SelfTestRequest.objects.filter(patient=patient, done_at__isnull=True).first()
     if existing is not None:
         return Asked(existing, created=False)

@@ -19,7 +19,6 @@ from assessments import findings as finding_rules
 from assessments.models import Screen
 from assessments.selectors import screen_input, screen_thresholds
 from clinic.models import Clinic
-from clinic.notifications.services import patient_today
 
 from . import media, reminders, versions
 from .models import (
@@ -89,7 +88,7 @@ def draft_for_screen(screen: Screen) -> DraftProgram:
         thresholds=t,
         extras=extras,
         # The patient's own day dates the injury history: an acute sprain expires (§6).
-        today=patient_today(screen.patient),
+        today=screen.patient.today(),
     )
 
 

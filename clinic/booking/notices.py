@@ -41,7 +41,7 @@ def appointment_reminders_schedule(*, appointment) -> list[Notification]:
     the patient accepts; reminders whose time has already passed are skipped."""
     patient = appointment.patient
     preference = outbox.preference_of(patient)
-    tz = outbox.patient_time_zone(patient)
+    tz = patient.tz
     now = timezone.now()
     created = []
     for hours in outbox.reminder_hours_for(appointment.clinic):

@@ -110,7 +110,7 @@ def reader_language(notification: Notification) -> str:
 
 def _reader_tz(notification: Notification) -> ZoneInfo:
     if notification.to_patient:
-        return preferences.patient_time_zone(notification.patient)
+        return notification.patient.tz
     return notification.clinic.tz
 
 

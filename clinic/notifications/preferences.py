@@ -5,7 +5,6 @@ that write them and the sweep and content that act on them."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.core import signing
 
@@ -26,11 +25,6 @@ def preference_of(patient: Patient) -> ChannelPreference:
         return patient.notification_preference
     except ChannelPreference.DoesNotExist:
         return ChannelPreference(patient=patient)
-
-
-def patient_time_zone(patient: Patient) -> ZoneInfo:
-    """The zone the patient's messages are timed and written in: theirs, else the clinic's."""
-    return patient.tz
 
 
 def quiet_hours_of(preference: ChannelPreference) -> timing.QuietHours | None:

@@ -33,7 +33,7 @@ from .models import (
     Notification,
     Status,
 )
-from .preferences import patient_time_zone, preference_of, quiet_hours_of, unsubscribe_token_read
+from .preferences import preference_of, quiet_hours_of, unsubscribe_token_read
 from .tasks import dispatch_due
 from .transports import sms_available
 
@@ -76,11 +76,6 @@ def idempotency_key(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def patient_today(patient: Patient) -> date:
-    """The date where the patient is: in the zone they chose, else in the clinic's."""
-    return timezone.localdate(timezone=patient_time_zone(patient))
-
-
 def reminder_time_of(preference: ChannelPreference) -> time:
     """The local time of day the patient's reminders come at."""
     return preference.reminder_time or DEFAULT_REMINDER_TIME
@@ -90,9 +85,9 @@ def reminder_moment(patient: Patient) -> datetime:
     """The patient's next reminder time: today's, or tomorrow's once today's has passed. In
     their own morning rather than whenever a nightly task ran, and never at the same moment
     as a booking confirmation."""
-    tz = patient_time_zone(patient)
+    tz = patient.tz
     at = reminder_time_of(preference_of(patient))
-    day = patient_today(patient)
+    day = patient.today()
     due = timing.local_moment(day, at, tz)
     if due <= timezone.now():
         due = timing.local_moment(day + timedelta(days=1), at, tz)
@@ -169,7 +164,7 @@ def notification_schedule(
         due_at = timing.outside_quiet_hours(
             due_at,
             quiet_hours_of(preference),
-            patient_time_zone(patient),
+            patient.tz,
             not_after=not_after,
         )
     notification, created = Notification.objects.get_or_create(
@@ -257,7 +252,7 @@ def notifications_pending_replace(
             notification.due_at = timing.outside_quiet_hours(
                 due_at,
                 quiet_hours_of(preference),
-                patient_time_zone(notification.patient),
+                notification.patient.tz,
                 not_after=not_after,
             )
         notification.save(update_fields=["payload", "due_at", "updated_at"])
@@ -299,7 +294,7 @@ def notifications_reschedule_for(
     )
     moved = []
     for old in moving:
-        tz = patient_time_zone(old.patient) if old.recipient_user_id is None else old.clinic.tz
+        tz = old.patient.tz if old.recipient_user_id is None else old.clinic.tz
         payload = {**old.payload, **(payload_update or {}), "start": new_time.isoformat()}
         moved.append(
             notification_schedule(

@@ -310,7 +310,7 @@ def _after_quiet_hours(row: Notification) -> datetime | None:
     now = timezone.now()
     start = row.payload.get("start") if isinstance(row.payload, dict) else None
     not_after = datetime.fromisoformat(start) if start else None
-    tz = preferences.patient_time_zone(row.patient)
+    tz = row.patient.tz
     later = timing.outside_quiet_hours(now, quiet, tz, not_after=not_after)
     return later if later > now else None
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from clinic.access import patient_of, role_of
 from clinic.middleware import PersonTimeZoneMiddleware
 from clinic.notifications.models import Kind, Notification, Status
-from clinic.notifications.preferences import patient_time_zone
 from programs import reminders as program_reminders
 from tests.programs.test_me_api import make_program
 
@@ -48,7 +47,7 @@ def test_a_patient_reads_their_own_zone_else_the_clinics(world):
     patient.save()
     fresh = type(patient.user).objects.get(pk=patient.user_id)  # a new request's user
     assert zone_seen_by(fresh) == ("Europe/Lisbon", "UTC")
-    assert patient_time_zone(patient).key == "Europe/Lisbon"  # and their messages
+    assert patient.tz.key == "Europe/Lisbon"  # and their messages, drills and logs
 
 
 def test_signed_out_requests_stay_in_utc():

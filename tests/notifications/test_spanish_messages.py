@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from clinic.models import Language
-from clinic.notifications import content, preferences
+from clinic.notifications import content
 from clinic.notifications.models import Channel, Kind, Notification
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def spanish(patient):
 
 def start_for(patient) -> datetime:
     """Monday 15 March 2027, 14:30 where the patient lives."""
-    return datetime(2027, 3, 15, 14, 30, tzinfo=preferences.patient_time_zone(patient))
+    return datetime(2027, 3, 15, 14, 30, tzinfo=patient.tz)
 
 
 def row(world, kind, channel, *, patient=None, staff=None, **payload) -> Notification:
