@@ -306,10 +306,11 @@ def program_evaluate(*, program: Program, today: date | None = None, user=None) 
     a red flag pauses the program. Evaluating twice without a new log changes nothing more.
     """
     versions.lock_patient(program.patient_id)
-    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    program = Program.objects.select_related("clinic", "patient__clinic").get(pk=program.pk)
     if program.status != ProgramStatus.PUBLISHED:
         return Evaluation(program)
-    today = today or program.clinic.today()
+    # The patient's day: their logs and check-ins are dated in it (docs/clinical-rules.md §1).
+    today = today or program.patient.today()
     t = clinic_thresholds(program.clinic_id)
     items = list(program.items.select_related("drill").order_by("order", "id"))
     histories = item_histories(

@@ -28,7 +28,7 @@ def _report(patient: Patient, units: str = "") -> progress_report.ProgressReport
     # in `units` (the patient's on their pages, else metric).
     return progress_report.progress_report(
         patient=patient,
-        today=patient.clinic.today(),
+        today=patient.today(),
         language=selectors.reader_language(),
         units=units,
     )

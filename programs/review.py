@@ -21,7 +21,7 @@ from .services import ProgramConflict, validate_dose
 
 def current_program(patient_id: int) -> Program | None:
     return (
-        Program.objects.select_related("clinic", "patient")
+        Program.objects.select_related("clinic", "patient__clinic")
         .filter(patient_id=patient_id, status__in=[ProgramStatus.PUBLISHED, ProgramStatus.PAUSED])
         .order_by("-version")
         .first()
@@ -111,7 +111,7 @@ def item_override(
     if change is not None:
         change = _pending(change)
     versions.lock_patient(program.patient_id)
-    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    program = Program.objects.select_related("clinic", "patient__clinic").get(pk=program.pk)
     if program.status not in (ProgramStatus.PUBLISHED, ProgramStatus.PAUSED):
         raise ProgramConflict(
             gettext("Only the current program can be changed; this one is %(status)s.")
@@ -131,7 +131,7 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
     """The clinician has seen the patient about a red flag: the program runs again. Logs up to
     today are not read again by the red-flag and stop rules."""
     versions.lock_patient(program.patient_id)
-    program = Program.objects.select_related("clinic", "patient").get(pk=program.pk)
+    program = Program.objects.select_related("clinic", "patient__clinic").get(pk=program.pk)
     if program.status != ProgramStatus.PAUSED:
         raise ProgramConflict(
             gettext("Only a paused program can be resumed; this one is %(status)s.")
@@ -141,7 +141,7 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
         raise ValidationError(
             {"note": [gettext("Say what you found when you reviewed the patient.")]}
         )
-    today = program.clinic.today()
+    today = program.clinic.today()  # the clinician's day, on the flag
     now = timezone.now()
     program.flags = [
         {**f, "resolved": True, "resolved_by": user.email, "resolved_on": today.isoformat()}
@@ -151,7 +151,9 @@ def program_resume(*, user, program: Program, note: str = "") -> Program:
     ]
     program.status = ProgramStatus.PUBLISHED
     program.save(update_fields=["flags", "status", "updated_at"])
-    program.items.update(cleared_on=today)
+    # Logs are dated on the patient's calendar (docs/clinical-rules.md §1); on the clinic's, a
+    # patient still on yesterday would have tomorrow's logs left unread by the stop rules.
+    program.items.update(cleared_on=program.patient.today())
     reminders.program_resumed_notify(program=program)
     ProgramChange.objects.create(
         program=program,
@@ -196,7 +198,9 @@ def _current_item(change: ProgramChange) -> tuple[Program, ProgramItem]:
 
 
 def _clinician_version(user, program, item, values, action, words, reason, change) -> Program:
-    today = program.clinic.today()
+    # The new dose counts from the patient's day, the calendar their logs are dated in
+    # (docs/clinical-rules.md §1): no log is taken for one made at another dose, nor left unread.
+    today = program.patient.today()
     update = {
         **values,
         "paused": False,

@@ -141,7 +141,7 @@ def self_test_record(
     }
     if errors:
         raise ValidationError(errors)
-    if day > patient.clinic.today():
+    if day > patient.today():  # the patient's own day
         raise ValidationError({"date": gettext("Cannot be in the future.")})
     with transaction.atomic():
         self_test = SelfTest.objects.create(

@@ -28,7 +28,7 @@ from .models import SELF_TEST_RANGES, SelfTestKind, SelfTestRequestSource
 @never_cache  # the patient's own data is never kept in a cache
 def my_runs(request):
     patient = patient_of(request.user)
-    today = patient.clinic.today()
+    today = patient.today()
     upload_error = ""
     if request.method == "POST":
         try:
@@ -117,7 +117,7 @@ class SelfTestForm(forms.Form):
 @never_cache
 def my_self_tests(request):
     patient = patient_of(request.user)
-    today = patient.clinic.today()
+    today = patient.today()
     form = SelfTestForm(request.POST or None, initial={"date": today}, units=patient.units)
     if request.method == "POST" and form.is_valid():
         try:

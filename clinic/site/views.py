@@ -150,10 +150,10 @@ def patient_detail(request, pk: int):
             screens=screens,
             older_screens=older_screens,
             program=program_chart.patient_program_chart(
-                user=request.user, patient=patient, today=patient.clinic.today()
+                user=request.user, patient=patient, today=patient.today()
             ),
             questionnaire_trends=questionnaires.patient_trends(patient),
-            load=run_selectors.running_load(patient=patient, today=patient.clinic.today()),
+            load=run_selectors.running_load(patient=patient, today=patient.today()),
             self_tests=run_selectors.latest_self_tests(patient=patient, limit=8),
             self_test_request=self_test_schedule.open_request(patient),
         )
