@@ -340,7 +340,7 @@ def program_publish(*, user, program: Program) -> Program:
     status moves draft -> published only by a conditional UPDATE; the loser gets a conflict.
     """
     versions.lock_patient(program.patient_id)
-    fresh = Program.objects.get(pk=program.pk)
+    fresh = Program.objects.select_related("patient__clinic").get(pk=program.pk)
     if fresh.status != ProgramStatus.DRAFT:
         raise ProgramConflict(
             gettext("This program is already %(status)s.") % {"status": fresh.status}
@@ -365,7 +365,8 @@ def program_publish(*, user, program: Program) -> Program:
             published_at=now,
             published_by=user,
             updated_at=now,
-            started_on=timezone.localdate(now, timezone=fresh.clinic.tz),
+            # The patient's day (docs/clinical-rules.md §1): the engine counts from it.
+            started_on=fresh.patient.today(),
         )
     except IntegrityError as exc:  # another version got published meanwhile
         raise ProgramConflict(

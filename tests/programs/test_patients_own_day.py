@@ -11,6 +11,8 @@ import pytest
 
 from programs import evaluation, review, run_services
 from programs.models import Program, ProgramStatus, SelfTest
+from programs.services import program_publish
+from tests.programs.test_me_api import make_program
 from tests.programs.test_progression_service import current, one_drill_program
 
 pytestmark = pytest.mark.django_db
@@ -62,9 +64,7 @@ def paused_by_red_flag(api, home) -> Program:
     return program
 
 
-def test_a_painful_log_after_a_resume_is_read_on_the_patients_next_day(
-    api, home, time_machine
-):
+def test_a_painful_log_after_a_resume_is_read_on_the_patients_next_day(api, home, time_machine):
     api.force_login(home.patient_a.user)
     program = paused_by_red_flag(api, home)
     resumed = review.program_resume(
@@ -77,6 +77,12 @@ def test_a_painful_log_after_a_resume_is_read_on_the_patients_next_day(
     # T-STOP reads it: on the clinic's date the resume had cleared this day too.
     assert [c["action"] for c in body["changes"]] == ["drill_paused"]
     assert current(home).items.get().paused
+
+
+def test_a_program_published_at_night_starts_on_the_patients_day(home):
+    draft = make_program(home, items=2, status=ProgramStatus.DRAFT)
+    published = program_publish(user=home.clinician, program=draft)
+    assert published.started_on == PATIENT_TUESDAY
 
 
 def test_a_clinicians_new_dose_starts_on_the_patients_day(api, home):
