@@ -3,13 +3,23 @@
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings.dev")
 
 app = Celery("groundwork")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def load_url_map(**kwargs) -> None:
+    """Messages carry links (`reverse`), and the first link a process makes loads the URL map
+    with every view module behind it: about 4 s, WeasyPrint included. A worker loads it as it
+    starts (in the parent, before a prefork pool forks), not inside its first sweep of due
+    reminders. Celery's Django fixup has set Django up by then (its handler comes first)."""
+    get_resolver().url_patterns  # noqa: B018 - the attribute loads the URL conf
 
 
 def filesystem_broker_folders() -> None:
