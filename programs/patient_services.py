@@ -27,19 +27,17 @@ def _lock(program: Program) -> Program:
     """Lock the patient, then the program: the same order as publishing and the progression
     engine, so two writers for one patient wait for each other instead of deadlocking."""
     versions.lock_patient(program.patient_id)
+    # Only the program's row: a FOR UPDATE over the joined rows would also lock the clinic's,
+    # and every patient of the clinic logging at once would wait for one another.
     return (
-        Program.objects.select_for_update().select_related("clinic", "patient").get(pk=program.pk)
+        Program.objects.select_for_update(of=("self",))
+        .select_related("clinic", "patient__clinic")
+        .get(pk=program.pk)
     )
 
 
-def _patient_today(program: Program) -> date:
-    """The patient's today (their zone, else the clinic's): the day they log and check in."""
-    program.patient.clinic = program.clinic  # the same clinic, already read
-    return program.patient.today()
-
-
 def _check_date(program: Program, day: date, errors: dict) -> None:
-    if day > _patient_today(program):
+    if day > program.patient.today():
         errors["date"] = [gettext("The date cannot be in the future.")]
 
 
@@ -132,7 +130,7 @@ def session_log(
         log = SessionLog.objects.create(
             patient_id=program.patient_id, program=program, date=day, client_id=client_id
         )
-    elif day != _patient_today(program):
+    elif day != program.patient.today():
         raise ProgramConflict(gettext("A session can only be changed on the day it was logged."))
     else:
         log.items.all().delete()
