@@ -357,8 +357,7 @@ def _published_since() -> Iterable[tuple[Program, date]]:
     for program in programs.order_by("pk").iterator(chunk_size=500):
         first = started.get(program.patient_id)
         if first is not None:
-            tz = program.patient.tz
-            yield program, timezone.localdate(first, timezone=tz)
+            yield program, timezone.localdate(first, timezone=program.patient.tz)
 
 
 def questionnaires_due_check() -> dict[str, int]:
